@@ -1,0 +1,60 @@
+# 宿州长三角政务服务助手 — `make run` sets up and starts the product, `make test` sets up and tests it.
+# Every target bootstraps what it needs (venv, dependencies, KB) and skips work that is up to date.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10; find a working interpreter (pyenv shims may exist without a version set).
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA_DIR ?= $(or $(SZ_DATA_DIR),var)
+KB_STAMP := $(DATA_DIR)/.kb-initialised
+MIGRATIONS := $(wildcard kb/migrations/versions/*.py)
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: help install kb kb-reset run test lint lock clean
+
+help:
+	@echo "make run    set everything up and start the assistant"
+	@echo "make test   set everything up and run the tests"
+	@echo "make lint   ruff"
+	@echo "make kb-reset  rebuild the local KB from the seed (drops local edits)"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+kb: $(KB_STAMP)
+
+$(KB_STAMP): $(STAMP) $(MIGRATIONS)
+	$(PY) -m kb init
+	@mkdir -p $(dir $@) && touch $@
+
+kb-reset: $(STAMP)
+	rm -f $(DATA_DIR)/kb.sqlite3* $(KB_STAMP)
+	$(MAKE) kb
+
+run: kb
+	@echo "The knowledge base is ready: try  $(PY) -m kb search '社保卡丢了'"
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+test: $(STAMP) lint
+	$(PY) -m pytest -q
+
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | grep -v -i '^suzhou' > requirements.lock
+
+clean:
+	rm -rf build models results .pytest_cache .ruff_cache

@@ -1,0 +1,492 @@
+"""The query layer the actions and the web side call: plain, detached views of KB content.
+
+`KnowledgeBase` hides sessions and caching. Its search index is rebuilt when the KB revision changes
+(every import or staff edit bumps it), so published edits reach the very next answer.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import selectinload
+
+from kb.db import default_engine, session_factory
+from kb.models import (
+    PUBLISHED,
+    Bureau,
+    Faq,
+    FaqService,
+    KbRevision,
+    PlanTask,
+    PlanTaskUnit,
+    Service,
+    ServiceBureau,
+    ServiceTask,
+    Term,
+)
+from kb.search import Entry, Hit, SearchIndex, clean, vocabulary_of
+from kb.textnorm import normalize
+
+NATIONAL_HOTLINES = {
+    "12345": "12345政务服务便民热线",
+    "12393": "12393医疗保障服务热线",
+    "12333": "12333人社服务热线",
+    "12315": "12315消费者投诉举报专线",
+}
+GENERAL_HOTLINE = "12345"
+_TASK_NUMBER = re.compile(r"第?\s*(\d{1,2})\s*(?:项|号|条)?\s*任务|第\s*(\d{1,2})\s*项")
+
+
+@dataclass(frozen=True)
+class BureauRef:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskView:
+    number: int
+    chapter: str
+    section: str
+    title: str
+    text: str
+    leads: tuple[str, ...]
+    cos: tuple[str, ...]
+    leads_open: bool
+    cos_open: bool
+    remark: str | None
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    key: str
+    intent: str | None
+    name: str
+    topic: str
+    summary: str
+    eligibility: str | None
+    materials: tuple[str, ...]
+    steps: tuple[str, ...]
+    online_channels: tuple[str, ...]
+    offline_channel: str | None
+    time_limit: str | None
+    fees: str | None
+    hotline: str | None
+    notes: tuple[str, ...]
+    links: tuple[dict[str, str], ...]
+    sources: tuple[dict[str, str], ...]
+    last_verified: str | None
+    aliases: tuple[str, ...]
+    bureaus: tuple[str, ...]
+    tasks: tuple[TaskView, ...]
+
+    @property
+    def lead_bureau(self) -> str:
+        return self.bureaus[0]
+
+
+@dataclass(frozen=True)
+class BureauView:
+    name: str
+    full_name: str | None
+    aliases: tuple[str, ...]
+    duties: str | None
+    sources: tuple[dict[str, str], ...]
+    leads_tasks: tuple[TaskView, ...]
+    co_tasks: tuple[TaskView, ...]
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FaqView:
+    key: str
+    questions: tuple[str, ...]
+    answer: str
+    services: tuple[str, ...]
+    sources: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class TermView:
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+    detail: str | None
+
+
+@dataclass
+class _Cache:
+    revision: int = -1
+    index: SearchIndex | None = None
+    faq_index: SearchIndex | None = None
+    task_index: SearchIndex | None = None
+    bureau_names: dict[str, str] = field(default_factory=dict)
+
+
+class KnowledgeBase:
+    """Read access to published KB content. Thread-safe; one instance per process is enough."""
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine or default_engine()
+        self._sessions = session_factory(self.engine)
+        self._cache = _Cache()
+        self._lock = threading.Lock()
+
+    # --- services -----------------------------------------------------------------------------
+
+    def search_services(
+        self, text: str, limit: int = 5, keys: Iterable[str] | None = None, min_score: float = 0.0
+    ) -> list[Hit]:
+        """Services matching free text, best first, with scores in [0, 1]."""
+        return self._fresh().index.search(text, limit=limit, keys=keys, min_score=min_score)
+
+    def service(self, key: str) -> ServiceView | None:
+        with self._sessions() as session:
+            row = session.scalars(
+                _service_query().where(Service.key == key, Service.status == PUBLISHED)
+            ).first()
+            return _service_view(row) if row else None
+
+    def services(self, keys: Sequence[str]) -> list[ServiceView]:
+        """Published services by key, in the order asked."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                _service_query().where(Service.key.in_(keys), Service.status == PUBLISHED)
+            ).all()
+            found = {r.key: _service_view(r) for r in rows}
+        return [found[k] for k in keys if k in found]
+
+    def service_by_name(self, name: str) -> ServiceView | None:
+        """A service by its exact name or alias, else the best search match."""
+        wanted = normalize(name.strip())
+        with self._sessions() as session:
+            for row in session.scalars(_service_query().where(Service.status == PUBLISHED)):
+                if wanted in {normalize(n) for n in (row.name, *row.aliases)}:
+                    return _service_view(row)
+        hits = self.search_services(name, limit=1, min_score=0.5)
+        return self.service(hits[0].key) if hits else None
+
+    def services_for_intent(self, intent: str) -> list[ServiceView]:
+        """The services an NLU intent routes to; the one whose key is the intent comes first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                _service_query()
+                .where(Service.intent == intent, Service.status == PUBLISHED)
+                .order_by((Service.key != intent), Service.id)
+            ).all()
+            return [_service_view(r) for r in rows]
+
+    def services_by_topic(self, topic: str) -> list[ServiceView]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                _service_query()
+                .where(Service.topic == topic, Service.status == PUBLISHED)
+                .order_by(Service.id)
+            ).all()
+            return [_service_view(r) for r in rows]
+
+    def services_by_bureau(self, bureau: str) -> list[ServiceView]:
+        name = self.bureau_name(bureau)
+        if name is None:
+            return []
+        with self._sessions() as session:
+            rows = session.scalars(
+                _service_query()
+                .join(Service.bureau_links)
+                .join(ServiceBureau.bureau)
+                .where(Bureau.name == name, Service.status == PUBLISHED)
+                .order_by(Service.id)
+            ).all()
+            return [_service_view(r) for r in rows]
+
+    def topics(self) -> list[str]:
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(Service.topic)
+                    .where(Service.status == PUBLISHED)
+                    .group_by(Service.topic)
+                    .order_by(func.min(Service.id))
+                )
+            )
+
+    def faqs_for(self, service_key: str) -> list[FaqView]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Faq)
+                .join(Faq.service_links)
+                .join(FaqService.service)
+                .where(Service.key == service_key, Faq.status == PUBLISHED)
+                .options(selectinload(Faq.service_links).selectinload(FaqService.service))
+                .order_by(Faq.id)
+            ).all()
+            return [_faq_view(r) for r in rows]
+
+    def search_faqs(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[FaqView, float]]:
+        hits = self._fresh().faq_index.search(text, limit=limit, min_score=min_score)
+        if not hits:
+            return []
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Faq)
+                .where(Faq.key.in_([h.key for h in hits]))
+                .options(selectinload(Faq.service_links).selectinload(FaqService.service))
+            ).all()
+            views = {r.key: _faq_view(r) for r in rows}
+        return [(views[h.key], h.score) for h in hits if h.key in views]
+
+    # --- bureaus and plan tasks ---------------------------------------------------------------
+
+    def bureau_name(self, text: str) -> str | None:
+        """The plan's name of a bureau given its name or any alias (医保局 → 市医保局)."""
+        names = self._fresh().bureau_names
+        key = clean(normalize(text))
+        return names.get(key)
+
+    def bureaus_mentioned(self, text: str) -> list[str]:
+        """Bureaus named anywhere in a text, longest mention first, each once."""
+        cleaned = clean(normalize(text))
+        found: list[str] = []
+        for alias, name in sorted(self._fresh().bureau_names.items(), key=lambda kv: -len(kv[0])):
+            if alias in cleaned and name not in found:
+                found.append(name)
+                cleaned = cleaned.replace(alias, "\u0000")
+        return found
+
+    def bureau(self, text: str) -> BureauView | None:
+        name = self.bureau_name(text)
+        if name is None:
+            return None
+        with self._sessions() as session:
+            row = session.scalars(
+                select(Bureau)
+                .where(Bureau.name == name)
+                .options(
+                    selectinload(Bureau.task_units)
+                    .selectinload(PlanTaskUnit.task)
+                    .selectinload(PlanTask.units)
+                    .selectinload(PlanTaskUnit.bureau)
+                )
+            ).one()
+            services = session.scalars(
+                select(Service.name)
+                .join(Service.bureau_links)
+                .where(ServiceBureau.bureau_id == row.id, Service.status == PUBLISHED)
+                .order_by(Service.id)
+            ).all()
+            return BureauView(
+                name=row.name,
+                full_name=row.full_name,
+                aliases=tuple(row.aliases),
+                duties=row.duties,
+                sources=tuple(row.sources),
+                leads_tasks=tuple(_task_view(u.task) for u in row.task_units if u.role == "lead"),
+                co_tasks=tuple(_task_view(u.task) for u in row.task_units if u.role == "co"),
+                services=tuple(services),
+            )
+
+    def task(self, number: int) -> TaskView | None:
+        with self._sessions() as session:
+            row = session.scalars(_task_query().where(PlanTask.number == number)).first()
+            return _task_view(row) if row else None
+
+    def tasks(self) -> list[TaskView]:
+        with self._sessions() as session:
+            return [_task_view(t) for t in session.scalars(_task_query().order_by(PlanTask.number))]
+
+    def search_tasks(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[TaskView, float]]:
+        """Plan tasks about a field ("云计算", "跨省通办"), best first."""
+        hits = self._fresh().task_index.search(text, limit=limit, min_score=min_score)
+        views = []
+        for hit in hits:
+            task = self.task(int(hit.key))
+            if task:
+                views.append((task, hit.score))
+        return views
+
+    def responsible_for(self, text: str) -> list[TaskView]:
+        """The plan task(s) a question is about: by number ("第23项任务") or by field."""
+        numbers = task_numbers_in(text)
+        if numbers:
+            return [t for n in numbers if (t := self.task(n))]
+        return [t for t, _ in self.search_tasks(text, limit=1, min_score=0.2)]
+
+    # --- gazetteer ----------------------------------------------------------------------------
+
+    def terms(self, kind: str | None = None) -> list[TermView]:
+        with self._sessions() as session:
+            query = select(Term).order_by(Term.kind, Term.id)
+            if kind:
+                query = query.where(Term.kind == kind)
+            return [
+                TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in session.scalars(query)
+            ]
+
+    def bureaus(self) -> list[BureauRef]:
+        with self._sessions() as session:
+            return [
+                BureauRef(b.name, tuple(b.aliases))
+                for b in session.scalars(select(Bureau).order_by(Bureau.id))
+            ]
+
+    def revision(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(KbRevision.revision).where(KbRevision.id == 1)) or 0
+
+    # --- cache --------------------------------------------------------------------------------
+
+    def _fresh(self) -> _Cache:
+        revision = self.revision()
+        if revision != self._cache.revision:
+            with self._lock:
+                if revision != self._cache.revision:
+                    self._cache = self._build_cache(revision)
+        return self._cache
+
+    def _build_cache(self, revision: int) -> _Cache:
+        with self._sessions() as session:
+            services = session.scalars(
+                select(Service)
+                .where(Service.status == PUBLISHED)
+                .options(selectinload(Service.bureau_links))
+                .order_by(Service.id)
+            ).all()
+            faqs = session.scalars(
+                select(Faq)
+                .where(Faq.status == PUBLISHED)
+                .options(selectinload(Faq.service_links).selectinload(FaqService.service))
+                .order_by(Faq.id)
+            ).all()
+            bureaus = session.scalars(select(Bureau)).all()
+            terms = session.scalars(select(Term)).all()
+            tasks = session.scalars(select(PlanTask).order_by(PlanTask.number)).all()
+
+            questions: dict[str, list[str]] = {}
+            for faq in faqs:
+                for svc in faq.services:
+                    questions.setdefault(svc.key, []).extend(faq.questions)
+            linked_terms: dict[int, list[str]] = {}
+            for term in terms:
+                if term.service_id is not None:
+                    linked_terms.setdefault(term.service_id, []).extend((term.name, *term.aliases))
+            service_entries = [
+                Entry(
+                    s.key,
+                    s.name,
+                    (s.name, *s.aliases, *questions.get(s.key, ()), *linked_terms.get(s.id, ())),
+                )
+                for s in services
+            ]
+            bureau_words = [w for b in bureaus for w in (b.name, *b.aliases)]
+            term_words = [w for t in terms for w in (t.name, *t.aliases)]
+            places = [w for t in terms if t.kind == "place" for w in (t.name, *t.aliases)]
+            extra = vocabulary_of(bureau_words) | set(term_words)
+            index = SearchIndex(service_entries, extra_vocabulary=extra, neutral_terms=places)
+            faq_index = SearchIndex(
+                [Entry(f.key, f.questions[0], tuple(f.questions)) for f in faqs],
+                extra_vocabulary=index.corrector.vocabulary,
+            )
+            task_index = SearchIndex(
+                [Entry(str(t.number), t.title, (t.title, *_task_phrases(t.text))) for t in tasks],
+                extra_vocabulary=index.corrector.vocabulary,
+            )
+            bureau_names = {
+                clean(normalize(alias)): b.name for b in bureaus for alias in (b.name, *b.aliases)
+            }
+        return _Cache(revision, index, faq_index, task_index, bureau_names)
+
+
+def task_numbers_in(text: str) -> list[int]:
+    numbers = []
+    for m in _TASK_NUMBER.finditer(normalize(text)):
+        n = int(m.group(1) or m.group(2))
+        if n not in numbers:
+            numbers.append(n)
+    return numbers
+
+
+def _task_phrases(text: str) -> list[str]:
+    """A task's sentences, as phrases for matching a field ("云计算", "养老")."""
+    return [s for s in re.split(r"[。；;]", text) if len(s) >= 4][:6]
+
+
+def _service_query():  # noqa: ANN202 - a Select
+    return select(Service).options(
+        selectinload(Service.bureau_links).selectinload(ServiceBureau.bureau),
+        selectinload(Service.task_links)
+        .selectinload(ServiceTask.task)
+        .selectinload(PlanTask.units)
+        .selectinload(PlanTaskUnit.bureau),
+    )
+
+
+def _task_query():  # noqa: ANN202 - a Select
+    return select(PlanTask).options(selectinload(PlanTask.units).selectinload(PlanTaskUnit.bureau))
+
+
+def _task_view(task: PlanTask) -> TaskView:
+    return TaskView(
+        number=task.number,
+        chapter=task.chapter,
+        section=task.section,
+        title=task.title,
+        text=task.text,
+        leads=tuple(b.name for b in task.leads),
+        cos=tuple(b.name for b in task.cos),
+        leads_open=task.leads_open,
+        cos_open=task.cos_open,
+        remark=task.remark,
+    )
+
+
+def _service_view(s: Service) -> ServiceView:
+    return ServiceView(
+        key=s.key,
+        intent=s.intent,
+        name=s.name,
+        topic=s.topic,
+        summary=s.summary,
+        eligibility=s.eligibility,
+        materials=tuple(s.materials),
+        steps=tuple(s.steps),
+        online_channels=tuple(s.online_channels),
+        offline_channel=s.offline_channel,
+        time_limit=s.time_limit,
+        fees=s.fees,
+        hotline=s.hotline,
+        notes=tuple(s.notes),
+        links=tuple(s.links),
+        sources=tuple(s.sources),
+        last_verified=s.last_verified.isoformat() if s.last_verified else None,
+        aliases=tuple(s.aliases),
+        bureaus=tuple(b.name for b in s.bureaus),
+        tasks=tuple(_task_view(link.task) for link in s.task_links),
+    )
+
+
+def _faq_view(f: Faq) -> FaqView:
+    return FaqView(
+        key=f.key,
+        questions=tuple(f.questions),
+        answer=f.answer,
+        services=tuple(s.key for s in f.services),
+        sources=tuple(f.sources),
+    )
+
+
+__all__ = [
+    "GENERAL_HOTLINE",
+    "NATIONAL_HOTLINES",
+    "BureauView",
+    "FaqView",
+    "Hit",
+    "KnowledgeBase",
+    "ServiceView",
+    "TaskView",
+    "TermView",
+]

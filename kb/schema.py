@@ -1,0 +1,164 @@
+"""Validated record shapes for import, export, seeding and staff edits (pydantic, as pinned by Rasa)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal, Optional
+
+from pydantic import BaseModel, Extra, Field, validator
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
+HOTLINE_PATTERN = r"^[0-9][0-9-]{2,19}$"
+SOURCE_TAGS = ("OFFICIAL", "PRESS", "3RD")
+TOPICS = (
+    "跨省通办",
+    "异地就医",
+    "社保卡",
+    "一卡通",
+    "涉老服务",
+    "医疗合作",
+    "养老服务",
+    "消费维权",
+    "通关",
+    "人才",
+    "教育",
+)
+TERM_KINDS = ("place", "disease")
+STATUSES = ("published", "draft")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _text_list(values: list[str]) -> list[str]:
+    cleaned = [v.strip() for v in values]
+    if any(not v for v in cleaned):
+        raise ValueError("empty item")
+    if len(set(cleaned)) != len(cleaned):
+        raise ValueError("duplicate item")
+    return cleaned
+
+
+def _check_url(value: str) -> str:
+    if not _URL.match(value.strip()):
+        raise ValueError("must be an http(s) URL")
+    return value.strip()
+
+
+class Record(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        anystr_strip_whitespace = True
+
+
+class SourceIn(Record):
+    title: str = Field(..., min_length=1, max_length=300)
+    url: Optional[str] = None
+    ref: Optional[str] = Field(None, max_length=100)
+    tag: Literal["OFFICIAL", "PRESS", "3RD"]
+
+    _url = validator("url", allow_reuse=True)(lambda v: v if v is None else _check_url(v))
+
+    @validator("ref", always=True)
+    def _url_or_ref(cls, ref: Optional[str], values: dict) -> Optional[str]:  # noqa: N805
+        if not ref and not values.get("url"):
+            raise ValueError("a source needs a url or a ref")
+        return ref
+
+
+class LinkIn(Record):
+    title: str = Field(..., min_length=1, max_length=200)
+    url: str
+
+    _url = validator("url", allow_reuse=True)(_check_url)
+
+
+class BureauIn(Record):
+    name: str = Field(..., min_length=2, max_length=100)
+    full_name: Optional[str] = Field(None, max_length=200)
+    aliases: list[str] = []
+    duties: Optional[str] = None
+    sources: list[SourceIn] = []
+
+    _aliases = validator("aliases", allow_reuse=True)(_text_list)
+
+
+class TaskIn(Record):
+    number: int = Field(..., ge=1, le=999)
+    chapter: str = Field(..., min_length=1)
+    section: str = ""
+    title: str = Field(..., min_length=1)
+    text: str = Field(..., min_length=1)
+    leads: list[str] = Field(..., min_items=1)
+    cos: list[str] = []
+    leads_open: bool = False
+    cos_open: bool = False
+    remark: Optional[str] = None
+
+    _units = validator("leads", "cos", allow_reuse=True)(_text_list)
+
+
+class ServiceIn(Record):
+    key: str = Field(..., regex=KEY_PATTERN)
+    intent: Optional[str] = Field(None, regex=KEY_PATTERN)
+    name: str = Field(..., min_length=2, max_length=100)
+    aliases: list[str] = []
+    topic: str
+    summary: str = Field(..., min_length=5)
+    eligibility: Optional[str] = None
+    materials: list[str] = []
+    steps: list[str] = []
+    online_channels: list[str] = []
+    offline_channel: Optional[str] = None
+    time_limit: Optional[str] = None
+    fees: Optional[str] = None
+    hotline: Optional[str] = Field(None, regex=HOTLINE_PATTERN)
+    notes: list[str] = []
+    links: list[LinkIn] = []
+    bureaus: list[str] = Field(..., min_items=1)
+    tasks: list[int] = []
+    sources: list[SourceIn] = Field(..., min_items=1)
+    last_verified: Optional[dt.date] = None
+    status: Literal["published", "draft"] = "published"
+
+    _lists = validator(
+        "aliases", "materials", "steps", "online_channels", "notes", "bureaus", allow_reuse=True
+    )(_text_list)
+
+    @validator("topic")
+    def _known_topic(cls, topic: str) -> str:  # noqa: N805
+        if topic not in TOPICS:
+            raise ValueError(f"unknown topic; use one of {', '.join(TOPICS)}")
+        return topic
+
+
+class FaqIn(Record):
+    key: str = Field(..., regex=KEY_PATTERN)
+    questions: list[str] = Field(..., min_items=1)
+    answer: str = Field(..., min_length=2)
+    services: list[str] = []
+    sources: list[SourceIn] = Field(..., min_items=1)
+    last_verified: Optional[dt.date] = None
+    status: Literal["published", "draft"] = "published"
+
+    _lists = validator("questions", "services", allow_reuse=True)(_text_list)
+
+
+class TermIn(Record):
+    kind: Literal["place", "disease"]
+    name: str = Field(..., min_length=1, max_length=64)
+    aliases: list[str] = []
+    detail: Optional[str] = Field(None, max_length=64)
+    service: Optional[str] = Field(None, regex=KEY_PATTERN)
+    sources: list[SourceIn] = []
+
+    _aliases = validator("aliases", allow_reuse=True)(_text_list)
+
+
+class KbDocument(Record):
+    """The whole KB as exported; an import file has the same shape (any section may be left out)."""
+
+    bureaus: list[BureauIn] = []
+    tasks: list[TaskIn] = []
+    services: list[ServiceIn] = []
+    faqs: list[FaqIn] = []
+    terms: list[TermIn] = []

@@ -1,0 +1,227 @@
+"""Free-text search over services: colloquial names, aliases, FAQ phrasings, typos and homophones.
+
+Each service is represented by its phrases (name, aliases, the questions of its FAQs, linked terms).
+A query is normalised and homophone-corrected against the KB vocabulary (kb.textnorm); place names are
+cut out (they say where, not what). The query is then compared with every service on IDF-weighted
+character and pinyin features (bigrams, and unigrams at a lower weight):
+
+- phrase match: the best single phrase, as an F1 of overlapping weight, taking the best of the
+  character channel, the pinyin channel (homophones the corrector left alone) and rapidfuzz partial
+  matching (characters inserted into or dropped from a phrase);
+- coverage: the share of the query's weight that the service's whole vocabulary explains, which
+  rewards a long message whose hints are spread over several phrases.
+
+The score is their weighted mean, in [0, 1]; ties break on the service key, so ranking is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import jieba
+from rapidfuzz import fuzz
+
+from kb.textnorm import PinyinCorrector, normalize, text_pinyin
+
+UNIGRAM_WEIGHT = 0.3
+PINYIN_DISCOUNT = 0.95  # a sound-alike match is slightly weaker evidence than the same characters
+FUZZY_DISCOUNT = 0.9
+FUZZY_MIN_PHRASE = 3
+PHRASE_WEIGHT = 0.6  # the rest is coverage
+# Particles, pronouns and light verbs say little about which service is meant; n-grams made only of
+# them count for a fifth.
+FUNCTION_CHARS = frozenset("的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用")
+FUNCTION_WEIGHT = 0.2
+_KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+Features = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index knows of one searchable item."""
+
+    key: str
+    name: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    name: str
+    score: float
+    phrase: str
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    key: str
+    text: str
+    chars: Features
+    sounds: Features
+    char_mass: float
+    sound_mass: float
+
+
+def clean(text: str) -> str:
+    """Keep Chinese characters, digits and latin letters; drop punctuation, spaces and emoji."""
+    return "".join(_KEEP.findall(text))
+
+
+def vocabulary_of(phrases: Iterable[str]) -> set[str]:
+    """Words worth correcting towards: the phrases themselves and their jieba words."""
+    words: set[str] = set()
+    for phrase in phrases:
+        words.add(phrase)
+        words.update(w for w in jieba.lcut(phrase) if len(w) >= 2)
+    return words
+
+
+Units = list[tuple[str, float]]  # a feature unit (character or syllable) and its content weight
+
+
+def _grams(segments: Sequence[Units]) -> list[tuple[str, float]]:
+    grams: list[tuple[str, float]] = []
+    for units in segments:
+        grams += [(u, UNIGRAM_WEIGHT * w) for u, w in units]
+        grams += [(a + "\u0001" + b, max(wa, wb)) for (a, wa), (b, wb) in zip(units, units[1:])]
+    return grams
+
+
+def _content(char: str) -> float:
+    return FUNCTION_WEIGHT if char in FUNCTION_CHARS else 1.0
+
+
+def _chars(segments: Sequence[str]) -> list[Units]:
+    return [[(ch, _content(ch)) for ch in seg] for seg in segments]
+
+
+def _sound(segments: Sequence[str]) -> list[Units]:
+    """Pinyin units, one syllable per character, weighted by the character they stand for."""
+    return [[(py, _content(ch)) for ch, py in zip(seg, text_pinyin(seg))] for seg in segments]
+
+
+class SearchIndex:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        extra_vocabulary: Iterable[str] = (),
+        neutral_terms: Iterable[str] = (),
+    ) -> None:
+        self.entries = {e.key: e for e in entries}
+        raw_phrases = {p for e in self.entries.values() for p in e.phrases}
+        self.corrector = PinyinCorrector(vocabulary_of(raw_phrases) | set(extra_vocabulary))
+        neutral = sorted({clean(normalize(t)) for t in neutral_terms} - {""}, key=len, reverse=True)
+        self._neutral = re.compile("|".join(map(re.escape, neutral))) if neutral else None
+
+        prepared = [
+            (e.key, text, self._segments(text))
+            for e in self.entries.values()
+            for text in sorted({self.prepare(p) for p in e.phrases} - {""})
+        ]
+        self._idf_chars = _idf((key, _chars(segs)) for key, _, segs in prepared)
+        self._idf_sounds = _idf((key, _sound(segs)) for key, _, segs in prepared)
+        self._phrases: list[_Phrase] = []
+        self._vocab_chars: dict[str, set[str]] = defaultdict(set)
+        self._vocab_sounds: dict[str, set[str]] = defaultdict(set)
+        for key, text, segs in prepared:
+            chars = _weights(_chars(segs), self._idf_chars)
+            sounds = _weights(_sound(segs), self._idf_sounds)
+            if not chars:
+                continue
+            self._phrases.append(
+                _Phrase(key, text, chars, sounds, sum(chars.values()), sum(sounds.values()))
+            )
+            self._vocab_chars[key].update(chars)
+            self._vocab_sounds[key].update(sounds)
+
+    def prepare(self, text: str) -> str:
+        return clean(self.corrector.correct(normalize(text)))
+
+    def search(
+        self, text: str, limit: int = 5, keys: Iterable[str] | None = None, min_score: float = 0.0
+    ) -> list[Hit]:
+        query = self.prepare(text)
+        segments = self._segments(query)
+        q_chars = _weights(_chars(segments), self._idf_chars)
+        q_sounds = _weights(_sound(segments), self._idf_sounds)
+        q_char_mass, q_sound_mass = sum(q_chars.values()), sum(q_sounds.values())
+        if not q_char_mass and not q_sound_mass:
+            return []
+        allowed = set(keys) if keys is not None else None
+        phrase_score: dict[str, tuple[float, str]] = {}
+        for phrase in self._phrases:
+            if allowed is not None and phrase.key not in allowed:
+                continue
+            score = max(
+                _f1(phrase.chars, phrase.char_mass, q_chars, q_char_mass),
+                PINYIN_DISCOUNT * _f1(phrase.sounds, phrase.sound_mass, q_sounds, q_sound_mass),
+                FUZZY_DISCOUNT * _fuzzy(phrase, query, q_char_mass),
+            )
+            if score > phrase_score.get(phrase.key, (-1.0, ""))[0]:
+                phrase_score[phrase.key] = (score, phrase.text)
+        hits = []
+        for key, (best, text_matched) in phrase_score.items():
+            coverage = max(
+                _coverage(q_chars, q_char_mass, self._vocab_chars[key]),
+                PINYIN_DISCOUNT * _coverage(q_sounds, q_sound_mass, self._vocab_sounds[key]),
+            )
+            score = PHRASE_WEIGHT * best + (1 - PHRASE_WEIGHT) * coverage
+            if score > min_score:
+                hits.append(Hit(key, self.entries[key].name, round(score, 4), text_matched))
+        hits.sort(key=lambda h: (-h.score, h.key))
+        return hits[:limit]
+
+    def _segments(self, text: str) -> list[str]:
+        """The text split around neutral terms (place names), which are dropped."""
+        if self._neutral is None:
+            return [text] if text else []
+        return [s for s in self._neutral.split(text) if s]
+
+
+def _idf(items: Iterable[tuple[str, Sequence[Units]]]) -> Features:
+    holders: dict[str, set[str]] = defaultdict(set)
+    keys: set[str] = set()
+    for key, segments in items:
+        keys.add(key)
+        for gram, _ in _grams(segments):
+            holders[gram].add(key)
+    n = len(keys)
+    return {g: math.log((n + 1) / (len(ks) + 0.5)) + 0.1 for g, ks in holders.items()}
+
+
+def _weights(segments: Sequence[Units], idf: Features) -> Features:
+    """IDF weight of each feature the vocabulary knows; unknown features carry no information."""
+    weights: Features = {}
+    for gram, factor in _grams(segments):
+        if gram in idf:
+            weights[gram] = idf[gram] * factor
+    return weights
+
+
+def _f1(phrase: Features, phrase_mass: float, query: Features, query_mass: float) -> float:
+    if not phrase_mass or not query_mass:
+        return 0.0
+    matched = sum(w for g, w in phrase.items() if g in query)
+    return 2 * matched / (phrase_mass + query_mass)
+
+
+def _coverage(query: Features, query_mass: float, vocabulary: set[str]) -> float:
+    if not query_mass:
+        return 0.0
+    return sum(w for g, w in query.items() if g in vocabulary) / query_mass
+
+
+def _fuzzy(phrase: _Phrase, query: str, query_mass: float) -> float:
+    if len(phrase.text) < FUZZY_MIN_PHRASE or not query_mass:
+        return 0.0
+    ratio = fuzz.partial_ratio(phrase.text, query) / 100
+    matched = ratio * min(phrase.char_mass, query_mass)
+    return 2 * matched / (phrase.char_mass + query_mass)

@@ -1,0 +1,66 @@
+"""Build the seed document from the plan text and the curated YAML content in `kb/seed/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.plan_parser import PLAN_TITLE, ParsedTask, load_plan
+
+SEED_DIR = Path(__file__).parent / "seed"
+CONTENT_DIR = SEED_DIR / "content"
+
+
+def plan_source(number: int) -> dict[str, str]:
+    """The source entry that cites one task of the plan."""
+    return {"title": f"{PLAN_TITLE}第{number}项任务", "ref": f"plan:{number}", "tag": "OFFICIAL"}
+
+
+def seed_document(content_dir: Path = CONTENT_DIR) -> dict[str, Any]:
+    """The plan's tasks and units plus the curated services, FAQs, bureau facts and terms."""
+    tasks = load_plan()
+    return {
+        "bureaus": _bureaus(tasks, _load(content_dir / "bureaus.yaml")),
+        "tasks": [_task(t) for t in tasks],
+        "services": [s for f in sorted((content_dir / "services").glob("*.yaml")) for s in _load(f)],
+        "faqs": _load(content_dir / "faqs.yaml"),
+        "terms": _load(content_dir / "terms.yaml"),
+    }
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
+def _task(task: ParsedTask) -> dict[str, Any]:
+    return {
+        "number": task.number,
+        "chapter": task.chapter,
+        "section": task.section,
+        "title": task.title,
+        "text": task.text,
+        "leads": task.leads,
+        "cos": task.cos,
+        "leads_open": task.leads_open,
+        "cos_open": task.cos_open,
+        "remark": task.remark,
+    }
+
+
+def _bureaus(tasks: list[ParsedTask], extras: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every unit the plan names, in order of first mention, with curated facts merged in."""
+    by_name = {e["name"]: e for e in extras}
+    names: list[str] = []
+    for task in tasks:
+        names += [n for n in task.leads + task.cos if n not in names]
+    first_task = {n: next(t.number for t in tasks if n in t.leads + t.cos) for n in names}
+    records = [
+        by_name.get(name) or {"name": name, "sources": [plan_source(first_task[name])]}
+        for name in names
+    ]
+    records += [e for e in extras if e["name"] not in names]
+    return records

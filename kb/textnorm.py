@@ -1,0 +1,147 @@
+"""Text normalisation shared by the KB search and the NLU tokenizer.
+
+Everything here keeps the text's length, character for character, so entity offsets found on the
+normalised text are valid on what the citizen typed:
+- `normalize`: full-width → half-width (NFKC where it maps one character to one), traditional →
+  simplified, lower case;
+- `PinyinCorrector`: homophone typos of the KB's own vocabulary (医宝→医保, 社宝卡→社保卡, 被案→备案),
+  found by pinyin, with dialect-tolerant pinyin (zh/z, sh/s, n/l, in/ing …) for longer terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+import opencc
+from pypinyin import Style, lazy_pinyin, pinyin
+
+_T2S = opencc.OpenCC("t2s")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+MIN_TERM = 2
+MAX_TERM = 12
+FUZZY_MIN_TERM = 3  # dialect-tolerant matching only for terms long enough to be unambiguous
+
+
+def normalize(text: str) -> str:
+    """Same-length normalisation: half-width, simplified, lower case."""
+    chars = [_one_char(unicodedata.normalize("NFKC", ch), ch) for ch in text]
+    simplified = _T2S.convert("".join(chars))
+    if len(simplified) != len(text):  # a phrase conversion changed the length: go char by char
+        simplified = "".join(_one_char(_T2S.convert(ch), ch) for ch in chars)
+    return simplified.lower()
+
+
+def _one_char(converted: str, original: str) -> str:
+    return converted if len(converted) == 1 else original
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.fullmatch(ch))
+
+
+@lru_cache(maxsize=20000)
+def char_readings(ch: str) -> frozenset[str]:
+    """All toneless readings of one Chinese character (empty for anything else)."""
+    if not is_cjk(ch):
+        return frozenset()
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0])
+
+
+def fuzzy_syllable(syllable: str) -> str:
+    """Collapse the distinctions many speakers of northern Anhui and nearby dialects do not make."""
+    for strict, loose in _FUZZY_INITIALS:
+        if syllable.startswith(strict):
+            syllable = loose + syllable[len(strict) :]
+            break
+    for strict, loose in _FUZZY_FINALS:
+        if syllable.endswith(strict):
+            syllable = syllable[: -len(strict)] + loose
+            break
+    return syllable
+
+
+def term_pinyin(term: str) -> tuple[str, ...]:
+    """Context-aware toneless pinyin of a vocabulary term (one syllable per character)."""
+    return tuple(lazy_pinyin(term, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars)))
+
+
+def text_pinyin(text: str) -> list[str]:
+    """Toneless pinyin per character; non-Chinese characters stand for themselves."""
+    return [s for ch in text for s in (term_pinyin(ch) if is_cjk(ch) else (ch,))]
+
+
+class PinyinCorrector:
+    """Rewrites homophone misspellings of known terms, keeping the text's length.
+
+    A window is rewritten to a term only when every character can be read as the term's syllable and
+    at least half of the characters already agree with the term, so ordinary words that merely sound
+    alike ("一包" is not "医保") are left alone.
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...], bool]]] = defaultdict(list)
+        seen: set[str] = set()
+        for raw in terms:
+            term = normalize(raw.strip())
+            if term in seen or not MIN_TERM <= len(term) <= MAX_TERM:
+                continue
+            if not all(is_cjk(ch) for ch in term):
+                continue
+            seen.add(term)
+            syllables = term_pinyin(term)
+            fuzzy = len(term) >= FUZZY_MIN_TERM
+            self._by_first[syllables[0]].append((term, syllables, False))
+            if fuzzy:
+                loose = tuple(fuzzy_syllable(s) for s in syllables)
+                self._by_first[loose[0]].append((term, loose, True))
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda c: (-len(c[0]), c[0]))  # longest first, then stable
+        self.vocabulary = frozenset(seen)
+
+    def correct(self, text: str) -> str:
+        if not self._by_first:
+            return text
+        readings = [char_readings(ch) for ch in text]
+        loose = [frozenset(fuzzy_syllable(r) for r in rs) for rs in readings]
+        out = list(text)
+        i = 0
+        while i < len(text):
+            match = self._longest_match(text, i, readings, loose)
+            if match is None:
+                i += 1
+                continue
+            out[i : i + len(match)] = match
+            i += len(match)
+        return "".join(out)
+
+    def _longest_match(
+        self,
+        text: str,
+        start: int,
+        readings: list[frozenset[str]],
+        loose: list[frozenset[str]],
+    ) -> str | None:
+        """The longest term readable at `start`; the text itself wins a tie (苏州 stays 苏州)."""
+        matches: set[str] = set()
+        for first in readings[start] | loose[start]:
+            for term, syllables, is_fuzzy in self._by_first.get(first, ()):
+                end = start + len(term)
+                if end > len(text):
+                    continue
+                table = loose if is_fuzzy else readings
+                if not all(s in table[start + k] for k, s in enumerate(syllables)):
+                    continue
+                window = text[start:end]
+                if sum(a == b for a, b in zip(window, term)) * 2 >= len(term):
+                    matches.add(term)
+        if not matches:
+            return None
+        longest = max(len(m) for m in matches)
+        window = text[start : start + longest]
+        return window if window in matches else min(m for m in matches if len(m) == longest)

@@ -1,0 +1,85 @@
+"""The seeded KB: every plan task and unit, and services that name their bureaus and sources."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kb.db import session_factory
+from kb.io import export_document
+from kb.plan_parser import load_plan
+from kb.schema import TOPICS
+
+NATIONAL_HOTLINES = {"12345", "12393", "12333", "12315"}
+
+
+@pytest.fixture(scope="module")
+def exported(kb):
+    with session_factory(kb.engine)() as session:
+        return export_document(session)
+
+
+def test_export_holds_the_80_tasks_exactly_as_parsed(exported) -> None:
+    parsed = load_plan()
+    assert [(t["number"], t["leads"], t["cos"]) for t in exported["tasks"]] == [
+        (t.number, t.leads, t.cos) for t in parsed
+    ]
+
+
+def test_every_unit_the_plan_names_is_a_bureau(exported) -> None:
+    named = {n for t in load_plan() for n in t.leads + t.cos}
+    assert named <= {b["name"] for b in exported["bureaus"]}
+
+
+def test_every_service_has_a_bureau_a_source_and_a_date(exported) -> None:
+    assert len(exported["services"]) >= 25
+    for service in exported["services"]:
+        assert service["bureaus"], service["key"]
+        assert service["sources"], service["key"]
+        assert service["last_verified"], service["key"]
+        assert service["topic"] in TOPICS
+
+
+def test_service_bureaus_agree_with_their_plan_tasks(exported) -> None:
+    """A service tied to plan tasks is run by at least one unit those tasks name."""
+    tasks = {t["number"]: set(t["leads"] + t["cos"]) for t in exported["tasks"]}
+    for service in exported["services"]:
+        if service["tasks"]:
+            units = set().union(*(tasks[n] for n in service["tasks"]))
+            assert units & set(service["bureaus"]), service["key"]
+
+
+def test_only_national_hotlines_are_given(exported) -> None:
+    """No invented local phone numbers: the only numbers are the national hotlines."""
+    phone_like = re.compile(r"(?<![\d.])(?:\d{3,4}-)?\d{5,8}(?![\d.]|元)")  # 20000元 is money
+    for section in ("services", "faqs", "bureaus"):
+        for record in exported[section]:
+            text = str({k: v for k, v in record.items() if k not in ("sources", "links")})
+            found = {m.group(0) for m in phone_like.finditer(text)}
+            assert found <= NATIONAL_HOTLINES, (section, found)
+    for service in exported["services"]:
+        assert service["hotline"] in NATIONAL_HOTLINES
+
+
+def test_plan_sources_point_at_real_tasks(exported) -> None:
+    numbers = {t["number"] for t in exported["tasks"]}
+    for section in ("services", "faqs", "bureaus"):
+        for record in exported[section]:
+            for source in record["sources"]:
+                ref = source.get("ref") or ""
+                if ref.startswith("plan:"):
+                    assert int(ref.split(":")[1]) in numbers
+
+
+def test_chronic_disease_list_matches_the_ten_diseases(kb) -> None:
+    diseases = [t.name for t in kb.terms("disease")]
+    assert len(diseases) == 10
+    service = kb.service("settle_chronic")
+    assert all(d in service.eligibility for d in diseases)
+
+
+def test_every_service_intent_family_has_its_primary(exported) -> None:
+    keys = {s["key"] for s in exported["services"]}
+    for service in exported["services"]:
+        assert service["intent"] in keys, service["key"]
