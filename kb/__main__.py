@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202
+def _engine(args: argparse.Namespace):
     return make_engine(args.database_url)
 
 

@@ -7,7 +7,7 @@ these models and the migrations agree.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -166,7 +166,7 @@ class Service(Base):
         "ServiceTask", order_by="ServiceTask.task_number", cascade="all, delete-orphan"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     @property
     def bureaus(self) -> list[Bureau]:
@@ -205,7 +205,7 @@ class Faq(Base):
         "FaqService", cascade="all, delete-orphan"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     @property
     def services(self) -> list[Service]:

@@ -415,7 +415,7 @@ def _task_phrases(text: str) -> list[str]:
     return [s for s in re.split(r"[。；;]", text) if len(s) >= 4][:6]
 
 
-def _service_query():  # noqa: ANN202 - a Select
+def _service_query():
     return select(Service).options(
         selectinload(Service.bureau_links).selectinload(ServiceBureau.bureau),
         selectinload(Service.task_links)
@@ -425,7 +425,7 @@ def _service_query():  # noqa: ANN202 - a Select
     )
 
 
-def _task_query():  # noqa: ANN202 - a Select
+def _task_query():
     return select(PlanTask).options(selectinload(PlanTask.units).selectinload(PlanTaskUnit.bureau))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, Extra, Field, validator
 
@@ -52,14 +52,14 @@ class Record(BaseModel):
 
 class SourceIn(Record):
     title: str = Field(..., min_length=1, max_length=300)
-    url: Optional[str] = None
-    ref: Optional[str] = Field(None, max_length=100)
+    url: str | None = None
+    ref: str | None = Field(None, max_length=100)
     tag: Literal["OFFICIAL", "PRESS", "3RD"]
 
     _url = validator("url", allow_reuse=True)(lambda v: v if v is None else _check_url(v))
 
     @validator("ref", always=True)
-    def _url_or_ref(cls, ref: Optional[str], values: dict) -> Optional[str]:  # noqa: N805
+    def _url_or_ref(cls, ref: str | None, values: dict) -> str | None:
         if not ref and not values.get("url"):
             raise ValueError("a source needs a url or a ref")
         return ref
@@ -74,9 +74,9 @@ class LinkIn(Record):
 
 class BureauIn(Record):
     name: str = Field(..., min_length=2, max_length=100)
-    full_name: Optional[str] = Field(None, max_length=200)
+    full_name: str | None = Field(None, max_length=200)
     aliases: list[str] = []
-    duties: Optional[str] = None
+    duties: str | None = None
     sources: list[SourceIn] = []
 
     _aliases = validator("aliases", allow_reuse=True)(_text_list)
@@ -92,32 +92,32 @@ class TaskIn(Record):
     cos: list[str] = []
     leads_open: bool = False
     cos_open: bool = False
-    remark: Optional[str] = None
+    remark: str | None = None
 
     _units = validator("leads", "cos", allow_reuse=True)(_text_list)
 
 
 class ServiceIn(Record):
     key: str = Field(..., regex=KEY_PATTERN)
-    intent: Optional[str] = Field(None, regex=KEY_PATTERN)
+    intent: str | None = Field(None, regex=KEY_PATTERN)
     name: str = Field(..., min_length=2, max_length=100)
     aliases: list[str] = []
     topic: str
     summary: str = Field(..., min_length=5)
-    eligibility: Optional[str] = None
+    eligibility: str | None = None
     materials: list[str] = []
     steps: list[str] = []
     online_channels: list[str] = []
-    offline_channel: Optional[str] = None
-    time_limit: Optional[str] = None
-    fees: Optional[str] = None
-    hotline: Optional[str] = Field(None, regex=HOTLINE_PATTERN)
+    offline_channel: str | None = None
+    time_limit: str | None = None
+    fees: str | None = None
+    hotline: str | None = Field(None, regex=HOTLINE_PATTERN)
     notes: list[str] = []
     links: list[LinkIn] = []
     bureaus: list[str] = Field(..., min_items=1)
     tasks: list[int] = []
     sources: list[SourceIn] = Field(..., min_items=1)
-    last_verified: Optional[dt.date] = None
+    last_verified: dt.date | None = None
     status: Literal["published", "draft"] = "published"
 
     _lists = validator(
@@ -125,7 +125,7 @@ class ServiceIn(Record):
     )(_text_list)
 
     @validator("topic")
-    def _known_topic(cls, topic: str) -> str:  # noqa: N805
+    def _known_topic(cls, topic: str) -> str:
         if topic not in TOPICS:
             raise ValueError(f"unknown topic; use one of {', '.join(TOPICS)}")
         return topic
@@ -137,7 +137,7 @@ class FaqIn(Record):
     answer: str = Field(..., min_length=2)
     services: list[str] = []
     sources: list[SourceIn] = Field(..., min_items=1)
-    last_verified: Optional[dt.date] = None
+    last_verified: dt.date | None = None
     status: Literal["published", "draft"] = "published"
 
     _lists = validator("questions", "services", allow_reuse=True)(_text_list)
@@ -147,8 +147,8 @@ class TermIn(Record):
     kind: Literal["place", "disease"]
     name: str = Field(..., min_length=1, max_length=64)
     aliases: list[str] = []
-    detail: Optional[str] = Field(None, max_length=64)
-    service: Optional[str] = Field(None, regex=KEY_PATTERN)
+    detail: str | None = Field(None, max_length=64)
+    service: str | None = Field(None, regex=KEY_PATTERN)
     sources: list[SourceIn] = []
 
     _aliases = validator("aliases", allow_reuse=True)(_text_list)

@@ -16,6 +16,7 @@ The score is their weighted mean, in [0, 1]; ties break on the service key, so r
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -34,7 +35,9 @@ FUZZY_MIN_PHRASE = 3
 PHRASE_WEIGHT = 0.6  # the rest is coverage
 # Particles, pronouns and light verbs say little about which service is meant; n-grams made only of
 # them count for a fifth.
-FUNCTION_CHARS = frozenset("的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用")
+FUNCTION_CHARS = frozenset(
+    "的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用"
+)
 FUNCTION_WEIGHT = 0.2
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
 
@@ -91,7 +94,7 @@ def _grams(segments: Sequence[Units]) -> list[tuple[str, float]]:
     grams: list[tuple[str, float]] = []
     for units in segments:
         grams += [(u, UNIGRAM_WEIGHT * w) for u, w in units]
-        grams += [(a + "\u0001" + b, max(wa, wb)) for (a, wa), (b, wb) in zip(units, units[1:])]
+        grams += [(a + "\u0001" + b, max(wa, wb)) for (a, wa), (b, wb) in itertools.pairwise(units)]
     return grams
 
 
@@ -105,7 +108,7 @@ def _chars(segments: Sequence[str]) -> list[Units]:
 
 def _sound(segments: Sequence[str]) -> list[Units]:
     """Pinyin units, one syllable per character, weighted by the character they stand for."""
-    return [[(py, _content(ch)) for ch, py in zip(seg, text_pinyin(seg))] for seg in segments]
+    return [[(py, _content(ch)) for ch, py in zip(seg, text_pinyin(seg), strict=False)] for seg in segments]
 
 
 class SearchIndex:

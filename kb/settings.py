@@ -30,7 +30,12 @@ SETTINGS: dict[str, Setting] = {
             "SQLAlchemy URL of the knowledge base; empty means SQLite at `$SZ_DATA_DIR/kb.sqlite3`. "
             "Example: `postgresql+psycopg2://kb:secret@127.0.0.1/kb`.",
         ),
-        Setting("SZ_SPACY_BASE", "", "Name or path of a real spaCy `zh_core_web_sm` 3.4.x to build the Chinese pipeline on; empty builds on a blank `zh` pipeline."),
+        Setting(
+            "SZ_SPACY_BASE",
+            "",
+            "Name or path of a real spaCy `zh_core_web_sm` 3.4.x to build the Chinese pipeline on; "
+            "empty builds on a blank `zh` pipeline.",
+        ),
     )
 }
 

@@ -138,7 +138,7 @@ class PinyinCorrector:
                 if not all(s in table[start + k] for k, s in enumerate(syllables)):
                     continue
                 window = text[start:end]
-                if sum(a == b for a, b in zip(window, term)) * 2 >= len(term):
+                if sum(a == b for a, b in zip(window, term, strict=False)) * 2 >= len(term):
                     matches.add(term)
         if not matches:
             return None

@@ -1,0 +1,79 @@
+"""The query layer the actions call."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kb.db import session_factory
+from kb.io import bump_revision
+from kb.models import Service
+from kb.queries import KnowledgeBase, task_numbers_in
+
+
+def test_intent_family_puts_the_primary_first(kb) -> None:
+    family = kb.services_for_intent("cross_province")
+    assert family[0].key == "cross_province"
+    assert {s.key for s in family} >= {"first_id_card", "pension_transfer"}
+
+
+def test_service_view_names_bureaus_tasks_and_sources(kb) -> None:
+    service = kb.service("medical_filing")
+    assert service.bureaus == ("市医保局",)
+    assert [t.number for t in service.tasks] == [23]
+    assert service.tasks[0].leads == ("市医保局",)
+    assert service.sources and service.hotline == "12393"
+
+
+def test_bureau_by_alias_and_details(kb) -> None:
+    assert kb.bureau_name("医疗保障局") == "市医保局"
+    assert kb.bureau_name("政务服务局") == "市数据资源管理局(政务服务局)"
+    bureau = kb.bureau("人社局")
+    assert bureau.name == "市人力资源社会保障局"
+    assert 25 in [t.number for t in bureau.leads_tasks]
+    assert "社会保障卡申领" in bureau.services
+    assert kb.bureau("不存在的局") is None
+
+
+def test_bureaus_mentioned_in_a_sentence(kb) -> None:
+    assert kb.bureaus_mentioned("医保局和民政局谁管养老") == ["市医保局", "市民政局"]
+
+
+def test_which_bureau_leads_a_task_or_field(kb) -> None:
+    [task] = kb.responsible_for("第23项任务谁牵头")
+    assert task.leads == ("市医保局",)
+    [task] = kb.responsible_for("云计算产业是哪个部门牵头")
+    assert task.number == 13 and task.leads == ("市工业和信息化局",)
+    [task] = kb.responsible_for("扩大跨省通办事项范围归谁")
+    assert task.leads == ("市数据资源管理局(政务服务局)",)
+    assert task_numbers_in("第 7 项任务和23号任务") == [7, 23]
+
+
+def test_services_by_topic_and_bureau(kb) -> None:
+    assert {s.key for s in kb.services_by_topic("社保卡")} >= {"sscard_apply", "sscard_loss", "e_sscard"}
+    assert "consumer_complaint" in {s.key for s in kb.services_by_bureau("市场监管局")}
+
+
+def test_faqs(kb) -> None:
+    assert kb.faqs_for("medical_filing")
+    (faq, score), *_ = kb.search_faqs("急诊要不要先备案")
+    assert "急诊" in faq.answer and score > 0.5
+
+
+def test_edits_reach_the_next_search_without_restart(kb_engine) -> None:
+    knowledge = KnowledgeBase(kb_engine)
+    assert knowledge.search_services("银发乘车卡")[0].key != "elderly_benefits"
+    with session_factory(kb_engine).begin() as session:
+        service = session.scalars(select(Service).where(Service.key == "elderly_benefits")).one()
+        service.aliases = [*service.aliases, "银发乘车卡"]
+        bump_revision(session)
+    assert knowledge.search_services("银发乘车卡")[0].key == "elderly_benefits"
+
+
+def test_drafts_are_invisible_to_citizens(kb_engine) -> None:
+    knowledge = KnowledgeBase(kb_engine)
+    with session_factory(kb_engine).begin() as session:
+        service = session.scalars(select(Service).where(Service.key == "customs")).one()
+        service.status = "draft"
+        bump_revision(session)
+    assert knowledge.service("customs") is None
+    assert "customs" not in {h.key for h in knowledge.search_services("出国带现金要申报吗", limit=10)}
