@@ -13,11 +13,15 @@ STAMP := $(VENV)/.installed
 DATA_DIR ?= $(or $(SZ_DATA_DIR),var)
 KB_STAMP := $(DATA_DIR)/.kb-initialised
 MIGRATIONS := $(wildcard kb/migrations/versions/*.py)
+PIPELINE := build/spacy/zh_suzhou_kb/meta.json
+MODEL := models/suzhou.tar.gz
+RASA_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help install kb kb-reset run test lint lock clean
+.PHONY: help install kb kb-reset nlu model run test test-fast lint lock clean
 
 help:
 	@echo "make run    set everything up and start the assistant"
@@ -44,17 +48,33 @@ kb-reset: $(STAMP)
 	rm -f $(DATA_DIR)/kb.sqlite3* $(KB_STAMP)
 	$(MAKE) kb
 
-run: kb
-	@echo "The knowledge base is ready: try  $(PY) -m kb search '社保卡丢了'"
+# The KB-derived spaCy pipeline and Rasa synonyms/lookups; rewritten only when the KB changed.
+nlu: $(KB_STAMP)
+	$(PY) -m nlp build
+
+# Train when the data, config or the KB-derived NLU artefacts changed (their files keep their
+# timestamps when nothing changed, so an unchanged KB never retrains).
+model: nlu
+	@$(MAKE) --no-print-directory $(MODEL)
+
+$(MODEL): $(RASA_INPUTS) $(PIPELINE) data/nlu/generated/kb.yml
+	$(PY) -m rasa train --fixed-model-name suzhou --out models
+	@touch $@
+
+run: model
+	$(PY) -m bot run
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-test: $(STAMP) lint
+test: model lint
 	$(PY) -m pytest -q
+
+test-fast: kb lint
+	$(PY) -m pytest -q -m "not slow"
 
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | grep -v -i '^suzhou' > requirements.lock
 
 clean:
-	rm -rf build models results .pytest_cache .ruff_cache
+	rm -rf build models results .pytest_cache .ruff_cache data/nlu/generated

@@ -1,10 +1,10 @@
 """Command line for operators and staff: `python -m kb <command>`.
 
-  init            migrate the database and load the seed if the KB is empty (safe to repeat)
-  migrate         upgrade the schema to the newest migration
-  export          print the whole KB as JSON
-  import FILE     validate a JSON file (or - for stdin) and load it in one transaction
-  search TEXT     show what the search finds for a citizen's words, with scores
+init            migrate the database and load the seed if the KB is empty (safe to repeat)
+migrate         upgrade the schema to the newest migration
+export          print the whole KB as JSON
+import FILE     validate a JSON file (or - for stdin) and load it in one transaction
+search TEXT     show what the search finds for a citizen's words, with scores
 """
 
 from __future__ import annotations

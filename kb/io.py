@@ -158,9 +158,7 @@ def import_document(session: Session, raw: Any) -> ImportSummary:
         _upsert_term(session, services, record)
     bump_revision(session)
     session.flush()
-    return ImportSummary(
-        len(doc.bureaus), len(doc.tasks), len(doc.services), len(doc.faqs), len(doc.terms)
-    )
+    return ImportSummary(len(doc.bureaus), len(doc.tasks), len(doc.services), len(doc.faqs), len(doc.terms))
 
 
 def bump_revision(session: Session) -> int:
@@ -206,17 +204,13 @@ SERVICE_FIELDS = (
 )  # fmt: skip
 
 
-def apply_service_record(
-    service: Service, record: ServiceIn, bureaus: Mapping[str, Bureau]
-) -> None:
+def apply_service_record(service: Service, record: ServiceIn, bureaus: Mapping[str, Bureau]) -> None:
     """Copy a validated record onto a Service row (used by import and by staff edits)."""
     for field in SERVICE_FIELDS:
         setattr(service, field, getattr(record, field))
     service.links = [link.dict() for link in record.links]
     service.sources = [s.dict(exclude_none=True) for s in record.sources]
-    service.bureau_links = [
-        ServiceBureau(bureau=bureaus[name], position=i) for i, name in enumerate(record.bureaus)
-    ]
+    service.bureau_links = [ServiceBureau(bureau=bureaus[name], position=i) for i, name in enumerate(record.bureaus)]
     service.task_links = [ServiceTask(task_number=n) for n in record.tasks]
     service.updated_at = utcnow()
 
@@ -257,9 +251,7 @@ def _upsert_faq(session: Session, services: dict[str, Service], record: FaqIn) -
 
 
 def _upsert_term(session: Session, services: dict[str, Service], record: TermIn) -> None:
-    term = session.scalars(
-        select(Term).where(Term.kind == record.kind, Term.name == record.name)
-    ).first()
+    term = session.scalars(select(Term).where(Term.kind == record.kind, Term.name == record.name)).first()
     if term is None:
         term = Term(kind=record.kind, name=record.name)
         session.add(term)
@@ -289,23 +281,16 @@ def export_document(session: Session) -> dict[str, Any]:
         .order_by(Service.id)
     ).all()
     faqs = session.scalars(
-        select(Faq).options(selectinload(Faq.service_links).selectinload(FaqService.service))
-        .order_by(Faq.id)
+        select(Faq).options(selectinload(Faq.service_links).selectinload(FaqService.service)).order_by(Faq.id)
     ).all()
-    terms = session.scalars(
-        select(Term).options(selectinload(Term.service)).order_by(Term.kind, Term.id)
-    ).all()
+    terms = session.scalars(select(Term).options(selectinload(Term.service)).order_by(Term.kind, Term.id)).all()
     doc = KbDocument(
         bureaus=[BureauIn(**_columns(b, BureauIn)) for b in bureaus],
         tasks=[task_record(t) for t in tasks],
         services=[service_record(s) for s in services],
-        faqs=[
-            FaqIn(**_columns(f, FaqIn, skip={"services"}), services=[s.key for s in f.services])
-            for f in faqs
-        ],
+        faqs=[FaqIn(**_columns(f, FaqIn, skip={"services"}), services=[s.key for s in f.services]) for f in faqs],
         terms=[
-            TermIn(**_columns(t, TermIn, skip={"service"}), service=t.service.key if t.service else None)
-            for t in terms
+            TermIn(**_columns(t, TermIn, skip={"service"}), service=t.service.key if t.service else None) for t in terms
         ],
     )
     return doc.dict()

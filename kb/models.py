@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -97,9 +98,7 @@ class PlanTaskUnit(Base):
 
     __tablename__ = "plan_task_unit"
 
-    task_number: Mapped[int] = Column(
-        ForeignKey("plan_task.number", ondelete="CASCADE"), primary_key=True
-    )
+    task_number: Mapped[int] = Column(ForeignKey("plan_task.number", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = Column(String(8), primary_key=True)
     position: Mapped[int] = Column(Integer, primary_key=True, autoincrement=False)
     bureau_id: Mapped[int] = Column(ForeignKey("bureau.id"), nullable=False, index=True)
@@ -111,9 +110,7 @@ class PlanTaskUnit(Base):
 class ServiceBureau(Base):
     __tablename__ = "service_bureau"
 
-    service_id: Mapped[int] = Column(
-        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
-    )
+    service_id: Mapped[int] = Column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
     bureau_id: Mapped[int] = Column(ForeignKey("bureau.id"), primary_key=True, index=True)
     position: Mapped[int] = Column(Integer, nullable=False, default=0)
 
@@ -123,9 +120,7 @@ class ServiceBureau(Base):
 class ServiceTask(Base):
     __tablename__ = "service_task"
 
-    service_id: Mapped[int] = Column(
-        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
-    )
+    service_id: Mapped[int] = Column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
     task_number: Mapped[int] = Column(ForeignKey("plan_task.number"), primary_key=True)
 
     task: Mapped[PlanTask] = relationship("PlanTask")
@@ -181,9 +176,7 @@ class FaqService(Base):
     __tablename__ = "faq_service"
 
     faq_id: Mapped[int] = Column(ForeignKey("faq.id", ondelete="CASCADE"), primary_key=True)
-    service_id: Mapped[int] = Column(
-        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    service_id: Mapped[int] = Column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True, index=True)
 
     service: Mapped[Service] = relationship("Service")
 
@@ -201,9 +194,7 @@ class Faq(Base):
     version: Mapped[int] = Column(Integer, nullable=False, default=1)
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)
 
-    service_links: Mapped[list[FaqService]] = relationship(
-        "FaqService", cascade="all, delete-orphan"
-    )
+    service_links: Mapped[list[FaqService]] = relationship("FaqService", cascade="all, delete-orphan")
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
@@ -238,3 +229,48 @@ class KbRevision(Base):
     id: Mapped[int] = Column(Integer, primary_key=True)
     revision: Mapped[int] = Column(Integer, nullable=False, default=0)
     changed_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Feedback(Base):
+    """A citizen's rating of an answer (有帮助 / 没帮助)."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
+    conversation_id: Mapped[str] = Column(String(64), nullable=False, index=True)
+    helpful: Mapped[bool] = Column(Boolean, nullable=False)
+    service_key: Mapped[str | None] = Column(String(64), index=True)
+    intent: Mapped[str | None] = Column(String(64))
+    comment: Mapped[str | None] = Column(Text)
+
+
+class UnansweredQuestion(Base):
+    """A question the assistant could not answer, kept (masked) for staff review."""
+
+    __tablename__ = "unanswered_question"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
+    conversation_id: Mapped[str] = Column(String(64), nullable=False, index=True)
+    text: Mapped[str] = Column(Text, nullable=False)
+    reason: Mapped[str] = Column(String(32), nullable=False)
+    intent: Mapped[str | None] = Column(String(64))
+    confidence: Mapped[float | None] = Column(Float)
+    suggested: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
+    status: Mapped[str] = Column(String(16), nullable=False, default="open", index=True)
+
+
+class HandoffMessage(Base):
+    """A message a citizen chose to leave for staff (stored only with their consent)."""
+
+    __tablename__ = "handoff_message"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
+    conversation_id: Mapped[str] = Column(String(64), nullable=False, index=True)
+    text: Mapped[str] = Column(Text, nullable=False)
+    service_key: Mapped[str | None] = Column(String(64))
+    bureau: Mapped[str | None] = Column(String(100))
+    consent: Mapped[bool] = Column(Boolean, nullable=False)
+    status: Mapped[str] = Column(String(16), nullable=False, default="open", index=True)

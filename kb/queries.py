@@ -29,6 +29,7 @@ from kb.models import (
     ServiceTask,
     Term,
 )
+from kb.schema import TOPICS
 from kb.search import Entry, Hit, SearchIndex, clean, vocabulary_of
 from kb.textnorm import normalize
 
@@ -145,19 +146,23 @@ class KnowledgeBase:
         """Services matching free text, best first, with scores in [0, 1]."""
         return self._fresh().index.search(text, limit=limit, keys=keys, min_score=min_score)
 
+    def mentioned_services(self, text: str) -> list[Hit]:
+        """Services whose name or alias the text contains (typos tolerated), longest name first."""
+        return self._fresh().index.mentions(text)
+
+    def warm_up(self) -> None:
+        """Build the search index now rather than on the first citizen's question."""
+        self._fresh()
+
     def service(self, key: str) -> ServiceView | None:
         with self._sessions() as session:
-            row = session.scalars(
-                _service_query().where(Service.key == key, Service.status == PUBLISHED)
-            ).first()
+            row = session.scalars(_service_query().where(Service.key == key, Service.status == PUBLISHED)).first()
             return _service_view(row) if row else None
 
     def services(self, keys: Sequence[str]) -> list[ServiceView]:
         """Published services by key, in the order asked."""
         with self._sessions() as session:
-            rows = session.scalars(
-                _service_query().where(Service.key.in_(keys), Service.status == PUBLISHED)
-            ).all()
+            rows = session.scalars(_service_query().where(Service.key.in_(keys), Service.status == PUBLISHED)).all()
             found = {r.key: _service_view(r) for r in rows}
         return [found[k] for k in keys if k in found]
 
@@ -184,9 +189,7 @@ class KnowledgeBase:
     def services_by_topic(self, topic: str) -> list[ServiceView]:
         with self._sessions() as session:
             rows = session.scalars(
-                _service_query()
-                .where(Service.topic == topic, Service.status == PUBLISHED)
-                .order_by(Service.id)
+                _service_query().where(Service.topic == topic, Service.status == PUBLISHED).order_by(Service.id)
             ).all()
             return [_service_view(r) for r in rows]
 
@@ -203,6 +206,27 @@ class KnowledgeBase:
                 .order_by(Service.id)
             ).all()
             return [_service_view(r) for r in rows]
+
+    def service_intents(self) -> frozenset[str]:
+        """The NLU intents that route to published services."""
+        with self._sessions() as session:
+            return frozenset(
+                session.scalars(
+                    select(Service.intent).where(Service.intent.is_not(None), Service.status == PUBLISHED).distinct()
+                )
+            )
+
+    def topic_entry_points(self) -> list[tuple[str, str]]:
+        """Each topic with the key of its first published service, topics in their curated order."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Service.topic, Service.key).where(Service.status == PUBLISHED).order_by(Service.id)
+            ).all()
+        first: dict[str, str] = {}
+        for topic, key in rows:
+            first.setdefault(topic, key)
+        order = {topic: i for i, topic in enumerate(TOPICS)}
+        return sorted(first.items(), key=lambda item: order.get(item[0], len(order)))
 
     def topics(self) -> list[str]:
         with self._sessions() as session:
@@ -323,16 +347,15 @@ class KnowledgeBase:
             query = select(Term).order_by(Term.kind, Term.id)
             if kind:
                 query = query.where(Term.kind == kind)
-            return [
-                TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in session.scalars(query)
-            ]
+            return [TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in session.scalars(query)]
 
     def bureaus(self) -> list[BureauRef]:
         with self._sessions() as session:
-            return [
-                BureauRef(b.name, tuple(b.aliases))
-                for b in session.scalars(select(Bureau).order_by(Bureau.id))
-            ]
+            return [BureauRef(b.name, tuple(b.aliases)) for b in session.scalars(select(Bureau).order_by(Bureau.id))]
+
+    def vocabulary(self) -> frozenset[str]:
+        """The KB words whose homophone typos are corrected (shared with the NLU tokenizer)."""
+        return self._fresh().index.corrector.vocabulary
 
     def revision(self) -> int:
         with self._sessions() as session:
@@ -378,7 +401,8 @@ class KnowledgeBase:
                 Entry(
                     s.key,
                     s.name,
-                    (s.name, *s.aliases, *questions.get(s.key, ()), *linked_terms.get(s.id, ())),
+                    names=(s.name, *s.aliases, *linked_terms.get(s.id, ())),
+                    questions=tuple(questions.get(s.key, ())),
                 )
                 for s in services
             ]
@@ -388,16 +412,17 @@ class KnowledgeBase:
             extra = vocabulary_of(bureau_words) | set(term_words)
             index = SearchIndex(service_entries, extra_vocabulary=extra, neutral_terms=places)
             faq_index = SearchIndex(
-                [Entry(f.key, f.questions[0], tuple(f.questions)) for f in faqs],
+                [Entry(f.key, f.questions[0], names=(), questions=tuple(f.questions)) for f in faqs],
                 extra_vocabulary=index.corrector.vocabulary,
             )
             task_index = SearchIndex(
-                [Entry(str(t.number), t.title, (t.title, *_task_phrases(t.text))) for t in tasks],
+                [
+                    Entry(str(t.number), t.title, names=(t.title,), questions=tuple(_task_phrases(t.text)))
+                    for t in tasks
+                ],
                 extra_vocabulary=index.corrector.vocabulary,
             )
-            bureau_names = {
-                clean(normalize(alias)): b.name for b in bureaus for alias in (b.name, *b.aliases)
-            }
+            bureau_names = {clean(normalize(alias)): b.name for b in bureaus for alias in (b.name, *b.aliases)}
         return _Cache(revision, index, faq_index, task_index, bureau_names)
 
 

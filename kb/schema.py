@@ -120,9 +120,9 @@ class ServiceIn(Record):
     last_verified: dt.date | None = None
     status: Literal["published", "draft"] = "published"
 
-    _lists = validator(
-        "aliases", "materials", "steps", "online_channels", "notes", "bureaus", allow_reuse=True
-    )(_text_list)
+    _lists = validator("aliases", "materials", "steps", "online_channels", "notes", "bureaus", allow_reuse=True)(
+        _text_list
+    )
 
     @validator("topic")
     def _known_topic(cls, topic: str) -> str:

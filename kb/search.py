@@ -33,6 +33,8 @@ PINYIN_DISCOUNT = 0.95  # a sound-alike match is slightly weaker evidence than t
 FUZZY_DISCOUNT = 0.9
 FUZZY_MIN_PHRASE = 3
 PHRASE_WEIGHT = 0.6  # the rest is coverage
+MENTION_RATIO = 0.9  # how completely a name must appear in a text to count as mentioned
+MIN_MENTION = 2
 # Particles, pronouns and light verbs say little about which service is meant; n-grams made only of
 # them count for a fifth.
 FUNCTION_CHARS = frozenset(
@@ -48,11 +50,16 @@ Features = dict[str, float]
 
 @dataclass(frozen=True)
 class Entry:
-    """What the index knows of one searchable item."""
+    """What the index knows of one searchable item: its names, and further phrases (FAQ questions)."""
 
     key: str
     name: str
-    phrases: tuple[str, ...]
+    names: tuple[str, ...]
+    questions: tuple[str, ...] = ()
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return self.names + self.questions
 
 
 @dataclass(frozen=True)
@@ -139,18 +146,33 @@ class SearchIndex:
             sounds = _weights(_sound(segs), self._idf_sounds)
             if not chars:
                 continue
-            self._phrases.append(
-                _Phrase(key, text, chars, sounds, sum(chars.values()), sum(sounds.values()))
-            )
+            self._phrases.append(_Phrase(key, text, chars, sounds, sum(chars.values()), sum(sounds.values())))
             self._vocab_chars[key].update(chars)
             self._vocab_sounds[key].update(sounds)
+
+        named = {(name, e.key) for e in self.entries.values() for n in e.names if (name := self.prepare(n))}
+        self._names = sorted(named, key=lambda item: (-len(item[0]), item[1], item[0]))
 
     def prepare(self, text: str) -> str:
         return clean(self.corrector.correct(normalize(text)))
 
-    def search(
-        self, text: str, limit: int = 5, keys: Iterable[str] | None = None, min_score: float = 0.0
-    ) -> list[Hit]:
+    def mentions(self, text: str, min_ratio: float = MENTION_RATIO) -> list[Hit]:
+        """Items whose name (not just some words of a question) the text contains, longest name first.
+
+        "社保卡挂失要带啥" names 社保卡挂失; "那要带什么材料" names nothing, although it shares most of its
+        words with an FAQ question.
+        """
+        query = self.prepare(text)
+        hits: dict[str, Hit] = {}
+        for name, key in self._names:
+            if key in hits or not MIN_MENTION <= len(name) <= len(query):
+                continue
+            ratio = 100.0 if name in query else fuzz.partial_ratio(name, query) if len(name) >= 3 else 0.0
+            if ratio >= min_ratio * 100:
+                hits[key] = Hit(key, self.entries[key].name, round(ratio / 100, 4), name)
+        return list(hits.values())
+
+    def search(self, text: str, limit: int = 5, keys: Iterable[str] | None = None, min_score: float = 0.0) -> list[Hit]:
         query = self.prepare(text)
         segments = self._segments(query)
         q_chars = _weights(_chars(segments), self._idf_chars)

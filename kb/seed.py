@@ -58,9 +58,6 @@ def _bureaus(tasks: list[ParsedTask], extras: list[dict[str, Any]]) -> list[dict
     for task in tasks:
         names += [n for n in task.leads + task.cos if n not in names]
     first_task = {n: next(t.number for t in tasks if n in t.leads + t.cos) for n in names}
-    records = [
-        by_name.get(name) or {"name": name, "sources": [plan_source(first_task[name])]}
-        for name in names
-    ]
+    records = [by_name.get(name) or {"name": name, "sources": [plan_source(first_task[name])]} for name in names]
     records += [e for e in extras if e["name"] not in names]
     return records

@@ -30,6 +30,28 @@ SETTINGS: dict[str, Setting] = {
             "SQLAlchemy URL of the knowledge base; empty means SQLite at `$SZ_DATA_DIR/kb.sqlite3`. "
             "Example: `postgresql+psycopg2://kb:secret@127.0.0.1/kb`.",
         ),
+        Setting("SZ_HOST", "127.0.0.1", "Interface the public gateway (widget, chat, staff pages) listens on."),
+        Setting("SZ_PORT", "8000", "Port of the public gateway."),
+        Setting("SZ_RASA_PORT", "5005", "First loopback port of the Rasa servers (instance i uses port + i)."),
+        Setting("SZ_RASA_INSTANCES", "1", "How many Rasa servers to run behind the gateway."),
+        Setting(
+            "SZ_RASA_URLS", "", "Comma-separated Rasa base URLs to use instead of starting servers (other machines)."
+        ),
+        Setting("SZ_ACTION_PORT", "5055", "First loopback port of the action servers."),
+        Setting("SZ_ACTION_INSTANCES", "1", "How many action servers to run (Rasa instance i uses server i mod M)."),
+        Setting("SZ_MODEL", "models/suzhou.tar.gz", "The trained Rasa model to serve."),
+        Setting(
+            "SZ_TRACKER_URL",
+            "",
+            "SQLAlchemy URL of Rasa's tracker store; empty means SQLite at `$SZ_DATA_DIR/tracker.sqlite3`.",
+        ),
+        Setting("SZ_LOCK_STORE", "in_memory", "Rasa's lock store: `in_memory` (one Rasa server) or `redis` (several)."),
+        Setting("SZ_REDIS_HOST", "127.0.0.1", "Redis host for the lock store (and staff sessions when Redis is used)."),
+        Setting("SZ_REDIS_PORT", "6379", "Redis port."),
+        Setting("SZ_REDIS_DB", "1", "Redis database number."),
+        Setting("SZ_REDIS_PASSWORD", "", "Redis password, if any."),
+        Setting("SZ_LOG_LEVEL", "INFO", "Log level of all processes (DEBUG is never needed in production)."),
+        Setting("SZ_MAX_MESSAGE_CHARS", "500", "Longest citizen message passed to the assistant; the rest is cut."),
         Setting(
             "SZ_SPACY_BASE",
             "",
@@ -47,8 +69,17 @@ def env(name: str) -> str:
 
 
 def data_dir() -> Path:
-    path = Path(env("SZ_DATA_DIR"))
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return resolve(env("SZ_DATA_DIR"))
+
+
+def tracker_url() -> str:
+    return env("SZ_TRACKER_URL") or f"sqlite:///{data_dir() / 'tracker.sqlite3'}"
+
+
+def resolve(path: str) -> Path:
+    """A path setting, relative to the project unless absolute."""
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
 
 
 def database_url() -> str:

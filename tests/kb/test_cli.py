@@ -90,6 +90,10 @@ def test_search_prints_scores(url: str, capsys) -> None:
 def test_module_entry_point_runs(url: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kb", "--database-url", url, "init"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr

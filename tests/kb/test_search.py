@@ -24,9 +24,7 @@ def test_an_acceptable_service_is_in_the_top_three(kb, query) -> None:
 
 
 def test_top_result_is_acceptable_for_nine_in_ten(kb) -> None:
-    right = sum(
-        (hits := kb.search_services(q["query"], limit=1)) and hits[0].key in q["expect"] for q in QUERIES
-    )
+    right = sum((hits := kb.search_services(q["query"], limit=1)) and hits[0].key in q["expect"] for q in QUERIES)
     assert right / len(QUERIES) >= TOP1_BAR, f"{right}/{len(QUERIES)}"
 
 

@@ -1,0 +1,95 @@
+"""Validation of the forms' answers: any order, typos and 繁體 tolerated, nothing personal kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from kb.privacy import mask_pii
+from kb.textnorm import normalize
+
+MAX_MESSAGE = 1000
+
+# Entity values NLU may hand over unmapped (a synonym it has not seen, 繁體): the key words that decide.
+_STAY = (
+    ("长期居住", ("长期", "常住", "长住", "定居", "安置", "常驻")),
+    ("临时外出", ("临时", "出差", "旅游", "短期", "探亲")),
+)
+_CARD = (
+    ("丢失", ("丢", "掉", "不见", "遗失", "偷")),
+    ("到期", ("到期", "过期")),
+    ("锁定", ("锁",)),
+    ("未激活", ("激活", "封存")),
+)
+
+
+def canonical(value: Any, choices: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    if value is None:
+        return None
+    text = normalize(str(value))
+    for name, words in choices:
+        if text == name or any(w in text for w in words):
+            return name
+    return None
+
+
+class ValidateMedicalForm(FormValidationAction):
+    """异地就医: long-term stay needs no more questions; emergencies need no referral question."""
+
+    def name(self) -> str:
+        return "validate_medical_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("medical_stay") == "长期居住":
+            return ["medical_stay"]
+        if tracker.get_slot("medical_emergency") == "是":
+            return ["medical_stay", "medical_emergency"]
+        return domain_slots
+
+    def validate_medical_stay(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"medical_stay": canonical(value, _STAY)}
+
+    def validate_medical_emergency(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"medical_emergency": "否" if value == "否" else "是"}  # an emergency entity means yes
+
+    def validate_medical_referral(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"medical_referral": "否" if value == "否" else "是"}
+
+
+class ValidateSscardForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_sscard_form"
+
+    def validate_card_problem(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"card_problem": canonical(value, _CARD)}
+
+
+class ValidateHandoffForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    def validate_handoff_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = mask_pii(str(value or "")).strip()[:MAX_MESSAGE]
+        if not text:
+            dispatcher.utter_message(text="留言是空的，请写下您的问题，或者说“算了”。")
+            return {"handoff_text": None}
+        return {"handoff_text": text}

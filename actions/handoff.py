@@ -1,0 +1,66 @@
+"""Handing over to a person, leaving a message for staff, and feedback on answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import KbAction
+from actions.context import current_service, latest_intent
+from actions.kb_access import knowledge_base, records
+from actions.replies import button, hotline_text
+
+
+class ActionHandoff(KbAction):
+    def name(self) -> str:
+        return "action_handoff"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        service = current_service(tracker, knowledge_base())
+        lines = ["需要人工帮助的话：", "1. 拨打12345政务服务便民热线，7×24小时有人工服务。"]
+        if service:
+            lines.append(f"2. “{service.name}”由{'、'.join(service.bureaus)}负责，{hotline_text(service.hotline)}。")
+        lines.append("您也可以在这里给工作人员留言（请不要写身份证号、手机号），要留言吗？")
+        dispatcher.utter_message(
+            text="\n".join(lines), buttons=[button("我要留言", "/affirm"), button("不用了", "/deny")]
+        )
+        return [SlotSet("failed_turns", 0)]
+
+
+class ActionSaveHandoffMessage(KbAction):
+    def name(self) -> str:
+        return "action_save_handoff_message"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text = tracker.get_slot("handoff_text") or ""
+        service = current_service(tracker, knowledge_base())
+        saved = records().handoff(
+            tracker.sender_id, text, service.key if service else None, service.lead_bureau if service else None
+        )
+        if saved:
+            dispatcher.utter_message(
+                text="已收到您的留言，工作人员会查看处理。想尽快得到答复，请拨打12345政务服务便民热线。"
+            )
+        else:
+            dispatcher.utter_message(text="留言是空的，没有保存。需要的话可以再说“找人工”。")
+        return [SlotSet("handoff_text", None)]
+
+
+class ActionStoreFeedback(KbAction):
+    def name(self) -> str:
+        return "action_store_feedback"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        helpful = latest_intent(tracker) == "feedback_helpful"
+        records().feedback(tracker.sender_id, helpful, tracker.get_slot("service_key"), latest_intent(tracker))
+        if helpful:
+            dispatcher.utter_message(text="谢谢您的反馈！还有别的问题随时问我。")
+        else:
+            dispatcher.utter_message(
+                text="抱歉没帮上忙，您的反馈已经记下了。可以换个说法再问一次，或者找人工帮您。",
+                buttons=[button("找人工", "/request_human")],
+            )
+        return []

@@ -1,0 +1,40 @@
+"""The action server's handles on the knowledge base, created once per process."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from kb.db import default_engine
+from kb.queries import KnowledgeBase
+from kb.records import ConversationRecords
+
+_handles: dict[str, KnowledgeBase | ConversationRecords] = {}
+
+
+def use_engine(engine: Engine) -> None:
+    """Point the actions at a database (the settings' one by default; tests pass their own)."""
+    _handles["kb"] = KnowledgeBase(engine)
+    _handles["records"] = ConversationRecords(engine)
+
+
+def knowledge_base() -> KnowledgeBase:
+    if "kb" not in _handles:
+        use_engine(default_engine())
+    return _handles["kb"]  # type: ignore[return-value]
+
+
+def records() -> ConversationRecords:
+    if "records" not in _handles:
+        use_engine(default_engine())
+    return _handles["records"]  # type: ignore[return-value]
+
+
+def warm_up() -> None:
+    """Build the search index at start-up; a KB that is down now is retried on the first question."""
+    try:
+        knowledge_base().warm_up()
+    except SQLAlchemyError as exc:
+        logging.getLogger(__name__).warning("knowledge base not reachable at start-up: %s", type(exc).__name__)

@@ -1,0 +1,84 @@
+"""What the assistant writes for staff: feedback on answers, unanswered questions, messages left.
+
+Every text is masked (kb.privacy) here as well, whatever the caller did before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.engine import Engine
+
+from kb.db import session_factory
+from kb.models import Feedback, HandoffMessage, UnansweredQuestion
+from kb.privacy import mask_pii
+
+MAX_TEXT = 2000
+
+
+def _clip(text: str) -> str:
+    return mask_pii(text.strip())[:MAX_TEXT]
+
+
+class ConversationRecords:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = session_factory(engine)
+
+    def feedback(
+        self,
+        conversation_id: str,
+        helpful: bool,
+        service_key: str | None,
+        intent: str | None = None,
+        comment: str | None = None,
+    ) -> int:
+        row = Feedback(
+            conversation_id=conversation_id[:64],
+            helpful=helpful,
+            service_key=service_key,
+            intent=intent,
+            comment=_clip(comment) if comment else None,
+        )
+        return self._add(row)
+
+    def unanswered(
+        self,
+        conversation_id: str,
+        text: str,
+        reason: str,
+        intent: str | None = None,
+        confidence: float | None = None,
+        suggested: Sequence[str] = (),
+    ) -> int | None:
+        text = _clip(text)
+        if not text:
+            return None
+        row = UnansweredQuestion(
+            conversation_id=conversation_id[:64],
+            text=text,
+            reason=reason,
+            intent=intent,
+            confidence=confidence,
+            suggested=list(suggested),
+        )
+        return self._add(row)
+
+    def handoff(self, conversation_id: str, text: str, service_key: str | None, bureau: str | None) -> int | None:
+        """Store a message the citizen agreed to leave; the consent is the act of leaving it."""
+        text = _clip(text)
+        if not text:
+            return None
+        row = HandoffMessage(
+            conversation_id=conversation_id[:64],
+            text=text,
+            service_key=service_key,
+            bureau=bureau,
+            consent=True,
+        )
+        return self._add(row)
+
+    def _add(self, row: Feedback | UnansweredQuestion | HandoffMessage) -> int:
+        with self._sessions.begin() as session:
+            session.add(row)
+            session.flush()
+            return row.id

@@ -1,0 +1,70 @@
+"""Action tests run the real actions against a private copy of the seeded KB."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import kb_access
+
+
+@pytest.fixture(autouse=True)
+def actions_kb(kb_engine):
+    kb_access.use_engine(kb_engine)
+    yield kb_engine
+    kb_access._handles.clear()
+
+
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    history: list[tuple[str, str]] = (),
+    active_loop: str | None = None,
+    confidence: float = 0.95,
+    ranking: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    """A tracker whose latest message is `text` with `intent`; `history` = earlier (intent, text)."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
+    }
+    events = [
+        {"event": "user", "text": t, "parse_data": {"intent": {"name": i}, "entities": []}} for i, t in history
+    ]
+    events.append({"event": "user", "text": text, "parse_data": latest})
+    return Tracker(
+        sender_id="test-conversation",
+        slots={"failed_turns": 0, **(slots or {})},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run an action; returns (messages sent, events returned)."""
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def payloads(messages: list[dict[str, Any]]) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]

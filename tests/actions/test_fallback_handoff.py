@@ -1,0 +1,132 @@
+"""Fallback suggestions, out-of-scope, handoff, messages left and feedback are stored, masked."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from actions import kb_access
+from actions.answers import ActionAnswerService
+from actions.fallback import ActionCoreFallback, ActionOutOfScope, ActionSuggestServices
+from actions.forms import ValidateHandoffForm, ValidateMedicalForm, ValidateSscardForm, canonical
+from actions.handoff import ActionHandoff, ActionSaveHandoffMessage, ActionStoreFeedback
+from kb.db import session_factory
+from kb.models import Feedback, HandoffMessage, UnansweredQuestion
+from tests.actions.conftest import make_tracker, payloads, run, slots_set, texts
+
+PERSONAL = "我身份证34012319900101123X，手机13812345678"
+
+
+def _rows(engine, model):
+    with session_factory(engine)() as session:
+        return session.scalars(select(model).order_by(model.id)).all()
+
+
+def test_unclear_message_gets_likely_services_and_is_recorded(actions_kb) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "sscard_loss", "confidence": 0.3}]
+    tracker = make_tracker(f"社保卡那个掉了咋整 {PERSONAL}", "nlu_fallback", ranking=ranking)
+    messages, events = run(ActionSuggestServices(), tracker)
+    assert '/choose_service{"service_key":"sscard_loss"}' in payloads(messages)
+    assert "/request_human" in payloads(messages)
+    assert slots_set(events)["failed_turns"] == 1
+    [row] = _rows(actions_kb, UnansweredQuestion)
+    assert row.intent == "sscard_loss" and row.reason == "unclear" and "sscard_loss" in row.suggested
+    assert "13812345678" not in row.text and "34012319900101123X" not in row.text
+
+
+def test_repeated_failures_offer_a_person_first(actions_kb) -> None:
+    tracker = make_tracker("嗯那个啥", "nlu_fallback", slots={"failed_turns": 1})
+    messages, events = run(ActionSuggestServices(), tracker)
+    assert payloads(messages)[0] == "/request_human"
+    assert "12345" in texts(messages)
+    assert slots_set(events)["failed_turns"] == 2
+
+
+def test_out_of_scope_is_declined_politely_with_suggestions(actions_kb) -> None:
+    messages, _ = run(ActionOutOfScope(), make_tracker("明天下雨吗", "out_of_scope"))
+    assert "不在我能回答的范围" in texts(messages) and "12345" in texts(messages)
+    assert payloads(messages)
+    assert _rows(actions_kb, UnansweredQuestion)[0].reason == "out_of_scope"
+
+
+def test_core_fallback_re_asks_the_open_form_question() -> None:
+    tracker = make_tracker("嗯嗯", "affirm", slots={"requested_slot": "medical_stay"}, active_loop="medical_form")
+    messages, events = run(ActionCoreFallback(), tracker)
+    assert messages[-1]["response"] == "utter_ask_medical_stay"
+    assert events[-1]["event"] == "rewind"
+
+
+def test_handoff_names_12345_and_the_responsible_bureau() -> None:
+    messages, _ = run(ActionHandoff(), make_tracker("找人工", "request_human", slots={"service_key": "sscard_loss"}))
+    reply = texts(messages)
+    assert "12345政务服务便民热线" in reply and "市人力资源社会保障局" in reply and "12333" in reply
+    assert payloads(messages) == ["/affirm", "/deny"]
+
+
+def test_message_left_is_stored_masked_with_context(actions_kb) -> None:
+    tracker = make_tracker(
+        "想问问", "inform", slots={"handoff_text": f"回宿州怎么报销 {PERSONAL}", "service_key": "manual_reimbursement"}
+    )
+    messages, events = run(ActionSaveHandoffMessage(), tracker)
+    assert "已收到您的留言" in texts(messages)
+    [row] = _rows(actions_kb, HandoffMessage)
+    assert row.consent and row.service_key == "manual_reimbursement" and row.bureau == "市医保局"
+    assert "13812345678" not in row.text and "***" in row.text
+    assert slots_set(events)["handoff_text"] is None
+
+
+def test_feedback_is_stored_with_the_service(actions_kb) -> None:
+    run(ActionStoreFeedback(), make_tracker("有帮助", "feedback_helpful", slots={"service_key": "customs"}))
+    messages, _ = run(ActionStoreFeedback(), make_tracker("没用", "feedback_unhelpful", slots={"service_key": "customs"}))
+    assert "/request_human" in payloads(messages)
+    rows = _rows(actions_kb, Feedback)
+    assert [(r.helpful, r.service_key) for r in rows] == [(True, "customs"), (False, "customs")]
+
+
+def test_kb_outage_is_an_apology_not_a_crash(tmp_path) -> None:
+    kb_access.use_engine(create_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}", future=True))
+    for action, tracker in [
+        (ActionAnswerService(), make_tracker("社保卡丢了", "sscard_loss")),
+        (ActionSuggestServices(), make_tracker("啥", "nlu_fallback")),
+        (ActionStoreFeedback(), make_tracker("有用", "feedback_helpful")),
+    ]:
+        messages, events = run(action, tracker)
+        assert "12345" in texts(messages) and events == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("长期居住", "长期居住"), ("常住", "长期居住"), ("長期", "长期居住"), ("出差", "临时外出"), ("不知道", None)],
+)
+def test_stay_answers_are_understood(value, expected) -> None:
+    assert ValidateMedicalForm().validate_medical_stay(value, None, None, {}) == {"medical_stay": expected}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("丢了", "丢失"), ("過期", "到期"), ("被锁", "锁定"), ("封存", "未激活"), ("好的", None)]
+)
+def test_card_problems_are_understood(value, expected) -> None:
+    assert ValidateSscardForm().validate_card_problem(value, None, None, {}) == {"card_problem": expected}
+    assert canonical(None, ()) is None
+
+
+def test_medical_form_asks_only_what_matters() -> None:
+    form = ValidateMedicalForm()
+    all_slots = ["medical_stay", "medical_emergency", "medical_referral"]
+
+    def required(**slots):
+        return asyncio.run(form.required_slots(all_slots, None, make_tracker(slots=slots), {}))
+
+    assert required(medical_stay="长期居住") == ["medical_stay"]
+    assert required(medical_stay="临时外出", medical_emergency="是") == ["medical_stay", "medical_emergency"]
+    assert required(medical_stay="临时外出", medical_emergency="否") == all_slots
+
+
+def test_message_text_is_masked_and_never_empty() -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    assert ValidateHandoffForm().validate_handoff_text(PERSONAL, dispatcher, None, {})["handoff_text"].count("***") == 2
+    assert ValidateHandoffForm().validate_handoff_text("   ", dispatcher, None, {}) == {"handoff_text": None}
