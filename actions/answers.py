@@ -30,7 +30,8 @@ from actions.replies import (
 from kb.queries import KnowledgeBase, ServiceView, task_numbers_in
 
 FAMILY_SCORE = 0.3  # a family member must match at least this well to beat the family's primary
-FIELD_SCORE = 0.3  # a plan task must match at least this well to answer "who leads field X"
+FIELD_SCORE = 0.5  # a plan task matching this well is what "who leads field X" asks about
+WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is under discussion
 
 # What each 社保卡 problem (the sscard form's answer) is about, by service key.
 CARD_PROBLEM_SERVICE = {
@@ -176,11 +177,11 @@ class ActionAnswerResponsible(KbAction):
         if bureaus:
             say(dispatcher, bureau_messages(bureaus[0]))
             return [SlotSet("failed_turns", 0)]
-        fields = kb.search_tasks(text, limit=1, min_score=FIELD_SCORE)
-        if fields:
+        fields = kb.search_tasks(text, limit=1, min_score=WEAK_FIELD_SCORE)
+        service = current_service(tracker, kb)
+        if fields and (fields[0][1] >= FIELD_SCORE or service is None):
             dispatcher.utter_message(text=task_text(fields[0][0]))
             return [SlotSet("failed_turns", 0)]
-        service = current_service(tracker, kb)
         if service:
             dispatcher.utter_message(text=service_responsibility_text(service))
             return [SlotSet("failed_turns", 0)]

@@ -1,4 +1,9 @@
-"""`python -m bot run`: start the whole product and stop it cleanly on Ctrl-C."""
+"""`python -m bot run`: start the whole product and stop it cleanly on Ctrl-C.
+
+Starts the action server(s) and Rasa server(s) on loopback, waits until they are ready, then serves
+the public gateway (demo portal, widget, chat API) on SZ_HOST:SZ_PORT. If any child process dies,
+everything stops with an error, so a supervisor (systemd, CI) notices.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,12 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from aiohttp import web
+
+from bot.config import GatewayConfig
+from bot.gateway import create_app
 from bot.processes import StartupError, Supervisor, configure_logging, process_specs, rasa_urls
+from kb import settings
 
 
 async def serve() -> int:
@@ -24,7 +34,17 @@ async def serve() -> int:
     except StartupError as exc:
         logging.error("%s", exc)
         return 1
-    logging.info("assistant ready: POST %s/webhooks/rest/webhook", rasa_urls()[0])
+    runner = web.AppRunner(create_app(GatewayConfig.from_settings(rasa_urls())), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.env("SZ_HOST"), int(settings.env("SZ_PORT")))
+    try:
+        await site.start()
+    except OSError as exc:
+        logging.error("cannot listen on %s:%s: %s", settings.env("SZ_HOST"), settings.env("SZ_PORT"), exc.strerror)
+        await runner.cleanup()
+        await supervisor.stop()
+        return 1
+    logging.info("assistant ready: open %s/", settings.public_url())
     while not stop.is_set() and not supervisor.failed():
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=1.0)
@@ -32,6 +52,7 @@ async def serve() -> int:
     if failed:
         logging.error("stopping: %s exited", ", ".join(failed))
     logging.info("stopping all processes")
+    await runner.cleanup()
     await supervisor.stop()
     return 1 if failed else 0
 

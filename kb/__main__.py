@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kb import migrate
+from kb import migrate, settings
 from kb.db import make_engine, session_factory
 from kb.io import ImportSummary, KbImportError, export_document, import_document
 from kb.models import PlanTask
@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     search.add_argument("--limit", type=int, default=5)
     search.set_defaults(handler=cmd_search)
+
+    table = commands.add_parser("settings", help="print every setting, its default and meaning")
+    table.set_defaults(handler=lambda _args: print(settings.markdown_table()) or 0)
     return parser
 
 

@@ -40,6 +40,11 @@ NATIONAL_HOTLINES = {
     "12315": "12315消费者投诉举报专线",
 }
 GENERAL_HOTLINE = "12345"
+# How people ask "who is responsible": these words say nothing about which field is meant.
+_RESPONSIBILITY_WORDS = re.compile(
+    r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
+    r"牵头|负责|部门|单位|管理|管"
+)
 _TASK_NUMBER = re.compile(r"第?\s*(\d{1,2})\s*(?:项|号|条)?\s*任务|第\s*(\d{1,2})\s*项")
 
 
@@ -324,8 +329,9 @@ class KnowledgeBase:
             return [_task_view(t) for t in session.scalars(_task_query().order_by(PlanTask.number))]
 
     def search_tasks(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[TaskView, float]]:
-        """Plan tasks about a field ("云计算", "跨省通办"), best first."""
-        hits = self._fresh().task_index.search(text, limit=limit, min_score=min_score)
+        """Plan tasks about a field ("云计算谁牵头" → 着力壮大云计算产业), best first."""
+        field = _RESPONSIBILITY_WORDS.sub(" ", normalize(text))
+        hits = self._fresh().task_index.search(field, limit=limit, min_score=min_score)
         views = []
         for hit in hits:
             task = self.task(int(hit.key))

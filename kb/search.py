@@ -26,20 +26,17 @@ from dataclasses import dataclass
 import jieba
 from rapidfuzz import fuzz
 
-from kb.textnorm import PinyinCorrector, normalize, text_pinyin
+from kb.textnorm import FUNCTION_CHARS, PinyinCorrector, normalize, text_pinyin
 
 UNIGRAM_WEIGHT = 0.3
 PINYIN_DISCOUNT = 0.95  # a sound-alike match is slightly weaker evidence than the same characters
 FUZZY_DISCOUNT = 0.9
 FUZZY_MIN_PHRASE = 3
 PHRASE_WEIGHT = 0.6  # the rest is coverage
+MIN_QUERY_MASS = 3.0  # about one distinctive bigram: less than this explains too little to count
 MENTION_RATIO = 0.9  # how completely a name must appear in a text to count as mentioned
 MIN_MENTION = 2
-# Particles, pronouns and light verbs say little about which service is meant; n-grams made only of
-# them count for a fifth.
-FUNCTION_CHARS = frozenset(
-    "的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用"
-)
+# n-grams made only of particles, pronouns and light verbs (textnorm.FUNCTION_CHARS) count for a fifth
 FUNCTION_WEIGHT = 0.2
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
 
@@ -193,8 +190,9 @@ class SearchIndex:
             if score > phrase_score.get(phrase.key, (-1.0, ""))[0]:
                 phrase_score[phrase.key] = (score, phrase.text)
         hits = []
+        informative = min(1.0, q_char_mass / MIN_QUERY_MASS)  # "归" alone is covered by anything
         for key, (best, text_matched) in phrase_score.items():
-            coverage = max(
+            coverage = informative * max(
                 _coverage(q_chars, q_char_mass, self._vocab_chars[key]),
                 PINYIN_DISCOUNT * _coverage(q_sounds, q_sound_mass, self._vocab_sounds[key]),
             )

@@ -32,6 +32,22 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("SZ_HOST", "127.0.0.1", "Interface the public gateway (widget, chat, staff pages) listens on."),
         Setting("SZ_PORT", "8000", "Port of the public gateway."),
+        Setting(
+            "SZ_PUBLIC_URL",
+            "",
+            "The gateway's public base URL as portals see it (for the embed snippet); empty means `http://$SZ_HOST:$SZ_PORT`.",
+        ),
+        Setting(
+            "SZ_ALLOWED_ORIGINS",
+            "http://127.0.0.1:8000,http://localhost:8000",
+            "Comma-separated portal origins allowed to call the chat API from a browser (CORS); never `*`.",
+        ),
+        Setting("SZ_CHAT_TIMEOUT", "3", "Seconds the gateway waits for the assistant before apologising."),
+        Setting("SZ_RATE_LIMIT", "20/minute", "Messages one conversation may send (`limits` notation)."),
+        Setting(
+            "SZ_RATE_LIMIT_IP", "300/minute", "Messages one client address may send, all its conversations together."
+        ),
+        Setting("SZ_MAX_REQUEST_BYTES", "16384", "Largest request body the gateway accepts."),
         Setting("SZ_RASA_PORT", "5005", "First loopback port of the Rasa servers (instance i uses port + i)."),
         Setting("SZ_RASA_INSTANCES", "1", "How many Rasa servers to run behind the gateway."),
         Setting(
@@ -72,6 +88,17 @@ def data_dir() -> Path:
     return resolve(env("SZ_DATA_DIR"))
 
 
+def public_url() -> str:
+    return env("SZ_PUBLIC_URL").rstrip("/") or f"http://{env('SZ_HOST')}:{env('SZ_PORT')}"
+
+
+def allowed_origins() -> list[str]:
+    origins = [o.strip().rstrip("/") for o in env("SZ_ALLOWED_ORIGINS").split(",") if o.strip()]
+    if "*" in origins:
+        raise ValueError("SZ_ALLOWED_ORIGINS must list the portals' origins; `*` is not allowed")
+    return origins
+
+
 def tracker_url() -> str:
     return env("SZ_TRACKER_URL") or f"sqlite:///{data_dir() / 'tracker.sqlite3'}"
 
@@ -87,3 +114,9 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{data_dir() / 'kb.sqlite3'}"
+
+
+def markdown_table() -> str:
+    """The README's configuration table (`python -m kb settings` prints it)."""
+    rows = [f"| `{s.env}` | {f'`{s.default}`' if s.default else '*(empty)*'} | {s.help} |" for s in SETTINGS.values()]
+    return "\n".join(rows)

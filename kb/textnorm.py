@@ -45,12 +45,23 @@ def is_cjk(ch: str) -> bool:
     return bool(_CJK.fullmatch(ch))
 
 
+# Particles, pronouns and light verbs: never rewritten by the corrector ("是医保局" stays 是 + 医保局),
+# and weighted down by the search.
+FUNCTION_CHARS = frozenset(
+    "的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用"
+)
+
+
 @lru_cache(maxsize=20000)
 def char_readings(ch: str) -> frozenset[str]:
-    """All toneless readings of one Chinese character (empty for anything else)."""
+    """The common toneless reading of one Chinese character (empty for anything else).
+
+    Only the most frequent reading counts: people mistype by how a character usually sounds, and
+    rare readings (宿 as "qi") would turn ordinary words into KB terms.
+    """
     if not is_cjk(ch):
         return frozenset()
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0])
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=False, errors="ignore")[0])
 
 
 def fuzzy_syllable(syllable: str) -> str:
@@ -79,9 +90,9 @@ def text_pinyin(text: str) -> list[str]:
 class PinyinCorrector:
     """Rewrites homophone misspellings of known terms, keeping the text's length.
 
-    A window is rewritten to a term only when every character can be read as the term's syllable and
-    at least half of the characters already agree with the term, so ordinary words that merely sound
-    alike ("一包" is not "医保") are left alone.
+    A window is rewritten to a term only when every character can be read as the term's syllable, at
+    least half of the characters already agree with the term, and no particle or pronoun would be
+    replaced, so ordinary words that merely sound alike ("一包" is not "医保") are left alone.
     """
 
     def __init__(self, terms: Iterable[str]) -> None:
@@ -138,7 +149,8 @@ class PinyinCorrector:
                 if not all(s in table[start + k] for k, s in enumerate(syllables)):
                     continue
                 window = text[start:end]
-                if sum(a == b for a, b in zip(window, term, strict=False)) * 2 >= len(term):
+                changed = [a for a, b in zip(window, term, strict=True) if a != b]
+                if len(changed) * 2 <= len(term) and not FUNCTION_CHARS.intersection(changed):
                     matches.add(term)
         if not matches:
             return None

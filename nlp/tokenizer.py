@@ -1,9 +1,11 @@
 """The project's spaCy tokenizer for citizens' Chinese: jieba with the KB's vocabulary.
 
 Before segmenting, the text is normalised and homophone typos of KB terms are corrected
-(kb.textnorm, length-preserving). Tokens keep the citizen's own characters (so entity offsets are
-theirs) while `norm_` and `lemma_` carry the corrected form: the entity ruler matches on NORM and
-Rasa's featurizers read the lemma, so "医宝" is understood as "医保" without rewriting the message.
+(kb.textnorm, length-preserving). KB terms (bureaus, places, diseases, short service names) are then
+cut out whole, so "到宿州" is 到|宿州 rather than jieba's 到宿|州, and jieba segments the text between
+them. Tokens keep the citizen's own characters (so entity offsets are theirs) while `norm_` and
+`lemma_` carry the corrected form: the entity ruler matches on NORM and Rasa's featurizers read the
+lemma, so "医宝" is understood as "医保" without rewriting the message.
 
 Registered for spaCy as `suzhou_kb_tokenizer.v1` through the project's entry point, so a pipeline
 saved to disk loads in any process where the project is installed (Rasa's SpacyNLP included).
@@ -55,10 +57,12 @@ class SuzhouKbTokenizer:
         for word in self.user_words:
             self._segmenter.add_word(word)
         self._corrector = PinyinCorrector(self.correction_terms)
+        self._terms = {normalize(w) for w in self.user_words if len(w) >= 2}
+        self._longest_term = max((len(t) for t in self._terms), default=0)
 
     def __call__(self, text: str) -> Doc:
         corrected = self._corrector.correct(normalize(text))
-        pieces = [p for p in self._segmenter.cut(corrected, HMM=True) if p]
+        pieces = [p for p in self._segment(corrected) if p]
         words_in_text, position = [], 0
         for piece in pieces:
             words_in_text.append(text[position : position + len(piece)])
@@ -70,6 +74,29 @@ class SuzhouKbTokenizer:
             token.norm_ = meant
             token.lemma_ = meant
         return doc
+
+    def _segment(self, text: str) -> list[str]:
+        """KB terms whole (longest first, left to right); jieba for the text between them."""
+        pieces: list[str] = []
+        start = gap = 0
+        while start < len(text):
+            term = self._term_at(text, start)
+            if term is None:
+                start += 1
+                continue
+            if gap < start:
+                pieces += self._segmenter.lcut(text[gap:start], HMM=True)
+            pieces.append(term)
+            start = gap = start + len(term)
+        if gap < len(text):
+            pieces += self._segmenter.lcut(text[gap:], HMM=True)
+        return pieces
+
+    def _term_at(self, text: str, start: int) -> str | None:
+        for length in range(min(self._longest_term, len(text) - start), 1, -1):
+            if text[start : start + length] in self._terms:
+                return text[start : start + length]
+        return None
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:

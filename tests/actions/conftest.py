@@ -35,9 +35,7 @@ def make_tracker(
         "entities": entities or [],
         "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
     }
-    events = [
-        {"event": "user", "text": t, "parse_data": {"intent": {"name": i}, "entities": []}} for i, t in history
-    ]
+    events = [{"event": "user", "text": t, "parse_data": {"intent": {"name": i}, "entities": []}} for i, t in history]
     events.append({"event": "user", "text": text, "parse_data": latest})
     return Tracker(
         sender_id="test-conversation",

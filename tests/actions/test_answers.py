@@ -98,7 +98,9 @@ def test_a_named_service_wins_over_the_context() -> None:
 
 def test_a_detail_no_source_gives_points_to_bureau_and_hotline(kb) -> None:
     service = next(s for t in kb.topics() for s in kb.services_by_topic(t) if not s.time_limit)
-    messages, _ = run(ActionAnswerAspect(), make_tracker("要多久", "ask_time_limit", slots={"service_key": service.key}))
+    messages, _ = run(
+        ActionAnswerAspect(), make_tracker("要多久", "ask_time_limit", slots={"service_key": service.key})
+    )
     reply = texts(messages)
     assert "没有查到权威来源" in reply and service.lead_bureau in reply
     assert any(h in reply for h in ("12345", "12393", "12333", "12315"))

@@ -79,7 +79,9 @@ def test_message_left_is_stored_masked_with_context(actions_kb) -> None:
 
 def test_feedback_is_stored_with_the_service(actions_kb) -> None:
     run(ActionStoreFeedback(), make_tracker("有帮助", "feedback_helpful", slots={"service_key": "customs"}))
-    messages, _ = run(ActionStoreFeedback(), make_tracker("没用", "feedback_unhelpful", slots={"service_key": "customs"}))
+    messages, _ = run(
+        ActionStoreFeedback(), make_tracker("没用", "feedback_unhelpful", slots={"service_key": "customs"})
+    )
     assert "/request_human" in payloads(messages)
     rows = _rows(actions_kb, Feedback)
     assert [(r.helpful, r.service_key) for r in rows] == [(True, "customs"), (False, "customs")]

@@ -1,0 +1,32 @@
+"""The gateway's configuration, read once from kb.settings (tests build their own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb import settings
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    rasa_urls: tuple[str, ...]
+    allowed_origins: tuple[str, ...]
+    public_url: str
+    chat_timeout: float = 3.0
+    rate_limit: str = "20/minute"
+    rate_limit_ip: str = "300/minute"
+    max_request_bytes: int = 16384
+    max_message_chars: int = 500
+
+    @classmethod
+    def from_settings(cls, rasa_urls: list[str]) -> GatewayConfig:
+        return cls(
+            rasa_urls=tuple(rasa_urls),
+            allowed_origins=tuple(settings.allowed_origins()),
+            public_url=settings.public_url(),
+            chat_timeout=float(settings.env("SZ_CHAT_TIMEOUT")),
+            rate_limit=settings.env("SZ_RATE_LIMIT"),
+            rate_limit_ip=settings.env("SZ_RATE_LIMIT_IP"),
+            max_request_bytes=int(settings.env("SZ_MAX_REQUEST_BYTES")),
+            max_message_chars=int(settings.env("SZ_MAX_MESSAGE_CHARS")),
+        )

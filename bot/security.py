@@ -1,0 +1,90 @@
+"""Security headers, JSON errors for the API, and origin checks for browser calls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.keys import CONFIG
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SERVER_ERROR = "服务器出了点问题，请稍后再试，或拨打12345政务服务便民热线。"
+API_ERRORS = {
+    400: "请求格式不对。",
+    404: "没有这个地址。",
+    405: "不支持这种请求方式。",
+    413: "消息太长了，请分几次发送，每次不超过500字。",
+}
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def browser_origins(request: web.Request) -> set[str]:
+    config = request.app[CONFIG]
+    return {*config.allowed_origins, origin_of(config.public_url)}
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """API errors as JSON with a reason a person can read; never a stack trace."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if not request.path.startswith("/api/") or exc.status < 400:
+            raise
+        message = API_ERRORS.get(exc.status, "请求没有成功。")
+        return web.json_response({"error": message}, status=exc.status, headers=_keep_allow(exc))
+    except Exception as exc:
+        logger.error("unhandled %s on %s", type(exc).__name__, request.path)
+        if request.path.startswith("/api/"):
+            return web.json_response(
+                {"error": "服务器出了点问题，请稍后再试，或拨打12345政务服务便民热线。"}, status=500
+            )
+        raise web.HTTPInternalServerError(text="服务器出了点问题，请稍后再试。") from None
+
+
+def _keep_allow(exc: web.HTTPException) -> dict[str, str]:
+    return {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else {}
+
+
+@web.middleware
+async def origin_check(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Browsers may call the API only from the configured portals (CORS alone would not stop the POST)."""
+    origin = request.headers.get("Origin")
+    is_api_call = request.path.startswith("/api/") and request.method != "OPTIONS"
+    if is_api_call and origin and origin not in browser_origins(request):
+        return web.json_response({"error": "这个网站没有接入助手。"}, status=403)
+    return await handler(request)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _secure(exc.headers)
+        raise
+    _secure(response.headers)
+    return response
+
+
+def _secure(headers) -> None:
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")

@@ -1,0 +1,205 @@
+"""The gateway with aiohttp's test client and a fake Rasa server: CORS, limits, degradation."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiohttp import web
+
+from bot.config import GatewayConfig
+from bot.gateway import create_app
+
+PORTAL = "https://www.portal-a.example"
+CONVERSATION = "test-conversation-1"
+
+
+def fake_rasa(behaviour: str = "echo") -> web.Application:
+    """A stand-in for Rasa's REST channel that echoes, sleeps or fails."""
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.json()
+        request.app["received"].append(body)
+        if behaviour == "slow":
+            await asyncio.sleep(5)
+        if behaviour == "error":
+            return web.Response(status=500, text="Traceback (most recent call last): boom")
+        return web.json_response(
+            [
+                {
+                    "recipient_id": body["sender"],
+                    "text": f"收到：{body['message']}",
+                    "buttons": [{"title": "找人工", "payload": "/request_human"}],
+                    "image": "x",
+                }
+            ]
+        )
+
+    async def health(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app = web.Application()
+    app["received"] = []
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    app.router.add_get("/webhooks/rest/", health)
+    return app
+
+
+def config(*urls: str, **overrides) -> GatewayConfig:
+    values = {
+        "rasa_urls": urls,
+        "allowed_origins": (PORTAL, "https://portal-b.example"),
+        "public_url": "http://127.0.0.1:8000",
+        "chat_timeout": 1.0,
+        "rate_limit": "5/minute",
+        "rate_limit_ip": "50/minute",
+        "max_request_bytes": 2048,
+    }
+    values.update(overrides)
+    return GatewayConfig(**values)
+
+
+@pytest.fixture
+async def rasa(aiohttp_server):
+    return await aiohttp_server(fake_rasa())
+
+
+@pytest.fixture
+async def gateway(aiohttp_client, rasa):
+    return await aiohttp_client(create_app(config(str(rasa.make_url("")).rstrip("/"))))
+
+
+async def test_chat_is_forwarded_masked_and_cleaned(gateway, rasa) -> None:
+    reply = await gateway.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "电话13812345678"})
+    assert reply.status == 200
+    body = await reply.json()
+    assert body["status"] == "ok"
+    assert body["messages"] == [
+        {"text": "收到：电话***", "buttons": [{"title": "找人工", "payload": "/request_human"}]}
+    ]
+    assert rasa.app["received"] == [{"sender": CONVERSATION, "message": "电话***"}]
+
+
+async def test_cors_allows_configured_portals_only(gateway) -> None:
+    preflight = {
+        "Origin": PORTAL,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    allowed = await gateway.options("/api/chat", headers=preflight)
+    assert allowed.status == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == PORTAL
+    denied = await gateway.options("/api/chat", headers={**preflight, "Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in denied.headers
+    post = await gateway.post(
+        "/api/chat",
+        json={"conversation_id": CONVERSATION, "message": "你好"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert post.status == 403
+    assert "没有接入" in (await post.json())["error"]
+    ok = await gateway.post(
+        "/api/chat", json={"conversation_id": CONVERSATION, "message": "你好"}, headers={"Origin": PORTAL}
+    )
+    assert ok.status == 200 and ok.headers["Access-Control-Allow-Origin"] == PORTAL
+
+
+def test_wildcard_origin_is_refused(monkeypatch) -> None:
+    from kb import settings
+
+    monkeypatch.setenv("SZ_ALLOWED_ORIGINS", "*")
+    with pytest.raises(ValueError, match="not allowed"):
+        settings.allowed_origins()
+
+
+async def test_oversized_body_gets_a_clear_413(gateway) -> None:
+    reply = await gateway.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "长" * 5000})
+    assert reply.status == 413
+    assert "太长" in (await reply.json())["error"]
+
+
+async def test_rate_limit_answers_kindly(gateway) -> None:
+    statuses = []
+    for _ in range(7):
+        reply = await gateway.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "你好"})
+        statuses.append(reply.status)
+    assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
+    body = await reply.json()
+    assert "太快" in body["error"] and "12345" in body["error"]
+    other = await gateway.post("/api/chat", json={"conversation_id": "another-conversation", "message": "你好"})
+    assert other.status == 200  # the limit is per conversation (and per address)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"not json", "需要JSON"),
+        (b"[]", "JSON对象"),
+        (b'{"conversation_id": "short", "message": "x"}', "conversation_id"),
+        (b'{"conversation_id": "ok-conversation", "message": 5}', "文字"),
+    ],
+)
+async def test_malformed_requests_are_400_with_a_reason(gateway, body: bytes, reason: str) -> None:
+    reply = await gateway.post("/api/chat", data=body, headers={"Content-Type": "application/json"})
+    assert reply.status == 400
+    assert reason in (await reply.json())["error"]
+
+
+async def test_backend_down_gives_an_apology_with_12345(aiohttp_client, unused_tcp_port_factory) -> None:
+    client = await aiohttp_client(create_app(config(f"http://127.0.0.1:{unused_tcp_port_factory()}")))
+    reply = await client.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "你好"})
+    assert reply.status == 200
+    body = await reply.json()
+    assert body["status"] == "unavailable" and "12345" in body["messages"][0]["text"]
+    health = await client.get("/healthz")
+    assert health.status == 503
+
+
+async def test_slow_backend_is_cut_off_in_time(aiohttp_client, aiohttp_server) -> None:
+    slow = await aiohttp_server(fake_rasa("slow"))
+    client = await aiohttp_client(create_app(config(str(slow.make_url("")).rstrip("/"), chat_timeout=0.5)))
+    started = asyncio.get_running_loop().time()
+    reply = await client.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "你好"})
+    assert asyncio.get_running_loop().time() - started < 2
+    assert (await reply.json())["status"] == "unavailable"
+
+
+async def test_backend_error_never_leaks(aiohttp_client, aiohttp_server) -> None:
+    broken = await aiohttp_server(fake_rasa("error"))
+    client = await aiohttp_client(create_app(config(str(broken.make_url("")).rstrip("/"))))
+    reply = await client.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "你好"})
+    text = await reply.text()
+    assert reply.status == 200 and "Traceback" not in text and "12345" in text
+
+
+async def test_a_dead_instance_is_skipped(aiohttp_client, rasa, unused_tcp_port_factory) -> None:
+    dead = f"http://127.0.0.1:{unused_tcp_port_factory()}"
+    live = str(rasa.make_url("")).rstrip("/")
+    client = await aiohttp_client(create_app(config(dead, live)))
+    for _ in range(4):
+        reply = await client.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "你好"})
+        assert (await reply.json())["status"] == "ok"
+    assert len(rasa.app["received"]) == 4
+
+
+async def test_security_headers_and_pages(gateway) -> None:
+    page = await gateway.get("/")
+    assert page.status == 200
+    html = await page.text()
+    assert 'src="http://127.0.0.1:8000/widget.js"' in html and "data-position" in html
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    script = await gateway.get("/widget.js")
+    assert script.status == 200 and script.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert "attachShadow" in await script.text()
+    assert (await gateway.get("/widget.css")).status == 200
+    health = await gateway.get("/healthz")
+    assert health.status == 200 and (await health.json())["status"] == "ok"
+
+
+async def test_unknown_api_paths_answer_json(gateway) -> None:
+    reply = await gateway.get("/api/nothing")
+    assert reply.status == 404 and "error" in await reply.json()
+    wrong = await gateway.get("/api/chat")
+    assert wrong.status == 405 and "error" in await wrong.json()
