@@ -17,9 +17,14 @@ class GatewayConfig:
     rate_limit_ip: str = "300/minute"
     max_request_bytes: int = 16384
     max_message_chars: int = 500
+    secret_key: bytes = b""  # signs staff CSRF tokens; from SZ_SECRET_KEY or a kept random key
+    secure_cookies: bool = False
+    stale_days: int = 180
 
     @classmethod
     def from_settings(cls, rasa_urls: list[str]) -> GatewayConfig:
+        from bot.staff.auth import secret_key
+
         return cls(
             rasa_urls=tuple(rasa_urls),
             allowed_origins=tuple(settings.allowed_origins()),
@@ -29,4 +34,7 @@ class GatewayConfig:
             rate_limit_ip=settings.env("SZ_RATE_LIMIT_IP"),
             max_request_bytes=int(settings.env("SZ_MAX_REQUEST_BYTES")),
             max_message_chars=int(settings.env("SZ_MAX_MESSAGE_CHARS")),
+            secret_key=secret_key(),
+            secure_cookies=settings.public_url().startswith("https://"),
+            stale_days=int(settings.env("SZ_STALE_DAYS")),
         )

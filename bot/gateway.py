@@ -6,6 +6,7 @@ forwarded to the Rasa servers over loopback.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,23 +14,46 @@ import aiohttp
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp_session import session_middleware
+from sqlalchemy.engine import Engine
 
 from bot.backends import Backends, RateLimits
 from bot.config import GatewayConfig
-from bot.keys import BACKENDS, CLIENT, CONFIG, LIMITER
+from bot.keys import BACKENDS, CLIENT, CONFIG, LIMITER, STAFF, StaffContext
 from bot.routes import setup_routes
 from bot.security import errors, origin_check, security_headers
+from bot.staff.auth import SqlSessionStorage, staff_errors
+from kb.db import default_engine
+from kb.queries import KnowledgeBase
+from kb.reports import StaffReports
+from kb.staff import StaffOps
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def create_app(config: GatewayConfig) -> web.Application:
+def create_app(config: GatewayConfig, engine: Engine | None = None) -> web.Application:
+    """The gateway; `engine` is the KB's (the settings' database by default)."""
+    engine = engine or default_engine()
     app = web.Application(
-        client_max_size=config.max_request_bytes, middlewares=[security_headers, errors, origin_check]
+        client_max_size=config.max_request_bytes,
+        middlewares=[
+            security_headers,
+            errors,
+            origin_check,
+            session_middleware(SqlSessionStorage(engine, secure=config.secure_cookies)),
+            staff_errors,
+        ],
     )
     app[CONFIG] = config
     app[BACKENDS] = Backends(config.rasa_urls)
     app[LIMITER] = RateLimits.create(config.rate_limit, config.rate_limit_ip)
+    app[STAFF] = StaffContext(
+        ops=StaffOps(engine),
+        reports=StaffReports(engine),
+        kb=KnowledgeBase(engine),
+        secret=config.secret_key or secrets.token_bytes(32),
+        stale_days=config.stale_days,
+    )
     app.cleanup_ctx.append(_http_client)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     setup_routes(app)

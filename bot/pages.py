@@ -52,3 +52,4 @@ def _asset(name: str, content_type: str, cross_origin: bool):
 widget_script = _asset("widget.js", "application/javascript; charset=utf-8", cross_origin=True)
 widget_style = _asset("widget.css", "text/css; charset=utf-8", cross_origin=True)
 portal_style = _asset("portal.css", "text/css; charset=utf-8", cross_origin=False)
+admin_style = _asset("admin.css", "text/css; charset=utf-8", cross_origin=False)

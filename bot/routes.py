@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot import chat, pages
 from bot.keys import CONFIG
+from bot.staff import api, views
 
 
 def setup_routes(app: web.Application) -> None:
@@ -19,6 +20,72 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/healthz", chat.health, name="health")
     chat_route = router.add_post("/api/chat", chat.chat, name="chat")
     _allow_portals(app, [chat_route])
+    _staff_pages(router)
+    _staff_api(router)
+
+
+def _staff_pages(router: web.UrlDispatcher) -> None:
+    router.add_get("/admin/login", views.login_page, name="staff-login")
+    router.add_post("/admin/login", views.login_submit)
+    router.add_post("/admin/logout", views.logout, name="staff-logout")
+    router.add_get("/admin", views.dashboard, name="staff-home")
+    router.add_get("/admin/services", views.services_list, name="staff-services")
+    router.add_route("*", "/admin/services/new", views.service_new, name="staff-service-new")
+    router.add_route("*", "/admin/services/{key}", views.service_edit, name="staff-service")
+    router.add_post("/admin/services/{key}/publish", views.service_publish)
+    router.add_post("/admin/services/{key}/unpublish", views.service_unpublish)
+    router.add_get("/admin/services/{key}/history", views.service_history)
+    router.add_post(r"/admin/services/{key}/restore/{revision:\d+}", views.service_restore)
+    router.add_get("/admin/faqs", views.faqs_list, name="staff-faqs")
+    router.add_route("*", "/admin/faqs/new", views.faq_new, name="staff-faq-new")
+    router.add_route("*", "/admin/faqs/{key}", views.faq_edit, name="staff-faq")
+    router.add_post("/admin/faqs/{key}/publish", views.faq_publish)
+    router.add_get("/admin/faqs/{key}/history", views.faq_history)
+    router.add_post(r"/admin/faqs/{key}/restore/{revision:\d+}", views.faq_restore)
+    router.add_get("/admin/bureaus", views.bureaus_list, name="staff-bureaus")
+    router.add_get("/admin/tasks", views.tasks_list, name="staff-tasks")
+    router.add_get("/admin/stale", views.stale_list, name="staff-stale")
+    router.add_get("/admin/unanswered", views.unanswered_list, name="staff-unanswered")
+    router.add_post(r"/admin/unanswered/{id:\d+}/link", views.unanswered_link)
+    router.add_post(r"/admin/unanswered/{id:\d+}/faq", views.unanswered_faq)
+    router.add_post(r"/admin/unanswered/{id:\d+}/dismiss", views.unanswered_dismiss)
+    router.add_get("/admin/feedback", views.feedback_page, name="staff-feedback")
+    router.add_get("/admin/messages", views.messages_list, name="staff-messages")
+    router.add_post(r"/admin/messages/{id:\d+}/handled", views.message_handled)
+    router.add_get("/admin/staff", views.staff_list, name="staff-accounts")
+    router.add_post(r"/admin/staff/{id:\d+}", views.staff_update)
+    router.add_get("/admin/retraining", views.retraining_page, name="staff-retraining")
+    router.add_get("/admin/static/admin.css", pages.admin_style)
+
+
+def _staff_api(router: web.UrlDispatcher) -> None:
+    router.add_post("/admin/api/session", api.session_create)
+    router.add_get("/admin/api/session", api.session_info)
+    router.add_delete("/admin/api/session", api.session_delete)
+    router.add_get("/admin/api/services", api.services)
+    router.add_post("/admin/api/services", api.service_create)
+    router.add_get("/admin/api/services/{key}", api.service)
+    router.add_put("/admin/api/services/{key}", api.service_save)
+    router.add_post("/admin/api/services/{key}/publish", api.service_publish)
+    router.add_get("/admin/api/services/{key}/history", api.service_history)
+    router.add_post("/admin/api/services/{key}/restore", api.service_restore)
+    router.add_get("/admin/api/faqs", api.faqs)
+    router.add_post("/admin/api/faqs", api.faq_create)
+    router.add_get("/admin/api/faqs/{key}", api.faq)
+    router.add_put("/admin/api/faqs/{key}", api.faq_save)
+    router.add_post("/admin/api/faqs/{key}/publish", api.faq_publish)
+    router.add_get("/admin/api/faqs/{key}/history", api.faq_history)
+    router.add_get("/admin/api/bureaus", api.bureaus)
+    router.add_get("/admin/api/tasks", api.tasks)
+    router.add_get("/admin/api/stale", api.stale)
+    router.add_get("/admin/api/unanswered", api.unanswered)
+    router.add_post(r"/admin/api/unanswered/{id:\d+}/link", api.unanswered_link)
+    router.add_post(r"/admin/api/unanswered/{id:\d+}/dismiss", api.unanswered_dismiss)
+    router.add_get("/admin/api/feedback", api.feedback)
+    router.add_get("/admin/api/messages", api.messages)
+    router.add_post(r"/admin/api/messages/{id:\d+}/handled", api.message_handled)
+    router.add_get("/admin/api/staff", api.staff)
+    router.add_get("/admin/api/retraining", api.retraining)
 
 
 def _allow_portals(app: web.Application, routes: list[web.AbstractRoute]) -> None:

@@ -10,6 +10,7 @@ search TEXT     show what the search finds for a citizen's words, with scores
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -20,9 +21,10 @@ from sqlalchemy import func, select
 from kb import migrate, settings
 from kb.db import make_engine, session_factory
 from kb.io import ImportSummary, KbImportError, export_document, import_document
-from kb.models import PlanTask
+from kb.models import PlanTask, StaffUser
 from kb.queries import KnowledgeBase
 from kb.seed import seed_document
+from kb.staff import Invalid, StaffError, StaffOps, hash_password
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,6 +59,25 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     search.add_argument("--limit", type=int, default=5)
     search.set_defaults(handler=cmd_search)
+
+    staff = commands.add_parser("staff", help="staff accounts (there is no default account or password)")
+    staff_commands = staff.add_subparsers(title="staff commands")
+    add = staff_commands.add_parser("add", help="create an account; the password is asked for twice")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["admin", "editor", "viewer"])
+    add.add_argument("--bureau", action="append", default=[], help="a bureau an editor edits for (repeatable)")
+    add.add_argument("--name", default="", help="display name")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin (automation)")
+    add.set_defaults(handler=cmd_staff_add)
+    listing = staff_commands.add_parser("list", help="list accounts")
+    listing.set_defaults(handler=cmd_staff_list)
+    password = staff_commands.add_parser("set-password", help="set a new password")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true")
+    password.set_defaults(handler=cmd_staff_password)
+    unlock = staff_commands.add_parser("unlock", help="lift a lock-out after failed sign-ins")
+    unlock.add_argument("username")
+    unlock.set_defaults(handler=cmd_staff_unlock)
 
     table = commands.add_parser("settings", help="print every setting, its default and meaning")
     table.set_defaults(handler=lambda _args: print(settings.markdown_table()) or 0)
@@ -127,6 +148,69 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         print(f"{hit.score:.3f}  {hit.key:<26} {hit.name}  (matched: {hit.phrase})")
+    return 0
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("新密码（至少10位）: ")
+    if getpass.getpass("再输入一次: ") != first:
+        raise Invalid({"password": ["两次输入的密码不一致"]})
+    return first
+
+
+def _staff_ops(args: argparse.Namespace) -> StaffOps:
+    engine = _engine(args)
+    migrate.upgrade(engine)
+    return StaffOps(engine)
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    try:
+        ops = _staff_ops(args)
+        actor = ops.create_staff(args.username, args.name, _new_password(args.password_stdin), args.role, args.bureau)
+    except StaffError as exc:
+        print(f"not created: {exc}", file=sys.stderr)
+        return 1
+    scope = f" for {', '.join(actor.bureaus)}" if actor.bureaus else ""
+    print(f"created {actor.role} {actor.username}{scope}")
+    return 0
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    with session_factory(_engine(args))() as session:
+        for user in session.scalars(select(StaffUser).order_by(StaffUser.id)):
+            state = "active" if user.active else "inactive"
+            print(f"{user.username:<20} {user.role:<7} {state:<8} {', '.join(user.bureaus)}")
+    return 0
+
+
+def cmd_staff_password(args: argparse.Namespace) -> int:
+    try:
+        hashed = hash_password(_new_password(args.password_stdin))
+    except StaffError as exc:
+        print(f"not changed: {exc}", file=sys.stderr)
+        return 1
+    return _update_user(args, lambda user: setattr(user, "password_hash", hashed), "password changed")
+
+
+def cmd_staff_unlock(args: argparse.Namespace) -> int:
+    def unlock(user: StaffUser) -> None:
+        user.locked_until = None
+        user.failed_logins = 0
+
+    return _update_user(args, unlock, "unlocked")
+
+
+def _update_user(args: argparse.Namespace, change, done: str) -> int:
+    with session_factory(_engine(args)).begin() as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.username == args.username)).first()
+        if user is None:
+            print(f"no staff account {args.username}", file=sys.stderr)
+            return 1
+        change(user)
+    print(f"{args.username}: {done}")
     return 0
 
 

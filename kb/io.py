@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from kb.models import (
     KbRevision,
     PlanTask,
     PlanTaskUnit,
+    Revision,
     Service,
     ServiceBureau,
     ServiceTask,
@@ -222,15 +224,18 @@ def _upsert_service(
     record: ServiceIn,
 ) -> None:
     service = services.get(record.key)
+    before = None
     if service is None:
         service = services[record.key] = Service(key=record.key)
         session.add(service)
-    elif service.bureau_links or service.task_links:
+    else:
+        before = service_record(service).dict()
         # replace the association rows in a separate flush so their primary keys can be reused
         service.bureau_links = []
         service.task_links = []
         session.flush()
     apply_service_record(service, record, bureaus)
+    _record_import(session, "service", record.key, before, record.dict())
 
 
 def _upsert_faq(session: Session, services: dict[str, Service], record: FaqIn) -> None:
@@ -248,6 +253,27 @@ def _upsert_faq(session: Session, services: dict[str, Service], record: FaqIn) -
     faq.status = record.status
     faq.updated_at = utcnow()
     faq.service_links = [FaqService(service=services[key]) for key in record.services]
+    _record_import(session, "faq", record.key, None, record.dict())
+
+
+def _record_import(
+    session: Session, entity: str, key: str, before: dict[str, Any] | None, after: dict[str, Any]
+) -> None:
+    """Imports appear in each record's history, so staff can restore what was imported."""
+    session.add(
+        Revision(
+            entity=entity,
+            entity_key=key,
+            action="import",
+            username="import",
+            before=_json(before) if before else None,
+            after=_json(after),
+        )
+    )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
 
 
 def _upsert_term(session: Session, services: dict[str, Service], record: TermIn) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -151,6 +152,8 @@ class Service(Base):
     sources: Mapped[list[dict[str, str]]] = Column(JSON, nullable=False, default=list)
     last_verified: Mapped[dt.date | None] = Column(Date)
     status: Mapped[str] = Column(String(16), nullable=False, default=PUBLISHED, index=True)
+    # staff edits waiting to be published (a validated record); citizens see only the columns above
+    draft: Mapped[dict[str, Any] | None] = Column(JSON(none_as_null=True))
     version: Mapped[int] = Column(Integer, nullable=False, default=1)
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)
 
@@ -191,6 +194,7 @@ class Faq(Base):
     sources: Mapped[list[dict[str, str]]] = Column(JSON, nullable=False, default=list)
     last_verified: Mapped[dt.date | None] = Column(Date)
     status: Mapped[str] = Column(String(16), nullable=False, default=PUBLISHED, index=True)
+    draft: Mapped[dict[str, Any] | None] = Column(JSON(none_as_null=True))
     version: Mapped[int] = Column(Integer, nullable=False, default=1)
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)
 
@@ -259,6 +263,10 @@ class UnansweredQuestion(Base):
     confidence: Mapped[float | None] = Column(Float)
     suggested: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
     status: Mapped[str] = Column(String(16), nullable=False, default="open", index=True)
+    service_key: Mapped[str | None] = Column(String(64))  # the service staff linked it to
+    faq_key: Mapped[str | None] = Column(String(64))  # the FAQ staff turned it into
+    handled_by: Mapped[str | None] = Column(String(64))
+    handled_at: Mapped[dt.datetime | None] = Column(DateTime)
 
 
 class HandoffMessage(Base):
@@ -274,3 +282,70 @@ class HandoffMessage(Base):
     bureau: Mapped[str | None] = Column(String(100))
     consent: Mapped[bool] = Column(Boolean, nullable=False)
     status: Mapped[str] = Column(String(16), nullable=False, default="open", index=True)
+    handled_by: Mapped[str | None] = Column(String(64))
+    handled_at: Mapped[dt.datetime | None] = Column(DateTime)
+
+
+ADMIN = "admin"
+EDITOR = "editor"
+VIEWER = "viewer"
+ROLES = (ADMIN, EDITOR, VIEWER)
+
+
+class StaffBureau(Base):
+    """The bureaus an editor may edit content for."""
+
+    __tablename__ = "staff_bureau"
+
+    staff_id: Mapped[int] = Column(ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+    bureau_id: Mapped[int] = Column(ForeignKey("bureau.id"), primary_key=True)
+
+    bureau: Mapped[Bureau] = relationship("Bureau")
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    username: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = Column(String(100), nullable=False)
+    password_hash: Mapped[str] = Column(String(255), nullable=False)
+    role: Mapped[str] = Column(String(16), nullable=False)
+    active: Mapped[bool] = Column(Boolean, nullable=False, default=True)
+    failed_logins: Mapped[int] = Column(Integer, nullable=False, default=0)
+    locked_until: Mapped[dt.datetime | None] = Column(DateTime)
+    last_login_at: Mapped[dt.datetime | None] = Column(DateTime)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)
+
+    bureau_links: Mapped[list[StaffBureau]] = relationship("StaffBureau", cascade="all, delete-orphan")
+
+    @property
+    def bureaus(self) -> list[str]:
+        return [link.bureau.name for link in self.bureau_links]
+
+
+class StaffSession(Base):
+    """Server-side staff sessions: the cookie holds only a random key."""
+
+    __tablename__ = "staff_session"
+
+    key: Mapped[str] = Column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]] = Column(JSON, nullable=False, default=dict)
+    expires_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, index=True)
+
+
+class Revision(Base):
+    """Who changed what, when: the record before and after, for history and restore."""
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    entity: Mapped[str] = Column(String(16), nullable=False)
+    entity_key: Mapped[str] = Column(String(64), nullable=False)
+    action: Mapped[str] = Column(String(32), nullable=False)
+    username: Mapped[str] = Column(String(64), nullable=False)
+    at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
+    before: Mapped[dict[str, Any] | None] = Column(JSON)
+    after: Mapped[dict[str, Any] | None] = Column(JSON)
+
+    __table_args__ = (Index("ix_revision_entity_key", "entity", "entity_key"),)

@@ -48,6 +48,12 @@ SETTINGS: dict[str, Setting] = {
             "SZ_RATE_LIMIT_IP", "300/minute", "Messages one client address may send, all its conversations together."
         ),
         Setting("SZ_MAX_REQUEST_BYTES", "16384", "Largest request body the gateway accepts."),
+        Setting(
+            "SZ_SECRET_KEY",
+            "",
+            "Secret for staff CSRF tokens; empty means a random key created once in `$SZ_DATA_DIR/secret_key`.",
+        ),
+        Setting("SZ_STALE_DAYS", "180", "Content not verified for this many days is listed as stale for staff."),
         Setting("SZ_RASA_PORT", "5005", "First loopback port of the Rasa servers (instance i uses port + i)."),
         Setting("SZ_RASA_INSTANCES", "1", "How many Rasa servers to run behind the gateway."),
         Setting(

@@ -13,13 +13,13 @@ retraining.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import spacy
 import yaml
 
 from kb import settings
@@ -86,21 +86,23 @@ def _all_services(kb: KnowledgeBase) -> list[Any]:
     return [s for topic in kb.topics() for s in kb.services_by_topic(topic)]
 
 
-def build_pipeline(vocabulary: KbVocabulary, base: str = "") -> spacy.Language:
-    import nlp.tokenizer
+def build_pipeline(vocabulary: KbVocabulary, base: str = "") -> Any:
+    """A spaCy Language (spaCy is imported here only: the gateway reads fingerprints without it)."""
+    import spacy
 
+    importlib.import_module("nlp.tokenizer")  # registers the project's tokenizer with spaCy
     override = {"nlp": {"tokenizer": TOKENIZER}}
-    nlp = spacy.load(base, config=override) if base else spacy.blank("zh", config=override)
-    nlp.tokenizer.configure(vocabulary.user_words, vocabulary.correction_terms)
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM", "overwrite_ents": True}, last=True)
+    pipeline = spacy.load(base, config=override) if base else spacy.blank("zh", config=override)
+    pipeline.tokenizer.configure(vocabulary.user_words, vocabulary.correction_terms)
+    ruler = pipeline.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM", "overwrite_ents": True}, last=True)
     ruler.add_patterns(vocabulary.patterns)
-    nlp.meta.update(
+    pipeline.meta.update(
         name="suzhou_kb",
         version="1.0.0",
         description="宿州长三角政务服务助手: jieba tokenizer and entity ruler built from the knowledge base",
         sources=[{"name": base or "blank zh pipeline"}],
     )
-    return nlp
+    return pipeline
 
 
 def write_generated_nlu(vocabulary: KbVocabulary, path: Path = GENERATED_NLU) -> bool:
@@ -121,21 +123,24 @@ def write_generated_nlu(vocabulary: KbVocabulary, path: Path = GENERATED_NLU) ->
     return True
 
 
+def built_fingerprint(target: Path = PIPELINE_DIR) -> str | None:
+    """The KB fingerprint the pipeline on disk was built from."""
+    meta = target / "meta.json"
+    return json.loads(meta.read_text("utf-8")).get("kb_fingerprint") if meta.exists() else None
+
+
 def build(kb: KnowledgeBase, target: Path = PIPELINE_DIR, force: bool = False) -> dict[str, bool]:
     """Rebuild whatever is out of date; returns which artefacts changed."""
     vocabulary = collect(kb)
-    base = settings.env("SZ_SPACY_BASE")
-    fingerprint = vocabulary.fingerprint(base)
-    meta = target / "meta.json"
-    current = json.loads(meta.read_text("utf-8")).get("kb_fingerprint") if meta.exists() else None
-    pipeline_changed = force or current != fingerprint
+    fingerprint = vocabulary.fingerprint(settings.env("SZ_SPACY_BASE"))
+    pipeline_changed = force or built_fingerprint(target) != fingerprint
     if pipeline_changed:
-        nlp = build_pipeline(vocabulary, base)
-        nlp.meta["kb_fingerprint"] = fingerprint
+        pipeline = build_pipeline(vocabulary, settings.env("SZ_SPACY_BASE"))
+        pipeline.meta["kb_fingerprint"] = fingerprint
         staging = target.with_name(target.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)
         staging.parent.mkdir(parents=True, exist_ok=True)
-        nlp.to_disk(staging)
+        pipeline.to_disk(staging)
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)
     return {"pipeline": pipeline_changed, "nlu_data": write_generated_nlu(vocabulary)}

@@ -1,0 +1,260 @@
+"""The staff JSON API (/admin/api/…): the same operations, sign-in, roles and validation as the pages.
+
+Sign in with POST /admin/api/session; the answer sets the session cookie and gives the CSRF token,
+which every write must send as X-CSRF-Token. Errors are JSON: {"error": …, "fields": {field: [...]}}.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.staff.auth import csrf_token, current_actor, sign_in, sign_out, staff_only
+from bot.staff.retraining import retraining_report
+from bot.staff.views import ctx, run
+from kb.staff import Invalid, LockedOut, NotSignedIn
+
+
+async def body(request: web.Request) -> dict[str, Any]:
+    try:
+        data = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Invalid({"__all__": ["请求体必须是JSON"]}) from None
+    if not isinstance(data, dict):
+        raise Invalid({"__all__": ["请求体必须是JSON对象"]})
+    return data
+
+
+def version_in(data: dict[str, Any]) -> int:
+    version = data.get("version")
+    if not isinstance(version, int):
+        raise Invalid({"version": ["需要当前版本号 version（整数），用于防止覆盖他人的修改"]})
+    return version
+
+
+def record_in(data: dict[str, Any]) -> dict[str, Any]:
+    record = data.get("record")
+    if not isinstance(record, dict):
+        raise Invalid({"record": ["需要 record 对象"]})
+    return record
+
+
+def actor_json(actor: Any) -> dict[str, Any]:
+    return {
+        "username": actor.username,
+        "display_name": actor.display_name,
+        "role": actor.role,
+        "bureaus": list(actor.bureaus),
+    }
+
+
+# --- session ----------------------------------------------------------------------------------
+
+
+async def session_create(request: web.Request) -> web.Response:
+    data = await body(request)
+    try:
+        actor = await run(ctx(request).ops.authenticate, str(data.get("username", "")), str(data.get("password", "")))
+    except (NotSignedIn, LockedOut) as exc:
+        return web.json_response({"error": str(exc)}, status=exc.status)
+    await sign_in(request, actor)
+    return web.json_response({"staff": actor_json(actor), "csrf_token": await csrf_token(request)})
+
+
+@staff_only()
+async def session_delete(request: web.Request) -> web.Response:
+    await sign_out(request)
+    return web.json_response({"signed_out": True})
+
+
+@staff_only()
+async def session_info(request: web.Request) -> web.Response:
+    actor = await current_actor(request)
+    return web.json_response({"staff": actor_json(actor), "csrf_token": await csrf_token(request)})
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+@staff_only()
+async def services(request: web.Request) -> web.Response:
+    q = request.query
+    return web.json_response(
+        await run(ctx(request).reports.services, q.get("q", ""), q.get("bureau", ""), q.get("topic", ""))
+    )
+
+
+@staff_only()
+async def service(request: web.Request) -> web.Response:
+    record, version, status, has_draft = await run(
+        ctx(request).ops.service_for_edit, request["actor"], request.match_info["key"]
+    )
+    return web.json_response({"record": record, "version": version, "status": status, "has_draft": has_draft})
+
+
+@staff_only(editor=True)
+async def service_create(request: web.Request) -> web.Response:
+    key = await run(ctx(request).ops.create_service, request["actor"], record_in(await body(request)))
+    return await _service_state(request, key, 201)
+
+
+@staff_only(editor=True)
+async def service_save(request: web.Request) -> web.Response:
+    data = await body(request)
+    key = request.match_info["key"]
+    await run(ctx(request).ops.save_service_draft, request["actor"], key, record_in(data), version_in(data))
+    return await _service_state(request, key)
+
+
+@staff_only(editor=True)
+async def service_publish(request: web.Request) -> web.Response:
+    data = await body(request)
+    key = request.match_info["key"]
+    await run(ctx(request).ops.publish_service, request["actor"], key, version_in(data))
+    return await _service_state(request, key)
+
+
+@staff_only()
+async def service_history(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).ops.history, "service", request.match_info["key"]))
+
+
+@staff_only(editor=True)
+async def service_restore(request: web.Request) -> web.Response:
+    data = await body(request)
+    key = request.match_info["key"]
+    revision = data.get("revision")
+    if not isinstance(revision, int):
+        raise Invalid({"revision": ["需要历史记录编号 revision（整数）"]})
+    await run(ctx(request).ops.restore_service, request["actor"], key, revision, version_in(data))
+    return await _service_state(request, key)
+
+
+async def _service_state(request: web.Request, key: str, status_code: int = 200) -> web.Response:
+    record, version, status, has_draft = await run(ctx(request).ops.service_for_edit, request["actor"], key)
+    return web.json_response(
+        {"key": key, "record": record, "version": version, "status": status, "has_draft": has_draft}, status=status_code
+    )
+
+
+# --- FAQs -------------------------------------------------------------------------------------
+
+
+@staff_only()
+async def faqs(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).reports.faqs, request.query.get("q", "")))
+
+
+@staff_only()
+async def faq(request: web.Request) -> web.Response:
+    record, version, status, has_draft = await run(
+        ctx(request).ops.faq_for_edit, request["actor"], request.match_info["key"]
+    )
+    return web.json_response({"record": record, "version": version, "status": status, "has_draft": has_draft})
+
+
+@staff_only(editor=True)
+async def faq_create(request: web.Request) -> web.Response:
+    key = await run(ctx(request).ops.create_faq, request["actor"], record_in(await body(request)))
+    return await _faq_state(request, key, 201)
+
+
+@staff_only(editor=True)
+async def faq_save(request: web.Request) -> web.Response:
+    data = await body(request)
+    key = request.match_info["key"]
+    await run(ctx(request).ops.save_faq_draft, request["actor"], key, record_in(data), version_in(data))
+    return await _faq_state(request, key)
+
+
+@staff_only(editor=True)
+async def faq_publish(request: web.Request) -> web.Response:
+    data = await body(request)
+    key = request.match_info["key"]
+    await run(ctx(request).ops.publish_faq, request["actor"], key, version_in(data))
+    return await _faq_state(request, key)
+
+
+@staff_only()
+async def faq_history(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).ops.history, "faq", request.match_info["key"]))
+
+
+async def _faq_state(request: web.Request, key: str, status_code: int = 200) -> web.Response:
+    record, version, status, has_draft = await run(ctx(request).ops.faq_for_edit, request["actor"], key)
+    return web.json_response(
+        {"key": key, "record": record, "version": version, "status": status, "has_draft": has_draft}, status=status_code
+    )
+
+
+# --- reference, reports, queues ---------------------------------------------------------------
+
+
+@staff_only()
+async def bureaus(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).reports.bureaus))
+
+
+@staff_only()
+async def tasks(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).reports.tasks))
+
+
+@staff_only()
+async def stale(request: web.Request) -> web.Response:
+    days = request.query.get("days", "")
+    items = await run(ctx(request).reports.stale, int(days) if days.isdigit() else ctx(request).stale_days)
+    return web.json_response(items, dumps=lambda o: json.dumps(o, default=str, ensure_ascii=False))
+
+
+@staff_only()
+async def unanswered(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).reports.unanswered, request.query.get("status", "open")))
+
+
+@staff_only(editor=True)
+async def unanswered_link(request: web.Request) -> web.Response:
+    data = await body(request)
+    await run(
+        ctx(request).ops.link_unanswered,
+        request["actor"],
+        int(request.match_info["id"]),
+        str(data.get("service_key", "")),
+        bool(data.get("add_alias", False)),
+    )
+    return web.json_response({"linked": True})
+
+
+@staff_only(editor=True)
+async def unanswered_dismiss(request: web.Request) -> web.Response:
+    await run(ctx(request).ops.dismiss_unanswered, request["actor"], int(request.match_info["id"]))
+    return web.json_response({"dismissed": True})
+
+
+@staff_only()
+async def feedback(request: web.Request) -> web.Response:
+    days = request.query.get("days", "")
+    return web.json_response(await run(ctx(request).reports.feedback_summary, int(days) if days.isdigit() else 30))
+
+
+@staff_only()
+async def messages(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).reports.messages, request.query.get("status", "open")))
+
+
+@staff_only(editor=True)
+async def message_handled(request: web.Request) -> web.Response:
+    await run(ctx(request).ops.mark_message_handled, request["actor"], int(request.match_info["id"]))
+    return web.json_response({"handled": True})
+
+
+@staff_only(admin=True)
+async def staff(request: web.Request) -> web.Response:
+    return web.json_response(await run(ctx(request).ops.list_staff, request["actor"]))
+
+
+@staff_only()
+async def retraining(request: web.Request) -> web.Response:
+    return web.json_response(await run(retraining_report, ctx(request).kb))

@@ -1,0 +1,225 @@
+"""Staff sign-in: server-side sessions, CSRF tokens, and the role check every staff handler passes.
+
+Sessions are aiohttp-session sessions stored server-side (the KB database by default, Redis in the
+production profile); the cookie holds only a random key, is HttpOnly, SameSite=Strict, limited to
+/admin and Secure when the public URL is https. CSRF tokens are WTForms' session-bound HMAC tokens,
+checked on every form post and, as the X-CSRF-Token header, on every API write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import json
+import os
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from aiohttp_session import AbstractStorage, Session, get_session, new_session
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from wtforms import Form
+from wtforms.csrf.session import SessionCSRF
+
+from bot.keys import STAFF
+from kb import settings
+from kb.db import session_factory
+from kb.models import StaffSession, utcnow
+from kb.staff import Actor, Forbidden, NotSignedIn, StaffError
+
+COOKIE = "sz_staff"
+SESSION_HOURS = 8
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def secret_key() -> bytes:
+    """SZ_SECRET_KEY, or a random key created once and kept (owner-only) in the data folder."""
+    configured = settings.env("SZ_SECRET_KEY")
+    if configured:
+        return configured.encode("utf-8")
+    path: Path = settings.data_dir() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("utf-8")
+
+
+class SqlSessionStorage(AbstractStorage):
+    """aiohttp-session storage in the KB database (`staff_session`)."""
+
+    def __init__(self, engine: Engine, *, secure: bool) -> None:
+        super().__init__(
+            cookie_name=COOKIE,
+            max_age=SESSION_HOURS * 3600,
+            path="/admin",
+            secure=secure,
+            httponly=True,
+            samesite="Strict",
+        )
+        self._sessions = session_factory(engine)
+
+    async def load_session(self, request: web.Request) -> Session:
+        key = self.load_cookie(request)
+        data = await asyncio.to_thread(self._load, str(key)) if key else None
+        if data is None:
+            return Session(None, data=None, new=True, max_age=self.max_age)
+        return Session(str(key), data=data, new=False, max_age=self.max_age)
+
+    async def save_session(self, request: web.Request, response: web.StreamResponse, session: Session) -> None:
+        key = session.identity or secrets.token_urlsafe(32)
+        if session.empty:
+            self.save_cookie(response, "", max_age=session.max_age)
+            await asyncio.to_thread(self._delete, str(key))
+            return
+        self.save_cookie(response, key, max_age=session.max_age)
+        await asyncio.to_thread(self._store, str(key), self._get_session_data(session))
+
+    def _load(self, key: str) -> dict[str, Any] | None:
+        with self._sessions.begin() as db:
+            row = db.get(StaffSession, key)
+            if row is None:
+                return None
+            if row.expires_at <= utcnow():
+                db.delete(row)
+                return None
+            return row.data
+
+    def _store(self, key: str, data: dict[str, Any]) -> None:
+        expires = utcnow() + dt.timedelta(seconds=self.max_age or SESSION_HOURS * 3600)
+        with self._sessions.begin() as db:
+            db.execute(delete(StaffSession).where(StaffSession.expires_at <= utcnow()))
+            row = db.get(StaffSession, key) or StaffSession(key=key)
+            row.data = json.loads(json.dumps(data))
+            row.expires_at = expires
+            db.add(row)
+
+    def _delete(self, key: str) -> None:
+        with self._sessions.begin() as db:
+            db.execute(delete(StaffSession).where(StaffSession.key == key))
+
+
+class CsrfForm(Form):
+    """A form with a session-bound CSRF token (WTForms SessionCSRF)."""
+
+    class Meta:
+        csrf = True
+        csrf_class = SessionCSRF
+        csrf_time_limit = dt.timedelta(hours=SESSION_HOURS)
+
+
+def form_meta(request: web.Request, session: Session) -> dict[str, Any]:
+    return {"csrf_secret": request.app[STAFF].secret, "csrf_context": session}
+
+
+async def csrf_token(request: web.Request) -> str:
+    session = await get_session(request)
+    form = CsrfForm(meta=form_meta(request, session))
+    return form.csrf_token.current_token
+
+
+async def check_csrf_header(request: web.Request) -> None:
+    """API writes carry the session's CSRF token in X-CSRF-Token."""
+    session = await get_session(request)
+    form = CsrfForm(
+        formdata=FormData({"csrf_token": [request.headers.get("X-CSRF-Token", "")]}),
+        meta=form_meta(request, session),
+    )
+    if not form.validate():
+        raise Forbidden("CSRF 校验失败：请求缺少有效的 X-CSRF-Token")
+
+
+class FormData:
+    """aiohttp's form multidict in the shape WTForms reads (`getlist`)."""
+
+    def __init__(self, data: Any) -> None:
+        self._data = data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def getlist(self, key: str) -> list[str]:
+        if hasattr(self._data, "getall"):
+            return [v for v in self._data.getall(key, []) if isinstance(v, str)]
+        value = self._data.get(key, [])
+        return list(value) if isinstance(value, list) else [value]
+
+
+async def sign_in(request: web.Request, actor: Actor) -> None:
+    """A fresh session (new key: no session fixation) bound to the signed-in account."""
+    session = await new_session(request)
+    session["staff_id"] = actor.id
+
+
+async def sign_out(request: web.Request) -> None:
+    session = await get_session(request)
+    session.invalidate()
+
+
+async def current_actor(request: web.Request) -> Actor | None:
+    session = await get_session(request)
+    staff_id = session.get("staff_id")
+    if not isinstance(staff_id, int):
+        return None
+    return await asyncio.to_thread(request.app[STAFF].ops.actor, staff_id)
+
+
+def is_api(request: web.Request) -> bool:
+    return request.path.startswith("/admin/api/")
+
+
+def staff_only(*, admin: bool = False, editor: bool = False) -> Callable[[Handler], Handler]:
+    """Require a signed-in staff account (and a role); API writes also need the CSRF header."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            actor = await current_actor(request)
+            if actor is None:
+                if is_api(request):
+                    raise NotSignedIn("请先登录")
+                raise web.HTTPFound(f"/admin/login?next={request.rel_url}")
+            if admin and not actor.is_admin:
+                raise Forbidden("只有管理员可以访问")
+            if editor and not actor.can_edit:
+                raise Forbidden("只读账户不能修改内容")
+            if is_api(request) and request.method not in ("GET", "HEAD"):
+                await check_csrf_header(request)
+            request["actor"] = actor
+            return await handler(request)
+
+        wrapper.staff_only = True  # type: ignore[attr-defined] - read by the route inventory test
+        return wrapper
+
+    return decorate
+
+
+@web.middleware
+async def staff_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """StaffError → a page or a JSON body with the reason (and field errors); never a stack trace."""
+    try:
+        return await handler(request)
+    except StaffError as exc:
+        if is_api(request) or not request.path.startswith("/admin"):
+            body: dict[str, Any] = {"error": str(exc) if not hasattr(exc, "errors") else "内容有误"}
+            if hasattr(exc, "errors"):
+                body["fields"] = exc.errors  # type: ignore[attr-defined]
+            return web.json_response(body, status=exc.status)
+        if isinstance(exc, NotSignedIn):
+            raise web.HTTPFound("/admin/login") from None
+        import aiohttp_jinja2
+
+        return aiohttp_jinja2.render_template(
+            "staff/error.html", request, {"message": str(exc), "actor": request.get("actor")}, status=exc.status
+        )

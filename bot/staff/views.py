@@ -1,0 +1,470 @@
+"""Staff pages under /admin: sign-in, content editing with draft → publish, history, review queues."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+
+from bot.keys import STAFF
+from bot.staff import charts
+from bot.staff.auth import (
+    FormData,
+    csrf_token,
+    current_actor,
+    form_meta,
+    sign_in,
+    sign_out,
+    staff_only,
+)
+from bot.staff.forms import (
+    ActionForm,
+    FaqForm,
+    FaqFromQuestionForm,
+    FormShapeError,
+    LinkQuestionForm,
+    LoginForm,
+    ServiceForm,
+    StaffEditForm,
+    attach_errors,
+    faq_form_data,
+    faq_record,
+    service_form_data,
+    service_record,
+)
+from bot.staff.retraining import retraining_report
+from kb.staff import Forbidden, Invalid, LockedOut, NotSignedIn, StaffError
+
+T = TypeVar("T")
+
+
+async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """KB work off the event loop, so chat is never held up by a staff save."""
+    return await asyncio.to_thread(functools.partial(function, *args, **kwargs))
+
+
+async def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+    context = {
+        "actor": request.get("actor"),
+        "csrf": await csrf_token(request),
+        "path": request.path,
+        **context,
+    }
+    return aiohttp_jinja2.render_template(f"staff/{template}", request, context, status=status)
+
+
+async def posted_form(request: web.Request, form_class: type[T], **kwargs: Any) -> T:
+    """A form filled from the POST body; raises Forbidden if its CSRF token is wrong."""
+    session = await get_session(request)
+    form = form_class(formdata=FormData(await request.post()), meta=form_meta(request, session), **kwargs)
+    # only the CSRF token has validators here: the record's shape is checked by the KB
+    if not form.validate() and form.csrf_token.errors:
+        raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+    return form
+
+
+async def blank_form(request: web.Request, form_class: type[T], data: dict[str, Any] | None = None) -> T:
+    session = await get_session(request)
+    return form_class(data=data or {}, meta=form_meta(request, session))
+
+
+def version_of(form: Any) -> int:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        raise Invalid({"version": ["缺少版本号，请刷新页面后重试"]}) from None
+
+
+def ctx(request: web.Request):
+    return request.app[STAFF]
+
+
+# --- sign-in ----------------------------------------------------------------------------------
+
+
+async def login_page(request: web.Request) -> web.Response:
+    if await current_actor(request):
+        raise web.HTTPFound("/admin")
+    form = await blank_form(request, LoginForm, {"next": request.query.get("next", "")})
+    return await render(request, "login.html", {"form": form, "error": None})
+
+
+async def login_submit(request: web.Request) -> web.Response:
+    form = await posted_form(request, LoginForm)
+    try:
+        actor = await run(ctx(request).ops.authenticate, form.username.data or "", form.password.data or "")
+    except (NotSignedIn, LockedOut) as exc:
+        await asyncio.sleep(1.0)  # slows down guessing; the account locks after repeated failures
+        form.password.data = ""
+        return await render(request, "login.html", {"form": form, "error": str(exc)}, status=exc.status)
+    await sign_in(request, actor)
+    target = form.next.data or "/admin"
+    raise web.HTTPFound(target if target.startswith("/admin") and "//" not in target else "/admin")
+
+
+@staff_only()
+async def logout(request: web.Request) -> web.Response:
+    await posted_form(request, ActionForm)
+    await sign_out(request)
+    raise web.HTTPFound("/admin/login")
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+@staff_only()
+async def dashboard(request: web.Request) -> web.Response:
+    reports = ctx(request).reports
+    counts = await run(reports.counts)
+    feedback = await run(reports.feedback_summary, 30)
+    stale = await run(reports.stale, ctx(request).stale_days)
+    return await render(
+        request,
+        "dashboard.html",
+        {
+            "counts": counts,
+            "feedback": feedback,
+            "chart": charts.feedback_bars(feedback["timeline"]),
+            "stale": len(stale),
+        },
+    )
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+@staff_only()
+async def services_list(request: web.Request) -> web.Response:
+    query = request.query
+    items = await run(
+        ctx(request).reports.services, query.get("q", ""), query.get("bureau", ""), query.get("topic", "")
+    )
+    return await render(request, "services.html", {"items": items, "q": query.get("q", "")})
+
+
+async def _bureau_choices(request: web.Request) -> list[tuple[str, str]]:
+    return [(b["name"], b["name"]) for b in await run(ctx(request).reports.bureaus)]
+
+
+async def _set_bureau_choices(request: web.Request, form: ServiceForm) -> None:
+    choices = await _bureau_choices(request)
+    form.lead_bureau.choices = [("", "（请选择）"), *choices]
+    form.other_bureaus.choices = choices
+
+
+@staff_only(editor=True)
+async def service_new(request: web.Request) -> web.Response:
+    actor = request["actor"]
+    if request.method == "GET":
+        form = await blank_form(request, ServiceForm, {"lead_bureau": actor.bureaus[0] if actor.bureaus else ""})
+        await _set_bureau_choices(request, form)
+        return await render(request, "service_form.html", {"form": form, "creating": True, "general": []})
+    form = await posted_form(request, ServiceForm)
+    await _set_bureau_choices(request, form)
+    try:
+        key = await run(ctx(request).ops.create_service, actor, service_record(form))
+    except (Invalid, FormShapeError) as exc:
+        general = attach_errors(form, exc.errors)
+        return await render(request, "service_form.html", {"form": form, "creating": True, "general": general}, 422)
+    raise web.HTTPFound(f"/admin/services/{key}?saved=created")
+
+
+@staff_only()
+async def service_edit(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    record, version, status, has_draft = await run(ctx(request).ops.service_for_edit, request["actor"], key)
+    if request.method == "GET":
+        form = await blank_form(request, ServiceForm, {**service_form_data(record), "version": version})
+        await _set_bureau_choices(request, form)
+        return await render(
+            request,
+            "service_form.html",
+            {"form": form, "creating": False, "general": [], "key": key, "status": status, "has_draft": has_draft,
+             "saved": request.query.get("saved")},
+        )  # fmt: skip
+    form = await posted_form(request, ServiceForm)
+    await _set_bureau_choices(request, form)
+    form.key.data = key
+    publish = (await request.post()).get("action") == "publish"
+    try:
+        new_version = await run(
+            ctx(request).ops.save_service_draft, request["actor"], key, service_record(form), version_of(form)
+        )
+        if publish:
+            await run(ctx(request).ops.publish_service, request["actor"], key, new_version)
+    except (Invalid, FormShapeError) as exc:
+        general = attach_errors(form, exc.errors)
+        context = {
+            "form": form,
+            "creating": False,
+            "general": general,
+            "key": key,
+            "status": status,
+            "has_draft": has_draft,
+        }
+        return await render(request, "service_form.html", context, 422)
+    except StaffError as exc:
+        if exc.status != 409:
+            raise
+        context = {"form": form, "creating": False, "general": [str(exc)], "key": key, "status": status,
+                   "has_draft": has_draft, "conflict": True}  # fmt: skip
+        return await render(request, "service_form.html", context, 409)
+    raise web.HTTPFound(f"/admin/services/{key}?saved={'published' if publish else 'draft'}")
+
+
+@staff_only(editor=True)
+async def service_publish(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    form = await posted_form(request, ActionForm)
+    await run(ctx(request).ops.publish_service, request["actor"], key, version_of(form))
+    raise web.HTTPFound(f"/admin/services/{key}?saved=published")
+
+
+@staff_only(editor=True)
+async def service_unpublish(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    form = await posted_form(request, ActionForm)
+    await run(ctx(request).ops.unpublish_service, request["actor"], key, version_of(form))
+    raise web.HTTPFound(f"/admin/services/{key}?saved=unpublished")
+
+
+@staff_only()
+async def service_history(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    _record, version, _status, _draft = await run(ctx(request).ops.service_for_edit, request["actor"], key)
+    items = await run(ctx(request).ops.history, "service", key)
+    return await render(request, "history.html", {"kind": "services", "key": key, "items": items, "version": version})
+
+
+@staff_only(editor=True)
+async def service_restore(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    form = await posted_form(request, ActionForm)
+    revision = int(request.match_info["revision"])
+    await run(ctx(request).ops.restore_service, request["actor"], key, revision, version_of(form))
+    raise web.HTTPFound(f"/admin/services/{key}?saved=restored")
+
+
+# --- FAQs -------------------------------------------------------------------------------------
+
+
+async def _service_choices(request: web.Request) -> list[tuple[str, str]]:
+    return [(s["key"], s["name"]) for s in await run(ctx(request).reports.services)]
+
+
+@staff_only()
+async def faqs_list(request: web.Request) -> web.Response:
+    items = await run(ctx(request).reports.faqs, request.query.get("q", ""))
+    return await render(request, "faqs.html", {"items": items, "q": request.query.get("q", "")})
+
+
+@staff_only(editor=True)
+async def faq_new(request: web.Request) -> web.Response:
+    if request.method == "GET":
+        form = await blank_form(request, FaqForm)
+        form.services.choices = await _service_choices(request)
+        return await render(request, "faq_form.html", {"form": form, "creating": True, "general": []})
+    form = await posted_form(request, FaqForm)
+    form.services.choices = await _service_choices(request)
+    try:
+        key = await run(ctx(request).ops.create_faq, request["actor"], faq_record(form))
+    except (Invalid, FormShapeError) as exc:
+        general = attach_errors(form, exc.errors)
+        return await render(request, "faq_form.html", {"form": form, "creating": True, "general": general}, 422)
+    raise web.HTTPFound(f"/admin/faqs/{key}?saved=created")
+
+
+@staff_only()
+async def faq_edit(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    record, version, status, has_draft = await run(ctx(request).ops.faq_for_edit, request["actor"], key)
+    base = {"creating": False, "key": key, "status": status, "has_draft": has_draft}
+    if request.method == "GET":
+        form = await blank_form(request, FaqForm, {**faq_form_data(record), "version": version})
+        form.services.choices = await _service_choices(request)
+        return await render(
+            request, "faq_form.html", {**base, "form": form, "general": [], "saved": request.query.get("saved")}
+        )
+    form = await posted_form(request, FaqForm)
+    form.services.choices = await _service_choices(request)
+    form.key.data = key
+    publish = (await request.post()).get("action") == "publish"
+    try:
+        new_version = await run(
+            ctx(request).ops.save_faq_draft, request["actor"], key, faq_record(form), version_of(form)
+        )
+        if publish:
+            await run(ctx(request).ops.publish_faq, request["actor"], key, new_version)
+    except (Invalid, FormShapeError) as exc:
+        return await render(
+            request, "faq_form.html", {**base, "form": form, "general": attach_errors(form, exc.errors)}, 422
+        )
+    except StaffError as exc:
+        if exc.status != 409:
+            raise
+        return await render(
+            request, "faq_form.html", {**base, "form": form, "general": [str(exc)], "conflict": True}, 409
+        )
+    raise web.HTTPFound(f"/admin/faqs/{key}?saved={'published' if publish else 'draft'}")
+
+
+@staff_only(editor=True)
+async def faq_publish(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    form = await posted_form(request, ActionForm)
+    await run(ctx(request).ops.publish_faq, request["actor"], key, version_of(form))
+    raise web.HTTPFound(f"/admin/faqs/{key}?saved=published")
+
+
+@staff_only()
+async def faq_history(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    _record, version, _status, _draft = await run(ctx(request).ops.faq_for_edit, request["actor"], key)
+    items = await run(ctx(request).ops.history, "faq", key)
+    return await render(request, "history.html", {"kind": "faqs", "key": key, "items": items, "version": version})
+
+
+@staff_only(editor=True)
+async def faq_restore(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    form = await posted_form(request, ActionForm)
+    await run(
+        ctx(request).ops.restore_faq, request["actor"], key, int(request.match_info["revision"]), version_of(form)
+    )
+    raise web.HTTPFound(f"/admin/faqs/{key}?saved=restored")
+
+
+# --- reference lists --------------------------------------------------------------------------
+
+
+@staff_only()
+async def bureaus_list(request: web.Request) -> web.Response:
+    return await render(request, "bureaus.html", {"items": await run(ctx(request).reports.bureaus)})
+
+
+@staff_only()
+async def tasks_list(request: web.Request) -> web.Response:
+    return await render(request, "tasks.html", {"items": await run(ctx(request).reports.tasks)})
+
+
+@staff_only()
+async def stale_list(request: web.Request) -> web.Response:
+    days = _int(request.query.get("days"), ctx(request).stale_days)
+    items = await run(ctx(request).reports.stale, days)
+    return await render(request, "stale.html", {"items": items, "days": days})
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() else default
+
+
+# --- review queues ----------------------------------------------------------------------------
+
+
+@staff_only()
+async def unanswered_list(request: web.Request) -> web.Response:
+    status = request.query.get("status", "open")
+    items = await run(ctx(request).reports.unanswered, status)
+    choices = await _service_choices(request)
+    link_form = await blank_form(request, LinkQuestionForm)
+    link_form.service_key.choices = choices
+    faq_form = await blank_form(request, FaqFromQuestionForm)
+    faq_form.service_key.choices = choices
+    return await render(
+        request, "unanswered.html", {"items": items, "status": status, "link_form": link_form, "faq_form": faq_form}
+    )
+
+
+@staff_only(editor=True)
+async def unanswered_link(request: web.Request) -> web.Response:
+    form = await posted_form(request, LinkQuestionForm)
+    question = int(request.match_info["id"])
+    await run(
+        ctx(request).ops.link_unanswered, request["actor"], question, form.service_key.data, bool(form.add_alias.data)
+    )
+    raise web.HTTPFound("/admin/unanswered?done=linked")
+
+
+@staff_only(editor=True)
+async def unanswered_faq(request: web.Request) -> web.Response:
+    form = await posted_form(request, FaqFromQuestionForm)
+    question = int(request.match_info["id"])
+    key = await run(
+        ctx(request).ops.faq_from_unanswered,
+        request["actor"],
+        question,
+        (form.answer.data or "").strip(),
+        form.service_key.data,
+        (form.key.data or "").strip(),
+    )
+    raise web.HTTPFound(f"/admin/faqs/{key}?saved=created")
+
+
+@staff_only(editor=True)
+async def unanswered_dismiss(request: web.Request) -> web.Response:
+    await posted_form(request, ActionForm)
+    await run(ctx(request).ops.dismiss_unanswered, request["actor"], int(request.match_info["id"]))
+    raise web.HTTPFound("/admin/unanswered?done=dismissed")
+
+
+@staff_only()
+async def feedback_page(request: web.Request) -> web.Response:
+    days = _int(request.query.get("days"), 30)
+    feedback = await run(ctx(request).reports.feedback_summary, days)
+    return await render(
+        request,
+        "feedback.html",
+        {"feedback": feedback, "days": days, "chart": charts.feedback_bars(feedback["timeline"])},
+    )
+
+
+@staff_only()
+async def messages_list(request: web.Request) -> web.Response:
+    status = request.query.get("status", "open")
+    return await render(
+        request, "messages.html", {"items": await run(ctx(request).reports.messages, status), "status": status}
+    )
+
+
+@staff_only(editor=True)
+async def message_handled(request: web.Request) -> web.Response:
+    await posted_form(request, ActionForm)
+    await run(ctx(request).ops.mark_message_handled, request["actor"], int(request.match_info["id"]))
+    raise web.HTTPFound("/admin/messages?done=handled")
+
+
+# --- staff and retraining ---------------------------------------------------------------------
+
+
+@staff_only(admin=True)
+async def staff_list(request: web.Request) -> web.Response:
+    items = await run(ctx(request).ops.list_staff, request["actor"])
+    form = await blank_form(request, StaffEditForm)
+    form.bureaus.choices = await _bureau_choices(request)
+    return await render(request, "staff.html", {"items": items, "form": form})
+
+
+@staff_only(admin=True)
+async def staff_update(request: web.Request) -> web.Response:
+    form = await posted_form(request, StaffEditForm)
+    await run(
+        ctx(request).ops.update_staff,
+        request["actor"],
+        int(request.match_info["id"]),
+        role=form.role.data,
+        bureaus=list(form.bureaus.data or []),
+        active=bool(form.active.data),
+        unlock=bool(form.unlock.data),
+    )
+    raise web.HTTPFound("/admin/staff?done=saved")
+
+
+@staff_only()
+async def retraining_page(request: web.Request) -> web.Response:
+    report = await run(retraining_report, ctx(request).kb)
+    return await render(request, "retraining.html", {"report": report})

@@ -1,0 +1,709 @@
+"""Staff operations on the KB: accounts, sign-in, role-scoped edits, draft → publish, history, reviews.
+
+Every rule about who may do what lives here, so the staff pages and the JSON API enforce the same
+checks. Edits are validated with the same record shapes as import (kb.schema) and written in one
+transaction with an audit revision; a stale version is refused instead of overwriting a colleague.
+
+Roles: admin (everything, manages staff); editor (services and FAQs whose responsible — lead — bureau
+is one of theirs); viewer (reads and reports only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from kb.db import session_factory
+from kb.io import apply_service_record, bump_revision, service_record
+from kb.models import (
+    ADMIN,
+    DRAFT,
+    EDITOR,
+    PUBLISHED,
+    ROLES,
+    VIEWER,
+    Bureau,
+    Faq,
+    FaqService,
+    HandoffMessage,
+    Revision,
+    Service,
+    ServiceBureau,
+    StaffBureau,
+    StaffUser,
+    UnansweredQuestion,
+    utcnow,
+)
+from kb.schema import FaqIn, ServiceIn
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+T = TypeVar("T")
+
+
+# --- errors the web layer turns into answers --------------------------------------------------
+
+
+class StaffError(Exception):
+    status = 400
+
+
+class NotSignedIn(StaffError):
+    status = 401
+
+
+class Forbidden(StaffError):
+    status = 403
+
+
+class NotFound(StaffError):
+    status = 404
+
+
+class Conflict(StaffError):
+    """Someone saved the record after the version the editor started from."""
+
+    status = 409
+
+
+class Invalid(StaffError):
+    """Field errors, by field name (`__all__` for the record as a whole)."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+
+
+class LockedOut(StaffError):
+    status = 429
+
+
+# --- who is acting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    bureaus: tuple[str, ...]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (ADMIN, EDITOR)
+
+    def may_edit_bureau(self, bureau: str | None) -> bool:
+        return self.is_admin or (self.role == EDITOR and bureau in self.bureaus)
+
+
+def _actor(user: StaffUser) -> Actor:
+    return Actor(user.id, user.username, user.display_name, user.role, tuple(user.bureaus))
+
+
+def _password_ok(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid({"password": [f"密码至少需要{MIN_PASSWORD}位"]})
+    return _hasher.hash(password)
+
+
+# --- the operations ---------------------------------------------------------------------------
+
+
+class StaffOps:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = session_factory(engine)
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    # accounts ------------------------------------------------------------------------------
+
+    def create_staff(
+        self, username: str, display_name: str, password: str, role: str, bureaus: list[str] = ()
+    ) -> Actor:
+        if role not in ROLES:
+            raise Invalid({"role": [f"角色只能是 {', '.join(ROLES)}"]})
+        if role == EDITOR and not bureaus:
+            raise Invalid({"bureaus": ["编辑必须指定负责的部门"]})
+        with self._write() as session:
+            user = StaffUser(
+                username=username.strip(),
+                display_name=display_name.strip() or username.strip(),
+                password_hash=hash_password(password),
+                role=role,
+            )
+            user.bureau_links = [StaffBureau(bureau=_bureau(session, b)) for b in bureaus]
+            session.add(user)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise Invalid({"username": ["这个用户名已经存在"]}) from None
+            return _actor(user)
+
+    def authenticate(self, username: str, password: str) -> Actor:
+        """The signed-in actor; failures count towards a temporary lock-out of the account."""
+        failure: StaffError | None = None
+        with self._write() as session:  # commits the failure count as well as a success
+            user = session.scalars(
+                select(StaffUser)
+                .where(StaffUser.username == username.strip())
+                .options(selectinload(StaffUser.bureau_links).selectinload(StaffBureau.bureau))
+            ).first()
+            now = utcnow()
+            if user is None or not user.active:
+                _hasher.hash(password or "x")  # same work as a real check: no hint which names exist
+                failure = NotSignedIn("用户名或密码不对")
+            elif user.locked_until and user.locked_until > now:
+                failure = LockedOut(
+                    f"登录失败次数太多，账户已锁定到{user.locked_until:%H:%M}（UTC），请稍后再试或联系管理员"
+                )
+            elif not _password_ok(user.password_hash, password):
+                user.failed_logins += 1
+                if user.failed_logins >= MAX_FAILURES:
+                    user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                    user.failed_logins = 0
+                failure = NotSignedIn("用户名或密码不对")
+            else:
+                user.failed_logins = 0
+                user.locked_until = None
+                user.last_login_at = now
+                if _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = _hasher.hash(password)
+                actor = _actor(user)
+        if failure:
+            raise failure
+        return actor
+
+    def actor(self, user_id: int) -> Actor | None:
+        with self._sessions() as session:
+            user = session.get(StaffUser, user_id)
+            return _actor(user) if user and user.active else None
+
+    def list_staff(self, actor: Actor) -> list[dict[str, Any]]:
+        _require_admin(actor)
+        with self._sessions() as session:
+            users = session.scalars(select(StaffUser).order_by(StaffUser.id)).all()
+            return [
+                {
+                    "id": u.id,
+                    "username": u.username,
+                    "display_name": u.display_name,
+                    "role": u.role,
+                    "bureaus": u.bureaus,
+                    "active": u.active,
+                    "locked_until": u.locked_until.isoformat() if u.locked_until else None,
+                    "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+                }
+                for u in users
+            ]
+
+    def update_staff(
+        self, actor: Actor, user_id: int, *, role: str | None = None, bureaus: list[str] | None = None,
+        active: bool | None = None, unlock: bool = False,
+    ) -> None:  # fmt: skip
+        _require_admin(actor)
+        with self._write() as session:
+            user = session.get(StaffUser, user_id)
+            if user is None:
+                raise NotFound("没有这个工作人员")
+            if role is not None:
+                if role not in ROLES:
+                    raise Invalid({"role": [f"角色只能是 {', '.join(ROLES)}"]})
+                user.role = role
+            if bureaus is not None:
+                user.bureau_links = []
+                session.flush()
+                user.bureau_links = [StaffBureau(bureau=_bureau(session, b)) for b in bureaus]
+            if active is not None:
+                if user.id == actor.id and not active:
+                    raise Invalid({"active": ["不能停用自己的账户"]})
+                user.active = active
+            if unlock:
+                user.locked_until = None
+                user.failed_logins = 0
+            if user.role == EDITOR and not user.bureau_links:
+                raise Invalid({"bureaus": ["编辑必须指定负责的部门"]})
+
+    # services ------------------------------------------------------------------------------
+
+    def service_for_edit(self, actor: Actor, key: str) -> tuple[dict[str, Any], int, str, bool]:
+        """The record an editor starts from (the draft if any), its version, status, has-draft."""
+        with self._sessions() as session:
+            service = _service(session, key)
+            record = service.draft or _jsonable(service_record(service).dict())
+            return record, service.version, service.status, service.draft is not None
+
+    def create_service(self, actor: Actor, raw: dict[str, Any]) -> str:
+        record = _validate(ServiceIn, raw)
+        _require_bureau(actor, record.bureaus[0])
+        with self._write() as session:
+            if session.scalar(select(Service.id).where(Service.key == record.key)):
+                raise Invalid({"key": ["这个标识已被其他服务使用"]})
+            bureaus = _bureaus_for(session, record.bureaus)
+            _check_tasks(session, record.tasks)
+            service = Service(key=record.key, status=DRAFT)
+            apply_service_record(service, record.copy(update={"status": DRAFT}), bureaus)
+            service.draft = _jsonable(record.dict())
+            session.add(service)
+            session.flush()
+            audit(session, "service", record.key, "create", actor, None, service.draft)
+        return record.key
+
+    def save_service_draft(self, actor: Actor, key: str, raw: dict[str, Any], version: int) -> int:
+        """Keep edits as a draft (citizens still see the published text); returns the new version."""
+        record = _validate(ServiceIn, raw)
+        if record.key != key:
+            raise Invalid({"key": ["标识不能修改"]})
+        with self._write() as session:
+            service = _service(session, key)
+            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            _require_bureau(actor, record.bureaus[0])
+            _check_version(session, "service", key, service.version, version)
+            _bureaus_for(session, record.bureaus)
+            _check_tasks(session, record.tasks)
+            before = service.draft
+            service.draft = _jsonable(record.dict())
+            service.updated_at = utcnow()
+            _flush_or_conflict(session)
+            audit(session, "service", key, "save_draft", actor, before, service.draft)
+            return service.version
+
+    def publish_service(self, actor: Actor, key: str, version: int) -> int:
+        """Make the draft what citizens see, at once (the actions read the KB on every answer)."""
+        with self._write() as session:
+            service = _service(session, key)
+            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            _check_version(session, "service", key, service.version, version)
+            if service.draft is None and service.status == PUBLISHED:
+                raise Invalid({"__all__": ["没有待发布的修改"]})
+            record = _validate(ServiceIn, service.draft or _jsonable(service_record(service).dict()))
+            _require_bureau(actor, record.bureaus[0])
+            before = _jsonable(service_record(service).dict()) if service.status == PUBLISHED else None
+            bureaus = _bureaus_for(session, record.bureaus)
+            service.bureau_links = []
+            service.task_links = []
+            session.flush()
+            apply_service_record(service, record.copy(update={"status": PUBLISHED}), bureaus)
+            service.draft = None
+            _flush_or_conflict(session)
+            audit(session, "service", key, "publish", actor, before, _jsonable(service_record(service).dict()))
+            bump_revision(session)
+            return service.version
+
+    def unpublish_service(self, actor: Actor, key: str, version: int) -> int:
+        with self._write() as session:
+            service = _service(session, key)
+            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            _check_version(session, "service", key, service.version, version)
+            service.status = DRAFT
+            _flush_or_conflict(session)
+            audit(session, "service", key, "unpublish", actor, None, None)
+            bump_revision(session)
+            return service.version
+
+    def restore_service(self, actor: Actor, key: str, revision_id: int, version: int) -> int:
+        """Put an earlier version back as the draft, to check and publish."""
+        with self._sessions() as session:
+            revision = session.get(Revision, revision_id)
+            if revision is None or (revision.entity, revision.entity_key) != ("service", key):
+                raise NotFound("没有这条历史记录")
+            snapshot = revision.after or revision.before
+        if not snapshot:
+            raise Invalid({"__all__": ["这条历史记录没有可恢复的内容"]})
+        new_version = self.save_service_draft(actor, key, snapshot, version)
+        with self._write() as session:
+            audit(session, "service", key, "restore", actor, None, {"revision": revision_id})
+        return new_version
+
+    # FAQs ----------------------------------------------------------------------------------
+
+    def faq_for_edit(self, actor: Actor, key: str) -> tuple[dict[str, Any], int, str, bool]:
+        with self._sessions() as session:
+            faq = _faq(session, key)
+            return faq.draft or _faq_record(faq), faq.version, faq.status, faq.draft is not None
+
+    def create_faq(self, actor: Actor, raw: dict[str, Any]) -> str:
+        record = _validate(FaqIn, raw)
+        with self._write() as session:
+            self._require_faq_scope(session, actor, record.services)
+            if session.scalar(select(Faq.id).where(Faq.key == record.key)):
+                raise Invalid({"key": ["这个标识已被其他问答使用"]})
+            faq = Faq(key=record.key, status=DRAFT, questions=record.questions, answer=record.answer)
+            _apply_faq(session, faq, record)
+            faq.status = DRAFT
+            faq.draft = _jsonable(record.dict())
+            session.add(faq)
+            session.flush()
+            audit(session, "faq", record.key, "create", actor, None, faq.draft)
+        return record.key
+
+    def save_faq_draft(self, actor: Actor, key: str, raw: dict[str, Any], version: int) -> int:
+        record = _validate(FaqIn, raw)
+        if record.key != key:
+            raise Invalid({"key": ["标识不能修改"]})
+        with self._write() as session:
+            faq = _faq(session, key)
+            self._require_faq_scope(session, actor, [s.key for s in faq.services])
+            self._require_faq_scope(session, actor, record.services)
+            _check_version(session, "faq", key, faq.version, version)
+            before = faq.draft
+            faq.draft = _jsonable(record.dict())
+            faq.updated_at = utcnow()
+            _flush_or_conflict(session)
+            audit(session, "faq", key, "save_draft", actor, before, faq.draft)
+            return faq.version
+
+    def publish_faq(self, actor: Actor, key: str, version: int) -> int:
+        with self._write() as session:
+            faq = _faq(session, key)
+            self._require_faq_scope(session, actor, [s.key for s in faq.services])
+            _check_version(session, "faq", key, faq.version, version)
+            if faq.draft is None and faq.status == PUBLISHED:
+                raise Invalid({"__all__": ["没有待发布的修改"]})
+            record = _validate(FaqIn, faq.draft or _faq_record(faq))
+            self._require_faq_scope(session, actor, record.services)
+            before = _faq_record(faq) if faq.status == PUBLISHED else None
+            faq.service_links = []
+            session.flush()
+            _apply_faq(session, faq, record)
+            faq.status = PUBLISHED
+            faq.draft = None
+            _flush_or_conflict(session)
+            audit(session, "faq", key, "publish", actor, before, _faq_record(faq))
+            bump_revision(session)
+            return faq.version
+
+    def restore_faq(self, actor: Actor, key: str, revision_id: int, version: int) -> int:
+        with self._sessions() as session:
+            revision = session.get(Revision, revision_id)
+            if revision is None or (revision.entity, revision.entity_key) != ("faq", key):
+                raise NotFound("没有这条历史记录")
+            snapshot = revision.after or revision.before
+        if not snapshot:
+            raise Invalid({"__all__": ["这条历史记录没有可恢复的内容"]})
+        new_version = self.save_faq_draft(actor, key, snapshot, version)
+        with self._write() as session:
+            audit(session, "faq", key, "restore", actor, None, {"revision": revision_id})
+        return new_version
+
+    def _require_faq_scope(self, session: Session, actor: Actor, service_keys: list[str]) -> None:
+        if actor.is_admin:
+            return
+        if not actor.can_edit or not service_keys:
+            raise Forbidden("只有管理员可以编辑不属于任何服务的问答")
+        for key in service_keys:
+            service = session.scalars(select(Service).where(Service.key == key)).first()
+            if service is None:
+                raise Invalid({"services": [f"没有这个服务：{key}"]})
+            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+
+    # history -------------------------------------------------------------------------------
+
+    def history(self, entity: str, key: str) -> list[dict[str, Any]]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Revision)
+                .where(Revision.entity == entity, Revision.entity_key == key)
+                .order_by(Revision.id.desc())
+            ).all()
+            return [
+                {
+                    "id": r.id,
+                    "action": r.action,
+                    "username": r.username,
+                    "at": r.at.isoformat(timespec="seconds"),
+                    "changes": _changes(r.before, r.after),
+                    "before": r.before,
+                    "after": r.after,
+                }
+                for r in rows
+            ]
+
+    # review queues -------------------------------------------------------------------------
+
+    def link_unanswered(self, actor: Actor, question_id: int, service_key: str, add_alias: bool) -> None:
+        """Tie a question the assistant missed to a service; optionally teach the search its wording."""
+        with self._write() as session:
+            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+            service = _service(session, service_key)
+            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            question.status = "linked"
+            question.service_key = service_key
+            question.handled_by = actor.username
+            question.handled_at = utcnow()
+            if add_alias and question.text not in service.aliases:
+                before = _jsonable(service_record(service).dict())
+                alias = question.text[:100]
+                service.aliases = [*service.aliases, alias]
+                if service.draft is not None:  # keep the pending draft from dropping it on publish
+                    service.draft = {**service.draft, "aliases": [*service.draft.get("aliases", []), alias]}
+                session.flush()
+                audit(
+                    session,
+                    "service",
+                    service_key,
+                    "add_alias",
+                    actor,
+                    before,
+                    _jsonable(service_record(service).dict()),
+                )
+                bump_revision(session)
+
+    def faq_from_unanswered(self, actor: Actor, question_id: int, answer: str, service_key: str, key: str) -> str:
+        with self._sessions() as session:
+            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+            service = _service(session, service_key)
+            sources = service.sources[:1] or [{"title": "工作人员答复", "ref": "staff", "tag": "OFFICIAL"}]
+            text = question.text
+        created = self.create_faq(
+            actor,
+            {"key": key, "questions": [text], "answer": answer, "services": [service_key], "sources": sources},
+        )
+        with self._write() as session:
+            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+            question.status = "faq"
+            question.faq_key = created
+            question.handled_by = actor.username
+            question.handled_at = utcnow()
+        return created
+
+    def dismiss_unanswered(self, actor: Actor, question_id: int) -> None:
+        _require_editor(actor)
+        with self._write() as session:
+            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+            question.status = "dismissed"
+            question.handled_by = actor.username
+            question.handled_at = utcnow()
+
+    def mark_message_handled(self, actor: Actor, message_id: int, handled: bool = True) -> None:
+        _require_editor(actor)
+        with self._write() as session:
+            message = _get(session, HandoffMessage, message_id, "没有这条留言")
+            if message.bureau and not actor.may_edit_bureau(message.bureau):
+                raise Forbidden(f"这条留言属于{message.bureau}")
+            message.status = "handled" if handled else "open"
+            message.handled_by = actor.username if handled else None
+            message.handled_at = utcnow() if handled else None
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("只有管理员可以管理工作人员")
+
+
+def _require_editor(actor: Actor) -> None:
+    if not actor.can_edit:
+        raise Forbidden("只读账户不能修改内容")
+
+
+def _require_bureau(actor: Actor, bureau: str | None) -> None:
+    _require_editor(actor)
+    if not actor.may_edit_bureau(bureau):
+        raise Forbidden(
+            f"您只能编辑{'、'.join(actor.bureaus) or '（未指定部门）'}负责的内容，这一项由{bureau or '未指定部门'}负责"
+        )
+
+
+def check_record(model: type, raw: Any) -> dict[str, list[str]]:
+    """The field errors a record would get, without saving anything."""
+    try:
+        _validate(model, raw)
+    except Invalid as exc:
+        return exc.errors
+    return {}
+
+
+def _validate(model: type[T], raw: Any) -> T:
+    if not isinstance(raw, dict):
+        raise Invalid({"__all__": ["内容必须是一个对象"]})
+    try:
+        return model.parse_obj(raw)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "__all__"
+            errors.setdefault(field, []).append(_message(error))
+        raise Invalid(errors) from None
+
+
+_PYDANTIC_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "value_error.missing": lambda e: "必填",
+    "value_error.any_str.min_length": lambda e: f"至少{e['ctx']['limit_value']}个字",
+    "value_error.any_str.max_length": lambda e: f"最多{e['ctx']['limit_value']}个字",
+    "value_error.list.min_items": lambda e: f"至少填{e['ctx']['limit_value']}项",
+    "value_error.str.regex": lambda e: "格式不对",
+    "type_error.date": lambda e: "日期格式应为 YYYY-MM-DD",
+    "value_error.date": lambda e: "日期格式应为 YYYY-MM-DD",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"][1:])
+    text = _PYDANTIC_MESSAGES.get(error["type"], lambda e: e["msg"])(error)
+    translated = {"must be an http(s) URL": "必须是 http(s) 网址", "empty item": "有空行", "duplicate item": "有重复项"}
+    text = translated.get(text, text)
+    return f"{where.lstrip('.')}: {text}" if where else text
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _service(session: Session, key: str) -> Service:
+    service = session.scalars(
+        select(Service)
+        .where(Service.key == key)
+        .options(
+            selectinload(Service.bureau_links).selectinload(ServiceBureau.bureau), selectinload(Service.task_links)
+        )
+    ).first()
+    if service is None:
+        raise NotFound(f"没有这个服务：{key}")
+    return service
+
+
+def _faq(session: Session, key: str) -> Faq:
+    faq = session.scalars(
+        select(Faq).where(Faq.key == key).options(selectinload(Faq.service_links).selectinload(FaqService.service))
+    ).first()
+    if faq is None:
+        raise NotFound(f"没有这个问答：{key}")
+    return faq
+
+
+def _faq_record(faq: Faq) -> dict[str, Any]:
+    return _jsonable(
+        FaqIn(
+            key=faq.key,
+            questions=faq.questions,
+            answer=faq.answer,
+            services=[s.key for s in faq.services],
+            sources=faq.sources,
+            last_verified=faq.last_verified,
+            status=faq.status,
+        ).dict()
+    )
+
+
+def _apply_faq(session: Session, faq: Faq, record: FaqIn) -> None:
+    faq.questions = record.questions
+    faq.answer = record.answer
+    faq.sources = [s.dict(exclude_none=True) for s in record.sources]
+    faq.last_verified = record.last_verified
+    faq.updated_at = utcnow()
+    services = []
+    for key in record.services:
+        service = session.scalars(select(Service).where(Service.key == key)).first()
+        if service is None:
+            raise Invalid({"services": [f"没有这个服务：{key}"]})
+        services.append(service)
+    faq.service_links = [FaqService(service=s) for s in services]
+
+
+def _get(session: Session, model: type[T], row_id: int, missing: str) -> T:
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def _bureau(session: Session, name: str) -> Bureau:
+    bureau = session.scalars(select(Bureau).where(Bureau.name == name)).first()
+    if bureau is None:
+        raise Invalid({"bureaus": [f"没有这个部门：{name}"]})
+    return bureau
+
+
+def _bureaus_for(session: Session, names: list[str]) -> dict[str, Bureau]:
+    return {name: _bureau(session, name) for name in names}
+
+
+def _check_tasks(session: Session, numbers: list[int]) -> None:
+    from kb.models import PlanTask
+
+    known = set(session.scalars(select(PlanTask.number).where(PlanTask.number.in_(numbers))))
+    missing = [n for n in numbers if n not in known]
+    if missing:
+        raise Invalid({"tasks": [f"行动计划里没有第{n}项任务" for n in missing]})
+
+
+def _check_version(session: Session, entity: str, key: str, current: int, expected: int) -> None:
+    if current != expected:
+        last = session.scalars(
+            select(Revision).where(Revision.entity == entity, Revision.entity_key == key).order_by(Revision.id.desc())
+        ).first()
+        who = f"{last.username}于{last.at:%Y-%m-%d %H:%M}（UTC）" if last else "其他人"
+        raise Conflict(f"这条内容已被{who}修改过，您的修改没有保存。请刷新页面，在最新内容上重新修改。")
+
+
+def _flush_or_conflict(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("这条内容刚刚被其他人修改过，您的修改没有保存。请刷新后重新修改。") from None
+
+
+def audit(
+    session: Session, entity: str, key: str, action: str, actor: Actor | str,
+    before: dict[str, Any] | None, after: dict[str, Any] | None,
+) -> None:  # fmt: skip
+    username = actor if isinstance(actor, str) else actor.username
+    session.add(Revision(entity=entity, entity_key=key, action=action, username=username, before=before, after=after))
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The fields that differ between two snapshots."""
+    if not before or not after:
+        return []
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def new_session_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def count_open(session: Session, model: type, status: str = "open") -> int:
+    return session.scalar(select(func.count()).select_from(model).where(model.status == status)) or 0
+
+
+__all__ = ["ADMIN", "EDITOR", "VIEWER", "Actor", "StaffOps"]

@@ -1,0 +1,254 @@
+"""Staff pages and JSON API through aiohttp's test client: sign-in, CSRF, roles, forms, API, routes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.config import GatewayConfig
+from bot.gateway import create_app
+from tests.staff.conftest import PASSWORD
+
+PUBLIC_PAGES = {("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/api/session")}
+
+
+@pytest.fixture
+async def client(aiohttp_client, kb_engine, accounts):
+    config = GatewayConfig(
+        rasa_urls=("http://127.0.0.1:9",), allowed_origins=(), public_url="http://127.0.0.1:8000",
+        secret_key=b"test-secret",
+    )  # fmt: skip
+    return await aiohttp_client(create_app(config, kb_engine))
+
+
+def _token(html: str) -> str:
+    match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+async def sign_in(client, username: str) -> None:
+    page = await (await client.get("/admin/login")).text()
+    reply = await client.post(
+        "/admin/login",
+        data={"csrf_token": _token(page), "username": username, "password": PASSWORD},
+        allow_redirects=False,
+    )
+    assert reply.status == 302, await reply.text()
+
+
+async def api_sign_in(client, username: str) -> str:
+    reply = await client.post("/admin/api/session", json={"username": username, "password": PASSWORD})
+    assert reply.status == 200
+    return (await reply.json())["csrf_token"]
+
+
+async def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(client) -> None:
+    page = await (await client.get("/admin/login")).text()
+    reply = await client.post(
+        "/admin/login",
+        data={"csrf_token": _token(page), "username": "yibao", "password": PASSWORD},
+        allow_redirects=False,
+    )
+    cookie = reply.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/admin" in cookie
+    assert PASSWORD not in cookie and "yibao" not in cookie  # only a random key
+    home = await client.get("/admin")
+    assert home.status == 200 and "医保编辑" in await home.text()
+    await client.post("/admin/logout", data={"csrf_token": _token(await home.text())}, allow_redirects=False)
+    after = await client.get("/admin", allow_redirects=False)
+    assert after.status == 302 and after.headers["Location"].startswith("/admin/login")
+
+
+async def test_login_without_a_valid_csrf_token_is_refused(client) -> None:
+    reply = await client.post("/admin/login", data={"username": "yibao", "password": PASSWORD}, allow_redirects=False)
+    assert reply.status == 403
+    reply = await client.post(
+        "/admin/login", data={"csrf_token": "forged", "username": "yibao", "password": PASSWORD}, allow_redirects=False
+    )
+    assert reply.status == 403
+
+
+async def test_repeated_failures_lock_the_account(client) -> None:
+    for _ in range(5):
+        page = await (await client.get("/admin/login")).text()
+        reply = await client.post(
+            "/admin/login", data={"csrf_token": _token(page), "username": "yibao", "password": "nope nope nope"}
+        )
+        assert reply.status == 401 and "用户名或密码不对" in await reply.text()
+    page = await (await client.get("/admin/login")).text()
+    reply = await client.post(
+        "/admin/login", data={"csrf_token": _token(page), "username": "yibao", "password": PASSWORD}
+    )
+    assert reply.status == 429 and "锁定" in await reply.text()
+
+
+async def test_editor_edits_in_scope_and_sees_errors_next_to_fields(client) -> None:
+    await sign_in(client, "yibao")
+    page = await (await client.get("/admin/services/medical_filing")).text()
+    form = _form_fields(page)
+    form["summary"] = ""
+    form["links"] = "官网 没有网址"
+    reply = await client.post("/admin/services/medical_filing", data={**form, "action": "save"})
+    html = await reply.text()
+    assert reply.status == 422
+    assert re.search(r'id="summary"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="summary"', html)
+    assert "第1行应为“标题 | 网址”" in html
+    form = _form_fields(page)
+    form["materials"] += "\n网页上新加的材料"
+    reply = await client.post(
+        "/admin/services/medical_filing", data={**form, "action": "publish"}, allow_redirects=False
+    )
+    assert reply.status == 302 and "published" in reply.headers["Location"]
+
+
+async def test_editor_of_another_bureau_is_refused(client) -> None:
+    await sign_in(client, "minzheng")
+    page = await (await client.get("/admin/services/medical_filing")).text()
+    assert "保存草稿" not in page or "市医保局" in page
+    reply = await client.post("/admin/services/medical_filing", data={**_form_fields(page), "action": "save"})
+    assert reply.status == 403 and "市医保局" in await reply.text()
+    staff = await client.get("/admin/staff")
+    assert staff.status == 403
+
+
+async def test_second_save_from_the_same_version_is_refused_with_a_clear_message(client) -> None:
+    await sign_in(client, "admin")
+    page = await (await client.get("/admin/services/customs")).text()
+    first, second = _form_fields(page), _form_fields(page)
+    first["summary"] = "第一位的修改内容。"
+    assert (
+        await client.post("/admin/services/customs", data={**first, "action": "save"}, allow_redirects=False)
+    ).status == 302
+    second["summary"] = "第二位的修改内容。"
+    reply = await client.post("/admin/services/customs", data={**second, "action": "save"})
+    assert reply.status == 409
+    assert "已被admin" in await reply.text() and "没有保存" in await reply.text()
+
+
+async def test_every_staff_page_renders_for_an_admin(client) -> None:
+    await sign_in(client, "admin")
+    for path in ("/admin", "/admin/services", "/admin/services/new", "/admin/faqs", "/admin/faqs/new",
+                 "/admin/faqs/emergency_no_filing", "/admin/services/customs/history", "/admin/bureaus",
+                 "/admin/tasks", "/admin/stale?days=0", "/admin/unanswered", "/admin/feedback",
+                 "/admin/messages", "/admin/staff", "/admin/retraining"):  # fmt: skip
+        reply = await client.get(path)
+        assert reply.status == 200, path
+        assert "<svg" in await reply.text() or path != "/admin"
+
+
+async def test_api_needs_csrf_for_writes_and_enforces_roles(client) -> None:
+    token = await api_sign_in(client, "yibao")
+    state = await (await client.get("/admin/api/services/settle_inpatient")).json()
+    record = state["record"]
+    record["notes"].append("通过API加的说明")
+    body = {"record": record, "version": state["version"]}
+    refused = await client.put("/admin/api/services/settle_inpatient", json=body)
+    assert refused.status == 403 and "CSRF" in (await refused.json())["error"]
+    saved = await client.put("/admin/api/services/settle_inpatient", json=body, headers={"X-CSRF-Token": token})
+    assert saved.status == 200
+    published = await client.post(
+        "/admin/api/services/settle_inpatient/publish",
+        json={"version": (await saved.json())["version"]},
+        headers={"X-CSRF-Token": token},
+    )
+    assert published.status == 200 and (await published.json())["status"] == "published"
+    stale = await client.put("/admin/api/services/settle_inpatient", json=body, headers={"X-CSRF-Token": token})
+    assert stale.status == 409
+    other = await (await client.get("/admin/api/services/elderly_care")).json()
+    forbidden = await client.put(
+        "/admin/api/services/elderly_care",
+        json={"record": other["record"], "version": other["version"]},
+        headers={"X-CSRF-Token": token},
+    )
+    assert forbidden.status == 403
+    assert (await client.get("/admin/api/staff")).status == 403
+
+
+async def test_api_validation_names_the_fields(client) -> None:
+    token = await api_sign_in(client, "admin")
+    state = await (await client.get("/admin/api/services/customs")).json()
+    record = {**state["record"], "summary": "", "bureaus": ["宿州海关", "市不存在局"]}
+    reply = await client.put(
+        "/admin/api/services/customs",
+        json={"record": record, "version": state["version"]},
+        headers={"X-CSRF-Token": token},
+    )
+    body = await reply.json()
+    assert reply.status == 422 and "summary" in body["fields"]
+    record = {**state["record"], "bureaus": ["宿州海关", "市不存在局"]}
+    reply = await client.put(
+        "/admin/api/services/customs",
+        json={"record": record, "version": state["version"]},
+        headers={"X-CSRF-Token": token},
+    )
+    assert reply.status == 422 and "市不存在局" in str((await reply.json())["fields"])
+
+
+async def test_every_staff_route_rejects_an_unauthenticated_request(client) -> None:
+    """Route inventory: nothing under /admin answers without sign-in, except signing in itself."""
+    routes = [
+        (route.method, route.resource.canonical)
+        for route in client.app.router.routes()
+        if route.resource and route.resource.canonical.startswith("/admin") and route.method != "HEAD"
+    ]
+    assert len(routes) > 40
+    for method, path in routes:
+        if (method, path) in PUBLIC_PAGES or path == "/admin/static/admin.css":
+            continue
+        concrete = re.sub(r"\{[^}]+\}", "1", path)
+        methods = ("GET", "POST", "PUT", "DELETE") if method == "*" else (method,)
+        for verb in methods:
+            reply = await client.request(verb, concrete, allow_redirects=False, json={})
+            if path.startswith("/admin/api/"):
+                assert reply.status == 401, (verb, path, reply.status)
+                assert "请先登录" in (await reply.json())["error"]
+            else:
+                assert reply.status in (302, 403), (verb, path, reply.status)
+                if reply.status == 302:
+                    assert reply.headers["Location"].startswith("/admin/login")
+        handler = next(
+            r.handler
+            for r in client.app.router.routes()
+            if r.resource and r.resource.canonical == path and r.method == method
+        )
+        assert getattr(handler, "staff_only", False), (method, path)
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    """The edit form's current values, as the browser would send them."""
+    fields: dict[str, str] = {}
+    form = html[html.index('class="record"') :]
+    form = form[: form.index("</form>")]
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form):
+        fields[name] = _unescape(value)
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', form, re.S):
+        fields[name] = _unescape(value)
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        selected = re.findall(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
+        values = [a or b for a, b in selected]
+        if values:
+            fields[name] = values if name == "other_bureaus" else values[0]
+    return fields
+
+
+def _unescape(value: str) -> str:
+    import html
+
+    return html.unescape(value)
+
+
+async def test_form_round_trip_keeps_the_lead_bureau_first(client, ops, accounts) -> None:
+    await sign_in(client, "admin")
+    before, _version, _status, _draft = ops.service_for_edit(accounts["admin"], "onecard_transport")
+    assert before["bureaus"] == ["市交通运输局", "市人力资源社会保障局"]
+    page = await (await client.get("/admin/services/onecard_transport")).text()
+    reply = await client.post(
+        "/admin/services/onecard_transport", data={**_form_fields(page), "action": "save"}, allow_redirects=False
+    )
+    assert reply.status == 302
+    after, _version, _status, has_draft = ops.service_for_edit(accounts["admin"], "onecard_transport")
+    assert has_draft and after == before  # an unchanged form changes nothing
