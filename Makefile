@@ -21,11 +21,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help install kb kb-reset nlu model run test test-fast lint lock clean
+.PHONY: help install kb kb-reset nlu model run test test-fast bench lint lock clean
 
 help:
 	@echo "make run    set everything up and start the assistant"
 	@echo "make test   set everything up and run the tests"
+	@echo "make bench  load benchmark against a stock Rasa assistant"
 	@echo "make lint   ruff"
 	@echo "make kb-reset  rebuild the local KB from the seed (drops local edits)"
 
@@ -63,6 +64,10 @@ $(MODEL): $(RASA_INPUTS) $(PIPELINE) data/nlu/generated/kb.yml
 
 run: model
 	$(PY) -m bot run
+
+# Load benchmark: the product against a stock Rasa assistant (takes about 20 minutes).
+bench: model
+	$(PY) -m bench
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -34,25 +34,31 @@ async def serve() -> int:
     except StartupError as exc:
         logging.error("%s", exc)
         return 1
-    runner = web.AppRunner(create_app(GatewayConfig.from_settings(rasa_urls())), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.env("SZ_HOST"), int(settings.env("SZ_PORT")))
-    try:
-        await site.start()
-    except OSError as exc:
-        logging.error("cannot listen on %s:%s: %s", settings.env("SZ_HOST"), settings.env("SZ_PORT"), exc.strerror)
-        await runner.cleanup()
-        await supervisor.stop()
-        return 1
-    logging.info("assistant ready: open %s/", settings.public_url())
+    runner = None
+    if settings.env("SZ_ROLE") in ("all", "gateway"):
+        runner = web.AppRunner(create_app(GatewayConfig.from_settings(rasa_urls())), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.env("SZ_HOST"), int(settings.env("SZ_PORT")))
+        try:
+            await site.start()
+        except OSError as exc:
+            logging.error("cannot listen on %s:%s: %s", settings.env("SZ_HOST"), settings.env("SZ_PORT"), exc.strerror)
+            await runner.cleanup()
+            await supervisor.stop()
+            return 1
+        logging.info("assistant ready: open %s/", settings.public_url())
+    else:
+        logging.info("assistant servers ready on %s", settings.env("SZ_RASA_INTERFACE"))
     while not stop.is_set() and not supervisor.failed():
+        await supervisor.watch()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=1.0)
     failed = supervisor.failed()
     if failed:
-        logging.error("stopping: %s exited", ", ".join(failed))
+        logging.error("stopping: %s kept exiting", ", ".join(failed))
     logging.info("stopping all processes")
-    await runner.cleanup()
+    if runner:
+        await runner.cleanup()
     await supervisor.stop()
     return 1 if failed else 0
 

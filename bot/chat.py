@@ -51,6 +51,7 @@ async def forward(app: web.Application, conversation_id: str, text: str) -> tupl
     config = app[CONFIG]
     session: aiohttp.ClientSession = app[CLIENT]
     payload = {"sender": conversation_id, "message": text}
+    headers = {"X-Internal-Token": config.internal_token} if config.internal_token else {}
     loop = asyncio.get_running_loop()
     deadline = loop.time() + config.chat_timeout
     for url in app[BACKENDS].order():
@@ -59,7 +60,10 @@ async def forward(app: web.Application, conversation_id: str, text: str) -> tupl
             break
         try:
             async with session.post(
-                f"{url}/webhooks/rest/webhook", json=payload, timeout=aiohttp.ClientTimeout(total=remaining)
+                f"{url}/webhooks/rest/webhook",
+                json=payload,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=remaining),
             ) as reply:
                 if reply.status == 200:
                     return [_clean(m) for m in await reply.json()], "ok"

@@ -20,6 +20,7 @@ class GatewayConfig:
     secret_key: bytes = b""  # signs staff CSRF tokens; from SZ_SECRET_KEY or a kept random key
     secure_cookies: bool = False
     stale_days: int = 180
+    internal_token: str = ""  # sent to the Rasa servers as X-Internal-Token
 
     @classmethod
     def from_settings(cls, rasa_urls: list[str]) -> GatewayConfig:
@@ -37,4 +38,5 @@ class GatewayConfig:
             secret_key=secret_key(),
             secure_cookies=settings.public_url().startswith("https://"),
             stale_days=int(settings.env("SZ_STALE_DAYS")),
+            internal_token=settings.env("SZ_INTERNAL_TOKEN"),
         )

@@ -11,10 +11,13 @@ import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
+from sqlalchemy.engine import make_url
 
 from kb import settings
 
@@ -22,6 +25,8 @@ logger = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 300.0  # Rasa loads TensorFlow and the model; slow machines need a while
 STOP_GRACE = 15.0
+RESTART_LIMIT = 5  # restarts of one process within RESTART_WINDOW seconds before giving up
+RESTART_WINDOW = 300.0
 
 
 def configure_logging() -> None:
@@ -47,13 +52,16 @@ def action_urls() -> list[str]:
     return [f"http://{LOOPBACK}:{first + i}" for i in range(int(settings.env("SZ_ACTION_INSTANCES")))]
 
 
-def rasa_urls() -> list[str]:
-    """Base URLs of the Rasa servers the gateway talks to (started here unless SZ_RASA_URLS is set)."""
-    external = [u.strip().rstrip("/") for u in settings.env("SZ_RASA_URLS").split(",") if u.strip()]
-    if external:
-        return external
+def local_rasa_urls() -> list[str]:
+    """The Rasa servers this machine starts, as reached from this machine."""
     first = int(settings.env("SZ_RASA_PORT"))
     return [f"http://{LOOPBACK}:{first + i}" for i in range(int(settings.env("SZ_RASA_INSTANCES")))]
+
+
+def rasa_urls() -> list[str]:
+    """The Rasa servers the gateway talks to: SZ_RASA_URLS (other machines) or the local ones."""
+    external = [u.strip().rstrip("/") for u in settings.env("SZ_RASA_URLS").split(",") if u.strip()]
+    return external or local_rasa_urls()
 
 
 def child_environment() -> dict[str, str]:
@@ -73,8 +81,19 @@ def child_environment() -> dict[str, str]:
 
 
 def process_specs() -> list[ProcessSpec]:
+    """The child processes this machine runs for its role (none for a gateway-only machine)."""
+    role = settings.env("SZ_ROLE")
+    if role not in ("all", "assistant", "gateway"):
+        raise StartupError(f"SZ_ROLE must be all, assistant or gateway, not {role!r}")
+    if role == "gateway":
+        if not settings.env("SZ_RASA_URLS"):
+            raise StartupError("a gateway-only machine needs SZ_RASA_URLS (the Rasa servers to talk to)")
+        return []
     if int(settings.env("SZ_RASA_INSTANCES")) > 1 and settings.env("SZ_LOCK_STORE") != "redis":
         raise StartupError("several Rasa servers need SZ_LOCK_STORE=redis so a conversation is handled once")
+    interface = settings.env("SZ_RASA_INTERFACE")
+    if interface not in (LOOPBACK, "localhost", "::1") and not settings.env("SZ_INTERNAL_TOKEN"):
+        raise StartupError("Rasa listening beyond loopback needs SZ_INTERNAL_TOKEN (the gateway sends it)")
     specs = []
     actions = action_urls()
     for i, url in enumerate(actions):
@@ -86,18 +105,16 @@ def process_specs() -> list[ProcessSpec]:
                 f"{url}/health",
             )
         )
-    if settings.env("SZ_RASA_URLS"):
-        return specs
     model = str(settings.resolve(settings.env("SZ_MODEL")))
     log_level = settings.env("SZ_LOG_LEVEL").upper()
-    for i, url in enumerate(rasa_urls()):
+    for i, url in enumerate(local_rasa_urls()):
         port = url.rsplit(":", 1)[1]
         argv = [
             sys.executable, "-m", "rasa", "run",
             "--model", model,
             "--endpoints", str(settings.PROJECT_ROOT / "endpoints.yml"),
             "--credentials", str(settings.PROJECT_ROOT / "credentials.yml"),
-            "--interface", LOOPBACK,
+            "--interface", interface,
             "--port", port,
         ]  # fmt: skip
         if log_level == "DEBUG":
@@ -115,28 +132,76 @@ def process_specs() -> list[ProcessSpec]:
     return specs
 
 
+def prepare_tracker_store() -> None:
+    """Put an SQLite tracker store in WAL mode (kept by the file): Rasa then writes each turn without
+    rewriting a rollback journal, and readers do not block the writer."""
+    url = make_url(settings.tracker_url())
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return
+    path = Path(url.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+
+
 class Supervisor:
-    """Runs child processes in their own process groups and stops them all together."""
+    """Runs child processes in their own process groups, restarts one that dies, stops them together.
+
+    A Rasa or action server that exits is started again (the others keep serving meanwhile: the
+    gateway skips a server that does not answer); one that keeps dying makes the whole run stop.
+    """
 
     def __init__(self, specs: list[ProcessSpec]) -> None:
-        self.specs = specs
+        self.specs = {spec.name: spec for spec in specs}
         self.processes: dict[str, asyncio.subprocess.Process] = {}
+        self.restarts: dict[str, list[float]] = {}
+        self.gave_up: list[str] = []
+        self._restarting: set[str] = set()
 
     async def start(self, timeout: float = START_TIMEOUT) -> None:
-        base_env = child_environment()
-        for spec in self.specs:
-            logger.info("starting %s", spec.name)
-            self.processes[spec.name] = await asyncio.create_subprocess_exec(
-                *spec.argv,
-                cwd=settings.PROJECT_ROOT,
-                env={**base_env, **spec.env},
-                start_new_session=True,
-            )
+        prepare_tracker_store()
+        for spec in self.specs.values():
+            await self._spawn(spec)
         try:
-            await asyncio.gather(*(self._wait_healthy(s, timeout) for s in self.specs))
+            await asyncio.gather(*(self._wait_healthy(s, timeout) for s in self.specs.values()))
         except BaseException:
             await self.stop()
             raise
+
+    async def _spawn(self, spec: ProcessSpec) -> None:
+        logger.info("starting %s", spec.name)
+        self.processes[spec.name] = await asyncio.create_subprocess_exec(
+            *spec.argv,
+            cwd=settings.PROJECT_ROOT,
+            env={**child_environment(), **spec.env},
+            start_new_session=True,
+        )
+
+    async def watch(self) -> None:
+        """Restart children that exited; give up on one that failed RESTART_LIMIT times in a window."""
+        now = asyncio.get_running_loop().time()
+        for name, process in list(self.processes.items()):
+            if process.returncode is None or name in self._restarting or name in self.gave_up:
+                continue
+            recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW]
+            if len(recent) >= RESTART_LIMIT:
+                logger.error("%s keeps exiting (code %s); giving up", name, process.returncode)
+                self.gave_up.append(name)
+                continue
+            logger.warning("%s exited with code %s; starting it again", name, process.returncode)
+            self.restarts[name] = [*recent, now]
+            self._restarting.add(name)
+            asyncio.get_running_loop().create_task(self._restart(self.specs[name]))
+
+    async def _restart(self, spec: ProcessSpec) -> None:
+        try:
+            await self._spawn(spec)
+            await self._wait_healthy(spec, START_TIMEOUT)
+            logger.info("%s is back", spec.name)
+        except StartupError as exc:
+            logger.error("%s", exc)
+        finally:
+            self._restarting.discard(spec.name)
 
     async def _wait_healthy(self, spec: ProcessSpec, timeout: float) -> None:
         process = self.processes[spec.name]
@@ -157,7 +222,8 @@ class Supervisor:
                 await asyncio.sleep(0.5)
 
     def failed(self) -> list[str]:
-        return [name for name, p in self.processes.items() if p.returncode is not None]
+        """Children given up on: the run should stop."""
+        return list(self.gave_up)
 
     async def stop(self) -> None:
         running = [p for p in self.processes.values() if p.returncode is None]

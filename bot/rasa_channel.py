@@ -4,10 +4,12 @@ Registered in credentials.yml. Before a message reaches Rasa's NLU, tracker stor
 checked and cleaned: a malformed request gets a 400 with a clear reason, control characters go,
 over-long text is cut, ID-card and phone numbers are masked, and a typed "/intent{…}" that is not one
 of the assistant's own button payloads is treated as plain text. Client metadata is not stored.
+When Rasa listens beyond loopback (other machines), every call must carry SZ_INTERNAL_TOKEN.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -20,8 +22,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_tuning
 from kb import settings
 from kb.privacy import mask_pii
+
+rasa_tuning.apply()
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +96,9 @@ class SafeRestInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            token = settings.env("SZ_INTERNAL_TOKEN")
+            if token and not hmac.compare_digest(request.headers.get("X-Internal-Token", ""), token):
+                return _error("需要内部令牌（X-Internal-Token）", status=401)
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):

@@ -23,6 +23,7 @@ from kb.db import make_engine, session_factory
 from kb.io import ImportSummary, KbImportError, export_document, import_document
 from kb.models import PlanTask, StaffUser
 from kb.queries import KnowledgeBase
+from kb.retention import purge
 from kb.seed import seed_document
 from kb.staff import Invalid, StaffError, StaffOps, hash_password
 
@@ -78,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     unlock = staff_commands.add_parser("unlock", help="lift a lock-out after failed sign-ins")
     unlock.add_argument("username")
     unlock.set_defaults(handler=cmd_staff_unlock)
+
+    purge_cmd = commands.add_parser("purge", help="delete old conversations and citizen records (cron-safe)")
+    purge_cmd.add_argument("--days", type=int, default=int(settings.env("SZ_RETENTION_DAYS")))
+    purge_cmd.add_argument("--dry-run", action="store_true", help="count what would be deleted")
+    purge_cmd.set_defaults(handler=cmd_purge)
 
     table = commands.add_parser("settings", help="print every setting, its default and meaning")
     table.set_defaults(handler=lambda _args: print(settings.markdown_table()) or 0)
@@ -148,6 +154,16 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         print(f"{hit.score:.3f}  {hit.key:<26} {hit.name}  (matched: {hit.phrase})")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    try:
+        report = purge(_engine(args), settings.tracker_url(), args.days, args.dry_run)
+    except ValueError as exc:
+        print(f"not purged: {exc}", file=sys.stderr)
+        return 1
+    print(("would delete " if args.dry_run else "deleted ") + str(report))
     return 0
 
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 
@@ -127,11 +127,17 @@ class TermView:
 
 @dataclass
 class _Cache:
+    """Published content as views, built once per KB revision (every edit bumps the revision)."""
+
     revision: int = -1
     index: SearchIndex | None = None
     faq_index: SearchIndex | None = None
     task_index: SearchIndex | None = None
     bureau_names: dict[str, str] = field(default_factory=dict)
+    services: dict[str, ServiceView] = field(default_factory=dict)  # in KB order
+    faqs: dict[str, FaqView] = field(default_factory=dict)
+    tasks: dict[int, TaskView] = field(default_factory=dict)
+    terms: tuple[TermView, ...] = ()
 
 
 class KnowledgeBase:
@@ -160,114 +166,56 @@ class KnowledgeBase:
         self._fresh()
 
     def service(self, key: str) -> ServiceView | None:
-        with self._sessions() as session:
-            row = session.scalars(_service_query().where(Service.key == key, Service.status == PUBLISHED)).first()
-            return _service_view(row) if row else None
+        return self._fresh().services.get(key)
 
     def services(self, keys: Sequence[str]) -> list[ServiceView]:
         """Published services by key, in the order asked."""
-        with self._sessions() as session:
-            rows = session.scalars(_service_query().where(Service.key.in_(keys), Service.status == PUBLISHED)).all()
-            found = {r.key: _service_view(r) for r in rows}
+        found = self._fresh().services
         return [found[k] for k in keys if k in found]
 
     def service_by_name(self, name: str) -> ServiceView | None:
         """A service by its exact name or alias, else the best search match."""
         wanted = normalize(name.strip())
-        with self._sessions() as session:
-            for row in session.scalars(_service_query().where(Service.status == PUBLISHED)):
-                if wanted in {normalize(n) for n in (row.name, *row.aliases)}:
-                    return _service_view(row)
+        for service in self._fresh().services.values():
+            if wanted in {normalize(n) for n in (service.name, *service.aliases)}:
+                return service
         hits = self.search_services(name, limit=1, min_score=0.5)
         return self.service(hits[0].key) if hits else None
 
     def services_for_intent(self, intent: str) -> list[ServiceView]:
         """The services an NLU intent routes to; the one whose key is the intent comes first."""
-        with self._sessions() as session:
-            rows = session.scalars(
-                _service_query()
-                .where(Service.intent == intent, Service.status == PUBLISHED)
-                .order_by((Service.key != intent), Service.id)
-            ).all()
-            return [_service_view(r) for r in rows]
+        family = [s for s in self._fresh().services.values() if s.intent == intent]
+        return sorted(family, key=lambda s: s.key != intent)  # stable: KB order otherwise
 
     def services_by_topic(self, topic: str) -> list[ServiceView]:
-        with self._sessions() as session:
-            rows = session.scalars(
-                _service_query().where(Service.topic == topic, Service.status == PUBLISHED).order_by(Service.id)
-            ).all()
-            return [_service_view(r) for r in rows]
+        return [s for s in self._fresh().services.values() if s.topic == topic]
 
     def services_by_bureau(self, bureau: str) -> list[ServiceView]:
         name = self.bureau_name(bureau)
-        if name is None:
-            return []
-        with self._sessions() as session:
-            rows = session.scalars(
-                _service_query()
-                .join(Service.bureau_links)
-                .join(ServiceBureau.bureau)
-                .where(Bureau.name == name, Service.status == PUBLISHED)
-                .order_by(Service.id)
-            ).all()
-            return [_service_view(r) for r in rows]
+        return [s for s in self._fresh().services.values() if name in s.bureaus] if name else []
 
     def service_intents(self) -> frozenset[str]:
         """The NLU intents that route to published services."""
-        with self._sessions() as session:
-            return frozenset(
-                session.scalars(
-                    select(Service.intent).where(Service.intent.is_not(None), Service.status == PUBLISHED).distinct()
-                )
-            )
+        return frozenset(s.intent for s in self._fresh().services.values() if s.intent)
 
     def topic_entry_points(self) -> list[tuple[str, str]]:
         """Each topic with the key of its first published service, topics in their curated order."""
-        with self._sessions() as session:
-            rows = session.execute(
-                select(Service.topic, Service.key).where(Service.status == PUBLISHED).order_by(Service.id)
-            ).all()
         first: dict[str, str] = {}
-        for topic, key in rows:
-            first.setdefault(topic, key)
+        for service in self._fresh().services.values():
+            first.setdefault(service.topic, service.key)
         order = {topic: i for i, topic in enumerate(TOPICS)}
         return sorted(first.items(), key=lambda item: order.get(item[0], len(order)))
 
     def topics(self) -> list[str]:
-        with self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(Service.topic)
-                    .where(Service.status == PUBLISHED)
-                    .group_by(Service.topic)
-                    .order_by(func.min(Service.id))
-                )
-            )
+        return list(dict.fromkeys(s.topic for s in self._fresh().services.values()))
 
     def faqs_for(self, service_key: str) -> list[FaqView]:
-        with self._sessions() as session:
-            rows = session.scalars(
-                select(Faq)
-                .join(Faq.service_links)
-                .join(FaqService.service)
-                .where(Service.key == service_key, Faq.status == PUBLISHED)
-                .options(selectinload(Faq.service_links).selectinload(FaqService.service))
-                .order_by(Faq.id)
-            ).all()
-            return [_faq_view(r) for r in rows]
+        return [f for f in self._fresh().faqs.values() if service_key in f.services]
 
     def search_faqs(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[FaqView, float]]:
-        hits = self._fresh().faq_index.search(text, limit=limit, min_score=min_score)
-        if not hits:
-            return []
-        with self._sessions() as session:
-            rows = session.scalars(
-                select(Faq)
-                .where(Faq.key.in_([h.key for h in hits]))
-                .options(selectinload(Faq.service_links).selectinload(FaqService.service))
-            ).all()
-            views = {r.key: _faq_view(r) for r in rows}
-        return [(views[h.key], h.score) for h in hits if h.key in views]
+        cache = self._fresh()
+        hits = cache.faq_index.search(text, limit=limit, min_score=min_score)
+        return [(cache.faqs[h.key], h.score) for h in hits if h.key in cache.faqs]
 
     # --- bureaus and plan tasks ---------------------------------------------------------------
 
@@ -320,24 +268,17 @@ class KnowledgeBase:
             )
 
     def task(self, number: int) -> TaskView | None:
-        with self._sessions() as session:
-            row = session.scalars(_task_query().where(PlanTask.number == number)).first()
-            return _task_view(row) if row else None
+        return self._fresh().tasks.get(number)
 
     def tasks(self) -> list[TaskView]:
-        with self._sessions() as session:
-            return [_task_view(t) for t in session.scalars(_task_query().order_by(PlanTask.number))]
+        return list(self._fresh().tasks.values())
 
     def search_tasks(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[TaskView, float]]:
         """Plan tasks about a field ("云计算谁牵头" → 着力壮大云计算产业), best first."""
         field = _RESPONSIBILITY_WORDS.sub(" ", normalize(text))
-        hits = self._fresh().task_index.search(field, limit=limit, min_score=min_score)
-        views = []
-        for hit in hits:
-            task = self.task(int(hit.key))
-            if task:
-                views.append((task, hit.score))
-        return views
+        cache = self._fresh()
+        hits = cache.task_index.search(field, limit=limit, min_score=min_score)
+        return [(cache.tasks[int(h.key)], h.score) for h in hits if int(h.key) in cache.tasks]
 
     def responsible_for(self, text: str) -> list[TaskView]:
         """The plan task(s) a question is about: by number ("第23项任务") or by field."""
@@ -379,12 +320,7 @@ class KnowledgeBase:
 
     def _build_cache(self, revision: int) -> _Cache:
         with self._sessions() as session:
-            services = session.scalars(
-                select(Service)
-                .where(Service.status == PUBLISHED)
-                .options(selectinload(Service.bureau_links))
-                .order_by(Service.id)
-            ).all()
+            services = session.scalars(_service_query().where(Service.status == PUBLISHED).order_by(Service.id)).all()
             faqs = session.scalars(
                 select(Faq)
                 .where(Faq.status == PUBLISHED)
@@ -392,8 +328,8 @@ class KnowledgeBase:
                 .order_by(Faq.id)
             ).all()
             bureaus = session.scalars(select(Bureau)).all()
-            terms = session.scalars(select(Term)).all()
-            tasks = session.scalars(select(PlanTask).order_by(PlanTask.number)).all()
+            terms = session.scalars(select(Term).order_by(Term.kind, Term.id)).all()
+            tasks = session.scalars(_task_query().order_by(PlanTask.number)).all()
 
             questions: dict[str, list[str]] = {}
             for faq in faqs:
@@ -429,7 +365,17 @@ class KnowledgeBase:
                 extra_vocabulary=index.corrector.vocabulary,
             )
             bureau_names = {clean(normalize(alias)): b.name for b in bureaus for alias in (b.name, *b.aliases)}
-        return _Cache(revision, index, faq_index, task_index, bureau_names)
+            return _Cache(
+                revision,
+                index,
+                faq_index,
+                task_index,
+                bureau_names,
+                services={s.key: _service_view(s) for s in services},
+                faqs={f.key: _faq_view(f) for f in faqs},
+                tasks={t.number: _task_view(t) for t in tasks},
+                terms=tuple(TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in terms),
+            )
 
 
 def task_numbers_in(text: str) -> list[int]:

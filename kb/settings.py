@@ -54,6 +54,22 @@ SETTINGS: dict[str, Setting] = {
             "Secret for staff CSRF tokens; empty means a random key created once in `$SZ_DATA_DIR/secret_key`.",
         ),
         Setting("SZ_STALE_DAYS", "180", "Content not verified for this many days is listed as stale for staff."),
+        Setting(
+            "SZ_ROLE",
+            "all",
+            "What `python -m bot run` starts: `all`, `assistant` (Rasa and action servers only) or `gateway` "
+            "(the public gateway only, talking to `SZ_RASA_URLS`).",
+        ),
+        Setting(
+            "SZ_RASA_INTERFACE",
+            "127.0.0.1",
+            "Interface the Rasa servers listen on; anything but loopback needs `SZ_INTERNAL_TOKEN`.",
+        ),
+        Setting(
+            "SZ_INTERNAL_TOKEN",
+            "",
+            "Shared secret the gateway sends to the Rasa servers (required when they listen beyond loopback).",
+        ),
         Setting("SZ_RASA_PORT", "5005", "First loopback port of the Rasa servers (instance i uses port + i)."),
         Setting("SZ_RASA_INSTANCES", "1", "How many Rasa servers to run behind the gateway."),
         Setting(
@@ -73,6 +89,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("SZ_REDIS_DB", "1", "Redis database number."),
         Setting("SZ_REDIS_PASSWORD", "", "Redis password, if any."),
         Setting("SZ_LOG_LEVEL", "INFO", "Log level of all processes (DEBUG is never needed in production)."),
+        Setting(
+            "SZ_RETENTION_DAYS",
+            "180",
+            "`python -m kb purge` deletes conversations, messages left, feedback and unanswered questions "
+            "older than this many days.",
+        ),
         Setting("SZ_MAX_MESSAGE_CHARS", "500", "Longest citizen message passed to the assistant; the rest is cut."),
         Setting(
             "SZ_SPACY_BASE",

@@ -12,6 +12,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +56,9 @@ class LiveAssistant:
     data_dir: Path
     portal_ports: tuple[int, int, int]  # two portals allowed to embed the widget, one not
 
-    def post_raw(self, body: bytes, content_type: str = "application/json") -> Reply:
+    def post_raw(self, body: bytes, content_type: str = "application/json", url: str | None = None) -> Reply:
         request = urllib.request.Request(
-            f"{self.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}
+            url or f"{self.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}
         )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
@@ -92,11 +94,11 @@ def _wait_ready(url: str, process: subprocess.Popen) -> None:
     raise RuntimeError("the assistant did not start in time")
 
 
-@pytest.fixture(scope="session")
-def live(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
+@contextmanager
+def running_product(seeded_db_file: Path, data_dir: Path, **overrides: str) -> Iterator[LiveAssistant]:
+    """`python -m bot run` with its own data folder and ports, stopped with Ctrl-C at the end."""
     if not MODEL.exists():
         pytest.fail("no trained model: run `make test` (it trains when data or config changed)")
-    data_dir = tmp_path_factory.mktemp("live")
     shutil.copy(seeded_db_file, data_dir / "kb.sqlite3")
     rasa_port, action_port, gateway_port = free_port(), free_port(), free_port()
     portals = (free_port(), free_port(), free_port())
@@ -110,6 +112,7 @@ def live(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
         "SZ_ALLOWED_ORIGINS": f"http://127.0.0.1:{portals[0]},http://127.0.0.1:{portals[1]}",
         "SZ_RATE_LIMIT": "600/minute",
         "SZ_RATE_LIMIT_IP": "6000/minute",
+        **overrides,
     }
     log = (data_dir / "run.log").open("w")
     process = subprocess.Popen(
@@ -139,3 +142,9 @@ def live(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
     for port in (rasa_port, action_port, gateway_port):
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after Ctrl-C"
+
+
+@pytest.fixture(scope="session")
+def live(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
+    with running_product(seeded_db_file, tmp_path_factory.mktemp("live")) as assistant:
+        yield assistant

@@ -6,6 +6,7 @@ import socket
 import sqlite3
 import uuid
 
+import psutil
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -125,11 +126,6 @@ def test_personal_numbers_never_reach_the_tracker_or_the_kb(live) -> None:
     assert "13812345678" not in log and "34012319900101123X" not in log
 
 
-def test_rasa_http_api_is_not_exposed(live) -> None:
-    for path in ("/status", "/model/parse", "/conversations/x/tracker", "/model"):
-        assert live.get(f"{live.rasa_url}{path}") in (404, 405)
-
-
 def test_servers_listen_on_loopback_only(live) -> None:
     address = _non_loopback_address()
     if address is None:
@@ -149,3 +145,32 @@ def _non_loopback_address() -> str | None:
         except OSError:
             return None
     return None if address.startswith("127.") else address
+
+
+def test_inventory_of_listening_ports_telemetry_and_log_level(live) -> None:
+    """Only the gateway faces the network; Rasa and the actions listen on loopback; no telemetry, no DEBUG."""
+    root = psutil.Process(live.process.pid)
+    listening = set()
+    for process in [root, *root.children(recursive=True)]:
+        for connection in process.net_connections(kind="inet"):
+            if connection.status == psutil.CONN_LISTEN:
+                listening.add((connection.laddr.ip, connection.laddr.port))
+    port = lambda url: int(url.rsplit(":", 1)[1])  # noqa: E731
+    assert listening == {
+        ("127.0.0.1", port(live.gateway_url)),  # SZ_HOST defaults to loopback too
+        ("127.0.0.1", port(live.rasa_url)),
+        ("127.0.0.1", port(live.action_url)),
+    }
+    for child in root.children(recursive=True):
+        assert child.environ().get("RASA_TELEMETRY_ENABLED") == "false"
+    assert " DEBUG " not in (live.data_dir / "run.log").read_text()
+
+
+def test_inventory_of_rasa_routes(live) -> None:
+    """Rasa serves its REST channel and nothing of its HTTP API (no --enable-api)."""
+    assert live.get(f"{live.rasa_url}/webhooks/rest/") == 200
+    for path in ("/status", "/version", "/model/parse", "/model/train", "/model/predict", "/domain",
+                 "/conversations/x/tracker", "/conversations/x/messages", "/conversations/x/execute",
+                 "/conversations/x/trigger_intent", "/conversations/x/predict", "/conversations/x/story",
+                 "/model", "/webhooks/socketio/"):  # fmt: skip
+        assert live.get(f"{live.rasa_url}{path}") in (404, 405), path

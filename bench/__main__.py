@@ -1,0 +1,298 @@
+"""`make bench`: load benchmark of the whole product against a stock Rasa 3.6 assistant.
+
+Starts the product as `make run` does (`python -m bot run`, fresh KB and tracker store in a temporary
+folder), drives multi-turn Chinese conversations through the gateway at 1, 20 and 50 concurrent users,
+then builds Rasa's own starter assistant (`rasa init` defaults) in a temporary folder and drives the
+same shape of load through its REST channel. Prints p50/p95/p99, throughput, errors and the peak memory
+of every process, the ratio to the stock assistant, a 10,000-message soak at 50 users, and checks the
+targets. Results are also written to results/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.load import (
+    STOCK_CONVERSATIONS,
+    SUZHOU_CONVERSATIONS,
+    LevelResult,
+    gateway_client,
+    rasa_rest_client,
+    run_level,
+)
+from kb.settings import PROJECT_ROOT
+
+PYTHON = sys.executable
+LEVELS = {1: 300, 20: 2000, 50: 3000}  # concurrent users → messages measured
+WARM_UP = 60
+SOAK = 10_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError(f"{url} did not answer in time")
+
+
+class MemorySampler:
+    """Samples the resident memory of a process tree; keeps per-process peaks and a time series."""
+
+    def __init__(self, root: int, interval: float = 0.5) -> None:
+        self.root = psutil.Process(root)
+        self.interval = interval
+        self.peaks: dict[str, int] = {}
+        self.peak_total = 0
+        self.series: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def reset_series(self) -> None:
+        self.series = []
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for process in [self.root, *self.root.children(recursive=True)]:
+                try:
+                    rss = process.memory_info().rss
+                    name = _label(process)
+                except psutil.Error:
+                    continue
+                total += rss
+                self.peaks[name] = max(self.peaks.get(name, 0), rss)
+            self.peak_total = max(self.peak_total, total)
+            self.series.append((time.monotonic(), total))
+            self._stop.wait(self.interval)
+
+
+def _label(process: psutil.Process) -> str:
+    command = " ".join(process.cmdline())
+    for needle, label in (("bot.action_server", "action server"), ("rasa run", "rasa"), ("-m bot run", "gateway")):
+        if needle in command:
+            port = command.rsplit("--port", 1)[-1].split()[0] if "--port" in command else ""
+            return f"{label} {port}".strip()
+    return process.name()
+
+
+def product_env(data_dir: Path, profile: dict[str, str]) -> tuple[dict[str, str], int]:
+    gateway_port = free_port()
+    env = {
+        **os.environ,
+        "SZ_DATA_DIR": str(data_dir),
+        "SZ_DATABASE_URL": "",
+        "SZ_PORT": str(gateway_port),
+        "SZ_RASA_PORT": str(free_port()),
+        "SZ_ACTION_PORT": str(free_port()),
+        # one client address speaks for every simulated citizen here; per-address limits would throttle it
+        "SZ_RATE_LIMIT": "1000000/minute",
+        "SZ_RATE_LIMIT_IP": "100000000/minute",
+        "SZ_CHAT_TIMEOUT": "30",
+        "SZ_LOG_LEVEL": "WARNING",
+        **profile,
+    }
+    return env, gateway_port
+
+
+def start_product(data_dir: Path, profile: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    env, port = product_env(data_dir, profile)
+    subprocess.run([PYTHON, "-m", "kb", "init"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    log = (data_dir / "product.log").open("w")
+    process = subprocess.Popen(
+        [PYTHON, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/healthz", process)
+    return process, url
+
+
+def build_stock(folder: Path) -> None:
+    """Rasa's starter assistant with every default (`rasa init` trains it)."""
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    subprocess.run(
+        [PYTHON, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(folder)],
+        cwd=folder, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def start_stock(folder: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    log = (folder / "stock.log").open("w")
+    process = subprocess.Popen(
+        [PYTHON, "-m", "rasa", "run", "--interface", "127.0.0.1", "--port", str(port), "--quiet"],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/webhooks/rest/", process)
+    return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(2)  # SIGINT, as Ctrl-C
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def measure(send: Any, conversations: Any, levels: dict[int, int]) -> dict[int, LevelResult]:
+    asyncio.run(run_level(send, conversations, users=5, messages=WARM_UP))
+    return {users: asyncio.run(run_level(send, conversations, users, messages)) for users, messages in levels.items()}
+
+
+def soak(send: Any, sampler: MemorySampler, messages: int) -> dict[str, Any]:
+    sampler.reset_series()
+    result = asyncio.run(run_level(send, SUZHOU_CONVERSATIONS, 50, messages))
+    series = [rss for _t, rss in sampler.series]
+    quarter = max(1, len(series) // 4)
+    early = sum(series[quarter : 2 * quarter]) / quarter  # after warm-up effects
+    late = sum(series[-quarter:]) / quarter
+    return {
+        **result.summary(),
+        "rss_second_quarter_mb": round(early / 2**20),
+        "rss_last_quarter_mb": round(late / 2**20),
+        "growth_percent": round((late - early) / early * 100, 1) if early else None,
+        "error_samples": result.error_samples,
+    }
+
+
+def table(title: str, results: dict[int, LevelResult]) -> str:
+    lines = [title, f"{'users':>6} {'msgs':>6} {'err':>4} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"]
+    for users, r in results.items():
+        s = r.summary()
+        lines.append(
+            f"{users:>6} {s['messages']:>6} {s['errors']:>4} {s['throughput_per_s']:>7} "
+            f"{s['p50_ms']:>7} {s['p95_ms']:>7} {s['p99_ms']:>7}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--skip-stock", action="store_true", help="measure the product only")
+    parser.add_argument("--soak", type=int, default=SOAK, help="messages in the soak at 50 users (0 to skip)")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the messages (a smoke run)")
+    args = parser.parse_args(argv)
+    levels = {u: max(50, m // 10) for u, m in LEVELS.items()} if args.quick else LEVELS
+    soak_messages = args.soak // 10 if args.quick else args.soak
+    profile = {k: v for k, v in os.environ.items() if k.startswith("SZ_") and k not in ("SZ_DATA_DIR",)}
+    report: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "machine": {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+                    "python": platform.python_version(), "platform": platform.platform()},
+        "profile": {k: v for k, v in profile.items() if "PASSWORD" not in k},
+    }  # fmt: skip
+
+    with tempfile.TemporaryDirectory(prefix="sz-bench-") as tmp:
+        data_dir = Path(tmp) / "product"
+        data_dir.mkdir()
+        print("starting the product (python -m bot run) …", flush=True)
+        process, url = start_product(data_dir, profile)
+        try:
+            with MemorySampler(process.pid) as sampler:
+                ours = measure(gateway_client(url), SUZHOU_CONVERSATIONS, levels)
+                print(table("\nthe product, through the gateway:", ours), flush=True)
+                report["product"] = {str(u): r.summary() for u, r in ours.items()}
+                if soak_messages:
+                    print(f"\nsoak: {soak_messages} messages at 50 users …", flush=True)
+                    report["soak"] = soak(gateway_client(url), sampler, soak_messages)
+                    print(json.dumps(report["soak"], ensure_ascii=False, indent=2))
+                report["memory_peak_mb"] = {k: round(v / 2**20) for k, v in sorted(sampler.peaks.items())}
+                report["memory_peak_total_mb"] = round(sampler.peak_total / 2**20)
+        finally:
+            stop(process)
+        print(f"\npeak memory (MB): {report['memory_peak_mb']}  all together: {report['memory_peak_total_mb']}")
+
+        if not args.skip_stock:
+            stock_dir = Path(tmp) / "stock"
+            stock_dir.mkdir()
+            print("\nbuilding the stock assistant (rasa init) …", flush=True)
+            build_stock(stock_dir)
+            stock_process, stock_url = start_stock(stock_dir)
+            try:
+                with MemorySampler(stock_process.pid) as stock_sampler:
+                    stock = measure(rasa_rest_client(stock_url), STOCK_CONVERSATIONS, levels)
+                print(table("\nstock Rasa 3.6 (rasa init), REST channel:", stock), flush=True)
+                report["stock"] = {str(u): r.summary() for u, r in stock.items()}
+                report["stock_memory_peak_mb"] = round(stock_sampler.peak_total / 2**20)
+                report["throughput_ratio"] = {
+                    str(u): round(ours[u].throughput / stock[u].throughput, 2) for u in levels if stock[u].throughput
+                }
+                print(f"\nthroughput ratio product / stock: {report['throughput_ratio']}")
+            finally:
+                stop(stock_process)
+                shutil.rmtree(stock_dir, ignore_errors=True)
+
+    report["targets"] = check_targets(report)
+    for name, (ok, detail) in report["targets"].items():
+        print(f"{'PASS' if ok else 'MISS'}  {name}: {detail}")
+    out = PROJECT_ROOT / "results" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nwritten to {out.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+def check_targets(report: dict[str, Any]) -> dict[str, tuple[bool, str]]:
+    product = report["product"]
+    targets: dict[str, tuple[bool, str]] = {}
+    if "20" in report.get("throughput_ratio", {}):
+        ratio = report["throughput_ratio"]["20"]
+        targets["throughput at 20 users ≥ 3× stock"] = (ratio >= 3, f"{ratio}×")
+    if "20" in product:
+        targets["p95 at 20 users < 300 ms"] = (product["20"]["p95_ms"] < 300, f"{product['20']['p95_ms']} ms")
+    if "1" in product:
+        targets["p50 at 1 user < 30 ms"] = (product["1"]["p50_ms"] < 30, f"{product['1']['p50_ms']} ms")
+    total = report["memory_peak_total_mb"]
+    targets["whole stack < 2.5 GB resident"] = (total < 2560, f"{total} MB")
+    if "soak" in report:
+        soak_result = report["soak"]
+        targets["soak: zero errors"] = (soak_result["errors"] == 0, f"{soak_result['errors']} errors")
+        growth = soak_result["growth_percent"]
+        targets["soak: no steady memory growth (< 5 %)"] = (growth is not None and growth < 5, f"{growth} %")
+    errors = sum(r["errors"] for r in product.values())
+    targets["no errors under load"] = (errors == 0, f"{errors} errors")
+    return targets
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""A closed-loop load generator (asyncio + aiohttp): N citizens, each holding multi-turn conversations.
+
+Each virtual user takes the next conversation script, opens a fresh conversation id, sends one turn,
+waits for the answer, sends the next — as fast as the assistant answers (no think time), so the
+figures are the system's capacity at that concurrency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+# Conversations citizens have with the assistant: services, follow-ups, forms, responsibility,
+# small talk, out of scope, handoff and feedback, typos included.
+SUZHOU_CONVERSATIONS: tuple[tuple[str, ...], ...] = (
+    ("你好", "社保卡丢了咋办", "要带什么材料", "在哪办", "谢谢"),
+    ("医宝异地被案咋弄", '/inform{"stay_type":"临时外出"}', "/deny", "/affirm", "要带啥"),
+    ("在上海住院能直接刷医保吗", "归哪个部门管", "电话多少"),
+    ("老人坐公交免费吗", "优待证要带什么", "再见"),
+    ("第23项任务谁牵头", "云计算产业是哪个部门牵头的", "谢谢"),
+    ("社保卡用不了了", '/inform{"card_problem":"锁定"}', "去哪解锁"),
+    ("今天天气怎么样", "找人工", "/deny"),
+    ("俺有糖尿病在杭州拿药能报吗", "要多久", "/feedback_helpful"),
+    ("在外地看病垫的钱回来咋报销", "要带什么材料", "多久能办好", "没帮助"),
+    ("在宿州能办上海那边的证明吗", "在哪办", "电话多少", "再见"),
+)
+
+# The same shape of load for Rasa's own starter bot (`rasa init`), in its language and intents.
+STOCK_CONVERSATIONS: tuple[tuple[str, ...], ...] = (
+    ("hello", "I am sad", "yes", "bye"),
+    ("hi", "great", "goodbye"),
+    ("hey there", "I am very sad", "no", "bye bye"),
+    ("good morning", "are you a bot?", "see you later"),
+    ("hello", "I am feeling good", "thanks, bye"),
+)
+
+
+@dataclass
+class LevelResult:
+    users: int
+    messages: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    error_samples: list[str] = field(default_factory=list)
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    @property
+    def throughput(self) -> float:
+        return self.messages / self.elapsed if self.elapsed else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "users": self.users,
+            "messages": self.messages,
+            "errors": self.errors,
+            "seconds": round(self.elapsed, 2),
+            "throughput_per_s": round(self.throughput, 1),
+            "p50_ms": round(self.percentile(50), 1),
+            "p95_ms": round(self.percentile(95), 1),
+            "p99_ms": round(self.percentile(99), 1),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 1) if self.latencies_ms else None,
+        }
+
+
+def gateway_client(base_url: str) -> Callable[[aiohttp.ClientSession, str, str], Any]:
+    """One turn through the product's public chat API; an answer must be `status: ok` with text."""
+
+    async def send(session: aiohttp.ClientSession, conversation: str, text: str) -> str | None:
+        async with session.post(f"{base_url}/api/chat", json={"conversation_id": conversation, "message": text}) as r:
+            body = await r.json(content_type=None)
+            if r.status != 200 or body.get("status") != "ok" or not body.get("messages"):
+                return f"HTTP {r.status} {json.dumps(body, ensure_ascii=False)[:200]}"
+        return None
+
+    return send
+
+
+def rasa_rest_client(base_url: str) -> Callable[[aiohttp.ClientSession, str, str], Any]:
+    """One turn through Rasa's REST channel (for the stock assistant)."""
+
+    async def send(session: aiohttp.ClientSession, conversation: str, text: str) -> str | None:
+        async with session.post(
+            f"{base_url}/webhooks/rest/webhook", json={"sender": conversation, "message": text}
+        ) as r:
+            body = await r.json(content_type=None)
+            if r.status != 200 or not isinstance(body, list) or not body:
+                return f"HTTP {r.status} {str(body)[:200]}"
+        return None
+
+    return send
+
+
+async def run_level(
+    send: Callable[[aiohttp.ClientSession, str, str], Any],
+    conversations: Sequence[Sequence[str]],
+    users: int,
+    messages: int,
+    timeout: float = 30.0,
+) -> LevelResult:
+    """`users` citizens in parallel until `messages` turns have been sent in total."""
+    result = LevelResult(users=users)
+    scripts = itertools.cycle(conversations)
+    budget = iter(range(messages))
+    connector = aiohttp.TCPConnector(limit=users + 5)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+
+        async def citizen() -> None:
+            while True:
+                script = next(scripts)
+                conversation = uuid.uuid4().hex
+                for text in script:
+                    if next(budget, None) is None:
+                        return
+                    started = time.perf_counter()
+                    try:
+                        error = await send(session, conversation, text)
+                    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                        error = type(exc).__name__
+                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
+                    result.messages += 1
+                    if error:
+                        result.errors += 1
+                        if len(result.error_samples) < 5:
+                            result.error_samples.append(error)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(citizen() for _ in range(users)))
+        result.elapsed = time.perf_counter() - started
+    return result

@@ -1,0 +1,109 @@
+"""Private PostgreSQL and Redis servers for the tests, on loopback and free ports.
+
+The binaries come from Debian's `postgresql` and `redis-server` packages (.ci/run installs them); each
+test session starts its own servers in temporary folders, so nothing depends on system services.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_bin() -> str:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it")
+    return os.path.dirname(found[-1])
+
+
+def _as_postgres(argv: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the `postgres` system user then."""
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+@dataclass
+class Postgres:
+    port: int
+    folder: str
+
+    def url(self, database: str, driver: str = "postgresql+psycopg2") -> str:
+        return f"{driver}://postgres@127.0.0.1:{self.port}/{database}"
+
+    def sql(self, statement: str) -> None:
+        subprocess.run(
+            [f"{_postgres_bin()}/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             "-v", "ON_ERROR_STOP=1", "-c", statement],
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    def ctl(self, action: str) -> None:
+        data = f"{self.folder}/data"
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        log = f"{self.folder}/server.log"  # keeps the server off our pipes, or pg_ctl would never return
+        argv = [f"{_postgres_bin()}/pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-m", "fast", action]
+        subprocess.run(_as_postgres(argv), check=True, capture_output=True, timeout=120)
+
+
+@contextmanager
+def postgres_server() -> Iterator[Postgres]:
+    folder = tempfile.mkdtemp(prefix="sz-pg-", dir="/tmp")
+    os.chmod(folder, 0o777)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    server = Postgres(free_port(), folder)
+    subprocess.run(
+        _as_postgres([f"{_postgres_bin()}/initdb", "-D", f"{folder}/data", "-A", "trust", "-U", "postgres",
+                      "-E", "UTF8", "--no-locale"]),
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    server.ctl("start")
+    try:
+        yield server
+    finally:
+        try:
+            server.ctl("stop")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Redis:
+    port: int
+
+
+@contextmanager
+def redis_server() -> Iterator[Redis]:
+    binary = shutil.which("redis-server")
+    if not binary:
+        raise RuntimeError("Redis is not installed (apt-get install redis-server); .ci/run installs it")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    try:
+        yield Redis(port)
+    finally:
+        process.terminate()
+        process.wait(10)
