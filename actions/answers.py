@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KbAction, say
 from actions.context import (
+    changed,
     current_service,
     entity_values,
     latest_intent,
@@ -44,8 +44,7 @@ MEDICAL_FORM_SLOTS = ("medical_stay", "medical_emergency", "medical_referral")
 SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
 
 
-def clear_situation() -> list[dict[str, Any]]:
-    return [SlotSet(name, None) for name in SITUATION_SLOTS]
+CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 
 
 class ActionGreet(KbAction):
@@ -71,9 +70,9 @@ class ActionAnswerService(KbAction):
                 text="您想了解哪方面的事情？可以点下面的主题，或者直接说您要办的事。",
                 buttons=topic_buttons(kb.topic_entry_points()),
             )
-            return clear_situation()
+            return changed(tracker, **CLEARED_SITUATION)
         say(dispatcher, service_messages(service, intro))
-        return [SlotSet("service_key", service.key), SlotSet("failed_turns", 0), *clear_situation()]
+        return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
 
     def _service_and_intro(self, tracker: Tracker, kb: KnowledgeBase) -> tuple[ServiceView | None, list[str]]:
         intent = latest_intent(tracker)
@@ -151,7 +150,7 @@ class ActionAnswerAspect(KbAction):
             )
             return []
         say(dispatcher, aspect_messages(service, aspect))
-        return [SlotSet("service_key", service.key), SlotSet("failed_turns", 0)]
+        return changed(tracker, service_key=service.key, failed_turns=0)
 
 
 class ActionAnswerResponsible(KbAction):
@@ -167,24 +166,24 @@ class ActionAnswerResponsible(KbAction):
         tasks = [t for n in numbers if (t := kb.task(n))]
         if tasks:
             dispatcher.utter_message(text="\n".join(task_text(t) for t in tasks))
-            return [SlotSet("failed_turns", 0)]
+            return changed(tracker, failed_turns=0)
         service = mentioned_service(tracker, kb)
         if service:
             dispatcher.utter_message(text=service_responsibility_text(service))
-            return [SlotSet("service_key", service.key), SlotSet("failed_turns", 0)]
+            return changed(tracker, service_key=service.key, failed_turns=0)
         bureaus = [b for v in entity_values(tracker, "bureau") if (b := kb.bureau(v))]
         bureaus = bureaus or [b for name in kb.bureaus_mentioned(text) if (b := kb.bureau(name))]
         if bureaus:
             say(dispatcher, bureau_messages(bureaus[0]))
-            return [SlotSet("failed_turns", 0)]
+            return changed(tracker, failed_turns=0)
         fields = kb.search_tasks(text, limit=1, min_score=WEAK_FIELD_SCORE)
         service = current_service(tracker, kb)
         if fields and (fields[0][1] >= FIELD_SCORE or service is None):
             dispatcher.utter_message(text=task_text(fields[0][0]))
-            return [SlotSet("failed_turns", 0)]
+            return changed(tracker, failed_turns=0)
         if service:
             dispatcher.utter_message(text=service_responsibility_text(service))
-            return [SlotSet("failed_turns", 0)]
+            return changed(tracker, failed_turns=0)
         dispatcher.utter_message(
             text="您想问哪项工作或哪件事由哪个部门负责？比如“异地就医归哪个部门管”或“第23项任务谁牵头”。"
         )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from kb.queries import KnowledgeBase, ServiceView
 
@@ -59,3 +60,8 @@ def current_service(tracker: Tracker, kb: KnowledgeBase) -> ServiceView | None:
 
 def slot(tracker: Tracker, name: str) -> Any:
     return tracker.get_slot(name)
+
+
+def changed(tracker: Tracker, **values: Any) -> list[dict[str, Any]]:
+    """SlotSet events for the slots whose value actually changes (each event is stored and replayed)."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]

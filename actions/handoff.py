@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KbAction
-from actions.context import current_service, latest_intent
+from actions.context import changed, current_service, latest_intent
 from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
 
@@ -27,7 +27,7 @@ class ActionHandoff(KbAction):
         dispatcher.utter_message(
             text="\n".join(lines), buttons=[button("我要留言", "/affirm"), button("不用了", "/deny")]
         )
-        return [SlotSet("failed_turns", 0)]
+        return changed(tracker, failed_turns=0)
 
 
 class ActionSaveHandoffMessage(KbAction):
