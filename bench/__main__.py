@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,30 +38,12 @@ from bench.load import (
     run_level,
 )
 from kb.settings import PROJECT_ROOT
+from tests.production.services import free_port, wait_for_http
 
 PYTHON = sys.executable
 LEVELS = {1: 300, 20: 2000, 50: 3000}  # concurrent users → messages measured
 WARM_UP = 60
 SOAK = 10_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode} before {url} answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError(f"{url} did not answer in time")
 
 
 class MemorySampler:
@@ -114,6 +95,7 @@ def _label(process: psutil.Process) -> str:
 
 
 def product_env(data_dir: Path, profile: dict[str, str]) -> tuple[dict[str, str], int]:
+    """The product's environment: the profile's settings, fresh ports, limits lifted for one client."""
     gateway_port = free_port()
     env = {
         **os.environ,
@@ -140,7 +122,7 @@ def start_product(data_dir: Path, profile: dict[str, str]) -> tuple[subprocess.P
         [PYTHON, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
-    wait_for(f"{url}/healthz", process)
+    wait_for_http(f"{url}/healthz", process)
     return process, url
 
 
@@ -162,7 +144,7 @@ def start_stock(folder: Path) -> tuple[subprocess.Popen, str]:
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    wait_for(f"{url}/webhooks/rest/", process)
+    wait_for_http(f"{url}/webhooks/rest/", process)
     return process, url
 
 
@@ -211,7 +193,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-stock", action="store_true", help="measure the product only")
     parser.add_argument("--soak", type=int, default=SOAK, help="messages in the soak at 50 users (0 to skip)")
     parser.add_argument("--quick", action="store_true", help="a tenth of the messages (a smoke run)")
+    parser.add_argument(
+        "--profile",
+        choices=["embedded", "production"],
+        default="embedded",
+        help="embedded: the `make run` default (SQLite, one Rasa server); production: private PostgreSQL and "
+        "Redis servers, two Rasa and two action servers",
+    )
     args = parser.parse_args(argv)
+    with contextlib.ExitStack() as stack:
+        if args.profile == "production":
+            os.environ.update(production_profile(stack))
+        return run(args)
+
+
+def production_profile(stack: contextlib.ExitStack) -> dict[str, str]:
+    """Settings for the production profile, on PostgreSQL and Redis servers started for the run."""
+    from tests.production.services import postgres_server, redis_server
+
+    postgres = stack.enter_context(postgres_server())
+    redis = stack.enter_context(redis_server())
+    postgres.sql("CREATE DATABASE bench_kb")
+    postgres.sql("CREATE DATABASE bench_tracker")
+    return {
+        "SZ_DATABASE_URL": postgres.url("bench_kb"),
+        "SZ_TRACKER_URL": postgres.url("bench_tracker", driver="postgresql"),
+        "SZ_LOCK_STORE": "redis",
+        "SZ_REDIS_PORT": str(redis.port),
+        "SZ_REDIS_DB": "0",
+        "SZ_RASA_INSTANCES": "2",
+        "SZ_ACTION_INSTANCES": "2",
+    }
+
+
+def run(args: argparse.Namespace) -> int:
     levels = {u: max(50, m // 10) for u, m in LEVELS.items()} if args.quick else LEVELS
     soak_messages = args.soak // 10 if args.quick else args.soak
     profile = {k: v for k, v in os.environ.items() if k.startswith("SZ_") and k not in ("SZ_DATA_DIR",)}
@@ -219,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date": dt.date.today().isoformat(),
         "machine": {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                     "python": platform.python_version(), "platform": platform.platform()},
-        "profile": {k: v for k, v in profile.items() if "PASSWORD" not in k},
+        "profile": args.profile,
+        "settings": {k: v for k, v in profile.items() if "PASSWORD" not in k},
     }  # fmt: skip
 
     with tempfile.TemporaryDirectory(prefix="sz-bench-") as tmp:
@@ -265,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["targets"] = check_targets(report)
     for name, (ok, detail) in report["targets"].items():
         print(f"{'PASS' if ok else 'MISS'}  {name}: {detail}")
-    out = PROJECT_ROOT / "results" / "bench.json"
+    out = PROJECT_ROOT / "results" / f"bench-{args.profile}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nwritten to {out.relative_to(PROJECT_ROOT)}")

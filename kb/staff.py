@@ -11,7 +11,6 @@ is one of theirs); viewer (reads and reports only).
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import Any, TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -280,7 +279,9 @@ class StaffOps:
             audit(session, "service", record.key, "create", actor, None, service.draft)
         return record.key
 
-    def save_service_draft(self, actor: Actor, key: str, raw: dict[str, Any], version: int) -> int:
+    def save_service_draft(
+        self, actor: Actor, key: str, raw: dict[str, Any], version: int, action: str = "save_draft"
+    ) -> int:
         """Keep edits as a draft (citizens still see the published text); returns the new version."""
         record = _validate(ServiceIn, raw)
         if record.key != key:
@@ -296,7 +297,7 @@ class StaffOps:
             service.draft = _jsonable(record.dict())
             service.updated_at = utcnow()
             _flush_or_conflict(session)
-            audit(session, "service", key, "save_draft", actor, before, service.draft)
+            audit(session, "service", key, action, actor, before, service.draft)
             return service.version
 
     def publish_service(self, actor: Actor, key: str, version: int) -> int:
@@ -334,17 +335,19 @@ class StaffOps:
 
     def restore_service(self, actor: Actor, key: str, revision_id: int, version: int) -> int:
         """Put an earlier version back as the draft, to check and publish."""
+        snapshot = self._snapshot("service", key, revision_id)
+        return self.save_service_draft(actor, key, snapshot, version, action="restore")
+
+    def _snapshot(self, entity: str, key: str, revision_id: int) -> dict[str, Any]:
+        """The record as a revision left it (or found it, for a revision that removed it)."""
         with self._sessions() as session:
             revision = session.get(Revision, revision_id)
-            if revision is None or (revision.entity, revision.entity_key) != ("service", key):
+            if revision is None or (revision.entity, revision.entity_key) != (entity, key):
                 raise NotFound("没有这条历史记录")
             snapshot = revision.after or revision.before
         if not snapshot:
             raise Invalid({"__all__": ["这条历史记录没有可恢复的内容"]})
-        new_version = self.save_service_draft(actor, key, snapshot, version)
-        with self._write() as session:
-            audit(session, "service", key, "restore", actor, None, {"revision": revision_id})
-        return new_version
+        return snapshot
 
     # FAQs ----------------------------------------------------------------------------------
 
@@ -368,7 +371,9 @@ class StaffOps:
             audit(session, "faq", record.key, "create", actor, None, faq.draft)
         return record.key
 
-    def save_faq_draft(self, actor: Actor, key: str, raw: dict[str, Any], version: int) -> int:
+    def save_faq_draft(
+        self, actor: Actor, key: str, raw: dict[str, Any], version: int, action: str = "save_draft"
+    ) -> int:
         record = _validate(FaqIn, raw)
         if record.key != key:
             raise Invalid({"key": ["标识不能修改"]})
@@ -381,7 +386,7 @@ class StaffOps:
             faq.draft = _jsonable(record.dict())
             faq.updated_at = utcnow()
             _flush_or_conflict(session)
-            audit(session, "faq", key, "save_draft", actor, before, faq.draft)
+            audit(session, "faq", key, action, actor, before, faq.draft)
             return faq.version
 
     def publish_faq(self, actor: Actor, key: str, version: int) -> int:
@@ -405,17 +410,8 @@ class StaffOps:
             return faq.version
 
     def restore_faq(self, actor: Actor, key: str, revision_id: int, version: int) -> int:
-        with self._sessions() as session:
-            revision = session.get(Revision, revision_id)
-            if revision is None or (revision.entity, revision.entity_key) != ("faq", key):
-                raise NotFound("没有这条历史记录")
-            snapshot = revision.after or revision.before
-        if not snapshot:
-            raise Invalid({"__all__": ["这条历史记录没有可恢复的内容"]})
-        new_version = self.save_faq_draft(actor, key, snapshot, version)
-        with self._write() as session:
-            audit(session, "faq", key, "restore", actor, None, {"revision": revision_id})
-        return new_version
+        snapshot = self._snapshot("faq", key, revision_id)
+        return self.save_faq_draft(actor, key, snapshot, version, action="restore")
 
     def _require_faq_scope(self, session: Session, actor: Actor, service_keys: list[str]) -> None:
         if actor.is_admin:
@@ -696,14 +692,6 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> lis
     if not before or not after:
         return []
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-
-
-def new_session_key() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def count_open(session: Session, model: type, status: str = "open") -> int:
-    return session.scalar(select(func.count()).select_from(model).where(model.status == status)) or 0
 
 
 __all__ = ["ADMIN", "EDITOR", "VIEWER", "Actor", "StaffOps"]

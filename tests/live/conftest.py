@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,15 +19,10 @@ from pathlib import Path
 import pytest
 
 from kb.settings import PROJECT_ROOT
+from tests.production.services import free_port, wait_for_http
 from tests.rasa.conftest import MODEL
 
 START_TIMEOUT = 300
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -81,19 +75,6 @@ class LiveAssistant:
             return error.code
 
 
-def _wait_ready(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"python -m bot run exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError("the assistant did not start in time")
-
-
 @contextmanager
 def running_product(seeded_db_file: Path, data_dir: Path, **overrides: str) -> Iterator[LiveAssistant]:
     """`python -m bot run` with its own data folder and ports, stopped with Ctrl-C at the end."""
@@ -127,7 +108,7 @@ def running_product(seeded_db_file: Path, data_dir: Path, **overrides: str) -> I
         portals,
     )
     try:
-        _wait_ready(f"{assistant.gateway_url}/healthz", process)
+        wait_for_http(f"{assistant.gateway_url}/healthz", process, START_TIMEOUT)
         yield assistant
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl-C does to `make run`

@@ -1,4 +1,4 @@
-"""Private PostgreSQL and Redis servers for the tests, on loopback and free ports.
+"""Private PostgreSQL and Redis servers for the tests and the benchmark, on loopback and free ports.
 
 The binaries come from Debian's `postgresql` and `redis-server` packages (.ci/run installs them); each
 test session starts its own servers in temporary folders, so nothing depends on system services.
@@ -13,6 +13,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +24,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen | None = None, timeout: float = 400) -> None:
+    """Until `url` answers (any HTTP status counts as up); fails early if `process` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the process exited with {process.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
 def _postgres_bin() -> str:

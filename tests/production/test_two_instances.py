@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -18,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from kb.settings import PROJECT_ROOT
-from tests.production.services import free_port
+from tests.production.services import free_port, wait_for_http
 
 pytestmark = pytest.mark.slow
 
@@ -37,18 +36,6 @@ def post(url: str, body: dict, timeout: float = 60) -> tuple[int, object]:
 def texts(body: object) -> str:
     messages = body["messages"] if isinstance(body, dict) else body
     return "\n".join(m.get("text", "") for m in messages)
-
-
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 400) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "python -m bot run exited"
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    raise AssertionError(f"{url} not ready")
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +75,9 @@ def cluster(postgres, redis, tmp_path_factory):
         "log": data_dir / "run.log",
     }
     try:
-        wait_ready(f"{urls['gateway']}/healthz", process)
+        wait_for_http(f"{urls['gateway']}/healthz", process)
         for url in urls["rasa"]:
-            wait_ready(f"{url}/webhooks/rest/", process)
+            wait_for_http(f"{url}/webhooks/rest/", process)
         yield urls
     finally:
         process.send_signal(signal.SIGINT)
@@ -134,7 +121,7 @@ def test_nothing_is_lost_when_an_instance_stops_mid_conversation(cluster) -> Non
     for _ in range(3):  # every message is answered, from the remaining instance, in context
         assert "社会保障卡挂失 · 所需材料" in say("要带什么材料")
     assert "社会保障卡挂失 · 办理渠道" in say("在哪办")
-    wait_ready(f"{cluster['rasa'][1]}/webhooks/rest/", cluster["process"])  # the supervisor restarted it
+    wait_for_http(f"{cluster['rasa'][1]}/webhooks/rest/", cluster["process"])  # the supervisor restarted it
     assert "社会保障卡挂失" in say_to(cluster["rasa"][1], sender, "电话多少")
 
 

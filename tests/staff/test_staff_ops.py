@@ -174,7 +174,7 @@ class TestHistory:
         ops.publish_service(editor, "settle_outpatient", version)
         assert KnowledgeBase(kb_engine).service("settle_outpatient").summary == original
         actions = [h["action"] for h in ops.history("service", "settle_outpatient")]
-        assert actions[:4] == ["publish", "restore", "save_draft", "publish"]
+        assert actions[:4] == ["publish", "restore", "publish", "save_draft"]
 
 
 class TestNewContentAndQueues:
