@@ -42,8 +42,6 @@ CARD_PROBLEM_SERVICE = {
 }
 MEDICAL_FORM_SLOTS = ("medical_stay", "medical_emergency", "medical_referral")
 SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
-
-
 CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 
 
