@@ -38,6 +38,7 @@ from kb.models import (
     Faq,
     FaqService,
     HandoffMessage,
+    PlanTask,
     Revision,
     Service,
     ServiceBureau,
@@ -655,8 +656,6 @@ def _bureaus_for(session: Session, names: list[str]) -> dict[str, Bureau]:
 
 
 def _check_tasks(session: Session, numbers: list[int]) -> None:
-    from kb.models import PlanTask
-
     known = set(session.scalars(select(PlanTask.number).where(PlanTask.number.in_(numbers))))
     missing = [n for n in numbers if n not in known]
     if missing:

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from sqlalchemy import delete
@@ -218,8 +219,6 @@ async def staff_errors(request: web.Request, handler: Handler) -> web.StreamResp
             return web.json_response(body, status=exc.status)
         if isinstance(exc, NotSignedIn):
             raise web.HTTPFound("/admin/login") from None
-        import aiohttp_jinja2
-
         return aiohttp_jinja2.render_template(
             "staff/error.html", request, {"message": str(exc), "actor": request.get("actor")}, status=exc.status
         )
