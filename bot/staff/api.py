@@ -86,107 +86,79 @@ async def services(request: web.Request) -> web.Response:
     )
 
 
-@staff_only()
-async def service(request: web.Request) -> web.Response:
-    record, version, status, has_draft = await run(
-        ctx(request).ops.service_for_edit, request["actor"], request.match_info["key"]
+# Services and FAQs are edited the same way: one set of handlers, the kind from the path.
+# kind → (audit entity, StaffOps methods: for_edit, create, save_draft, publish, restore)
+_OPERATIONS = {
+    "services": (
+        "service",
+        "service_for_edit",
+        "create_service",
+        "save_service_draft",
+        "publish_service",
+        "restore_service",
+    ),
+    "faqs": ("faq", "faq_for_edit", "create_faq", "save_faq_draft", "publish_faq", "restore_faq"),
+}
+
+
+def _operation(request: web.Request, index: int) -> Any:
+    return getattr(ctx(request).ops, _OPERATIONS[request.match_info["kind"]][index])
+
+
+async def _state(request: web.Request, key: str, status_code: int = 200) -> web.Response:
+    record, version, status, has_draft = await run(_operation(request, 1), request["actor"], key)
+    return web.json_response(
+        {"key": key, "record": record, "version": version, "status": status, "has_draft": has_draft}, status=status_code
     )
-    return web.json_response({"record": record, "version": version, "status": status, "has_draft": has_draft})
-
-
-@staff_only(editor=True)
-async def service_create(request: web.Request) -> web.Response:
-    key = await run(ctx(request).ops.create_service, request["actor"], record_in(await body(request)))
-    return await _service_state(request, key, 201)
-
-
-@staff_only(editor=True)
-async def service_save(request: web.Request) -> web.Response:
-    data = await body(request)
-    key = request.match_info["key"]
-    await run(ctx(request).ops.save_service_draft, request["actor"], key, record_in(data), version_in(data))
-    return await _service_state(request, key)
-
-
-@staff_only(editor=True)
-async def service_publish(request: web.Request) -> web.Response:
-    data = await body(request)
-    key = request.match_info["key"]
-    await run(ctx(request).ops.publish_service, request["actor"], key, version_in(data))
-    return await _service_state(request, key)
 
 
 @staff_only()
-async def service_history(request: web.Request) -> web.Response:
-    return web.json_response(await run(ctx(request).ops.history, "service", request.match_info["key"]))
+async def content(request: web.Request) -> web.Response:
+    return await _state(request, request.match_info["key"])
 
 
 @staff_only(editor=True)
-async def service_restore(request: web.Request) -> web.Response:
+async def content_create(request: web.Request) -> web.Response:
+    key = await run(_operation(request, 2), request["actor"], record_in(await body(request)))
+    return await _state(request, key, 201)
+
+
+@staff_only(editor=True)
+async def content_save(request: web.Request) -> web.Response:
+    data = await body(request)
+    key = request.match_info["key"]
+    await run(_operation(request, 3), request["actor"], key, record_in(data), version_in(data))
+    return await _state(request, key)
+
+
+@staff_only(editor=True)
+async def content_publish(request: web.Request) -> web.Response:
+    data = await body(request)
+    key = request.match_info["key"]
+    await run(_operation(request, 4), request["actor"], key, version_in(data))
+    return await _state(request, key)
+
+
+@staff_only()
+async def content_history(request: web.Request) -> web.Response:
+    entity = _OPERATIONS[request.match_info["kind"]][0]
+    return web.json_response(await run(ctx(request).ops.history, entity, request.match_info["key"]))
+
+
+@staff_only(editor=True)
+async def content_restore(request: web.Request) -> web.Response:
     data = await body(request)
     key = request.match_info["key"]
     revision = data.get("revision")
     if not isinstance(revision, int):
         raise Invalid({"revision": ["需要历史记录编号 revision（整数）"]})
-    await run(ctx(request).ops.restore_service, request["actor"], key, revision, version_in(data))
-    return await _service_state(request, key)
-
-
-async def _service_state(request: web.Request, key: str, status_code: int = 200) -> web.Response:
-    record, version, status, has_draft = await run(ctx(request).ops.service_for_edit, request["actor"], key)
-    return web.json_response(
-        {"key": key, "record": record, "version": version, "status": status, "has_draft": has_draft}, status=status_code
-    )
-
-
-# --- FAQs -------------------------------------------------------------------------------------
+    await run(_operation(request, 5), request["actor"], key, revision, version_in(data))
+    return await _state(request, key)
 
 
 @staff_only()
 async def faqs(request: web.Request) -> web.Response:
     return web.json_response(await run(ctx(request).reports.faqs, request.query.get("q", "")))
-
-
-@staff_only()
-async def faq(request: web.Request) -> web.Response:
-    record, version, status, has_draft = await run(
-        ctx(request).ops.faq_for_edit, request["actor"], request.match_info["key"]
-    )
-    return web.json_response({"record": record, "version": version, "status": status, "has_draft": has_draft})
-
-
-@staff_only(editor=True)
-async def faq_create(request: web.Request) -> web.Response:
-    key = await run(ctx(request).ops.create_faq, request["actor"], record_in(await body(request)))
-    return await _faq_state(request, key, 201)
-
-
-@staff_only(editor=True)
-async def faq_save(request: web.Request) -> web.Response:
-    data = await body(request)
-    key = request.match_info["key"]
-    await run(ctx(request).ops.save_faq_draft, request["actor"], key, record_in(data), version_in(data))
-    return await _faq_state(request, key)
-
-
-@staff_only(editor=True)
-async def faq_publish(request: web.Request) -> web.Response:
-    data = await body(request)
-    key = request.match_info["key"]
-    await run(ctx(request).ops.publish_faq, request["actor"], key, version_in(data))
-    return await _faq_state(request, key)
-
-
-@staff_only()
-async def faq_history(request: web.Request) -> web.Response:
-    return web.json_response(await run(ctx(request).ops.history, "faq", request.match_info["key"]))
-
-
-async def _faq_state(request: web.Request, key: str, status_code: int = 200) -> web.Response:
-    record, version, status, has_draft = await run(ctx(request).ops.faq_for_edit, request["actor"], key)
-    return web.json_response(
-        {"key": key, "record": record, "version": version, "status": status, "has_draft": has_draft}, status=status_code
-    )
 
 
 # --- reference, reports, queues ---------------------------------------------------------------

@@ -198,7 +198,7 @@ async def test_every_staff_route_rejects_an_unauthenticated_request(client) -> N
     for method, path in routes:
         if (method, path) in PUBLIC_PAGES or path == "/admin/static/admin.css":
             continue
-        concrete = re.sub(r"\{[^}]+\}", "1", path)
+        concrete = re.sub(r"\{[^}]+\}", "1", path.replace("{kind}", "faqs"))
         methods = ("GET", "POST", "PUT", "DELETE") if method == "*" else (method,)
         for verb in methods:
             reply = await client.request(verb, concrete, allow_redirects=False, json={})
@@ -251,3 +251,36 @@ async def test_form_round_trip_keeps_the_lead_bureau_first(client, ops, accounts
     assert reply.status == 302
     after, _version, _status, has_draft = ops.service_for_edit(accounts["admin"], "onecard_transport")
     assert has_draft and after == before  # an unchanged form changes nothing
+
+
+async def test_api_faq_edit_publish_and_restore_round_trip(client) -> None:
+    token = await api_sign_in(client, "yibao")
+    headers = {"X-CSRF-Token": token}
+    url = "/admin/api/faqs/emergency_no_filing"
+    state = await (await client.get(url)).json()
+    original = state["record"]["answer"]
+    record = {**state["record"], "answer": original + "（编辑补充）"}
+    saved = await client.put(url, json={"record": record, "version": state["version"]}, headers=headers)
+    assert saved.status == 200, await saved.text()
+    published = await client.post(f"{url}/publish", json={"version": (await saved.json())["version"]}, headers=headers)
+    assert published.status == 200
+
+    history = await (await client.get(f"{url}/history")).json()
+    assert [entry["action"] for entry in history[:2]] == ["publish", "save_draft"]
+    imported = history[-1]
+    assert imported["after"]["answer"] == original
+
+    current = await (await client.get(url)).json()
+    assert current["record"]["answer"].endswith("（编辑补充）")
+    missing = await client.post(f"{url}/restore", json={"version": current["version"]}, headers=headers)
+    assert missing.status == 422 and "revision" in (await missing.json())["fields"]
+    restored = await client.post(
+        f"{url}/restore", json={"revision": imported["id"], "version": current["version"]}, headers=headers
+    )
+    assert restored.status == 200, await restored.text()
+    draft = await restored.json()
+    assert draft["has_draft"] and draft["record"]["answer"] == original
+    republished = await client.post(f"{url}/publish", json={"version": draft["version"]}, headers=headers)
+    assert republished.status == 200
+    final = await (await client.get(url)).json()
+    assert final["status"] == "published" and not final["has_draft"] and final["record"]["answer"] == original
