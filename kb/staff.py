@@ -135,6 +135,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@dataclass(frozen=True)
+class ContentOps:
+    """The editing operations of one kind of content: services and FAQs share one editor."""
+
+    entity: str
+    for_edit: Callable[[Actor, str], tuple[dict[str, Any], int, str, bool]]
+    create: Callable[[Actor, dict[str, Any]], str]
+    save_draft: Callable[[Actor, str, dict[str, Any], int], int]
+    publish: Callable[[Actor, str, int], int]
+    restore: Callable[[Actor, str, int, int], int]
+
+
 # --- the operations ---------------------------------------------------------------------------
 
 
@@ -424,6 +436,19 @@ class StaffOps:
             if service is None:
                 raise Invalid({"services": [f"没有这个服务：{key}"]})
             _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+
+    def content(self, entity: str) -> ContentOps:
+        """The operations for `service` or `faq` records."""
+        if entity == "service":
+            return ContentOps(
+                entity, self.service_for_edit, self.create_service, self.save_service_draft,
+                self.publish_service, self.restore_service,
+            )  # fmt: skip
+        if entity == "faq":
+            return ContentOps(
+                entity, self.faq_for_edit, self.create_faq, self.save_faq_draft, self.publish_faq, self.restore_faq
+            )
+        raise NotFound(f"没有这类内容：{entity}")
 
     # history -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.staff.auth import csrf_token, current_actor, sign_in, sign_out, staff_only
 from bot.staff.retraining import retraining_report
-from bot.staff.views import ctx, run
+from bot.staff.views import content_ops, ctx, run
 from kb.staff import Invalid, LockedOut, NotSignedIn
 
 
@@ -86,27 +86,8 @@ async def services(request: web.Request) -> web.Response:
     )
 
 
-# Services and FAQs are edited the same way: one set of handlers, the kind from the path.
-# kind → (audit entity, StaffOps methods: for_edit, create, save_draft, publish, restore)
-_OPERATIONS = {
-    "services": (
-        "service",
-        "service_for_edit",
-        "create_service",
-        "save_service_draft",
-        "publish_service",
-        "restore_service",
-    ),
-    "faqs": ("faq", "faq_for_edit", "create_faq", "save_faq_draft", "publish_faq", "restore_faq"),
-}
-
-
-def _operation(request: web.Request, index: int) -> Any:
-    return getattr(ctx(request).ops, _OPERATIONS[request.match_info["kind"]][index])
-
-
 async def _state(request: web.Request, key: str, status_code: int = 200) -> web.Response:
-    record, version, status, has_draft = await run(_operation(request, 1), request["actor"], key)
+    record, version, status, has_draft = await run(content_ops(request).for_edit, request["actor"], key)
     return web.json_response(
         {"key": key, "record": record, "version": version, "status": status, "has_draft": has_draft}, status=status_code
     )
@@ -119,7 +100,7 @@ async def content(request: web.Request) -> web.Response:
 
 @staff_only(editor=True)
 async def content_create(request: web.Request) -> web.Response:
-    key = await run(_operation(request, 2), request["actor"], record_in(await body(request)))
+    key = await run(content_ops(request).create, request["actor"], record_in(await body(request)))
     return await _state(request, key, 201)
 
 
@@ -127,7 +108,7 @@ async def content_create(request: web.Request) -> web.Response:
 async def content_save(request: web.Request) -> web.Response:
     data = await body(request)
     key = request.match_info["key"]
-    await run(_operation(request, 3), request["actor"], key, record_in(data), version_in(data))
+    await run(content_ops(request).save_draft, request["actor"], key, record_in(data), version_in(data))
     return await _state(request, key)
 
 
@@ -135,13 +116,13 @@ async def content_save(request: web.Request) -> web.Response:
 async def content_publish(request: web.Request) -> web.Response:
     data = await body(request)
     key = request.match_info["key"]
-    await run(_operation(request, 4), request["actor"], key, version_in(data))
+    await run(content_ops(request).publish, request["actor"], key, version_in(data))
     return await _state(request, key)
 
 
 @staff_only()
 async def content_history(request: web.Request) -> web.Response:
-    entity = _OPERATIONS[request.match_info["kind"]][0]
+    entity = content_ops(request).entity
     return web.json_response(await run(ctx(request).ops.history, entity, request.match_info["key"]))
 
 
@@ -152,7 +133,7 @@ async def content_restore(request: web.Request) -> web.Response:
     revision = data.get("revision")
     if not isinstance(revision, int):
         raise Invalid({"revision": ["需要历史记录编号 revision（整数）"]})
-    await run(_operation(request, 5), request["actor"], key, revision, version_in(data))
+    await run(content_ops(request).restore, request["actor"], key, revision, version_in(data))
     return await _state(request, key)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp_jinja2
@@ -38,7 +39,7 @@ from bot.staff.forms import (
     service_record,
 )
 from bot.staff.retraining import retraining_report
-from kb.staff import Forbidden, Invalid, LockedOut, NotSignedIn, StaffError
+from kb.staff import Actor, ContentOps, Forbidden, Invalid, LockedOut, NotSignedIn, StaffError
 
 T = TypeVar("T")
 
@@ -135,7 +136,7 @@ async def dashboard(request: web.Request) -> web.Response:
     )
 
 
-# --- services ---------------------------------------------------------------------------------
+# --- services and FAQs: one editor -----------------------------------------------------------
 
 
 @staff_only()
@@ -147,8 +148,18 @@ async def services_list(request: web.Request) -> web.Response:
     return await render(request, "services.html", {"items": items, "q": query.get("q", "")})
 
 
+@staff_only()
+async def faqs_list(request: web.Request) -> web.Response:
+    items = await run(ctx(request).reports.faqs, request.query.get("q", ""))
+    return await render(request, "faqs.html", {"items": items, "q": request.query.get("q", "")})
+
+
 async def _bureau_choices(request: web.Request) -> list[tuple[str, str]]:
     return [(b["name"], b["name"]) for b in await run(ctx(request).reports.bureaus)]
+
+
+async def _service_choices(request: web.Request) -> list[tuple[str, str]]:
+    return [(s["key"], s["name"]) for s in await run(ctx(request).reports.services)]
 
 
 async def _set_bureau_choices(request: web.Request, form: ServiceForm) -> None:
@@ -157,72 +168,119 @@ async def _set_bureau_choices(request: web.Request, form: ServiceForm) -> None:
     form.other_bureaus.choices = choices
 
 
+async def _set_service_choices(request: web.Request, form: FaqForm) -> None:
+    form.services.choices = await _service_choices(request)
+
+
+def _lead_bureau_of(actor: Actor) -> dict[str, Any]:
+    return {"lead_bureau": actor.bureaus[0] if actor.bureaus else ""}
+
+
+@dataclass(frozen=True)
+class EditorPage:
+    """How one kind of content is shown and read back on the staff pages."""
+
+    entity: str
+    template: str
+    form: type
+    form_data: Callable[[dict[str, Any]], dict[str, Any]]
+    record: Callable[[Any], dict[str, Any]]
+    set_choices: Callable[[web.Request, Any], Awaitable[None]]
+    new_form_data: Callable[[Actor], dict[str, Any]] = lambda actor: {}
+
+
+EDITOR_PAGES = {
+    "services": EditorPage(
+        "service", "service_form.html", ServiceForm, service_form_data, service_record, _set_bureau_choices,
+        _lead_bureau_of,
+    ),
+    "faqs": EditorPage("faq", "faq_form.html", FaqForm, faq_form_data, faq_record, _set_service_choices),
+}  # fmt: skip
+CONTENT_KINDS = "|".join(EDITOR_PAGES)  # the {kind} of /admin/{kind}/… and /admin/api/{kind}/…
+
+
+def content_ops(request: web.Request) -> ContentOps:
+    return ctx(request).ops.content(EDITOR_PAGES[request.match_info["kind"]].entity)
+
+
+def _page(request: web.Request) -> tuple[str, EditorPage, ContentOps]:
+    kind = request.match_info["kind"]
+    return kind, EDITOR_PAGES[kind], content_ops(request)
+
+
 @staff_only(editor=True)
-async def service_new(request: web.Request) -> web.Response:
+async def content_new(request: web.Request) -> web.Response:
+    kind, page, ops = _page(request)
     actor = request["actor"]
     if request.method == "GET":
-        form = await blank_form(request, ServiceForm, {"lead_bureau": actor.bureaus[0] if actor.bureaus else ""})
-        await _set_bureau_choices(request, form)
-        return await render(request, "service_form.html", {"form": form, "creating": True, "general": []})
-    form = await posted_form(request, ServiceForm)
-    await _set_bureau_choices(request, form)
+        form = await blank_form(request, page.form, page.new_form_data(actor))
+        await page.set_choices(request, form)
+        return await render(request, page.template, {"form": form, "creating": True, "general": []})
+    form = await posted_form(request, page.form)
+    await page.set_choices(request, form)
     try:
-        key = await run(ctx(request).ops.create_service, actor, service_record(form))
+        key = await run(ops.create, actor, page.record(form))
     except (Invalid, FormShapeError) as exc:
         general = attach_errors(form, exc.errors)
-        return await render(request, "service_form.html", {"form": form, "creating": True, "general": general}, 422)
-    raise web.HTTPFound(f"/admin/services/{key}?saved=created")
+        return await render(request, page.template, {"form": form, "creating": True, "general": general}, 422)
+    raise web.HTTPFound(f"/admin/{kind}/{key}?saved=created")
 
 
 @staff_only()
-async def service_edit(request: web.Request) -> web.Response:
+async def content_edit(request: web.Request) -> web.Response:
+    kind, page, ops = _page(request)
     key = request.match_info["key"]
-    record, version, status, has_draft = await run(ctx(request).ops.service_for_edit, request["actor"], key)
+    record, version, status, has_draft = await run(ops.for_edit, request["actor"], key)
+    base = {"creating": False, "key": key, "status": status, "has_draft": has_draft}
     if request.method == "GET":
-        form = await blank_form(request, ServiceForm, {**service_form_data(record), "version": version})
-        await _set_bureau_choices(request, form)
-        return await render(
-            request,
-            "service_form.html",
-            {"form": form, "creating": False, "general": [], "key": key, "status": status, "has_draft": has_draft,
-             "saved": request.query.get("saved")},
-        )  # fmt: skip
-    form = await posted_form(request, ServiceForm)
-    await _set_bureau_choices(request, form)
+        form = await blank_form(request, page.form, {**page.form_data(record), "version": version})
+        await page.set_choices(request, form)
+        context = {**base, "form": form, "general": [], "saved": request.query.get("saved")}
+        return await render(request, page.template, context)
+    form = await posted_form(request, page.form)
+    await page.set_choices(request, form)
     form.key.data = key
     publish = (await request.post()).get("action") == "publish"
     try:
-        new_version = await run(
-            ctx(request).ops.save_service_draft, request["actor"], key, service_record(form), version_of(form)
-        )
+        new_version = await run(ops.save_draft, request["actor"], key, page.record(form), version_of(form))
         if publish:
-            await run(ctx(request).ops.publish_service, request["actor"], key, new_version)
+            await run(ops.publish, request["actor"], key, new_version)
     except (Invalid, FormShapeError) as exc:
-        general = attach_errors(form, exc.errors)
-        context = {
-            "form": form,
-            "creating": False,
-            "general": general,
-            "key": key,
-            "status": status,
-            "has_draft": has_draft,
-        }
-        return await render(request, "service_form.html", context, 422)
+        context = {**base, "form": form, "general": attach_errors(form, exc.errors)}
+        return await render(request, page.template, context, 422)
     except StaffError as exc:
         if exc.status != 409:
             raise
-        context = {"form": form, "creating": False, "general": [str(exc)], "key": key, "status": status,
-                   "has_draft": has_draft, "conflict": True}  # fmt: skip
-        return await render(request, "service_form.html", context, 409)
-    raise web.HTTPFound(f"/admin/services/{key}?saved={'published' if publish else 'draft'}")
+        context = {**base, "form": form, "general": [str(exc)], "conflict": True}
+        return await render(request, page.template, context, 409)
+    raise web.HTTPFound(f"/admin/{kind}/{key}?saved={'published' if publish else 'draft'}")
 
 
 @staff_only(editor=True)
-async def service_publish(request: web.Request) -> web.Response:
+async def content_publish(request: web.Request) -> web.Response:
+    kind, ops = request.match_info["kind"], content_ops(request)
     key = request.match_info["key"]
     form = await posted_form(request, ActionForm)
-    await run(ctx(request).ops.publish_service, request["actor"], key, version_of(form))
-    raise web.HTTPFound(f"/admin/services/{key}?saved=published")
+    await run(ops.publish, request["actor"], key, version_of(form))
+    raise web.HTTPFound(f"/admin/{kind}/{key}?saved=published")
+
+
+@staff_only()
+async def content_history(request: web.Request) -> web.Response:
+    kind, page, ops = _page(request)
+    key = request.match_info["key"]
+    _record, version, _status, _draft = await run(ops.for_edit, request["actor"], key)
+    items = await run(ctx(request).ops.history, page.entity, key)
+    return await render(request, "history.html", {"kind": kind, "key": key, "items": items, "version": version})
+
+
+@staff_only(editor=True)
+async def content_restore(request: web.Request) -> web.Response:
+    kind, ops = request.match_info["kind"], content_ops(request)
+    key = request.match_info["key"]
+    form = await posted_form(request, ActionForm)
+    await run(ops.restore, request["actor"], key, int(request.match_info["revision"]), version_of(form))
+    raise web.HTTPFound(f"/admin/{kind}/{key}?saved=restored")
 
 
 @staff_only(editor=True)
@@ -231,112 +289,6 @@ async def service_unpublish(request: web.Request) -> web.Response:
     form = await posted_form(request, ActionForm)
     await run(ctx(request).ops.unpublish_service, request["actor"], key, version_of(form))
     raise web.HTTPFound(f"/admin/services/{key}?saved=unpublished")
-
-
-@staff_only()
-async def service_history(request: web.Request) -> web.Response:
-    key = request.match_info["key"]
-    _record, version, _status, _draft = await run(ctx(request).ops.service_for_edit, request["actor"], key)
-    items = await run(ctx(request).ops.history, "service", key)
-    return await render(request, "history.html", {"kind": "services", "key": key, "items": items, "version": version})
-
-
-@staff_only(editor=True)
-async def service_restore(request: web.Request) -> web.Response:
-    key = request.match_info["key"]
-    form = await posted_form(request, ActionForm)
-    revision = int(request.match_info["revision"])
-    await run(ctx(request).ops.restore_service, request["actor"], key, revision, version_of(form))
-    raise web.HTTPFound(f"/admin/services/{key}?saved=restored")
-
-
-# --- FAQs -------------------------------------------------------------------------------------
-
-
-async def _service_choices(request: web.Request) -> list[tuple[str, str]]:
-    return [(s["key"], s["name"]) for s in await run(ctx(request).reports.services)]
-
-
-@staff_only()
-async def faqs_list(request: web.Request) -> web.Response:
-    items = await run(ctx(request).reports.faqs, request.query.get("q", ""))
-    return await render(request, "faqs.html", {"items": items, "q": request.query.get("q", "")})
-
-
-@staff_only(editor=True)
-async def faq_new(request: web.Request) -> web.Response:
-    if request.method == "GET":
-        form = await blank_form(request, FaqForm)
-        form.services.choices = await _service_choices(request)
-        return await render(request, "faq_form.html", {"form": form, "creating": True, "general": []})
-    form = await posted_form(request, FaqForm)
-    form.services.choices = await _service_choices(request)
-    try:
-        key = await run(ctx(request).ops.create_faq, request["actor"], faq_record(form))
-    except (Invalid, FormShapeError) as exc:
-        general = attach_errors(form, exc.errors)
-        return await render(request, "faq_form.html", {"form": form, "creating": True, "general": general}, 422)
-    raise web.HTTPFound(f"/admin/faqs/{key}?saved=created")
-
-
-@staff_only()
-async def faq_edit(request: web.Request) -> web.Response:
-    key = request.match_info["key"]
-    record, version, status, has_draft = await run(ctx(request).ops.faq_for_edit, request["actor"], key)
-    base = {"creating": False, "key": key, "status": status, "has_draft": has_draft}
-    if request.method == "GET":
-        form = await blank_form(request, FaqForm, {**faq_form_data(record), "version": version})
-        form.services.choices = await _service_choices(request)
-        return await render(
-            request, "faq_form.html", {**base, "form": form, "general": [], "saved": request.query.get("saved")}
-        )
-    form = await posted_form(request, FaqForm)
-    form.services.choices = await _service_choices(request)
-    form.key.data = key
-    publish = (await request.post()).get("action") == "publish"
-    try:
-        new_version = await run(
-            ctx(request).ops.save_faq_draft, request["actor"], key, faq_record(form), version_of(form)
-        )
-        if publish:
-            await run(ctx(request).ops.publish_faq, request["actor"], key, new_version)
-    except (Invalid, FormShapeError) as exc:
-        return await render(
-            request, "faq_form.html", {**base, "form": form, "general": attach_errors(form, exc.errors)}, 422
-        )
-    except StaffError as exc:
-        if exc.status != 409:
-            raise
-        return await render(
-            request, "faq_form.html", {**base, "form": form, "general": [str(exc)], "conflict": True}, 409
-        )
-    raise web.HTTPFound(f"/admin/faqs/{key}?saved={'published' if publish else 'draft'}")
-
-
-@staff_only(editor=True)
-async def faq_publish(request: web.Request) -> web.Response:
-    key = request.match_info["key"]
-    form = await posted_form(request, ActionForm)
-    await run(ctx(request).ops.publish_faq, request["actor"], key, version_of(form))
-    raise web.HTTPFound(f"/admin/faqs/{key}?saved=published")
-
-
-@staff_only()
-async def faq_history(request: web.Request) -> web.Response:
-    key = request.match_info["key"]
-    _record, version, _status, _draft = await run(ctx(request).ops.faq_for_edit, request["actor"], key)
-    items = await run(ctx(request).ops.history, "faq", key)
-    return await render(request, "history.html", {"kind": "faqs", "key": key, "items": items, "version": version})
-
-
-@staff_only(editor=True)
-async def faq_restore(request: web.Request) -> web.Response:
-    key = request.match_info["key"]
-    form = await posted_form(request, ActionForm)
-    await run(
-        ctx(request).ops.restore_faq, request["actor"], key, int(request.match_info["revision"]), version_of(form)
-    )
-    raise web.HTTPFound(f"/admin/faqs/{key}?saved=restored")
 
 
 # --- reference lists --------------------------------------------------------------------------

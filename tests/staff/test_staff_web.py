@@ -230,7 +230,7 @@ def _form_fields(html: str) -> dict[str, str]:
         selected = re.findall(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
         values = [a or b for a, b in selected]
         if values:
-            fields[name] = values if name == "other_bureaus" else values[0]
+            fields[name] = values if name in ("other_bureaus", "services") else values[0]
     return fields
 
 
@@ -284,3 +284,41 @@ async def test_api_faq_edit_publish_and_restore_round_trip(client) -> None:
     assert republished.status == 200
     final = await (await client.get(url)).json()
     assert final["status"] == "published" and not final["has_draft"] and final["record"]["answer"] == original
+
+
+async def test_faq_pages_create_edit_and_restore(client) -> None:
+    await sign_in(client, "yibao")
+    page = await (await client.get("/admin/faqs/new")).text()
+    new = {
+        **_form_fields(page),
+        "key": "filing_online_test",
+        "questions": "网上能办备案吗\n手机上怎么备案",
+        "answer": "可以在国家医保服务平台APP上办理，具体以市医保局规定为准。",
+        "services": ["medical_filing"],
+        "sources": "3RD | 测试来源 | https://example.org/x",
+    }
+    created = await client.post("/admin/faqs/new", data=new, allow_redirects=False)
+    assert created.status == 302, await created.text()
+    assert created.headers["Location"] == "/admin/faqs/filing_online_test?saved=created"
+
+    page = await (await client.get("/admin/faqs/filing_online_test")).text()
+    edited = {**_form_fields(page), "answer": "改过的答复，以市医保局规定为准。", "action": "publish"}
+    assert edited["services"] == ["medical_filing"]
+    published = await client.post("/admin/faqs/filing_online_test", data=edited, allow_redirects=False)
+    assert published.status == 302 and published.headers["Location"].endswith("saved=published")
+
+    history = await (await client.get("/admin/faqs/filing_online_test/history")).text()
+    restore_paths = re.findall(r'action="(/admin/faqs/filing_online_test/restore/\d+)"', history)
+    assert len(restore_paths) == 3  # create, save_draft, publish; the oldest is listed last
+    restored = await client.post(
+        restore_paths[-1], data={"csrf_token": _token(history), "version": _version_in(history)}, allow_redirects=False
+    )
+    assert restored.status == 302 and restored.headers["Location"].endswith("saved=restored")
+    page = await (await client.get("/admin/faqs/filing_online_test")).text()
+    assert "可以在国家医保服务平台APP上办理" in _form_fields(page)["answer"]
+
+
+def _version_in(html: str) -> str:
+    match = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', html)
+    assert match, "no version field in the page"
+    return match.group(1) or match.group(2)
