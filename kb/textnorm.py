@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import opencc
@@ -50,6 +50,10 @@ def is_cjk(ch: str) -> bool:
 FUNCTION_CHARS = frozenset(
     "的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用"
 )
+
+# Numerals are never rewritten either: "住绍兴十来年" is 绍兴 + 十来年, not a typo of 绍兴市.
+NUMERAL_CHARS = frozenset("一二两三四五六七八九十百千万几")
+_NEVER_CORRECTED = FUNCTION_CHARS | NUMERAL_CHARS
 
 
 @lru_cache(maxsize=20000)
@@ -91,11 +95,14 @@ class PinyinCorrector:
     """Rewrites homophone misspellings of known terms, keeping the text's length.
 
     A window is rewritten to a term only when every character can be read as the term's syllable, at
-    least half of the characters already agree with the term, and no particle or pronoun would be
-    replaced, so ordinary words that merely sound alike ("一包" is not "医保") are left alone.
+    least half of the characters already agree with the term, no particle, pronoun or numeral would be
+    replaced and no correctly spelt term rewritten, so ordinary words that merely sound alike ("一包"
+    is not "医保") are left alone. Given `is_common_word` (a dictionary lookup), it also never splits
+    a common word across the window's edge ("权益保护" keeps 权益 rather than becoming 权医保护).
     """
 
-    def __init__(self, terms: Iterable[str]) -> None:
+    def __init__(self, terms: Iterable[str], is_common_word: Callable[[str], bool] | None = None) -> None:
+        self._is_common_word = is_common_word
         self._by_first: dict[str, list[tuple[str, tuple[str, ...], bool]]] = defaultdict(list)
         seen: set[str] = set()
         for raw in terms:
@@ -120,10 +127,11 @@ class PinyinCorrector:
             return text
         readings = [char_readings(ch) for ch in text]
         loose = [frozenset(fuzzy_syllable(r) for r in rs) for rs in readings]
+        verbatim = self._verbatim_positions(text)
         out = list(text)
         i = 0
         while i < len(text):
-            match = self._longest_match(text, i, readings, loose)
+            match = self._longest_match(text, i, readings, loose, verbatim)
             if match is None:
                 i += 1
                 continue
@@ -131,14 +139,31 @@ class PinyinCorrector:
             i += len(match)
         return "".join(out)
 
+    def _verbatim_positions(self, text: str) -> set[int]:
+        """Positions inside a term the text already spells correctly: those are never rewritten."""
+        positions: set[int] = set()
+        for start in range(len(text)):
+            for length in range(MIN_TERM, min(MAX_TERM, len(text) - start) + 1):
+                if text[start : start + length] in self.vocabulary:
+                    positions.update(range(start, start + length))
+        return positions
+
+    def _splits_a_word(self, text: str, start: int, end: int, changed: list[int]) -> bool:
+        if self._is_common_word is None:
+            return False
+        before = start in changed and start > 0 and self._is_common_word(text[start - 1 : start + 1])
+        after = end - 1 in changed and end < len(text) and self._is_common_word(text[end - 1 : end + 1])
+        return before or after
+
     def _longest_match(
         self,
         text: str,
         start: int,
         readings: list[frozenset[str]],
         loose: list[frozenset[str]],
+        verbatim: set[int],
     ) -> str | None:
-        """The longest term readable at `start`; the text itself wins a tie (苏州 stays 苏州)."""
+        """The longest term readable at `start` that keeps correctly spelt terms ("苏州实习" stays)."""
         matches: set[str] = set()
         for first in readings[start] | loose[start]:
             for term, syllables, is_fuzzy in self._by_first.get(first, ()):
@@ -148,9 +173,13 @@ class PinyinCorrector:
                 table = loose if is_fuzzy else readings
                 if not all(s in table[start + k] for k, s in enumerate(syllables)):
                     continue
-                window = text[start:end]
-                changed = [a for a, b in zip(window, term, strict=True) if a != b]
-                if len(changed) * 2 <= len(term) and not FUNCTION_CHARS.intersection(changed):
+                changed = [start + k for k, ch in enumerate(term) if text[start + k] != ch]
+                if (
+                    len(changed) * 2 <= len(term)
+                    and not verbatim.intersection(changed)
+                    and not _NEVER_CORRECTED.intersection(text[k] for k in changed)
+                    and not self._splits_a_word(text, start, end, changed)
+                ):
                     matches.add(term)
         if not matches:
             return None

@@ -93,3 +93,21 @@ class TestTextNormalisation:
         corrector = PinyinCorrector(["医保", "苏州", "宿州"])
         assert corrector.correct("买一包烟") == "买一包烟"  # 一包 is not 医保
         assert corrector.correct("去苏州") == "去苏州"  # a known word wins over its homophone
+
+    def test_a_correctly_spelt_term_is_never_rewritten(self) -> None:
+        corrector = PinyinCorrector(["直接", "结算"])
+        assert corrector.correct("医保能直结算不") == "医保能直结算不"  # not 直接 + 算
+        assert corrector.correct("能直接节算不") == "能直接结算不"
+
+    def test_a_common_word_is_not_split_when_a_dictionary_is_given(self) -> None:
+        terms = ["苏州", "苏州市"]
+        assert PinyinCorrector(terms).correct("能去苏州实习吗") == "能去苏州市习吗"
+        with_words = PinyinCorrector(terms, is_common_word={"实习", "实在"}.__contains__)
+        assert with_words.correct("能去苏州实习吗") == "能去苏州实习吗"
+        assert with_words.correct("住苏州实") == "住苏州市"
+
+    def test_numerals_are_never_rewritten(self) -> None:
+        corrector = PinyinCorrector(["绍兴市", "绍兴"])
+        assert corrector.correct("住绍兴十来年了") == "住绍兴十来年了"  # 十来年, not 绍兴市
+        assert corrector.correct("住绍兴是来年了") == "住绍兴是来年了"  # 是 is a function word
+        assert corrector.correct("绍星市") == "绍兴市"  # a real typo is still corrected
