@@ -38,12 +38,13 @@ from bench.load import (
     run_level,
 )
 from kb.settings import PROJECT_ROOT
-from tests.production.services import free_port, wait_for_http
+from tests.production.services import free_port, free_port_block, wait_for_http
 
 PYTHON = sys.executable
 LEVELS = {1: 300, 20: 2000, 50: 3000}  # concurrent users → messages measured
 WARM_UP = 60
 SOAK = 10_000
+MAX_INSTANCES = 8  # consecutive ports reserved for each kind of server a profile may start
 
 
 class MemorySampler:
@@ -102,8 +103,8 @@ def product_env(data_dir: Path, profile: dict[str, str]) -> tuple[dict[str, str]
         "SZ_DATA_DIR": str(data_dir),
         "SZ_DATABASE_URL": "",
         "SZ_PORT": str(gateway_port),
-        "SZ_RASA_PORT": str(free_port()),
-        "SZ_ACTION_PORT": str(free_port()),
+        "SZ_RASA_PORT": str(free_port_block(MAX_INSTANCES)),
+        "SZ_ACTION_PORT": str(free_port_block(MAX_INSTANCES)),
         # one client address speaks for every simulated citizen here; per-address limits would throttle it
         "SZ_RATE_LIMIT": "1000000/minute",
         "SZ_RATE_LIMIT_IP": "100000000/minute",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -18,12 +19,48 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+
+_handed_out: set[int] = set()
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port_block(size: int = 1) -> int:
+    """The first of `size` consecutive free loopback ports, for servers started later.
+
+    Taken below the kernel's ephemeral range: a port from bind(0) can be handed to some outgoing
+    connection in the minute a Rasa server takes to start, and the server's bind then fails.
+    """
+    low = max(1024, _ephemeral_range()[0] - 12000)
+    high = _ephemeral_range()[0] - size
+    for _ in range(200):
+        first = random.randrange(low, high)
+        block = range(first, first + size)
+        if _handed_out.intersection(block) or not all(_is_free(port) for port in block):
+            continue
+        _handed_out.update(block)
+        return first
+    raise RuntimeError(f"no {size} consecutive free ports between {low} and {high}")
 
 
 def free_port() -> int:
+    return free_port_block(1)
+
+
+def _is_free(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def wait_for_http(url: str, process: subprocess.Popen | None = None, timeout: float = 400) -> None:
@@ -99,6 +136,11 @@ def postgres_server() -> Iterator[Postgres]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _accepts(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 @dataclass
 class Redis:
     port: int
@@ -110,18 +152,19 @@ def redis_server() -> Iterator[Redis]:
     if not binary:
         raise RuntimeError("Redis is not installed (apt-get install redis-server); .ci/run installs it")
     port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    try:
-        yield Redis(port)
-    finally:
-        process.terminate()
-        process.wait(10)
+    with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: nobody reads it while Redis runs
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 20
+            while not _accepts(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"redis-server did not start on port {port}:\n{log.read()}")
+                time.sleep(0.1)
+            yield Redis(port)
+        finally:
+            process.terminate()
+            process.wait(10)

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from kb.settings import PROJECT_ROOT
-from tests.production.services import free_port, wait_for_http
+from tests.production.services import free_port, free_port_block, wait_for_http
 
 pytestmark = pytest.mark.slow
 
@@ -43,9 +43,7 @@ def cluster(postgres, redis, tmp_path_factory):
     suffix = uuid.uuid4().hex[:6]
     postgres.sql(f"CREATE DATABASE kb_{suffix}")
     postgres.sql(f"CREATE DATABASE tracker_{suffix}")
-    gateway, rasa, actions = free_port(), free_port(), free_port()
-    while rasa + 1 in (gateway, actions) or actions + 1 in (gateway, rasa):
-        rasa, actions = free_port(), free_port()
+    gateway, rasa, actions = free_port(), free_port_block(2), free_port_block(2)
     data_dir = tmp_path_factory.mktemp("cluster")
     env = {
         **os.environ,
@@ -75,9 +73,14 @@ def cluster(postgres, redis, tmp_path_factory):
         "log": data_dir / "run.log",
     }
     try:
-        wait_for_http(f"{urls['gateway']}/healthz", process)
-        for url in urls["rasa"]:
-            wait_for_http(f"{url}/webhooks/rest/", process)
+        try:
+            wait_for_http(f"{urls['gateway']}/healthz", process)
+            for url in urls["rasa"]:
+                wait_for_http(f"{url}/webhooks/rest/", process)
+        except RuntimeError as error:
+            log.flush()
+            tail = "\n".join(urls["log"].read_text(errors="replace").splitlines()[-60:])
+            raise RuntimeError(f"{error}\n--- python -m bot run printed ---\n{tail}") from None
         yield urls
     finally:
         process.send_signal(signal.SIGINT)
