@@ -21,6 +21,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 _T2S = opencc.OpenCC("t2s")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 MIN_TERM = 2
@@ -30,11 +31,12 @@ FUZZY_MIN_TERM = 3  # dialect-tolerant matching only for terms long enough to be
 
 def normalize(text: str) -> str:
     """Same-length normalisation: half-width, simplified, lower case."""
-    chars = [_one_char(unicodedata.normalize("NFKC", ch), ch) for ch in text]
+    text = _LONE_SURROGATE.sub("\ufffd", text)  # not encodable, and OpenCC needs UTF-8
+    chars = [_one_char(unicodedata.normalize("NFKC", ch).lower(), ch) for ch in text]
     simplified = _T2S.convert("".join(chars))
     if len(simplified) != len(text):  # a phrase conversion changed the length: go char by char
         simplified = "".join(_one_char(_T2S.convert(ch), ch) for ch in chars)
-    return simplified.lower()
+    return simplified
 
 
 def _one_char(converted: str, original: str) -> str:
@@ -65,7 +67,8 @@ def char_readings(ch: str) -> frozenset[str]:
     """
     if not is_cjk(ch):
         return frozenset()
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=False, errors="ignore")[0])
+    readings = pinyin(ch, style=Style.NORMAL, heteronym=False, errors="ignore")
+    return frozenset(readings[0]) if readings else frozenset()  # a few rare characters have none
 
 
 def fuzzy_syllable(syllable: str) -> str:

@@ -75,8 +75,15 @@ def test_long_text_is_fast_enough_and_safe(kb) -> None:
 
 class TestTextNormalisation:
     def test_length_is_kept(self) -> None:
-        for text in ["社保卡掛失", "ＡＢＣ１２３", "医宝。", "㎡①"]:
+        for text in ["社保卡掛失", "ＡＢＣ１２３", "医宝。", "㎡①", "İstanbul", "a\ud800b"]:
             assert len(normalize(text)) == len(text)
+
+    def test_every_chinese_character_is_searchable(self, kb) -> None:
+        every = "".join(chr(c) for c in range(0x4E00, 0xA000))
+        for start in range(0, len(every), 500):
+            kb.search_services(every[start : start + 500])
+            kb.search_faqs(every[start : start + 500])
+        assert kb.search_services("兙嗧医宝异地被案")[0].key == "medical_filing"
 
     def test_traditional_full_width_and_case(self) -> None:
         assert normalize("醫保ＡＰＰ") == "医保app"

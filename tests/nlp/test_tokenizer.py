@@ -57,8 +57,18 @@ class TestTokenizer:
 
     @pytest.mark.parametrize(
         "text",
-        ["", "   ", "😊😊😊", "医保 card ok？", "<script>alert(1)</script>", "a\tb\n医保", "社保卡" * 3000],
-        ids=["empty", "spaces", "emoji", "mixed", "html", "control", "long"],
+        [
+            "",
+            "   ",
+            "😊😊😊",
+            "医保 card ok？",
+            "<script>alert(1)</script>",
+            "a\tb\n医保",
+            "社保卡" * 3000,
+            "兙嗧桛烪医宝卡",  # characters pypinyin has no reading for
+            "İstanbul医保",  # lower-casing İ would add a character
+        ],
+        ids=["empty", "spaces", "emoji", "mixed", "html", "control", "long", "no-pinyin", "dotted-i"],
     )
     def test_any_text_comes_back_unchanged(self, pipeline, text: str) -> None:
         assert pipeline(text).text == text
