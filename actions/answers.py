@@ -33,6 +33,7 @@ FAMILY_SCORE = 0.3  # a family member must match at least this well to beat the 
 FIELD_SCORE = 0.5  # a plan task matching this well is what "who leads field X" asks about
 WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is under discussion
 
+CARD_FORM_INTENT = "sscard_problem"  # "my card has a problem": the sscard form asks which
 # What each 社保卡 problem (the sscard form's answer) is about, by service key.
 CARD_PROBLEM_SERVICE = {
     "丢失": "sscard_loss",
@@ -80,10 +81,12 @@ class ActionAnswerService(KbAction):
             return (kb.service(keys[0]) if keys[0] else None), []
         if intent in service_intents:
             return pick_in_family(kb, intent, latest_text(tracker)), disease_intro(tracker, kb)
-        problem = tracker.get_slot("card_problem")
-        if problem in CARD_PROBLEM_SERVICE:
-            return kb.service(CARD_PROBLEM_SERVICE[problem]), [f"您说的情况：社保卡{problem}。"]
-        turn = latest_user_turn(tracker, service_intents)
+        turn = latest_user_turn(tracker, {*service_intents, CARD_FORM_INTENT})
+        if turn and turn[0] == CARD_FORM_INTENT:  # the sscard form asked; a card problem said earlier does not count
+            problem = tracker.get_slot("card_problem")
+            if problem in CARD_PROBLEM_SERVICE:
+                return kb.service(CARD_PROBLEM_SERVICE[problem]), [f"您说的情况：社保卡{problem}。"]
+            turn = latest_user_turn(tracker, service_intents)
         if turn is None:
             return None, []
         service = pick_in_family(kb, *turn)
@@ -139,7 +142,8 @@ class ActionAnswerAspect(KbAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kb = knowledge_base()
-        aspect = latest_intent(tracker) or "ask_materials"
+        aspect = latest_intent(tracker)
+        aspect = aspect if aspect in ASPECTS else "ask_materials"
         service = mentioned_service(tracker, kb) or current_service(tracker, kb)
         if service is None:
             dispatcher.utter_message(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import latest_text
 from kb.privacy import mask_pii
 from kb.textnorm import normalize
 
@@ -24,6 +26,16 @@ _CARD = (
     ("锁定", ("锁",)),
     ("未激活", ("激活", "封存")),
 )
+
+
+# "没开转诊单", "不是急诊": the word is there, but the answer is no.
+_NEGATED_REFERRAL = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(转诊|转院)")
+_NEGATED_EMERGENCY = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(急诊|抢救|突发|急病)")
+
+
+def yes_no(value: Any, text: str, negation: re.Pattern[str]) -> str:
+    """否 for a no, or for a mention the citizen negates; 是 for anything else they said."""
+    return "否" if value == "否" or negation.search(normalize(text)) else "是"
 
 
 def canonical(value: Any, choices: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
@@ -63,12 +75,12 @@ class ValidateMedicalForm(FormValidationAction):
     def validate_medical_emergency(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"medical_emergency": "否" if value == "否" else "是"}  # an emergency entity means yes
+        return {"medical_emergency": yes_no(value, latest_text(tracker), _NEGATED_EMERGENCY)}
 
     def validate_medical_referral(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"medical_referral": "否" if value == "否" else "是"}
+        return {"medical_referral": yes_no(value, latest_text(tracker), _NEGATED_REFERRAL)}
 
 
 class ValidateSscardForm(FormValidationAction):

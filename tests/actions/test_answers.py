@@ -55,6 +55,7 @@ def test_medical_form_answers_fit_the_situation(kb) -> None:
         ({"medical_stay": "长期居住"}, "filing_validity"),
         ({"medical_stay": "临时外出", "medical_emergency": "是"}, "emergency_no_filing"),
         ({"medical_stay": "临时外出", "medical_emergency": "否", "medical_referral": "是"}, "referral_requirements"),
+        ({"medical_stay": "临时外出", "medical_emergency": "否", "medical_referral": "否"}, "filing_validity"),
     ]
     for slots, faq in cases:
         tracker = make_tracker("是的", "affirm", slots=slots, history=[("medical_filing", "去上海看病要备案吗")])
@@ -71,6 +72,20 @@ def test_sscard_form_answer_follows_the_problem(kb) -> None:
         messages, events = run(ActionAnswerService(), tracker)
         assert slots_set(events)["service_key"] == key
         assert f"【{kb.service(key).name}】" in texts(messages)
+
+
+def test_a_card_problem_said_in_passing_does_not_take_over_another_answer() -> None:
+    history = [("ask_contact", "社保卡锁了打什么电话"), ("medical_filing", "去杭州看病咋备案")]
+    slots = {"card_problem": "锁定", "medical_stay": "长期居住"}
+    messages, events = run(ActionAnswerService(), make_tracker("长期在杭州", "inform", slots=slots, history=history))
+    assert slots_set(events)["service_key"] == "medical_filing"
+    assert "社保卡锁定" not in texts(messages) and "【跨省异地就医备案】" in texts(messages)
+
+
+def test_a_follow_up_with_another_intent_gets_materials() -> None:
+    tracker = make_tracker("在上海", "inform", slots={"service_key": "sscard_loss"})
+    messages, _ = run(ActionAnswerAspect(), tracker)
+    assert "【社会保障卡挂失 · 所需材料】" in texts(messages)
 
 
 def test_a_button_choice_answers_that_service() -> None:

@@ -114,6 +114,30 @@ def test_card_problems_are_understood(value, expected) -> None:
     assert canonical(None, ()) is None
 
 
+@pytest.mark.parametrize(
+    ("value", "text", "expected"),
+    [
+        ("转诊", "医院开了转诊单", "是"),
+        ("是", "对", "是"),
+        ("否", "不是", "否"),
+        ("转诊", "没开转诊单 自己去的", "否"),
+        ("转院", "没有办转院手续", "否"),
+    ],
+)
+def test_referral_answers_are_understood(value, text, expected) -> None:
+    tracker = make_tracker(text, "inform")
+    assert ValidateMedicalForm().validate_medical_referral(value, None, tracker, {}) == {"medical_referral": expected}
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "expected"),
+    [("急诊", "挂的急诊号", "是"), ("急诊", "不是急诊 计划去的", "否"), ("抢救", "没抢救", "否"), ("否", "不是", "否")],
+)
+def test_emergency_answers_are_understood(value, text, expected) -> None:
+    tracker = make_tracker(text, "inform")
+    assert ValidateMedicalForm().validate_medical_emergency(value, None, tracker, {}) == {"medical_emergency": expected}
+
+
 def test_medical_form_asks_only_what_matters() -> None:
     form = ValidateMedicalForm()
     all_slots = ["medical_stay", "medical_emergency", "medical_referral"]
