@@ -22,13 +22,16 @@ from actions.replies import (
     ASPECTS,
     aspect_messages,
     bureau_messages,
+    faq_message,
     service_messages,
     service_responsibility_text,
     task_text,
     topic_buttons,
 )
-from kb.queries import KnowledgeBase, ServiceView, task_numbers_in
+from kb.queries import FaqView, KnowledgeBase, ServiceView, task_numbers_in
 
+FAQ_SCORE = 0.7  # a curated FAQ is quoted only when its question clearly is the one asked …
+FAQ_MARGIN = 0.15  # … and clearly fits better than the next FAQ ("异地就医备案怎么办" fits several)
 FAMILY_SCORE = 0.3  # a family member must match at least this well to beat the family's primary
 FIELD_SCORE = 0.5  # a plan task matching this well is what "who leads field X" asks about
 WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is under discussion
@@ -70,7 +73,9 @@ class ActionAnswerService(KbAction):
                 buttons=topic_buttons(kb.topic_entry_points()),
             )
             return changed(tracker, **CLEARED_SITUATION)
-        say(dispatcher, service_messages(service, intro))
+        asked = latest_text(tracker) if latest_intent(tracker) in kb.service_intents() else ""
+        faq = answering_faq(kb, asked, [service.key])
+        say(dispatcher, [*([faq_message(faq)] if faq else []), *service_messages(service, intro)])
         return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
 
     def _service_and_intro(self, tracker: Tracker, kb: KnowledgeBase) -> tuple[ServiceView | None, list[str]]:
@@ -92,6 +97,16 @@ class ActionAnswerService(KbAction):
         service = pick_in_family(kb, *turn)
         intro = medical_situation_intro(tracker, kb) if service and service.key == "medical_filing" else []
         return service, intro
+
+
+def answering_faq(kb: KnowledgeBase, text: str, services: list[str] | None = None) -> FaqView | None:
+    """The FAQ (of `services`, if given) that clearly answers `text`, if one does."""
+    if not text or text.startswith("/"):  # a button's payload is not a question
+        return None
+    hits = kb.search_faqs(text, limit=2, services=services)
+    if not hits or hits[0][1] < FAQ_SCORE or (len(hits) > 1 and hits[0][1] - hits[1][1] < FAQ_MARGIN):
+        return None
+    return hits[0][0]
 
 
 def pick_in_family(kb: KnowledgeBase, intent: str, text: str) -> ServiceView | None:
@@ -144,14 +159,17 @@ class ActionAnswerAspect(KbAction):
         kb = knowledge_base()
         aspect = latest_intent(tracker)
         aspect = aspect if aspect in ASPECTS else "ask_materials"
-        service = mentioned_service(tracker, kb) or current_service(tracker, kb)
+        named = mentioned_service(tracker, kb)
+        service = named or current_service(tracker, kb)
         if service is None:
             dispatcher.utter_message(
                 text=f"您想了解哪项服务的{ASPECTS.get(aspect, '情况')}？请先告诉我要办的事，或点下面的主题。",
                 buttons=topic_buttons(kb.topic_entry_points()),
             )
             return []
-        say(dispatcher, aspect_messages(service, aspect))
+        # only a whole question ("社保卡锁了能在网上解吗") may have an FAQ; "要带什么材料" is the aspect
+        faq = answering_faq(kb, latest_text(tracker), [service.key]) if named else None
+        say(dispatcher, [*([faq_message(faq)] if faq else []), *aspect_messages(service, aspect)])
         return changed(tracker, service_key=service.key, failed_turns=0)
 
 

@@ -8,10 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import answering_faq
 from actions.base import KbAction
 from actions.context import latest_confidence, latest_text
 from actions.kb_access import knowledge_base, records
-from actions.replies import button, suggestion_buttons, topic_buttons
+from actions.replies import button, choose_button, faq_message, suggestion_buttons, topic_buttons
 
 SUGGEST_SCORE = 0.25
 HANDOFF_AFTER = 2  # failed turns in a row before a person is offered first
@@ -38,6 +39,14 @@ class ActionSuggestServices(KbAction):
 def suggest(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
     kb = knowledge_base()
     text = latest_text(tracker)
+    faq = answering_faq(kb, text)
+    if faq:  # NLU was unsure, but a curated FAQ asks exactly this
+        services = [s for key in faq.services if (s := kb.service(key))]
+        dispatcher.utter_message(
+            **faq_message(faq, bureaus=[b for s in services for b in s.bureaus]),
+            buttons=[*(choose_button(s.name, s.key) for s in services), HUMAN],
+        )
+        return [SlotSet("failed_turns", 0)]
     hits = kb.search_services(text, limit=3, min_score=SUGGEST_SCORE)
     intent, confidence = _original_intent(tracker)
     records().unanswered(tracker.sender_id, text, reason, intent, confidence, [h.key for h in hits])

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kb.plan_parser import PLAN_TITLE
-from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, BureauView, Hit, ServiceView, TaskView
+from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, BureauView, FaqView, Hit, ServiceView, TaskView
 
 Message = dict[str, Any]  # keyword arguments for dispatcher.utter_message
 Button = dict[str, str]
@@ -45,14 +45,16 @@ def next_question_buttons(exclude: str | None = None) -> list[Button]:
 
 
 def service_messages(service: ServiceView, intro: Sequence[str] = ()) -> list[Message]:
-    """The first answer about a service: what it is and who may use it, then who is responsible."""
+    """The first answer about a service: what it is and who may use it, what to keep in mind, then
+    who is responsible."""
     lines = [*intro, f"【{service.name}】", service.summary]
     if service.eligibility:
         lines.append(f"谁可以办：{service.eligibility}")
-    return [
-        {"text": "\n".join(lines)},
-        {"text": "\n".join(responsibility_lines(service)), "buttons": next_question_buttons()},
-    ]
+    messages = [{"text": "\n".join(lines)}]
+    if service.notes:
+        messages.append({"text": "温馨提示：\n" + "\n".join(f"· {note}" for note in service.notes)})
+    messages.append({"text": "\n".join(responsibility_lines(service)), "buttons": next_question_buttons()})
+    return messages
 
 
 def responsibility_lines(service: ServiceView) -> list[str]:
@@ -60,8 +62,19 @@ def responsibility_lines(service: ServiceView) -> list[str]:
     for task in service.tasks:
         lines.append(f"工作依据：{PLAN_TITLE}第{task.number}项任务“{task.title}”，{units_text(task)}")
     lines.append(hotline_text(service.hotline))
+    lines += [f"相关网站：{link['title']} {link['url']}" for link in service.links if link.get("url")]
     lines.append(source_text(service.sources, service.last_verified))
     return lines
+
+
+def faq_message(faq: FaqView, bureaus: Sequence[str] = ()) -> Message:
+    """A curated answer to the very question asked, with its own source (and the responsible
+    bureaus, when no service answer that names them follows)."""
+    lines = [f"【常见问题】{faq.questions[0]}", faq.answer]
+    if bureaus:
+        lines.append(f"负责部门：{'、'.join(dict.fromkeys(bureaus))}")
+    lines.append(source_text(faq.sources, None))
+    return {"text": "\n".join(lines)}
 
 
 def units_text(task: TaskView) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -168,11 +168,6 @@ class KnowledgeBase:
     def service(self, key: str) -> ServiceView | None:
         return self._fresh().services.get(key)
 
-    def services(self, keys: Sequence[str]) -> list[ServiceView]:
-        """Published services by key, in the order asked."""
-        found = self._fresh().services
-        return [found[k] for k in keys if k in found]
-
     def service_by_name(self, name: str) -> ServiceView | None:
         """A service by its exact name or alias, else the best search match."""
         wanted = normalize(name.strip())
@@ -212,9 +207,13 @@ class KnowledgeBase:
     def faqs_for(self, service_key: str) -> list[FaqView]:
         return [f for f in self._fresh().faqs.values() if service_key in f.services]
 
-    def search_faqs(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[FaqView, float]]:
+    def search_faqs(
+        self, text: str, limit: int = 3, min_score: float = 0.0, services: Iterable[str] | None = None
+    ) -> list[tuple[FaqView, float]]:
+        """FAQs whose questions match free text, best first; only those of `services` if given."""
         cache = self._fresh()
-        hits = cache.faq_index.search(text, limit=limit, min_score=min_score)
+        keys = None if services is None else [f.key for f in cache.faqs.values() if set(f.services) & set(services)]
+        hits = cache.faq_index.search(text, limit=limit, keys=keys, min_score=min_score)
         return [(cache.faqs[h.key], h.score) for h in hits if h.key in cache.faqs]
 
     # --- bureaus and plan tasks ---------------------------------------------------------------
@@ -270,9 +269,6 @@ class KnowledgeBase:
     def task(self, number: int) -> TaskView | None:
         return self._fresh().tasks.get(number)
 
-    def tasks(self) -> list[TaskView]:
-        return list(self._fresh().tasks.values())
-
     def search_tasks(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[TaskView, float]]:
         """Plan tasks about a field ("云计算谁牵头" → 着力壮大云计算产业), best first."""
         field = _RESPONSIBILITY_WORDS.sub(" ", normalize(text))
@@ -290,11 +286,7 @@ class KnowledgeBase:
     # --- gazetteer ----------------------------------------------------------------------------
 
     def terms(self, kind: str | None = None) -> list[TermView]:
-        with self._sessions() as session:
-            query = select(Term).order_by(Term.kind, Term.id)
-            if kind:
-                query = query.where(Term.kind == kind)
-            return [TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in session.scalars(query)]
+        return [t for t in self._fresh().terms if kind is None or t.kind == kind]
 
     def bureaus(self) -> list[BureauRef]:
         with self._sessions() as session:
@@ -327,6 +319,8 @@ class KnowledgeBase:
                 .options(selectinload(Faq.service_links).selectinload(FaqService.service))
                 .order_by(Faq.id)
             ).all()
+            # an FAQ about services that are all withdrawn is withdrawn with them
+            faqs = [f for f in faqs if not f.services or any(svc.status == PUBLISHED for svc in f.services)]
             bureaus = session.scalars(select(Bureau)).all()
             terms = session.scalars(select(Term).order_by(Term.kind, Term.id)).all()
             tasks = session.scalars(_task_query().order_by(PlanTask.number)).all()

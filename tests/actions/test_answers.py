@@ -13,7 +13,7 @@ from actions.answers import (
 )
 from kb.db import session_factory
 from kb.io import bump_revision
-from kb.models import Service
+from kb.models import Faq, Service
 from tests.actions.conftest import make_tracker, payloads, run, slots_set, texts
 
 
@@ -160,3 +160,41 @@ def test_published_edits_reach_the_next_answer(actions_kb) -> None:
         bump_revision(session)
     tracker = make_tracker("要带什么", "ask_materials", slots={"service_key": "sscard_loss"})
     assert "新增的测试材料" in texts(run(ActionAnswerAspect(), tracker)[0])
+
+
+def test_a_question_a_curated_faq_answers_gets_that_faq_first(kb) -> None:
+    messages, _ = run(ActionAnswerService(), make_tracker("带多少现金出境要申报", "customs"))
+    faq = next(f for f in kb.faqs_for("customs") if f.key == "customs_cash")
+    assert messages[0]["text"].startswith(f"【常见问题】{faq.questions[0]}\n{faq.answer}")
+    assert "【出入境旅客通关申报】" in texts(messages[1:]) and "负责部门：宿州海关" in texts(messages)
+
+
+def test_a_broad_question_gets_the_guide_without_a_guessed_faq() -> None:
+    messages, _ = run(ActionAnswerService(), make_tracker("异地就医备案怎么办", "medical_filing"))
+    assert "【常见问题】" not in texts(messages)
+    messages, _ = run(
+        ActionAnswerAspect(), make_tracker("要带什么材料", "ask_materials", slots={"service_key": "sscard_loss"})
+    )
+    assert "【常见问题】" not in texts(messages)
+
+
+def test_a_whole_follow_up_question_gets_its_faq_with_the_aspect() -> None:
+    messages, _ = run(ActionAnswerAspect(), make_tracker("社保卡锁了能在网上解吗", "ask_channels"))
+    assert messages[0]["text"].startswith("【常见问题】社保卡密码输错几次会锁")
+    assert "【社会保障卡锁卡解锁与密码重置 · 办理渠道】" in texts(messages)
+
+
+def test_notes_and_links_are_part_of_the_first_answer(kb) -> None:
+    messages, _ = run(ActionAnswerService(), make_tracker("买到假货想投诉", "consumer_complaint"))
+    service = kb.service("consumer_complaint")
+    assert all(note in texts(messages) for note in service.notes)
+    assert "相关网站：全国12315平台 https://www.12315.cn" in texts(messages)
+
+
+def test_a_published_faq_edit_reaches_the_next_answer(actions_kb) -> None:
+    with session_factory(actions_kb).begin() as session:
+        faq = session.scalars(select(Faq).where(Faq.key == "customs_cash")).one()
+        faq.answer = "编辑刚发布的新答复。"
+        bump_revision(session)
+    messages, _ = run(ActionAnswerService(), make_tracker("带多少现金出境要申报", "customs"))
+    assert "编辑刚发布的新答复。" in messages[0]["text"]

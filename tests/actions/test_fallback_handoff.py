@@ -36,6 +36,16 @@ def test_unclear_message_gets_likely_services_and_is_recorded(actions_kb) -> Non
     assert "13812345678" not in row.text and "34012319900101123X" not in row.text
 
 
+def test_an_unclear_message_a_curated_faq_answers_gets_that_answer(actions_kb) -> None:
+    tracker = make_tracker("12345晚上有人接吗", "nlu_fallback", slots={"failed_turns": 1})
+    messages, events = run(ActionSuggestServices(), tracker)
+    reply = texts(messages)
+    assert reply.startswith("【常见问题】12345是什么电话") and "7×24小时人工服务" in reply
+    assert "负责部门：市数据资源管理局(政务服务局)" in reply and "信息来源：" in reply
+    assert payloads(messages) == ['/choose_service{"service_key":"cross_province"}', "/request_human"]
+    assert slots_set(events)["failed_turns"] == 0 and _rows(actions_kb, UnansweredQuestion) == []
+
+
 def test_repeated_failures_offer_a_person_first(actions_kb) -> None:
     tracker = make_tracker("嗯那个啥", "nlu_fallback", slots={"failed_turns": 1})
     messages, events = run(ActionSuggestServices(), tracker)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from kb.db import session_factory
 from kb.io import bump_revision
-from kb.models import Service
+from kb.models import DRAFT, Service
 from kb.queries import KnowledgeBase, task_numbers_in
 
 
@@ -77,3 +77,18 @@ def test_drafts_are_invisible_to_citizens(kb_engine) -> None:
         bump_revision(session)
     assert knowledge.service("customs") is None
     assert "customs" not in {h.key for h in knowledge.search_services("出国带现金要申报吗", limit=10)}
+
+
+def test_faqs_can_be_limited_to_a_services_own(kb) -> None:
+    [(faq, _)] = kb.search_faqs("社保卡的事打哪个电话", limit=1, services=["consumer_complaint"])
+    assert "consumer_complaint" in faq.services
+    assert kb.search_faqs("社保卡的事打哪个电话", limit=1)[0][0].key == "hotline_12333"
+
+
+def test_an_faq_is_withdrawn_with_the_services_it_is_about(kb_engine) -> None:
+    knowledge = KnowledgeBase(kb_engine)
+    assert knowledge.search_faqs("出国带多少现金要申报", limit=1)[0][0].key == "customs_cash"
+    with session_factory(kb_engine).begin() as session:
+        session.scalars(select(Service).where(Service.key == "customs")).one().status = DRAFT
+        bump_revision(session)
+    assert all(faq.key != "customs_cash" for faq, _ in knowledge.search_faqs("出国带多少现金要申报"))
