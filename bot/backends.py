@@ -29,15 +29,20 @@ class RateLimits:
 
     conversation: Any
     address: Any
+    sign_in: Any  # staff sign-in attempts per client address (the lock-out is per account)
     storage: MemoryStorage  # held here: the limiter keeps only a weak reference to it
     limiter: MovingWindowRateLimiter
 
     @classmethod
-    def create(cls, per_conversation: str, per_address: str) -> RateLimits:
+    def create(cls, per_conversation: str, per_address: str, sign_in_per_address: str = "10/minute") -> RateLimits:
         storage = MemoryStorage()
-        return cls(parse(per_conversation), parse(per_address), storage, MovingWindowRateLimiter(storage))
+        limits = parse(per_conversation), parse(per_address), parse(sign_in_per_address)
+        return cls(*limits, storage, MovingWindowRateLimiter(storage))
 
     async def allow(self, conversation_id: str, address: str) -> bool:
         ok_address = await self.limiter.hit(self.address, "address", address)
         ok_conversation = await self.limiter.hit(self.conversation, "conversation", conversation_id)
         return ok_address and ok_conversation
+
+    async def allow_sign_in(self, address: str) -> bool:
+        return await self.limiter.hit(self.sign_in, "sign_in", address)

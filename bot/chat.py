@@ -41,9 +41,11 @@ async def chat(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
     if not await request.app[LIMITER].allow(conversation_id, request.remote or "unknown"):
         return json_error(TOO_FAST, 429, retry_after=10)
-    text = mask_pii(message[: config.max_message_chars * 2])
+    text = mask_pii(message)[: config.max_message_chars * 2]  # masked first: a cut never splits a number
     messages, status = await forward(request.app, conversation_id, text)
-    return web.json_response({"conversation_id": conversation_id, "status": status, "messages": messages})
+    # `message` is the citizen's text as kept (personal numbers masked): the widget stores that, not what was typed
+    reply = {"conversation_id": conversation_id, "status": status, "message": text, "messages": messages}
+    return web.json_response(reply)
 
 
 async def forward(app: web.Application, conversation_id: str, text: str) -> tuple[list[dict[str, Any]], str]:
@@ -66,7 +68,7 @@ async def forward(app: web.Application, conversation_id: str, text: str) -> tupl
                 timeout=aiohttp.ClientTimeout(total=remaining),
             ) as reply:
                 if reply.status == 200:
-                    return [_clean(m) for m in await reply.json()], "ok"
+                    return _clean_all(await reply.json()), "ok"
                 logger.warning("assistant at %s answered HTTP %s", url, reply.status)
         except aiohttp.ClientConnectionError:
             logger.warning("assistant at %s unreachable", url)
@@ -75,6 +77,14 @@ async def forward(app: web.Application, conversation_id: str, text: str) -> tupl
             logger.warning("assistant at %s failed: %s", url, type(exc).__name__)
             break
     return [{"text": UNAVAILABLE}], "unavailable"
+
+
+def _clean_all(messages: Any) -> list[dict[str, Any]]:
+    """The renderable messages of a Rasa reply; anything that is not a message object, or is empty, goes."""
+    if not isinstance(messages, list):
+        return []
+    cleaned = (_clean(m) for m in messages if isinstance(m, dict))
+    return [m for m in cleaned if m]
 
 
 def _clean(message: dict[str, Any]) -> dict[str, Any]:

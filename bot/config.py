@@ -15,7 +15,9 @@ class GatewayConfig:
     chat_timeout: float = 3.0
     rate_limit: str = "20/minute"
     rate_limit_ip: str = "300/minute"
-    max_request_bytes: int = 16384
+    rate_limit_sign_in: str = "10/minute"  # staff sign-in attempts per client address, any account
+    max_request_bytes: int = 16384  # the citizens' chat
+    max_staff_request_bytes: int = 262144  # /admin forms and API: URL-encoded Chinese is 9 bytes a character
     max_message_chars: int = 500
     secret_key: bytes = b""  # signs staff CSRF tokens; from SZ_SECRET_KEY or a kept random key
     secure_cookies: bool = False

@@ -21,7 +21,7 @@ from bot.backends import Backends, RateLimits
 from bot.config import GatewayConfig
 from bot.keys import BACKENDS, CLIENT, CONFIG, LIMITER, STAFF, StaffContext
 from bot.routes import setup_routes
-from bot.security import errors, origin_check, security_headers
+from bot.security import body_limit, errors, origin_check, security_headers
 from bot.staff.auth import SqlSessionStorage, staff_errors
 from kb.db import default_engine
 from kb.queries import KnowledgeBase
@@ -35,10 +35,11 @@ def create_app(config: GatewayConfig, engine: Engine | None = None) -> web.Appli
     """The gateway; `engine` is the KB's (the settings' database by default)."""
     engine = engine or default_engine()
     app = web.Application(
-        client_max_size=config.max_request_bytes,
+        client_max_size=max(config.max_staff_request_bytes, config.max_request_bytes),
         middlewares=[
             security_headers,
             errors,
+            body_limit,
             origin_check,
             session_middleware(SqlSessionStorage(engine, secure=config.secure_cookies)),
             staff_errors,
@@ -46,7 +47,7 @@ def create_app(config: GatewayConfig, engine: Engine | None = None) -> web.Appli
     )
     app[CONFIG] = config
     app[BACKENDS] = Backends(config.rasa_urls)
-    app[LIMITER] = RateLimits.create(config.rate_limit, config.rate_limit_ip)
+    app[LIMITER] = RateLimits.create(config.rate_limit, config.rate_limit_ip, config.rate_limit_sign_in)
     app[STAFF] = StaffContext(
         ops=StaffOps(engine),
         reports=StaffReports(engine),

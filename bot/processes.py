@@ -157,6 +157,7 @@ class Supervisor:
         self.restarts: dict[str, list[float]] = {}
         self.gave_up: list[str] = []
         self._restarting: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()  # held here: the event loop keeps only weak references
 
     async def start(self, timeout: float = START_TIMEOUT) -> None:
         prepare_tracker_store()
@@ -191,7 +192,9 @@ class Supervisor:
             logger.warning("%s exited with code %s; starting it again", name, process.returncode)
             self.restarts[name] = [*recent, now]
             self._restarting.add(name)
-            asyncio.get_running_loop().create_task(self._restart(self.specs[name]))
+            task = asyncio.get_running_loop().create_task(self._restart(self.specs[name]))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _restart(self, spec: ProcessSpec) -> None:
         try:
@@ -200,6 +203,8 @@ class Supervisor:
             logger.info("%s is back", spec.name)
         except StartupError as exc:
             logger.error("%s", exc)
+        except Exception:
+            logger.exception("restarting %s failed", spec.name)
         finally:
             self._restarting.discard(spec.name)
 

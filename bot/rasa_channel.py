@@ -50,8 +50,7 @@ def clean_text(raw: str) -> str:
     """Printable text only, length-limited, personal numbers masked."""
     text = unicodedata.normalize("NFC", raw)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    text = " ".join(text.split())[: max_message_chars()]
-    return mask_pii(text)
+    return mask_pii(" ".join(text.split()))[: max_message_chars()]  # masked first: a cut never splits a number
 
 
 def safe_payload(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Security headers, JSON errors for the API, and origin checks for browser calls."""
+"""Security headers, JSON errors for the APIs, body size limits, and origin checks for browser calls."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ API_ERRORS = {
 }
 
 
+JSON_PATHS = ("/api/", "/admin/api/")
+STAFF_PATHS = "/admin"
+
+
+def wants_json(request: web.Request) -> bool:
+    """The chat API and the staff API answer errors as JSON."""
+    return request.path.startswith(JSON_PATHS)
+
+
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -43,16 +52,14 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except web.HTTPException as exc:
-        if not request.path.startswith("/api/") or exc.status < 400:
+        if not wants_json(request) or exc.status < 400:
             raise
         message = API_ERRORS.get(exc.status, "请求没有成功。")
         return web.json_response({"error": message}, status=exc.status, headers=_keep_allow(exc))
     except Exception as exc:
         logger.error("unhandled %s on %s", type(exc).__name__, request.path)
-        if request.path.startswith("/api/"):
-            return web.json_response(
-                {"error": "服务器出了点问题，请稍后再试，或拨打12345政务服务便民热线。"}, status=500
-            )
+        if wants_json(request):
+            return web.json_response({"error": SERVER_ERROR}, status=500)
         raise web.HTTPInternalServerError(text="服务器出了点问题，请稍后再试。") from None
 
 
@@ -61,12 +68,27 @@ def _keep_allow(exc: web.HTTPException) -> dict[str, str]:
 
 
 @web.middleware
+async def body_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The application's size cap fits staff forms; everything else keeps the chat's small limit.
+
+    URL-encoded Chinese takes nine bytes a character, so a service record posted from /admin is far
+    larger than any chat message; the citizens' endpoints stay at `max_request_bytes`.
+    """
+    if request.path == STAFF_PATHS or request.path.startswith(STAFF_PATHS + "/"):
+        return await handler(request)
+    return await handler(request.clone(client_max_size=request.app[CONFIG].max_request_bytes))
+
+
+@web.middleware
 async def origin_check(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Browsers may call the API only from the configured portals (CORS alone would not stop the POST)."""
+    """Browsers may call the chat API only from the configured portals (CORS alone would not stop the
+    POST), and the staff API only from the gateway's own pages (no cross-site sign-in)."""
     origin = request.headers.get("Origin")
-    is_api_call = request.path.startswith("/api/") and request.method != "OPTIONS"
-    if is_api_call and origin and origin not in browser_origins(request):
-        return web.json_response({"error": "这个网站没有接入助手。"}, status=403)
+    if origin and request.method != "OPTIONS":
+        if request.path.startswith("/admin/api/") and origin != origin_of(request.app[CONFIG].public_url):
+            return web.json_response({"error": "只能从本系统的页面调用管理接口。"}, status=403)
+        if request.path.startswith("/api/") and origin not in browser_origins(request):
+            return web.json_response({"error": "这个网站没有接入助手。"}, status=403)
     return await handler(request)
 
 

@@ -1,7 +1,8 @@
 """The staff JSON API (/admin/api/…): the same operations, sign-in, roles and validation as the pages.
 
 Sign in with POST /admin/api/session; the answer sets the session cookie and gives the CSRF token,
-which every write must send as X-CSRF-Token. Errors are JSON: {"error": …, "fields": {field: [...]}}.
+which every write must send as X-CSRF-Token. Bodies are JSON sent as Content-Type: application/json;
+sign-in attempts are limited per client address. Errors are JSON: {"error": …, "fields": {field: [...]}}.
 """
 
 from __future__ import annotations
@@ -11,13 +12,20 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.staff.auth import csrf_token, current_actor, sign_in, sign_out, staff_only
+from bot.staff.auth import TooManySignIns, authenticate, csrf_token, current_actor, sign_in, sign_out, staff_only
 from bot.staff.retraining import retraining_report
-from bot.staff.views import content_ops, ctx, run
-from kb.staff import Invalid, LockedOut, NotSignedIn
+from bot.staff.views import content_ops, ctx, days_in, run
+from kb.staff import Invalid, LockedOut, NotSignedIn, StaffError
+
+
+class NotJson(StaffError):
+    status = 415
 
 
 async def body(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object; only sent as application/json, which a cross-site form cannot do."""
+    if request.content_type != "application/json":
+        raise NotJson("请求体必须是JSON，并带上 Content-Type: application/json")
     try:
         data = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -56,8 +64,8 @@ def actor_json(actor: Any) -> dict[str, Any]:
 async def session_create(request: web.Request) -> web.Response:
     data = await body(request)
     try:
-        actor = await run(ctx(request).ops.authenticate, str(data.get("username", "")), str(data.get("password", "")))
-    except (NotSignedIn, LockedOut) as exc:
+        actor = await authenticate(request, str(data.get("username", "")), str(data.get("password", "")))
+    except (NotSignedIn, LockedOut, TooManySignIns) as exc:
         return web.json_response({"error": str(exc)}, status=exc.status)
     await sign_in(request, actor)
     return web.json_response({"staff": actor_json(actor), "csrf_token": await csrf_token(request)})
@@ -157,8 +165,7 @@ async def tasks(request: web.Request) -> web.Response:
 
 @staff_only()
 async def stale(request: web.Request) -> web.Response:
-    days = request.query.get("days", "")
-    items = await run(ctx(request).reports.stale, int(days) if days.isdigit() else ctx(request).stale_days)
+    items = await run(ctx(request).reports.stale, days_in(request, ctx(request).stale_days))
     return web.json_response(items, dumps=lambda o: json.dumps(o, default=str, ensure_ascii=False))
 
 
@@ -188,8 +195,7 @@ async def unanswered_dismiss(request: web.Request) -> web.Response:
 
 @staff_only()
 async def feedback(request: web.Request) -> web.Response:
-    days = request.query.get("days", "")
-    return web.json_response(await run(ctx(request).reports.feedback_summary, int(days) if days.isdigit() else 30))
+    return web.json_response(await run(ctx(request).reports.feedback_summary, days_in(request, 30)))
 
 
 @staff_only()

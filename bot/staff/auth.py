@@ -26,15 +26,21 @@ from sqlalchemy.engine import Engine
 from wtforms import Form
 from wtforms.csrf.session import SessionCSRF
 
-from bot.keys import STAFF
+from bot.keys import CONFIG, LIMITER, STAFF
 from kb import settings
 from kb.db import session_factory
 from kb.models import StaffSession, utcnow
-from kb.staff import Actor, Forbidden, NotSignedIn, StaffError
+from kb.staff import Actor, Forbidden, LockedOut, NotSignedIn, StaffError
 
 COOKIE = "sz_staff"
 SESSION_HOURS = 8
+FAILED_SIGN_IN_DELAY = 1.0  # seconds; slows down guessing (an account also locks after repeated failures)
+TOO_MANY_SIGN_INS = "登录尝试太频繁，请过一分钟再试。忘记密码请联系管理员。"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class TooManySignIns(StaffError):
+    status = 429
 
 
 def secret_key() -> bytes:
@@ -157,6 +163,18 @@ class FormData:
         return list(value) if isinstance(value, list) else [value]
 
 
+async def authenticate(request: web.Request, username: str, password: str) -> Actor:
+    """Check a sign-in for the form and the API alike: limited per client address (whatever the
+    account, so spraying one password over many accounts is slowed too), and a failure costs a pause."""
+    if not await request.app[LIMITER].allow_sign_in(request.remote or "unknown"):
+        raise TooManySignIns(TOO_MANY_SIGN_INS)
+    try:
+        return await asyncio.to_thread(request.app[STAFF].ops.authenticate, username, password)
+    except (NotSignedIn, LockedOut):
+        await asyncio.sleep(FAILED_SIGN_IN_DELAY)
+        raise
+
+
 async def sign_in(request: web.Request, actor: Actor) -> None:
     """A fresh session (new key: no session fixation) bound to the signed-in account."""
     session = await new_session(request)
@@ -180,8 +198,13 @@ def is_api(request: web.Request) -> bool:
     return request.path.startswith("/admin/api/")
 
 
-def staff_only(*, admin: bool = False, editor: bool = False) -> Callable[[Handler], Handler]:
-    """Require a signed-in staff account (and a role); API writes also need the CSRF header."""
+def staff_only(
+    *, admin: bool = False, editor: bool = False, editor_writes: bool = False
+) -> Callable[[Handler], Handler]:
+    """Require a signed-in staff account (and a role); API writes also need the CSRF header.
+
+    `editor` needs an editing role for every method, `editor_writes` only for what is not GET or HEAD.
+    """
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -193,9 +216,10 @@ def staff_only(*, admin: bool = False, editor: bool = False) -> Callable[[Handle
                 raise web.HTTPFound(f"/admin/login?next={request.rel_url}")
             if admin and not actor.is_admin:
                 raise Forbidden("只有管理员可以访问")
-            if editor and not actor.can_edit:
+            writes = request.method not in ("GET", "HEAD")
+            if (editor or (editor_writes and writes)) and not actor.can_edit:
                 raise Forbidden("只读账户不能修改内容")
-            if is_api(request) and request.method not in ("GET", "HEAD"):
+            if is_api(request) and writes:
                 await check_csrf_header(request)
             request["actor"] = actor
             return await handler(request)
@@ -211,6 +235,10 @@ async def staff_errors(request: web.Request, handler: Handler) -> web.StreamResp
     """StaffError → a page or a JSON body with the reason (and field errors); never a stack trace."""
     try:
         return await handler(request)
+    except web.HTTPRequestEntityTooLarge:
+        if not request.path.startswith("/admin"):
+            raise  # the chat's own limit and message
+        return _too_large(request)
     except StaffError as exc:
         if is_api(request) or not request.path.startswith("/admin"):
             body: dict[str, Any] = {"error": str(exc) if not hasattr(exc, "errors") else "内容有误"}
@@ -222,3 +250,17 @@ async def staff_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return aiohttp_jinja2.render_template(
             "staff/error.html", request, {"message": str(exc), "actor": request.get("actor")}, status=exc.status
         )
+
+
+def _too_large(request: web.Request) -> web.Response:
+    """An over-limit staff post: say so in words, and how not to lose what was typed."""
+    limit = f"{request.app[CONFIG].max_staff_request_bytes // 1024} KB"
+    if is_api(request):
+        return web.json_response({"error": f"请求体太大（超过{limit}），没有保存。请精简内容后重试。"}, status=413)
+    message = (
+        f"提交的内容太大（超过{limit}），没有保存。请点浏览器的“后退”回到表单"
+        "（填写的内容一般还在），精简后再提交；或把内容分成几次保存。"
+    )
+    return aiohttp_jinja2.render_template(
+        "staff/error.html", request, {"message": message, "actor": request.get("actor")}, status=413
+    )

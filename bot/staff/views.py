@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,6 +17,8 @@ from bot.keys import STAFF
 from bot.staff import charts
 from bot.staff.auth import (
     FormData,
+    TooManySignIns,
+    authenticate,
     csrf_token,
     current_actor,
     form_meta,
@@ -42,6 +45,8 @@ from bot.staff.retraining import retraining_report
 from kb.staff import Actor, ContentOps, Forbidden, Invalid, LockedOut, NotSignedIn, StaffError
 
 T = TypeVar("T")
+MAX_DAYS = 365  # the longest period a report covers (the feedback timeline has a bar a day)
+ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
 async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -85,6 +90,17 @@ def ctx(request: web.Request):
     return request.app[STAFF]
 
 
+def days_in(request: web.Request, default: int) -> int:
+    """`?days=` for pages and API: ASCII digits only (else the default), kept within 1..MAX_DAYS."""
+    value = request.query.get("days", "")
+    if not ASCII_NUMBER.fullmatch(value):
+        return default
+    digits = value.lstrip("0")
+    if len(digits) > len(str(MAX_DAYS)):
+        return MAX_DAYS  # never int() a huge string
+    return min(max(int(digits or "0"), 1), MAX_DAYS)
+
+
 # --- sign-in ----------------------------------------------------------------------------------
 
 
@@ -98,9 +114,8 @@ async def login_page(request: web.Request) -> web.Response:
 async def login_submit(request: web.Request) -> web.Response:
     form = await posted_form(request, LoginForm)
     try:
-        actor = await run(ctx(request).ops.authenticate, form.username.data or "", form.password.data or "")
-    except (NotSignedIn, LockedOut) as exc:
-        await asyncio.sleep(1.0)  # slows down guessing; the account locks after repeated failures
+        actor = await authenticate(request, form.username.data or "", form.password.data or "")
+    except (NotSignedIn, LockedOut, TooManySignIns) as exc:
         form.password.data = ""
         return await render(request, "login.html", {"form": form, "error": str(exc)}, status=exc.status)
     await sign_in(request, actor)
@@ -226,7 +241,7 @@ async def content_new(request: web.Request) -> web.Response:
     raise web.HTTPFound(f"/admin/{kind}/{key}?saved=created")
 
 
-@staff_only()
+@staff_only(editor_writes=True)
 async def content_edit(request: web.Request) -> web.Response:
     kind, page, ops = _page(request)
     key = request.match_info["key"]
@@ -306,13 +321,9 @@ async def tasks_list(request: web.Request) -> web.Response:
 
 @staff_only()
 async def stale_list(request: web.Request) -> web.Response:
-    days = _int(request.query.get("days"), ctx(request).stale_days)
+    days = days_in(request, ctx(request).stale_days)
     items = await run(ctx(request).reports.stale, days)
     return await render(request, "stale.html", {"items": items, "days": days})
-
-
-def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
 
 
 # --- review queues ----------------------------------------------------------------------------
@@ -366,7 +377,7 @@ async def unanswered_dismiss(request: web.Request) -> web.Response:
 
 @staff_only()
 async def feedback_page(request: web.Request) -> web.Response:
-    days = _int(request.query.get("days"), 30)
+    days = days_in(request, 30)
     feedback = await run(ctx(request).reports.feedback_summary, days)
     return await render(
         request,

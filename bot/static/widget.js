@@ -284,12 +284,14 @@
     send(text, text);
   }
 
-  function send(message, shownAs, alreadyShown) {
+  function send(message, shownAs, alreadyShown, shownEntry) {
+    var entry = shownEntry || null; // the citizen's bubble, to keep only its masked text
     if (shownAs && !alreadyShown) {
-      append({ role: "user", text: shownAs, time: new Date().toISOString() });
+      entry = { role: "user", text: shownAs, time: new Date().toISOString() };
+      append(entry);
     }
     if (state.busy) {
-      state.queue.push({ message: message, shownAs: shownAs });
+      state.queue.push({ message: message, shownAs: shownAs, entry: entry });
       return;
     }
     state.failed = null;
@@ -314,17 +316,19 @@
         if (conversationId !== state.conversationId) {
           return; // the citizen started a new conversation meanwhile
         }
+        keepMasked(entry, message, reply.body.message);
         if (reply.ok && reply.body.status === "ok") {
           receive(reply.body.messages || []);
         } else if (reply.status >= 400 && reply.status < 500 && reply.body.error) {
-          note(reply.body.error, false); // refused with a reason (too fast, too long …): say why
+          restoreInput(message, shownAs); // refused with a reason (too fast, too long …): keep the text
+          note(reply.body.error, false); // and say why
         } else {
-          fail(message, shownAs);
+          fail(message, shownAs, entry);
         }
       })
       .catch(function () {
         if (conversationId === state.conversationId) {
-          fail(message, shownAs);
+          fail(message, shownAs, entry);
         }
       })
       .then(function () {
@@ -334,7 +338,7 @@
           setBusy(false);
           var next = state.queue.shift();
           if (next) {
-            send(next.message, next.shownAs, true);
+            send(next.message, next.shownAs, true, next.entry);
           }
         }
       });
@@ -356,11 +360,24 @@
     append({ role: "system", text: text, time: new Date().toISOString(), retry: canRetry });
   }
 
-  function fail(message, shownAs) {
-    state.failed = { message: message, shownAs: shownAs };
+  function keepMasked(entry, message, masked) {
+    // the history (kept in localStorage) holds what the server kept: personal numbers masked
+    if (entry && entry.text === message && typeof masked === "string" && masked && masked !== message) {
+      entry.text = masked;
+      persist();
+      render();
+    }
+  }
+
+  function restoreInput(message, shownAs) {
     if (shownAs && message === shownAs && !input.value) {
       input.value = shownAs; // nothing typed is lost: the text is back in the box
     }
+  }
+
+  function fail(message, shownAs, entry) {
+    state.failed = { message: message, shownAs: shownAs, entry: entry };
+    restoreInput(message, shownAs);
     status.textContent = "连接失败";
     note(HOTLINE_TEXT, true);
   }
@@ -376,7 +393,7 @@
     state.history = state.history.filter(function (entry) { return !entry.retry; });
     persist();
     render();
-    send(failed.message, null);
+    send(failed.message, null, true, failed.entry);
   }
 
   function setBusy(busy) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -230,3 +231,21 @@ def test_assistant_down_is_said_politely_and_retry_keeps_the_message(page: Page)
             page.locator(".retry").last.click()
             expect(log(page)).to_contain_text(re.compile("收到：社保卡丢了怎么办"), timeout=ANSWER_TIMEOUT)
         expect(page.locator("textarea")).to_have_value("")
+
+
+def test_personal_numbers_are_not_kept_in_the_browser(page: Page, live) -> None:
+    open_widget(page, f"{live.gateway_url}/")
+    ask(page, "俺电话13812345678 社保卡丢了咋办")
+    expect(log(page).locator(".msg.user").last).to_contain_text("俺电话*** 社保卡丢了咋办", timeout=ANSWER_TIMEOUT)
+    expect(log(page)).not_to_contain_text("13812345678")
+    assert "13812345678" not in page.evaluate("JSON.stringify(Object.assign({}, window.localStorage))")
+
+
+def test_text_the_gateway_refuses_goes_back_into_the_box(page: Page, live) -> None:
+    open_widget(page, f"{live.gateway_url}/")
+    expect(log(page)).to_contain_text("宿州长三角政务服务助手", timeout=ANSWER_TIMEOUT)
+    refusal = json.dumps({"error": "您发得太快了，请稍等一会儿再发。"}, ensure_ascii=False)
+    page.route("**/api/chat", lambda route: route.fulfill(status=429, content_type="application/json", body=refusal))
+    ask(page, "社保卡丢了怎么办")
+    expect(log(page)).to_contain_text("您发得太快了，请稍等一会儿再发。", timeout=ANSWER_TIMEOUT)
+    expect(page.locator("textarea")).to_have_value("社保卡丢了怎么办")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -322,3 +323,107 @@ def _version_in(html: str) -> str:
     match = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', html)
     assert match, "no version field in the page"
     return match.group(1) or match.group(2)
+
+
+async def test_a_long_service_edit_fits_and_an_over_limit_post_says_why(client) -> None:
+    await sign_in(client, "yibao")
+    page = await (await client.get("/admin/services/medical_filing")).text()
+    form = _form_fields(page)
+    form["summary"] += "（补充说明）" * 500  # 3,000 more characters: over 27 KB once URL-encoded
+    reply = await client.post("/admin/services/medical_filing", data={**form, "action": "save"}, allow_redirects=False)
+    assert reply.status == 302, await reply.text()
+
+    form["summary"] += "很长" * 20000
+    reply = await client.post("/admin/services/medical_filing", data={**form, "action": "save"})
+    html = await reply.text()
+    assert reply.status == 413 and "太大" in html and "后退" in html and "Maximum" not in html
+    token = await api_sign_in(client, "yibao")
+    reply = await client.put(
+        "/admin/api/services/medical_filing",
+        json={"record": {"summary": "长" * 100000}},
+        headers={"X-CSRF-Token": token},
+    )
+    assert reply.status == 413 and "太大" in (await reply.json())["error"]
+
+
+@pytest.mark.parametrize("days", ["99999999999999", "²", "0007", "-3", "１０"])
+async def test_days_parameters_are_checked_and_bounded(client, days: str) -> None:
+    await sign_in(client, "admin")
+    for path in ("/admin/stale", "/admin/feedback", "/admin/api/stale", "/admin/api/feedback"):
+        reply = await client.get(path, params={"days": days})
+        assert reply.status == 200, (path, days)
+    feedback = await (await client.get("/admin/api/feedback", params={"days": days})).json()
+    assert len(feedback["timeline"]) <= 366
+
+
+async def test_sign_in_is_limited_per_address_on_the_form_and_the_api(client, monkeypatch) -> None:
+    from bot.staff import auth
+
+    monkeypatch.setattr(auth, "FAILED_SIGN_IN_DELAY", 0.0)
+    for attempt in range(10):  # spraying over accounts: no account fails often enough to lock
+        username = ("admin", "yibao", "minzheng", "viewer", "nobody")[attempt % 5]
+        reply = await client.post("/admin/api/session", json={"username": username, "password": "Winter2024!"})
+        assert reply.status == 401
+    page = await (await client.get("/admin/login")).text()
+    reply = await client.post(
+        "/admin/login", data={"csrf_token": _token(page), "username": "yibao", "password": PASSWORD}
+    )
+    assert reply.status == 429 and "太频繁" in await reply.text()
+    reply = await client.post("/admin/api/session", json={"username": "yibao", "password": PASSWORD})
+    assert reply.status == 429 and "太频繁" in (await reply.json())["error"]
+
+
+async def test_a_failed_api_sign_in_waits_as_the_form_does(client, monkeypatch) -> None:
+    import asyncio
+
+    from bot.staff import auth
+
+    monkeypatch.setattr(auth, "FAILED_SIGN_IN_DELAY", 0.3)
+    started = asyncio.get_running_loop().time()
+    reply = await client.post("/admin/api/session", json={"username": "yibao", "password": "wrong wrong"})
+    assert reply.status == 401 and asyncio.get_running_loop().time() - started >= 0.3
+
+
+async def test_api_sign_in_needs_json_from_the_gateways_own_origin(client) -> None:
+    credentials = json.dumps({"username": "yibao", "password": PASSWORD})
+    form_post = await client.post("/admin/api/session", data=credentials, headers={"Content-Type": "text/plain"})
+    assert form_post.status == 415 and "application/json" in (await form_post.json())["error"]
+    cross_site = await client.post(
+        "/admin/api/session",
+        json={"username": "yibao", "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert cross_site.status == 403
+    assert (await client.get("/admin/api/session")).status == 401  # neither signed anyone in
+    own = await client.post(
+        "/admin/api/session",
+        json={"username": "yibao", "password": PASSWORD},
+        headers={"Origin": "http://127.0.0.1:8000"},
+    )
+    assert own.status == 200
+
+
+async def test_a_viewer_cannot_post_the_edit_form(client) -> None:
+    await sign_in(client, "viewer")
+    page = await client.get("/admin/services/medical_filing")
+    assert page.status == 200  # reading is fine
+    form = {k: v for k, v in _form_fields(await page.text()).items() if k != "version"}
+    reply = await client.post("/admin/services/medical_filing", data={**form, "action": "save"})
+    assert reply.status == 403 and "只读" in await reply.text()
+
+
+async def test_staff_api_errors_are_json(client) -> None:
+    from bot.keys import STAFF
+
+    missing = await client.get("/admin/api/nothing")
+    assert missing.status == 404 and "error" in await missing.json()
+    wrong = await client.patch("/admin/api/session")
+    assert wrong.status == 405 and "error" in await wrong.json()
+
+    def broken() -> None:
+        raise RuntimeError("database went away")
+
+    await api_sign_in(client, "admin")
+    client.app[STAFF].reports.bureaus = broken
+    reply = await client.get("/admin/api/bureaus")
+    assert reply.status == 500 and "稍后再试" in (await reply.json())["error"]

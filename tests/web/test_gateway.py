@@ -15,7 +15,7 @@ CONVERSATION = "test-conversation-1"
 
 
 def fake_rasa(behaviour: str = "echo") -> web.Application:
-    """A stand-in for Rasa's REST channel that echoes, sleeps or fails."""
+    """A stand-in for Rasa's REST channel that echoes, sleeps, fails or answers oddly."""
 
     async def webhook(request: web.Request) -> web.Response:
         body = await request.json()
@@ -24,6 +24,8 @@ def fake_rasa(behaviour: str = "echo") -> web.Application:
             await asyncio.sleep(5)
         if behaviour == "error":
             return web.Response(status=500, text="Traceback (most recent call last): boom")
+        if behaviour == "odd":
+            return web.json_response(["文字", 5, None, [], {}, {"image": "x"}, {"text": "好的"}])
         return web.json_response(
             [
                 {
@@ -203,3 +205,45 @@ async def test_unknown_api_paths_answer_json(gateway) -> None:
     assert reply.status == 404 and "error" in await reply.json()
     wrong = await gateway.get("/api/chat")
     assert wrong.status == 405 and "error" in await wrong.json()
+
+
+async def test_oversized_chunked_chat_body_gets_the_same_413(gateway) -> None:
+    """The chat keeps its small limit even without a Content-Length (staff posts may be larger)."""
+
+    async def chunks():
+        yield b'{"conversation_id": "test-conversation-1", "message": "'
+        for _ in range(10):
+            yield b"a" * 1000
+        yield b'"}'
+
+    reply = await gateway.post("/api/chat", data=chunks(), headers={"Content-Type": "application/json"})
+    assert reply.status == 413 and "太长" in (await reply.json())["error"]
+
+
+async def test_a_number_across_the_length_cut_is_still_masked(gateway, rasa) -> None:
+    message = "a" * 991 + "340102199001011234"  # the cut after 1,000 characters falls inside the number
+    reply = await gateway.post("/api/chat", json={"conversation_id": CONVERSATION, "message": message})
+    assert reply.status == 200
+    sent = rasa.app["received"][0]["message"]
+    assert "340102" not in sent and sent.endswith("***")
+
+
+def test_rasa_channel_masks_before_it_cuts() -> None:
+    pytest.importorskip("rasa")
+    from bot.rasa_channel import clean_text
+
+    text = clean_text("好" * 495 + "340102199001011234")
+    assert "34010" not in text and text.startswith("好" * 495)
+
+
+async def test_odd_rasa_replies_are_skipped_not_a_500(aiohttp_client, aiohttp_server) -> None:
+    odd = await aiohttp_server(fake_rasa("odd"))
+    client = await aiohttp_client(create_app(config(str(odd.make_url("")).rstrip("/"))))
+    reply = await client.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "你好"})
+    assert reply.status == 200
+    assert (await reply.json())["messages"] == [{"text": "好的"}]
+
+
+async def test_reply_carries_the_masked_message_for_the_widget_to_keep(gateway) -> None:
+    reply = await gateway.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "电话13812345678"})
+    assert (await reply.json())["message"] == "电话***"  # the widget keeps this (tests/live/test_widget_browser.py)
