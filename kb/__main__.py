@@ -13,7 +13,7 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,7 +25,7 @@ from kb.models import PlanTask, StaffUser
 from kb.queries import KnowledgeBase
 from kb.retention import purge
 from kb.seed import seed_document
-from kb.staff import Invalid, StaffError, StaffOps, hash_password
+from kb.staff import Invalid, StaffError, StaffOps, audit, hash_password, staff_snapshot
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     unlock.set_defaults(handler=cmd_staff_unlock)
 
     purge_cmd = commands.add_parser("purge", help="delete old conversations and citizen records (cron-safe)")
-    purge_cmd.add_argument("--days", type=int, default=int(settings.env("SZ_RETENTION_DAYS")))
+    purge_cmd.add_argument("--days", type=int, help="keep this many days (default: SZ_RETENTION_DAYS)")
     purge_cmd.add_argument("--dry-run", action="store_true", help="count what would be deleted")
     purge_cmd.set_defaults(handler=cmd_purge)
 
@@ -158,13 +158,26 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    days = args.days if args.days is not None else _retention_days()
+    if days is None:
+        return 1
     try:
-        report = purge(_engine(args), settings.tracker_url(), args.days, args.dry_run)
+        report = purge(_engine(args), settings.tracker_url(), days, args.dry_run)
     except ValueError as exc:
         print(f"not purged: {exc}", file=sys.stderr)
         return 1
     print(("would delete " if args.dry_run else "deleted ") + str(report))
     return 0
+
+
+def _retention_days() -> int | None:
+    """SZ_RETENTION_DAYS as a number, read only when purging so a bad value breaks nothing else."""
+    value = settings.env("SZ_RETENTION_DAYS")
+    try:
+        return int(value)
+    except ValueError:
+        print(f"not purged: SZ_RETENTION_DAYS must be a whole number of days, not {value!r}", file=sys.stderr)
+        return None
 
 
 def _new_password(from_stdin: bool) -> str:
@@ -185,7 +198,8 @@ def _staff_ops(args: argparse.Namespace) -> StaffOps:
 def cmd_staff_add(args: argparse.Namespace) -> int:
     try:
         ops = _staff_ops(args)
-        actor = ops.create_staff(args.username, args.name, _new_password(args.password_stdin), args.role, args.bureau)
+        password = _new_password(args.password_stdin)
+        actor = ops.create_staff(args.username, args.name, password, args.role, args.bureau, by=_cli_user())
     except StaffError as exc:
         print(f"not created: {exc}", file=sys.stderr)
         return 1
@@ -208,7 +222,7 @@ def cmd_staff_password(args: argparse.Namespace) -> int:
     except StaffError as exc:
         print(f"not changed: {exc}", file=sys.stderr)
         return 1
-    return _update_user(args, lambda user: setattr(user, "password_hash", hashed), "password changed")
+    return _update_user(args, lambda user: setattr(user, "password_hash", hashed), "set_password", "password changed")
 
 
 def cmd_staff_unlock(args: argparse.Namespace) -> int:
@@ -216,18 +230,29 @@ def cmd_staff_unlock(args: argparse.Namespace) -> int:
         user.locked_until = None
         user.failed_logins = 0
 
-    return _update_user(args, unlock, "unlocked")
+    return _update_user(args, unlock, "unlock", "unlocked")
 
 
-def _update_user(args: argparse.Namespace, change, done: str) -> int:
+def _update_user(args: argparse.Namespace, change: Callable[[StaffUser], None], action: str, done: str) -> int:
+    """Change one account and record it in the account's history (`staff` revisions)."""
     with session_factory(_engine(args)).begin() as session:
         user = session.scalars(select(StaffUser).where(StaffUser.username == args.username)).first()
         if user is None:
             print(f"no staff account {args.username}", file=sys.stderr)
             return 1
+        before = staff_snapshot(user)
         change(user)
+        audit(session, "staff", user.username, action, _cli_user(), before, staff_snapshot(user))
     print(f"{args.username}: {done}")
     return 0
+
+
+def _cli_user() -> str:
+    """Who ran the command, for the audit: `cli:<login name>`, or `cli` if the system cannot say."""
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):
+        return "cli"
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -230,6 +230,7 @@ def _upsert_service(
         session.add(service)
     else:
         before = service_record(service).dict()
+        _discard_draft(session, "service", service)
         # replace the association rows in a separate flush so their primary keys can be reused
         service.bureau_links = []
         service.task_links = []
@@ -240,12 +241,16 @@ def _upsert_service(
 
 def _upsert_faq(session: Session, services: dict[str, Service], record: FaqIn) -> None:
     faq = session.scalars(select(Faq).where(Faq.key == record.key)).first()
+    before = None
     if faq is None:
         faq = Faq(key=record.key)
         session.add(faq)
-    elif faq.service_links:
-        faq.service_links = []
-        session.flush()
+    else:
+        before = faq_record(faq).dict()
+        _discard_draft(session, "faq", faq)
+        if faq.service_links:
+            faq.service_links = []
+            session.flush()
     faq.questions = record.questions
     faq.answer = record.answer
     faq.sources = [s.dict(exclude_none=True) for s in record.sources]
@@ -253,7 +258,7 @@ def _upsert_faq(session: Session, services: dict[str, Service], record: FaqIn) -
     faq.status = record.status
     faq.updated_at = utcnow()
     faq.service_links = [FaqService(service=services[key]) for key in record.services]
-    _record_import(session, "faq", record.key, None, record.dict())
+    _record_import(session, "faq", record.key, before, record.dict())
 
 
 def _record_import(
@@ -266,14 +271,39 @@ def _record_import(
             entity_key=key,
             action="import",
             username="import",
-            before=_json(before) if before else None,
-            after=_json(after),
+            before=jsonable(before) if before else None,
+            after=jsonable(after),
         )
     )
 
 
-def _json(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+def _discard_draft(session: Session, entity: str, row: Service | Faq) -> None:
+    """An import replaces the content, so a pending staff draft would undo it on publish: drop the
+    draft, keeping it in the history (restorable) under the action `discard_draft`."""
+    if row.draft is None:
+        return
+    session.add(
+        Revision(
+            entity=entity,
+            entity_key=row.key,
+            action="discard_draft",
+            username="import",
+            before=row.draft,
+            after=None,
+        )
+    )
+    row.draft = None
+
+
+def jsonable(value: Any) -> Any:
+    """A record (dicts, lists, dates) as plain JSON values, for JSON columns."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _upsert_term(session: Session, services: dict[str, Service], record: TermIn) -> None:
@@ -314,7 +344,7 @@ def export_document(session: Session) -> dict[str, Any]:
         bureaus=[BureauIn(**_columns(b, BureauIn)) for b in bureaus],
         tasks=[task_record(t) for t in tasks],
         services=[service_record(s) for s in services],
-        faqs=[FaqIn(**_columns(f, FaqIn, skip={"services"}), services=[s.key for s in f.services]) for f in faqs],
+        faqs=[faq_record(f) for f in faqs],
         terms=[
             TermIn(**_columns(t, TermIn, skip={"service"}), service=t.service.key if t.service else None) for t in terms
         ],
@@ -328,6 +358,10 @@ def task_record(task: PlanTask) -> TaskIn:
         leads=[b.name for b in task.leads],
         cos=[b.name for b in task.cos],
     )
+
+
+def faq_record(faq: Faq) -> FaqIn:
+    return FaqIn(**_columns(faq, FaqIn, skip={"services"}), services=[s.key for s in faq.services])
 
 
 def service_record(service: Service) -> ServiceIn:

@@ -34,8 +34,9 @@ class StaffReports:
         with self._sessions() as session:
             query = select(Service).options(selectinload(Service.bureau_links).selectinload(ServiceBureau.bureau))
             if text:
-                like = f"%{text.strip()}%"
-                query = query.where(or_(Service.name.like(like), Service.key.like(like), Service.summary.like(like)))
+                needle = text.strip()  # `%` and `_` are matched literally, not as LIKE wildcards
+                columns = (Service.name, Service.key, Service.summary)
+                query = query.where(or_(*(c.contains(needle, autoescape=True) for c in columns)))
             if topic:
                 query = query.where(Service.topic == topic)
             rows = session.scalars(query.order_by(Service.topic, Service.id)).all()

@@ -19,14 +19,14 @@ from typing import Any, TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from kb.db import session_factory
-from kb.io import apply_service_record, bump_revision, service_record
+from kb.io import apply_service_record, bump_revision, faq_record, jsonable, service_record
 from kb.models import (
     ADMIN,
     DRAFT,
@@ -52,6 +52,10 @@ from kb.schema import FaqIn, ServiceIn
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
+MAX_ALIAS = 100
+# kb.schema.SourceIn allows only OFFICIAL/PRESS/3RD; a staff answer is the bureau's own (official)
+# word, and its title and `staff:` ref say that it is a staff answer, not a published document.
+STAFF_SOURCE_TAG = "OFFICIAL"
 _hasher = PasswordHasher()
 T = TypeVar("T")
 
@@ -162,8 +166,10 @@ class StaffOps:
     # accounts ------------------------------------------------------------------------------
 
     def create_staff(
-        self, username: str, display_name: str, password: str, role: str, bureaus: list[str] = ()
-    ) -> Actor:
+        self, username: str, display_name: str, password: str, role: str, bureaus: list[str] = (),
+        *, by: Actor | str = "cli",
+    ) -> Actor:  # fmt: skip
+        """A new account; `by` is who created it, for the audit (an admin, or the command line)."""
         if role not in ROLES:
             raise Invalid({"role": [f"角色只能是 {', '.join(ROLES)}"]})
         if role == EDITOR and not bureaus:
@@ -181,6 +187,7 @@ class StaffOps:
                 session.flush()
             except IntegrityError:
                 raise Invalid({"username": ["这个用户名已经存在"]}) from None
+            audit(session, "staff", user.username, "create", by, None, staff_snapshot(user))
             return _actor(user)
 
     def authenticate(self, username: str, password: str) -> Actor:
@@ -246,9 +253,8 @@ class StaffOps:
     ) -> None:  # fmt: skip
         _require_admin(actor)
         with self._write() as session:
-            user = session.get(StaffUser, user_id)
-            if user is None:
-                raise NotFound("没有这个工作人员")
+            user = _get(session, StaffUser, user_id, "没有这个工作人员")
+            before = staff_snapshot(user)
             if role is not None:
                 if role not in ROLES:
                     raise Invalid({"role": [f"角色只能是 {', '.join(ROLES)}"]})
@@ -266,6 +272,10 @@ class StaffOps:
                 user.failed_logins = 0
             if user.role == EDITOR and not user.bureau_links:
                 raise Invalid({"bureaus": ["编辑必须指定负责的部门"]})
+            _keep_an_admin(session, user, before)
+            after = staff_snapshot(user)
+            if after != before:
+                audit(session, "staff", user.username, "update", actor, before, after)
 
     # services ------------------------------------------------------------------------------
 
@@ -273,7 +283,7 @@ class StaffOps:
         """The record an editor starts from (the draft if any), its version, status, has-draft."""
         with self._sessions() as session:
             service = _service(session, key)
-            record = service.draft or _jsonable(service_record(service).dict())
+            record = service.draft or _service_record(service)
             return record, service.version, service.status, service.draft is not None
 
     def create_service(self, actor: Actor, raw: dict[str, Any]) -> str:
@@ -286,7 +296,7 @@ class StaffOps:
             _check_tasks(session, record.tasks)
             service = Service(key=record.key, status=DRAFT)
             apply_service_record(service, record.copy(update={"status": DRAFT}), bureaus)
-            service.draft = _jsonable(record.dict())
+            service.draft = jsonable(record.dict())
             session.add(service)
             session.flush()
             audit(session, "service", record.key, "create", actor, None, service.draft)
@@ -301,13 +311,13 @@ class StaffOps:
             raise Invalid({"key": ["标识不能修改"]})
         with self._write() as session:
             service = _service(session, key)
-            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            _require_bureau(actor, _lead_bureau(service))
             _require_bureau(actor, record.bureaus[0])
             _check_version(session, "service", key, service.version, version)
             _bureaus_for(session, record.bureaus)
             _check_tasks(session, record.tasks)
-            before = service.draft
-            service.draft = _jsonable(record.dict())
+            before = service.draft or _service_record(service)
+            service.draft = jsonable(record.dict())
             service.updated_at = utcnow()
             _flush_or_conflict(session)
             audit(session, "service", key, action, actor, before, service.draft)
@@ -317,13 +327,13 @@ class StaffOps:
         """Make the draft what citizens see, at once (the actions read the KB on every answer)."""
         with self._write() as session:
             service = _service(session, key)
-            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            _require_bureau(actor, _lead_bureau(service))
             _check_version(session, "service", key, service.version, version)
             if service.draft is None and service.status == PUBLISHED:
                 raise Invalid({"__all__": ["没有待发布的修改"]})
-            record = _validate(ServiceIn, service.draft or _jsonable(service_record(service).dict()))
+            record = _validate(ServiceIn, service.draft or _service_record(service))
             _require_bureau(actor, record.bureaus[0])
-            before = _jsonable(service_record(service).dict()) if service.status == PUBLISHED else None
+            before = _service_record(service) if service.status == PUBLISHED else None
             bureaus = _bureaus_for(session, record.bureaus)
             service.bureau_links = []
             service.task_links = []
@@ -331,18 +341,21 @@ class StaffOps:
             apply_service_record(service, record.copy(update={"status": PUBLISHED}), bureaus)
             service.draft = None
             _flush_or_conflict(session)
-            audit(session, "service", key, "publish", actor, before, _jsonable(service_record(service).dict()))
+            audit(session, "service", key, "publish", actor, before, _service_record(service))
             bump_revision(session)
             return service.version
 
     def unpublish_service(self, actor: Actor, key: str, version: int) -> int:
         with self._write() as session:
             service = _service(session, key)
-            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            _require_bureau(actor, _lead_bureau(service))
             _check_version(session, "service", key, service.version, version)
+            if service.status != PUBLISHED:
+                raise Invalid({"__all__": ["这项服务还没有发布，无需撤下"]})
+            before = _service_record(service)
             service.status = DRAFT
             _flush_or_conflict(session)
-            audit(session, "service", key, "unpublish", actor, None, None)
+            audit(session, "service", key, "unpublish", actor, before, _service_record(service))
             bump_revision(session)
             return service.version
 
@@ -372,16 +385,20 @@ class StaffOps:
     def create_faq(self, actor: Actor, raw: dict[str, Any]) -> str:
         record = _validate(FaqIn, raw)
         with self._write() as session:
-            self._require_faq_scope(session, actor, record.services)
-            if session.scalar(select(Faq.id).where(Faq.key == record.key)):
-                raise Invalid({"key": ["这个标识已被其他问答使用"]})
-            faq = Faq(key=record.key, status=DRAFT, questions=record.questions, answer=record.answer)
-            _apply_faq(session, faq, record)
-            faq.status = DRAFT
-            faq.draft = _jsonable(record.dict())
-            session.add(faq)
-            session.flush()
-            audit(session, "faq", record.key, "create", actor, None, faq.draft)
+            return self._create_faq(session, actor, record)
+
+    def _create_faq(self, session: Session, actor: Actor, record: FaqIn) -> str:
+        """A new FAQ as a draft, in the caller's transaction."""
+        self._require_faq_scope(session, actor, record.services)
+        if session.scalar(select(Faq.id).where(Faq.key == record.key)):
+            raise Invalid({"key": ["这个标识已被其他问答使用"]})
+        faq = Faq(key=record.key, status=DRAFT, questions=record.questions, answer=record.answer)
+        _apply_faq(session, faq, record)
+        faq.status = DRAFT
+        faq.draft = jsonable(record.dict())
+        session.add(faq)
+        session.flush()
+        audit(session, "faq", record.key, "create", actor, None, faq.draft)
         return record.key
 
     def save_faq_draft(
@@ -395,8 +412,8 @@ class StaffOps:
             self._require_faq_scope(session, actor, [s.key for s in faq.services])
             self._require_faq_scope(session, actor, record.services)
             _check_version(session, "faq", key, faq.version, version)
-            before = faq.draft
-            faq.draft = _jsonable(record.dict())
+            before = faq.draft or _faq_record(faq)
+            faq.draft = jsonable(record.dict())
             faq.updated_at = utcnow()
             _flush_or_conflict(session)
             audit(session, "faq", key, action, actor, before, faq.draft)
@@ -435,7 +452,7 @@ class StaffOps:
             service = session.scalars(select(Service).where(Service.key == key)).first()
             if service is None:
                 raise Invalid({"services": [f"没有这个服务：{key}"]})
-            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
+            _require_bureau(actor, _lead_bureau(service))
 
     def content(self, entity: str) -> ContentOps:
         """The operations for `service` or `faq` records."""
@@ -475,58 +492,44 @@ class StaffOps:
     # review queues -------------------------------------------------------------------------
 
     def link_unanswered(self, actor: Actor, question_id: int, service_key: str, add_alias: bool) -> None:
-        """Tie a question the assistant missed to a service; optionally teach the search its wording."""
+        """Tie a question the assistant missed to a service; optionally teach the search its wording.
+
+        By design the alias goes live at once (audited as `add_alias`, restorable from the history) and
+        is added to a pending draft too, so publishing that draft later does not drop it.
+        """
         with self._write() as session:
             question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
             service = _service(session, service_key)
-            _require_bureau(actor, service.bureaus[0].name if service.bureaus else None)
-            question.status = "linked"
+            _require_bureau(actor, _lead_bureau(service))
+            _mark_handled(question, actor, "linked")
             question.service_key = service_key
-            question.handled_by = actor.username
-            question.handled_at = utcnow()
-            if add_alias and question.text not in service.aliases:
-                before = _jsonable(service_record(service).dict())
-                alias = question.text[:100]
-                service.aliases = [*service.aliases, alias]
-                if service.draft is not None:  # keep the pending draft from dropping it on publish
-                    service.draft = {**service.draft, "aliases": [*service.draft.get("aliases", []), alias]}
-                session.flush()
-                audit(
-                    session,
-                    "service",
-                    service_key,
-                    "add_alias",
-                    actor,
-                    before,
-                    _jsonable(service_record(service).dict()),
-                )
-                bump_revision(session)
+            alias = _alias_of(question.text)
+            if add_alias and alias:
+                _add_alias(session, actor, service, alias)
 
     def faq_from_unanswered(self, actor: Actor, question_id: int, answer: str, service_key: str, key: str) -> str:
-        with self._sessions() as session:
-            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
-            service = _service(session, service_key)
-            sources = service.sources[:1] or [{"title": "工作人员答复", "ref": "staff", "tag": "OFFICIAL"}]
-            text = question.text
-        created = self.create_faq(
-            actor,
-            {"key": key, "questions": [text], "answer": answer, "services": [service_key], "sources": sources},
-        )
+        """A draft FAQ from a missed question and a staff member's answer, in one transaction."""
         with self._write() as session:
             question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
-            question.status = "faq"
+            service = _service(session, service_key)
+            raw = {
+                "key": key,
+                "questions": [question.text],
+                "answer": answer,
+                "services": [service_key],
+                "sources": [_staff_source(actor, service)],
+            }
+            created = self._create_faq(session, actor, _validate(FaqIn, raw))
+            _mark_handled(question, actor, "faq")
             question.faq_key = created
-            question.handled_by = actor.username
-            question.handled_at = utcnow()
-        return created
+            return created
 
     def dismiss_unanswered(self, actor: Actor, question_id: int) -> None:
         _require_editor(actor)
         with self._write() as session:
             question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
-            question.status = "dismissed"
-            question.handled_by = actor.username
-            question.handled_at = utcnow()
+            _require_question_scope(session, actor, question)
+            _mark_handled(question, actor, "dismissed")
 
     def mark_message_handled(self, actor: Actor, message_id: int, handled: bool = True) -> None:
         _require_editor(actor)
@@ -550,6 +553,80 @@ def _require_admin(actor: Actor) -> None:
 def _require_editor(actor: Actor) -> None:
     if not actor.can_edit:
         raise Forbidden("只读账户不能修改内容")
+
+
+def _require_question_scope(session: Session, actor: Actor, question: UnansweredQuestion) -> None:
+    """Like linking: an editor handles a question only through a service of their bureaus — the one
+    it was linked to, else one the assistant suggested. Questions with neither are for admins."""
+    if actor.is_admin:
+        return
+    keys = [question.service_key] if question.service_key else list(question.suggested)
+    services = session.scalars(select(Service).where(Service.key.in_(keys))).all() if keys else []
+    if not any(actor.may_edit_bureau(_lead_bureau(s)) for s in services):
+        raise Forbidden("这条问题不涉及您负责部门的服务，请由管理员或相关部门处理")
+
+
+def _keep_an_admin(session: Session, user: StaffUser, before: dict[str, Any]) -> None:
+    """Refuse to demote or deactivate the last active admin: nobody could manage staff any more."""
+    was_admin = before["role"] == ADMIN and before["active"]
+    if not was_admin or (user.role == ADMIN and user.active):
+        return
+    others = session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == ADMIN, StaffUser.active.is_(True), StaffUser.id != user.id)
+    )
+    if not others:
+        field = "role" if user.role != ADMIN else "active"
+        raise Invalid({field: ["这是最后一位在用的管理员，请先指定另一位管理员"]})
+
+
+def staff_snapshot(user: StaffUser) -> dict[str, Any]:
+    """An account as the audit records it (never the password hash)."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "bureaus": user.bureaus,
+        "active": bool(user.active),
+        "locked_until": user.locked_until.isoformat(timespec="seconds") if user.locked_until else None,
+    }
+
+
+def _mark_handled(question: UnansweredQuestion, actor: Actor, status: str) -> None:
+    question.status = status
+    question.handled_by = actor.username
+    question.handled_at = utcnow()
+
+
+def _alias_of(text: str) -> str:
+    """A question's wording as a service alias: trimmed and cut to MAX_ALIAS characters."""
+    return text.strip()[:MAX_ALIAS].strip()
+
+
+def _add_alias(session: Session, actor: Actor, service: Service, alias: str) -> None:
+    """Add an alias to the published service (audited) and to its pending draft, each only once."""
+    if service.draft is not None:
+        drafted = service.draft.get("aliases", [])
+        if alias not in drafted:
+            service.draft = {**service.draft, "aliases": [*drafted, alias]}
+    if alias in service.aliases:
+        return
+    before = _service_record(service)
+    service.aliases = [*service.aliases, alias]
+    _flush_or_conflict(session)
+    audit(session, "service", service.key, "add_alias", actor, before, _service_record(service))
+    bump_revision(session)
+
+
+def _staff_source(actor: Actor, service: Service) -> dict[str, str]:
+    """The source of an answer staff wrote: the staff answer itself, not the service's documents."""
+    bureau = _lead_bureau(service) or "宿州市"
+    return {
+        "title": f"{bureau}工作人员答复（{utcnow():%Y-%m-%d}）",
+        "ref": f"staff:{actor.username}",
+        "tag": STAFF_SOURCE_TAG,
+    }
 
 
 def _require_bureau(actor: Actor, bureau: str | None) -> None:
@@ -601,16 +678,6 @@ def _message(error: dict[str, Any]) -> str:
     return f"{where.lstrip('.')}: {text}" if where else text
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def _service(session: Session, key: str) -> Service:
     service = session.scalars(
         select(Service)
@@ -634,17 +701,16 @@ def _faq(session: Session, key: str) -> Faq:
 
 
 def _faq_record(faq: Faq) -> dict[str, Any]:
-    return _jsonable(
-        FaqIn(
-            key=faq.key,
-            questions=faq.questions,
-            answer=faq.answer,
-            services=[s.key for s in faq.services],
-            sources=faq.sources,
-            last_verified=faq.last_verified,
-            status=faq.status,
-        ).dict()
-    )
+    return jsonable(faq_record(faq).dict())
+
+
+def _service_record(service: Service) -> dict[str, Any]:
+    return jsonable(service_record(service).dict())
+
+
+def _lead_bureau(service: Service) -> str | None:
+    """The bureau responsible for a service (the first listed), whose editors may change it."""
+    return service.bureaus[0].name if service.bureaus else None
 
 
 def _apply_faq(session: Session, faq: Faq, record: FaqIn) -> None:
@@ -718,4 +784,4 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> lis
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
-__all__ = ["ADMIN", "EDITOR", "VIEWER", "Actor", "StaffOps"]
+__all__ = ["ADMIN", "EDITOR", "VIEWER", "Actor", "StaffOps", "audit", "staff_snapshot"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from kb.__main__ import main
+from kb.db import make_engine
 from kb.plan_parser import load_plan
+from kb.staff import StaffOps
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,3 +100,25 @@ def test_module_entry_point_runs(url: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_retention_setting_only_stops_purge(url: str, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SZ_RETENTION_DAYS", "half a year")
+    assert main(["--database-url", url, "init"]) == 0
+    assert main(["--database-url", url, "purge", "--dry-run"]) == 1
+    assert "SZ_RETENTION_DAYS must be a whole number of days, not 'half a year'" in capsys.readouterr().err
+
+
+def test_account_commands_are_audited(url: str, monkeypatch, capsys) -> None:
+    main(["--database-url", url, "init"])
+    for argv, password in (
+        (["staff", "add", "zhang", "--role", "viewer", "--password-stdin"], "a long enough password"),
+        (["staff", "set-password", "zhang", "--password-stdin"], "another long password"),
+        (["staff", "unlock", "zhang"], ""),
+    ):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+        assert main(["--database-url", url, *argv]) == 0
+    history = StaffOps(make_engine(url)).history("staff", "zhang")
+    assert [h["action"] for h in history] == ["unlock", "set_password", "create"]
+    assert all(h["username"].startswith("cli") for h in history)
+    assert all("password_hash" not in h["after"] for h in history)

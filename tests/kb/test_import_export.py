@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from kb.db import session_factory
 from kb.io import KbImportError, export_document, import_document
 from kb.models import Bureau, Faq, Service
+from kb.staff import StaffOps
 
 
 def _export(engine) -> dict:
@@ -123,3 +124,33 @@ def test_failure_during_write_rolls_back(kb_engine, monkeypatch) -> None:
     with pytest.raises(RuntimeError):
         _import(kb_engine, doc)
     assert _export(kb_engine) == before
+
+
+def test_import_discards_pending_drafts_so_they_cannot_undo_it(kb_engine) -> None:
+    """A draft saved before an import would otherwise bring the old text back when published."""
+    ops = StaffOps(kb_engine)
+    admin = ops.create_staff("admin", "管理员", "correct horse battery", "admin")
+    doc = _export(kb_engine)
+    service_key, faq_key = doc["services"][0]["key"], doc["faqs"][0]["key"]
+    record, version, _s, _d = ops.service_for_edit(admin, service_key)
+    ops.save_service_draft(admin, service_key, {**record, "summary": "导入前保存的旧草稿。"}, version)
+    record, version, _s, _d = ops.faq_for_edit(admin, faq_key)
+    ops.save_faq_draft(admin, faq_key, {**record, "answer": "导入前保存的旧草稿。"}, version)
+
+    _import(kb_engine, {"services": doc["services"][:1], "faqs": doc["faqs"][:1]})
+
+    for entity, key, model in (("service", service_key, Service), ("faq", faq_key, Faq)):
+        with session_factory(kb_engine)() as session:
+            assert session.scalars(select(model.draft).where(model.key == key)).one() is None
+        history = ops.history(entity, key)
+        assert [h["action"] for h in history[:2]] == ["import", "discard_draft"]
+        assert "导入前保存的旧草稿。" in history[1]["before"].values()  # kept, and restorable
+
+
+def test_faq_import_records_what_it_replaced(kb_engine) -> None:
+    doc = _export(kb_engine)
+    faq = {**doc["faqs"][0], "answer": "导入的新答案。"}
+    _import(kb_engine, {"faqs": [faq]})
+    entry = StaffOps(kb_engine).history("faq", faq["key"])[0]
+    assert entry["action"] == "import" and entry["changes"] == ["answer"]
+    assert entry["before"]["answer"] == doc["faqs"][0]["answer"]
