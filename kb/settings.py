@@ -47,7 +47,15 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "SZ_RATE_LIMIT_IP", "300/minute", "Messages one client address may send, all its conversations together."
         ),
-        Setting("SZ_MAX_REQUEST_BYTES", "16384", "Largest request body the gateway accepts."),
+        Setting(
+            "SZ_RATE_LIMIT_SIGN_IN", "10/minute", "Staff sign-in attempts one client address may make, any account."
+        ),
+        Setting("SZ_MAX_REQUEST_BYTES", "16384", "Largest chat request body the gateway accepts."),
+        Setting(
+            "SZ_MAX_STAFF_REQUEST_BYTES",
+            "262144",
+            "Largest staff form or staff API body (URL-encoded Chinese takes 9 bytes a character).",
+        ),
         Setting(
             "SZ_SECRET_KEY",
             "",
