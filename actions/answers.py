@@ -23,6 +23,7 @@ from actions.replies import (
     aspect_messages,
     bureau_messages,
     faq_message,
+    no_such_task_text,
     service_messages,
     service_responsibility_text,
     task_text,
@@ -187,6 +188,9 @@ class ActionAnswerResponsible(KbAction):
         if tasks:
             dispatcher.utter_message(text="\n".join(task_text(t) for t in tasks))
             return changed(tracker, failed_turns=0)
+        if numbers:
+            dispatcher.utter_message(text=no_such_task_text(numbers, kb.task_count()))
+            return []
         service = mentioned_service(tracker, kb)
         if service:
             dispatcher.utter_message(text=service_responsibility_text(service))

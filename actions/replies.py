@@ -167,6 +167,11 @@ def task_text(task: TaskView) -> str:
     return f"{PLAN_TITLE}第{task.number}项任务“{task.title}”：{units_text(task)}。"
 
 
+def no_such_task_text(numbers: Sequence[int], count: int) -> str:
+    asked = "、".join(f"第{n}项" for n in numbers)
+    return f"{PLAN_TITLE}共有{count}项任务（第1项到第{count}项），没有{asked}。请核对一下编号，或者直接说想问的工作。"
+
+
 def service_responsibility_text(service: ServiceView) -> str:
     lines = [f"“{service.name}”由{'、'.join(service.bureaus)}负责。"]
     lines += [task_text(t) for t in service.tasks]

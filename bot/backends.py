@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +17,21 @@ from limits.aio.strategies import MovingWindowRateLimiter
 class Backends:
     """Rasa servers used in turn; a server that does not answer is skipped for the next one."""
 
+    HEALTH_TTL = 2.0  # seconds a health check is reused: /healthz is public and must not fan out per request
+
     def __init__(self, urls: tuple[str, ...]) -> None:
         self.urls = urls
         self._turn = itertools.count()
+        self._health: tuple[float, list[bool]] | None = None
+        self._health_lock = asyncio.Lock()
+
+    async def health(self, check: Callable[[str], Awaitable[bool]]) -> list[bool]:
+        """Whether each server answers, checked at most once per HEALTH_TTL however often asked."""
+        async with self._health_lock:
+            now = time.monotonic()
+            if self._health is None or now - self._health[0] > self.HEALTH_TTL:
+                self._health = (now, list(await asyncio.gather(*(check(url) for url in self.urls))))
+            return self._health[1]
 
     def order(self) -> list[str]:
         start = next(self._turn) % len(self.urls)

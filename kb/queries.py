@@ -45,7 +45,7 @@ _RESPONSIBILITY_WORDS = re.compile(
     r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
     r"牵头|负责|部门|单位|管理|管"
 )
-_TASK_NUMBER = re.compile(r"第?\s*(\d{1,2})\s*(?:项|号|条)?\s*任务|第\s*(\d{1,2})\s*项")
+_TASK_NUMBER = re.compile(r"第?\s*(?<!\d)(\d{1,3})\s*(?:项|号|条)?\s*任务|第\s*(\d{1,3})\s*项")
 
 
 @dataclass(frozen=True)
@@ -268,6 +268,9 @@ class KnowledgeBase:
 
     def task(self, number: int) -> TaskView | None:
         return self._fresh().tasks.get(number)
+
+    def task_count(self) -> int:
+        return len(self._fresh().tasks)
 
     def search_tasks(self, text: str, limit: int = 3, min_score: float = 0.0) -> list[tuple[TaskView, float]]:
         """Plan tasks about a field ("云计算谁牵头" → 着力壮大云计算产业), best first."""

@@ -198,3 +198,8 @@ def test_a_published_faq_edit_reaches_the_next_answer(actions_kb) -> None:
         bump_revision(session)
     messages, _ = run(ActionAnswerService(), make_tracker("带多少现金出境要申报", "customs"))
     assert "编辑刚发布的新答复。" in messages[0]["text"]
+
+
+def test_a_task_number_the_plan_does_not_have_is_said_plainly() -> None:
+    messages, _ = run(ActionAnswerResponsible(), make_tracker("第100项任务谁牵头", "ask_responsible"))
+    assert "共有80项任务（第1项到第80项），没有第100项" in texts(messages)

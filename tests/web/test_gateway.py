@@ -37,11 +37,13 @@ def fake_rasa(behaviour: str = "echo") -> web.Application:
             ]
         )
 
-    async def health(_request: web.Request) -> web.Response:
+    async def health(request: web.Request) -> web.Response:
+        request.app["health_checks"] += 1
         return web.json_response({"status": "ok"})
 
     app = web.Application()
     app["received"] = []
+    app["health_checks"] = 0
     app.router.add_post("/webhooks/rest/webhook", webhook)
     app.router.add_get("/webhooks/rest/", health)
     return app
@@ -197,7 +199,15 @@ async def test_security_headers_and_pages(gateway) -> None:
     assert "attachShadow" in await script.text()
     assert (await gateway.get("/widget.css")).status == 200
     health = await gateway.get("/healthz")
-    assert health.status == 200 and (await health.json())["status"] == "ok"
+    assert health.status == 200 and await health.json() == {"status": "ok", "assistants_up": 1, "assistants": 1}
+
+
+async def test_health_checks_are_shared_between_requests(gateway, rasa) -> None:
+    """/healthz is public: many requests must not turn into as many calls to every Rasa server."""
+    before = rasa.app["health_checks"]
+    replies = await asyncio.gather(*(gateway.get("/healthz") for _ in range(20)))
+    assert all(r.status == 200 for r in replies)
+    assert rasa.app["health_checks"] - before <= 1
 
 
 async def test_unknown_api_paths_answer_json(gateway) -> None:
