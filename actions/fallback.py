@@ -77,12 +77,14 @@ class ActionOutOfScope(KbAction):
         records().unanswered(
             tracker.sender_id, latest_text(tracker), "out_of_scope", "out_of_scope", latest_confidence(tracker)
         )
+        failed = int(tracker.get_slot("failed_turns") or 0) + 1
+        topics = topic_buttons(kb.topic_entry_points())
         dispatcher.utter_message(
-            text="抱歉，这个问题不在我能回答的范围里。我主要解答跨省通办、异地就医、社保卡、长三角一卡通、"
-            "老年人优待等政务服务。其他事情可以拨打12345政务服务便民热线咨询。您也可以看看这些：",
-            buttons=topic_buttons(kb.topic_entry_points()),
+            text=f"抱歉，这个问题不在我能回答的范围里。我主要解答{'、'.join(kb.topics())}方面的政务服务。"
+            "其他事情可以拨打12345政务服务便民热线咨询。您也可以看看这些：",
+            buttons=[HUMAN, *topics] if failed >= HANDOFF_AFTER else topics,
         )
-        return []
+        return [SlotSet("failed_turns", failed)]
 
 
 class ActionCoreFallback(KbAction):

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, select
 
 from actions import kb_access
 from actions.answers import ActionAnswerService
+from actions.base import APOLOGY
 from actions.fallback import ActionCoreFallback, ActionOutOfScope, ActionSuggestServices
 from actions.forms import ValidateHandoffForm, ValidateMedicalForm, ValidateSscardForm, canonical
 from actions.handoff import ActionHandoff, ActionSaveHandoffMessage, ActionStoreFeedback
@@ -54,10 +55,16 @@ def test_repeated_failures_offer_a_person_first(actions_kb) -> None:
     assert slots_set(events)["failed_turns"] == 2
 
 
-def test_out_of_scope_is_declined_politely_with_suggestions(actions_kb) -> None:
-    messages, _ = run(ActionOutOfScope(), make_tracker("明天下雨吗", "out_of_scope"))
+def test_out_of_scope_is_declined_politely_with_suggestions(actions_kb, kb) -> None:
+    messages, events = run(ActionOutOfScope(), make_tracker("明天下雨吗", "out_of_scope"))
     assert "不在我能回答的范围" in texts(messages) and "12345" in texts(messages)
-    assert payloads(messages)
+    assert "、".join(kb.topics()) in texts(messages)  # what it can answer, from the KB
+    assert payloads(messages)[0] != "/request_human" and slots_set(events)["failed_turns"] == 1
+
+
+def test_repeated_out_of_scope_questions_offer_a_person_first(actions_kb) -> None:
+    messages, events = run(ActionOutOfScope(), make_tracker("明天下雨吗", "out_of_scope", slots={"failed_turns": 1}))
+    assert payloads(messages)[0] == "/request_human" and slots_set(events)["failed_turns"] == 2
     assert _rows(actions_kb, UnansweredQuestion)[0].reason == "out_of_scope"
 
 
@@ -105,7 +112,7 @@ def test_kb_outage_is_an_apology_not_a_crash(tmp_path) -> None:
         (ActionStoreFeedback(), make_tracker("有用", "feedback_helpful")),
     ]:
         messages, events = run(action, tracker)
-        assert "12345" in texts(messages) and events == []
+        assert texts(messages) == APOLOGY and events == []
 
 
 @pytest.mark.parametrize(
@@ -121,7 +128,10 @@ def test_stay_answers_are_understood(value, expected) -> None:
 )
 def test_card_problems_are_understood(value, expected) -> None:
     assert ValidateSscardForm().validate_card_problem(value, None, None, {}) == {"card_problem": expected}
-    assert canonical(None, ()) is None
+
+
+def test_no_value_is_no_answer() -> None:
+    assert canonical(None, (("丢失", ("丢",)),)) is None
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from kb.settings import PROJECT_ROOT
@@ -66,3 +67,28 @@ def test_no_service_entities_are_annotated() -> None:
     """Services are found by the KB search and the entity ruler, not by DIET (docs/nlu-guide.md)."""
     for path in ("data/nlu", "tests/nlu/test_nlu.yml"):
         assert not any(x["entity"] == "service" for e in _examples(path) for x in e.get("entities") or [])
+
+
+def _rule_intents(path: str) -> dict[str, set[str]]:
+    """Each rule's name → the intents its first step accepts."""
+    rules = yaml.safe_load((PROJECT_ROOT / path).read_text(encoding="utf-8"))["rules"]
+    found = {}
+    for rule in rules:
+        first = rule["steps"][0]
+        options = first.get("or", [first])
+        found[rule["rule"]] = {step["intent"] for step in options if "intent" in step}
+    return found
+
+
+def test_every_kb_service_intent_is_routed(kb) -> None:
+    """The KB names each service's intent; the domain and the hand-written rules must know them all."""
+    from rasa.shared.core.domain import Domain
+
+    intents = set(kb.service_intents())
+    assert intents <= set(Domain.load(str(PROJECT_ROOT / "domain.yml")).intents)
+    answered = _rule_intents("data/rules/services.yml")["answer a service question from the KB"]
+    assert intents - {"medical_filing"} <= answered  # 异地就医备案 asks about the situation first
+    forms = _rule_intents("data/rules/forms.yml")
+    assert "medical_filing" in forms["ask about the situation before explaining 异地就医备案"]
+    assert intents - {"medical_filing"} <= forms["leave the medical_form for another service question"]
+    assert intents <= forms["leave the sscard_form for another service question"]
