@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
+import numpy
 import pytest
 import yaml
+from rapidfuzz import fuzz, process
 from rasa.shared.nlu.training_data.loading import load_data
 
 from kb.settings import PROJECT_ROOT
 from tests.rasa.conftest import rasa
+
+NEAR_COPY = 90
 
 # Warnings Rasa's validator gives for things that are used, just not by a story or rule:
 # the forms' questions, the greeting sent by action_greet, and the button-only intent.
@@ -51,6 +55,16 @@ def test_training_and_test_sets_do_not_overlap() -> None:
     train = {_plain(e.get("text")) for e in _examples("data/nlu")}
     test = {_plain(e.get("text")) for e in _examples("tests/nlu/test_nlu.yml")}
     assert not train & test
+
+
+def test_no_test_message_is_a_near_copy_of_a_training_one() -> None:
+    """A held-out message that differs from a training one by a particle measures memory, not
+    understanding (rapidfuzz's ratio on the plain text; 社保卡能当公交卡用不/用吗 scores 90)."""
+    train = [_plain(e.get("text")) for e in _examples("data/nlu")]
+    test = [_plain(e.get("text")) for e in _examples("tests/nlu/test_nlu.yml")]
+    scores = process.cdist(test, train, scorer=fuzz.ratio)
+    near = [(test[i], train[j]) for i, j in zip(*numpy.nonzero(scores >= NEAR_COPY), strict=True)]
+    assert not near
 
 
 def test_test_set_covers_every_intent_with_300_plus_messages() -> None:
