@@ -58,10 +58,6 @@ def current_service(tracker: Tracker, kb: KnowledgeBase) -> ServiceView | None:
     return kb.service(key) if key else None
 
 
-def slot(tracker: Tracker, name: str) -> Any:
-    return tracker.get_slot(name)
-
-
 def changed(tracker: Tracker, **values: Any) -> list[dict[str, Any]]:
     """SlotSet events for the slots whose value actually changes (each event is stored and replayed)."""
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]

@@ -17,6 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from kb.db import default_engine, session_factory
 from kb.models import (
+    CO,
+    LEAD,
     PUBLISHED,
     Bureau,
     Faq,
@@ -261,8 +263,8 @@ class KnowledgeBase:
                 aliases=tuple(row.aliases),
                 duties=row.duties,
                 sources=tuple(row.sources),
-                leads_tasks=tuple(_task_view(u.task) for u in row.task_units if u.role == "lead"),
-                co_tasks=tuple(_task_view(u.task) for u in row.task_units if u.role == "co"),
+                leads_tasks=tuple(_task_view(u.task) for u in row.task_units if u.role == LEAD),
+                co_tasks=tuple(_task_view(u.task) for u in row.task_units if u.role == CO),
                 services=tuple(services),
             )
 

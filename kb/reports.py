@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from kb.db import session_factory
 from kb.models import (
+    LEAD,
     Bureau,
     Faq,
     FaqService,
@@ -79,7 +80,7 @@ class StaffReports:
     def bureaus(self) -> list[dict[str, Any]]:
         with self._sessions() as session:
             lead_counts = Counter(
-                session.scalars(select(PlanTaskUnit.bureau_id).where(PlanTaskUnit.role == "lead")).all()
+                session.scalars(select(PlanTaskUnit.bureau_id).where(PlanTaskUnit.role == LEAD)).all()
             )
             return [
                 {"id": b.id, "name": b.name, "aliases": b.aliases, "leads": lead_counts.get(b.id, 0)}
