@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network
 
 from kb import settings
 
@@ -23,6 +24,7 @@ class GatewayConfig:
     secure_cookies: bool = False
     stale_days: int = 180
     internal_token: str = ""  # sent to the Rasa servers as X-Internal-Token
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()  # reverse proxies whose X-Forwarded-For counts
 
     @classmethod
     def from_settings(cls, rasa_urls: list[str]) -> GatewayConfig:
@@ -43,4 +45,5 @@ class GatewayConfig:
             secure_cookies=settings.public_url().startswith("https://"),
             stale_days=int(settings.env("SZ_STALE_DAYS")),
             internal_token=settings.env("SZ_INTERNAL_TOKEN"),
+            trusted_proxies=tuple(settings.trusted_proxies()),
         )

@@ -21,7 +21,7 @@ from bot.backends import Backends, RateLimits
 from bot.config import GatewayConfig
 from bot.keys import BACKENDS, CLIENT, CONFIG, LIMITER, STAFF, StaffContext
 from bot.routes import setup_routes
-from bot.security import body_limit, errors, origin_check, security_headers
+from bot.security import body_limit, client_address, errors, origin_check, security_headers
 from bot.staff.auth import SqlSessionStorage, staff_errors
 from kb.db import default_engine
 from kb.queries import KnowledgeBase
@@ -40,6 +40,7 @@ def create_app(config: GatewayConfig, engine: Engine | None = None) -> web.Appli
             security_headers,
             errors,
             body_limit,
+            client_address,  # after body_limit: a clone without `remote` would undo it
             origin_check,
             session_middleware(SqlSessionStorage(engine, secure=config.secure_cookies)),
             staff_errors,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -25,6 +26,39 @@ API_ERRORS = {
     405: "不支持这种请求方式。",
     413: "消息太长了，请分几次发送，每次不超过500字。",
 }
+
+
+Network = IPv4Network | IPv6Network
+
+
+def _within(address: str, networks: tuple[Network, ...]) -> bool | None:
+    """Whether `address` is in one of `networks`; None when it is not an IP address at all."""
+    try:
+        parsed = ip_address(address.strip())
+    except ValueError:
+        return None
+    return any(parsed in n for n in networks)
+
+
+@web.middleware
+async def client_address(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Behind the configured reverse proxies, the client is the nearest X-Forwarded-For hop they
+    added; from anywhere else the header is ignored, so it cannot be used to dodge rate limits.
+
+    (aiohttp-remotes' strict mode insists on an exact hop count, which a proxy that appends to a
+    client's own header breaks; its filtered mode does not check who is connecting.)
+    """
+    proxies: tuple[Network, ...] = request.app[CONFIG].trusted_proxies
+    if not proxies or not request.remote or not _within(request.remote, proxies):
+        return await handler(request)
+    hops = [h.strip() for h in ",".join(request.headers.getall("X-Forwarded-For", [])).split(",") if h.strip()]
+    for hop in reversed(hops):
+        trusted = _within(hop, proxies)
+        if trusted is None:
+            break  # not an address: nothing to the left of it can be believed
+        if not trusted:
+            return await handler(request.clone(remote=hop))
+    return await handler(request)
 
 
 JSON_PATHS = ("/api/", "/admin/api/")

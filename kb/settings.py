@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,12 @@ SETTINGS: dict[str, Setting] = {
             "Comma-separated portal origins allowed to call the chat API from a browser (CORS); never `*`.",
         ),
         Setting("SZ_CHAT_TIMEOUT", "3", "Seconds the gateway waits for the assistant before apologising."),
+        Setting(
+            "SZ_TRUSTED_PROXIES",
+            "",
+            "Comma-separated addresses or networks of reverse proxies in front of the gateway (TLS); "
+            "from them the client address is taken from X-Forwarded-For, for rate limits.",
+        ),
         Setting("SZ_RATE_LIMIT", "20/minute", "Messages one conversation may send (`limits` notation)."),
         Setting(
             "SZ_RATE_LIMIT_IP", "300/minute", "Messages one client address may send, all its conversations together."
@@ -133,6 +140,11 @@ def allowed_origins() -> list[str]:
     if "*" in origins:
         raise ValueError("SZ_ALLOWED_ORIGINS must list the portals' origins; `*` is not allowed")
     return origins
+
+
+def trusted_proxies() -> list[IPv4Network | IPv6Network]:
+    """SZ_TRUSTED_PROXIES as networks (a bare address is a network of one)."""
+    return [ip_network(p.strip(), strict=False) for p in env("SZ_TRUSTED_PROXIES").split(",") if p.strip()]
 
 
 def tracker_url() -> str:

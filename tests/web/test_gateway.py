@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from ipaddress import ip_network
 
 import pytest
 from aiohttp import web
@@ -132,6 +133,22 @@ async def test_rate_limit_answers_kindly(gateway) -> None:
     assert "太快" in body["error"] and "12345" in body["error"]
     other = await gateway.post("/api/chat", json={"conversation_id": "another-conversation", "message": "你好"})
     assert other.status == 200  # the limit is per conversation (and per address)
+
+
+@pytest.mark.parametrize(("proxies", "separate"), [((ip_network("127.0.0.0/8"),), True), ((), False)])
+async def test_the_client_address_comes_from_a_trusted_proxy_only(aiohttp_client, rasa, proxies, separate) -> None:
+    """Behind the configured proxy every citizen has their own limit; elsewhere X-Forwarded-For is
+    ignored, so a made-up header cannot dodge the limit."""
+    app = create_app(config(str(rasa.make_url("")).rstrip("/"), rate_limit_ip="2/minute", trusted_proxies=proxies))
+    client = await aiohttp_client(app)
+
+    async def status(citizen: str, n: int) -> int:
+        headers = {"X-Forwarded-For": f"not-an-address, 198.51.100.9, {citizen}, 127.0.0.2"}
+        body = {"conversation_id": f"citizen-{citizen.replace('.', '-')}-{n}", "message": "你好"}
+        return (await client.post("/api/chat", json=body, headers=headers)).status
+
+    assert [await status("203.0.113.1", n) for n in range(3)] == [200, 200, 429]
+    assert await status("203.0.113.2", 0) == (200 if separate else 429)
 
 
 @pytest.mark.parametrize(
