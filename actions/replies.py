@@ -67,12 +67,14 @@ def responsibility_lines(service: ServiceView) -> list[str]:
     return lines
 
 
-def faq_message(faq: FaqView, bureaus: Sequence[str] = ()) -> Message:
-    """A curated answer to the very question asked, with its own source (and the responsible
-    bureaus, when no service answer that names them follows)."""
+def faq_message(faq: FaqView, bureaus: Sequence[str] | None = None) -> Message:
+    """A curated answer to the very question asked, with its own source. `bureaus`: the responsible
+    bureaus, to name when no service answer naming them follows (None: one follows)."""
     lines = [f"【常见问题】{faq.questions[0]}", faq.answer]
     if bureaus:
         lines.append(f"负责部门：{'、'.join(dict.fromkeys(bureaus))}")
+    elif bureaus is not None:  # an FAQ tied to no service: say where to ask
+        lines.append(f"负责部门：请拨打{NATIONAL_HOTLINES[GENERAL_HOTLINE]}咨询由哪个部门办理")
     lines.append(source_text(faq.sources, None))
     return {"text": "\n".join(lines)}
 

@@ -11,6 +11,7 @@ from actions.answers import (
     ActionAnswerService,
     ActionGreet,
 )
+from actions.replies import faq_message
 from kb.db import session_factory
 from kb.io import bump_revision
 from kb.models import Faq, Service
@@ -203,3 +204,10 @@ def test_a_published_faq_edit_reaches_the_next_answer(actions_kb) -> None:
 def test_a_task_number_the_plan_does_not_have_is_said_plainly() -> None:
     messages, _ = run(ActionAnswerResponsible(), make_tracker("第100项任务谁牵头", "ask_responsible"))
     assert "共有80项任务（第1项到第80项），没有第100项" in texts(messages)
+
+
+def test_an_faq_answered_on_its_own_always_says_who_to_ask(kb) -> None:
+    faq = next(f for f in kb.faqs_for("customs") if f.key == "customs_cash")
+    assert "负责部门：宿州海关" in faq_message(faq, bureaus=["宿州海关"])["text"]
+    assert "负责部门：请拨打12345政务服务便民热线" in faq_message(faq, bureaus=[])["text"]
+    assert "负责部门" not in faq_message(faq)["text"]  # a service answer naming the bureau follows
