@@ -316,12 +316,7 @@ class StaffOps:
             _check_version(session, "service", key, service.version, version)
             _bureaus_for(session, record.bureaus)
             _check_tasks(session, record.tasks)
-            before = service.draft or _service_record(service)
-            service.draft = jsonable(record.dict())
-            service.updated_at = utcnow()
-            _flush_or_conflict(session)
-            audit(session, "service", key, action, actor, before, service.draft)
-            return service.version
+            return _store_draft(session, actor, action, "service", service, record, _service_record(service))
 
     def publish_service(self, actor: Actor, key: str, version: int) -> int:
         """Make the draft what citizens see, at once (the actions read the KB on every answer)."""
@@ -412,12 +407,7 @@ class StaffOps:
             self._require_faq_scope(session, actor, [s.key for s in faq.services])
             self._require_faq_scope(session, actor, record.services)
             _check_version(session, "faq", key, faq.version, version)
-            before = faq.draft or _faq_record(faq)
-            faq.draft = jsonable(record.dict())
-            faq.updated_at = utcnow()
-            _flush_or_conflict(session)
-            audit(session, "faq", key, action, actor, before, faq.draft)
-            return faq.version
+            return _store_draft(session, actor, action, "faq", faq, record, _faq_record(faq))
 
     def publish_faq(self, actor: Actor, key: str, version: int) -> int:
         with self._write() as session:
@@ -553,6 +543,19 @@ def _require_admin(actor: Actor) -> None:
 def _require_editor(actor: Actor) -> None:
     if not actor.can_edit:
         raise Forbidden("只读账户不能修改内容")
+
+
+def _store_draft(
+    session: Session, actor: Actor, action: str, entity: str, row: Service | Faq, record: Any, published: dict
+) -> int:
+    """Keep `record` as the row's draft and audit it against the previous draft (or the published
+    text on a first edit); returns the row's new version."""
+    before = row.draft or published
+    row.draft = jsonable(record.dict())
+    row.updated_at = utcnow()
+    _flush_or_conflict(session)
+    audit(session, entity, row.key, action, actor, before, row.draft)
+    return row.version
 
 
 def _require_question_scope(session: Session, actor: Actor, question: UnansweredQuestion) -> None:
