@@ -81,7 +81,7 @@ class TestTokenizer:
 
 @pytest.mark.parametrize("path", ["data/nlu", "tests/nlu/test_nlu.yml"])
 def test_every_annotation_covers_whole_words(pipeline, path: str) -> None:
-    """DIET tags words: a span that cuts a word in two teaches it nothing (docs/nlu-guide.md)."""
+    """The CRF tags words: a span that cuts a word in two teaches it nothing (docs/nlu-guide.md)."""
     misaligned = []
     for example in load_data(str(PROJECT_ROOT / path)).training_examples:
         annotations = example.get("entities") or []

@@ -19,7 +19,7 @@ def test_nlu_on_held_out_messages(model) -> None:
     result = rasa("test", "nlu", "--nlu", "tests/nlu/test_nlu.yml", "--model", str(model), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     intents = json.loads((out / "intent_report.json").read_text())
-    entities = json.loads((out / "DIETClassifier_report.json").read_text())
+    entities = json.loads((out / "CRFEntityExtractor_report.json").read_text())
     summary = _summary(intents, entities)
     (out / "summary.txt").write_text(summary, encoding="utf-8")
     print(summary)

@@ -78,7 +78,7 @@ def test_test_set_covers_every_intent_with_300_plus_messages() -> None:
 
 
 def test_no_service_entities_are_annotated() -> None:
-    """Services are found by the KB search and the entity ruler, not by DIET (docs/nlu-guide.md)."""
+    """Services are found by the KB search and the entity ruler, not by the NLU classifier (docs/nlu-guide.md)."""
     for path in ("data/nlu", "tests/nlu/test_nlu.yml"):
         assert not any(x["entity"] == "service" for e in _examples(path) for x in e.get("entities") or [])
 
