@@ -1,4 +1,9 @@
-"""Answers from the KB: services, follow-up aspects, responsible bureaus, the welcome."""
+"""Answers from the KB: one action for every question about services, aspects, bureaus and plan tasks.
+
+The action reads the tracker into a `kb.resolve.Question`, lets the resolver weigh NLU, KB search and the
+conversation's context, and answers first: the unit that answers the question, the aspect asked, or the
+service guide; then buttons to go further. It asks back only when nothing stands out.
+"""
 
 from __future__ import annotations
 
@@ -8,46 +13,43 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KbAction, say
-from actions.context import (
-    changed,
-    current_service,
-    entity_values,
-    latest_intent,
-    latest_text,
-    latest_user_turn,
-    mentioned_service,
-)
+from actions.context import changed, entity_values, latest_confidence, latest_intent, latest_text
+from actions.fallback import decline, suggest
+from actions.forms import CARD_WORDS, NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_WORDS, canonical, yes_no
 from actions.kb_access import knowledge_base
 from actions.replies import (
-    ASPECTS,
-    aspect_messages,
+    answer_messages,
     bureau_messages,
-    faq_message,
+    card_problem_messages,
+    near_scope_messages,
     no_such_task_text,
-    service_messages,
     service_responsibility_text,
     task_text,
     topic_buttons,
 )
-from kb.queries import FaqView, KnowledgeBase, ServiceView, task_numbers_in
+from kb import aspects
+from kb.queries import KnowledgeBase, ServiceView, task_numbers_in
+from kb.resolve import (
+    ANSWER,
+    CARD_FAMILY_INTENT,
+    CARD_PROBLEM_SERVICE,
+    DECLINE,
+    GUESS,
+    NEAR_SCOPE,
+    Question,
+    Resolver,
+    Understanding,
+)
 
-FAQ_SCORE = 0.7  # a curated FAQ is quoted only when its question clearly is the one asked …
-FAQ_MARGIN = 0.15  # … and clearly fits better than the next FAQ ("异地就医备案怎么办" fits several)
-FAMILY_SCORE = 0.3  # a family member must match at least this well to beat the family's primary
 FIELD_SCORE = 0.5  # a plan task matching this well is what "who leads field X" asks about
-WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is under discussion
+WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is meant
+ALTERNATIVES = 2
 
-CARD_FORM_INTENT = "sscard_problem"  # "my card has a problem": the sscard form asks which
-# What each 社保卡 problem (the sscard form's answer) is about, by service key.
-CARD_PROBLEM_SERVICE = {
-    "丢失": "sscard_loss",
-    "到期": "sscard_renew",
-    "锁定": "sscard_locked",
-    "未激活": "sscard_activate",
-}
 MEDICAL_FORM_SLOTS = ("medical_stay", "medical_emergency", "medical_referral")
 SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
 CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
+CHOOSE = "choose_service"
+SITUATION_FORM = "medical_form"
 
 
 class ActionGreet(KbAction):
@@ -59,70 +61,151 @@ class ActionGreet(KbAction):
         return []
 
 
-class ActionAnswerService(KbAction):
-    """What a service is, who may use it, who is responsible and where the answer comes from."""
-
+class ActionAnswer(KbAction):
     def name(self) -> str:
-        return "action_answer_service"
+        return "action_answer"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kb = knowledge_base()
-        service, intro = self._service_and_intro(tracker, kb)
+        if latest_intent(tracker) == CHOOSE:
+            return self._chosen(dispatcher, tracker, kb)
+        question = question_of(tracker)
+        numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(
+            question.text
+        )
+        if numbers:
+            return answer_tasks(dispatcher, tracker, kb, numbers)
+        understood = Resolver(kb).understand(question)
+        if aspects.RESPONSIBLE in understood.aspects and not understood.from_context:
+            answered = answer_responsibility(dispatcher, tracker, kb, understood)
+            if answered is not None:
+                return answered
+        if latest_intent(tracker) == CARD_FAMILY_INTENT and not _names_card_problem(tracker, understood):
+            say(dispatcher, card_problem_messages([kb.service(k) for k in CARD_PROBLEM_SERVICE.values()]))
+            return changed(tracker, failed_turns=0)
+        return self._by_decision(dispatcher, tracker, kb, question, understood)
+
+    def _by_decision(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        kb: KnowledgeBase,
+        question: Question,
+        understood: Understanding,
+    ) -> list:
+        best = understood.best
+        if understood.decision in (ANSWER, GUESS) and best:
+            guessed = understood.decision == GUESS
+            alternatives = [c.service for c in understood.candidates[1 : 1 + ALTERNATIVES]] if guessed else []
+            return answer_service(dispatcher, tracker, kb, question, best.service, understood.aspects, guessed,
+                                  alternatives)  # fmt: skip
+        if understood.decision == NEAR_SCOPE and (hub := kb.service("cross_province")):
+            say(dispatcher, near_scope_messages(hub))
+            return changed(tracker, service_key=hub.key, failed_turns=0, **CLEARED_SITUATION)
+        if understood.decision == DECLINE:
+            return decline(dispatcher, tracker)
+        return suggest(dispatcher, tracker, [c.service for c in understood.candidates[:3]])
+
+    def _chosen(self, dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase) -> list:
+        """A button named the service: its guide."""
+        keys = entity_values(tracker, "service_key") or [tracker.get_slot("service_key")]
+        service = kb.service(keys[0]) if keys[0] else None
         if service is None:
             dispatcher.utter_message(
                 text="您想了解哪方面的事情？可以点下面的主题，或者直接说您要办的事。",
                 buttons=topic_buttons(kb.topic_entry_points()),
             )
             return changed(tracker, **CLEARED_SITUATION)
-        asked = latest_text(tracker) if latest_intent(tracker) in kb.service_intents() else ""
-        faq = answering_faq(kb, asked, [service.key])
-        say(dispatcher, [*([faq_message(faq)] if faq else []), *service_messages(service, intro)])
+        say(dispatcher, answer_messages(service, (), [], []))
         return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
 
-    def _service_and_intro(self, tracker: Tracker, kb: KnowledgeBase) -> tuple[ServiceView | None, list[str]]:
-        intent = latest_intent(tracker)
-        service_intents = kb.service_intents()
-        if intent == "choose_service":
-            keys = entity_values(tracker, "service_key") or [tracker.get_slot("service_key")]
-            return (kb.service(keys[0]) if keys[0] else None), []
-        if intent in service_intents:
-            return pick_in_family(kb, intent, latest_text(tracker)), disease_intro(tracker, kb)
-        turn = latest_user_turn(tracker, {*service_intents, CARD_FORM_INTENT})
-        if turn and turn[0] == CARD_FORM_INTENT:  # the sscard form asked; a card problem said earlier does not count
-            problem = tracker.get_slot("card_problem")
-            if problem in CARD_PROBLEM_SERVICE:
-                return kb.service(CARD_PROBLEM_SERVICE[problem]), [f"您说的情况：社保卡{problem}。"]
-            turn = latest_user_turn(tracker, service_intents)
-        if turn is None:
-            return None, []
-        service = pick_in_family(kb, *turn)
-        intro = medical_situation_intro(tracker, kb) if service and service.key == "medical_filing" else []
-        return service, intro
+
+def question_of(tracker: Tracker) -> Question:
+    entities: dict[str, list[str]] = {}
+    for item in tracker.latest_message.get("entities") or []:
+        name, value = str(item.get("entity")), item.get("value")
+        if name == "card_problem":  # a value NLU did not map (丢了, 锁住了) still names the problem
+            value = canonical(value, CARD_WORDS)
+        if value is not None:
+            entities.setdefault(name, []).append(str(value))
+    text = latest_text(tracker)
+    return Question(
+        text="" if text.startswith("/") else text,  # a button's payload is not a question
+        intent=latest_intent(tracker),
+        confidence=_original_confidence(tracker),
+        entities=entities,
+        context=tracker.get_slot("service_key"),
+    )
 
 
-def answering_faq(kb: KnowledgeBase, text: str, services: list[str] | None = None) -> FaqView | None:
-    """The FAQ (of `services`, if given) that clearly answers `text`, if one does."""
-    if not text or text.startswith("/"):  # a button's payload is not a question
-        return None
-    hits = kb.search_faqs(text, limit=2, services=services)
-    if not hits or hits[0][1] < FAQ_SCORE or (len(hits) > 1 and hits[0][1] - hits[1][1] < FAQ_MARGIN):
-        return None
-    return hits[0][0]
+def _original_confidence(tracker: Tracker) -> float:
+    """NLU's confidence in its intent (for nlu_fallback: in the intent it guessed before falling back)."""
+    return float(latest_confidence(tracker) or 0.0)
 
 
-def pick_in_family(kb: KnowledgeBase, intent: str, text: str) -> ServiceView | None:
-    """The intent's primary service, unless the words fit another member of its family better."""
-    family = kb.services_for_intent(intent)
-    if not family:
-        return None
-    if len(family) > 1:
-        hits = kb.search_services(text, limit=1, keys=[s.key for s in family], min_score=FAMILY_SCORE)
-        if hits:
-            return next(s for s in family if s.key == hits[0].key)
-    return family[0]
+def _names_card_problem(tracker: Tracker, understood: Understanding) -> bool:
+    return bool(entity_values(tracker, "card_problem")) or bool(
+        understood.best and understood.best.service.key in CARD_PROBLEM_SERVICE.values() and understood.sure
+    )
 
 
-def disease_intro(tracker: Tracker, kb: KnowledgeBase) -> list[str]:
+def answer_service(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kb: KnowledgeBase,
+    question: Question,
+    service: ServiceView,
+    asked: tuple[str, ...],
+    guessed: bool = False,
+    alternatives: list[ServiceView] | None = None,
+) -> list:
+    units = Resolver(kb).answering_units(question, service, asked)
+    intro = [*disease_intro(tracker, kb, service), *medical_situation_intro(tracker, kb, service)]
+    messages = answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives or [])
+    say(dispatcher, messages)
+    return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
+
+
+def answer_tasks(dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, numbers: list[int]) -> list:
+    tasks = [t for n in numbers if (t := kb.task(n))]
+    if tasks:
+        dispatcher.utter_message(text="\n".join(task_text(t) for t in tasks))
+        return changed(tracker, failed_turns=0)
+    dispatcher.utter_message(text=no_such_task_text(numbers, kb.task_count()))
+    return []
+
+
+def answer_responsibility(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, understood: Understanding
+) -> list | None:
+    """Who is responsible for a service, a field of work, or what a bureau does; None if none is meant."""
+    text = latest_text(tracker)
+    best = understood.best
+    if best and (best.mentioned or understood.decision == ANSWER):
+        dispatcher.utter_message(text=service_responsibility_text(best.service))
+        return changed(tracker, service_key=best.service.key, failed_turns=0)
+    bureaus = [b for v in entity_values(tracker, "bureau") if (b := kb.bureau(v))]
+    bureaus = bureaus or [b for name in kb.bureaus_mentioned(text) if (b := kb.bureau(name))]
+    if bureaus:
+        say(dispatcher, bureau_messages(bureaus[0]))
+        return changed(tracker, failed_turns=0)
+    fields = kb.search_tasks(text, limit=1, min_score=WEAK_FIELD_SCORE)
+    if fields and (fields[0][1] >= FIELD_SCORE or understood.decision not in (ANSWER, GUESS)):
+        dispatcher.utter_message(text=task_text(fields[0][0]))
+        return changed(tracker, failed_turns=0)
+    if best and understood.decision == GUESS:
+        dispatcher.utter_message(text=service_responsibility_text(best.service))
+        return changed(tracker, service_key=best.service.key, failed_turns=0)
+    return None
+
+
+def _yes_no(value: Any, text: str, negation: Any) -> str | None:
+    return None if value is None else yes_no(value, text, negation)
+
+
+def disease_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> list[str]:
+    if service.key != "settle_chronic":
+        return []
     covered = {t.name for t in kb.terms("disease")}
     named = [d for d in entity_values(tracker, "disease") if d in covered]
     if not named:
@@ -130,85 +213,37 @@ def disease_intro(tracker: Tracker, kb: KnowledgeBase) -> list[str]:
     return [f"您提到的“{'、'.join(named)}”在可以跨省直接结算的门诊慢特病病种范围内（能否认定以参保地医保部门为准）。"]
 
 
-def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase) -> list[str]:
-    """The medical form's answers turned into the FAQ that fits the citizen's situation."""
-    stay = tracker.get_slot("medical_stay")
-    if stay is None:
+def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> list[str]:
+    """The citizen's situation (said in the message or in the form) turned into the FAQ that fits it."""
+    if service.key != "medical_filing":
         return []
-    if stay == "长期居住":
-        situation, faq_key = "长期在外地居住或工作", "filing_validity"
-    elif tracker.get_slot("medical_emergency") == "是":
-        situation, faq_key = "临时在外地，急诊抢救", "emergency_no_filing"
-    elif tracker.get_slot("medical_referral") == "是":
-        situation, faq_key = "临时去外地看病，有本地医院的转诊意见", "referral_requirements"
-    else:
-        situation, faq_key = "自己临时去外地看病，没有转诊意见", "filing_validity"
+    situation = _situation(tracker)
+    if situation is None:
+        return []
+    label, faq_key = situation
     faqs = {f.key: f for f in kb.faqs_for("medical_filing")}
-    lines = [f"根据您说的情况（{situation}）："]
+    lines = [f"根据您说的情况（{label}）："]
     if faq_key in faqs:
         lines.append(faqs[faq_key].answer)
     return lines
 
 
-class ActionAnswerAspect(KbAction):
-    """Materials, steps, channels … of the service the citizen names or is talking about."""
-
-    def name(self) -> str:
-        return "action_answer_aspect"
-
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        kb = knowledge_base()
-        aspect = latest_intent(tracker)
-        aspect = aspect if aspect in ASPECTS else "ask_materials"
-        named = mentioned_service(tracker, kb)
-        service = named or current_service(tracker, kb)
-        if service is None:
-            dispatcher.utter_message(
-                text=f"您想了解哪项服务的{ASPECTS.get(aspect, '情况')}？请先告诉我要办的事，或点下面的主题。",
-                buttons=topic_buttons(kb.topic_entry_points()),
-            )
-            return []
-        # only a whole question ("社保卡锁了能在网上解吗") may have an FAQ; "要带什么材料" is the aspect
-        faq = answering_faq(kb, latest_text(tracker), [service.key]) if named else None
-        say(dispatcher, [*([faq_message(faq)] if faq else []), *aspect_messages(service, aspect)])
-        return changed(tracker, service_key=service.key, failed_turns=0)
+def _situation(tracker: Tracker) -> tuple[str, str] | None:
+    """From the form's slots, which the message's own entities also fill (slot mappings are global)."""
+    text = latest_text(tracker)
+    stay = canonical(tracker.get_slot("medical_stay"), STAY_WORDS)
+    emergency = _yes_no(tracker.get_slot("medical_emergency"), text, NEGATED_EMERGENCY)
+    referral = _yes_no(tracker.get_slot("medical_referral"), text, NEGATED_REFERRAL)
+    if emergency == "是":
+        return "在外地急诊抢救", "emergency_no_filing"
+    if stay == "长期居住":
+        return "长期在外地居住或工作", "filing_validity"
+    if referral == "是":
+        return "去外地看病，有本地医院的转诊意见", "referral_requirements"
+    if stay == "临时外出":
+        return "临时去外地看病", "filing_validity"
+    return None
 
 
-class ActionAnswerResponsible(KbAction):
-    """Which bureau leads a plan task, a field of work, or a service; or what a bureau does."""
-
-    def name(self) -> str:
-        return "action_answer_responsible"
-
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        kb = knowledge_base()
-        text = latest_text(tracker)
-        numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(text)
-        tasks = [t for n in numbers if (t := kb.task(n))]
-        if tasks:
-            dispatcher.utter_message(text="\n".join(task_text(t) for t in tasks))
-            return changed(tracker, failed_turns=0)
-        if numbers:
-            dispatcher.utter_message(text=no_such_task_text(numbers, kb.task_count()))
-            return []
-        service = mentioned_service(tracker, kb)
-        if service:
-            dispatcher.utter_message(text=service_responsibility_text(service))
-            return changed(tracker, service_key=service.key, failed_turns=0)
-        bureaus = [b for v in entity_values(tracker, "bureau") if (b := kb.bureau(v))]
-        bureaus = bureaus or [b for name in kb.bureaus_mentioned(text) if (b := kb.bureau(name))]
-        if bureaus:
-            say(dispatcher, bureau_messages(bureaus[0]))
-            return changed(tracker, failed_turns=0)
-        fields = kb.search_tasks(text, limit=1, min_score=WEAK_FIELD_SCORE)
-        service = current_service(tracker, kb)
-        if fields and (fields[0][1] >= FIELD_SCORE or service is None):
-            dispatcher.utter_message(text=task_text(fields[0][0]))
-            return changed(tracker, failed_turns=0)
-        if service:
-            dispatcher.utter_message(text=service_responsibility_text(service))
-            return changed(tracker, failed_turns=0)
-        dispatcher.utter_message(
-            text="您想问哪项工作或哪件事由哪个部门负责？比如“异地就医归哪个部门管”或“第23项任务谁牵头”。"
-        )
-        return []
+def _yes_no(value: Any, text: str, negation: Any) -> str | None:
+    return None if value is None else yes_no(value, text, negation)

@@ -16,11 +16,11 @@ from kb.textnorm import normalize
 MAX_MESSAGE = 1000
 
 # Entity values NLU may hand over unmapped (a synonym it has not seen, 繁體): the key words that decide.
-_STAY = (
+STAY_WORDS = (
     ("长期居住", ("长期", "常住", "长住", "定居", "安置", "常驻")),
     ("临时外出", ("临时", "出差", "旅游", "短期", "探亲")),
 )
-_CARD = (
+CARD_WORDS = (
     ("丢失", ("丢", "掉", "不见", "遗失", "偷")),
     ("到期", ("到期", "过期")),
     ("锁定", ("锁",)),
@@ -29,8 +29,8 @@ _CARD = (
 
 
 # "没开转诊单", "不是急诊": the word is there, but the answer is no.
-_NEGATED_REFERRAL = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(转诊|转院)")
-_NEGATED_EMERGENCY = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(急诊|抢救|突发|急病)")
+NEGATED_REFERRAL = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(转诊|转院)")
+NEGATED_EMERGENCY = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(急诊|抢救|突发|急病)")
 
 
 def yes_no(value: Any, text: str, negation: re.Pattern[str]) -> str:
@@ -70,27 +70,17 @@ class ValidateMedicalForm(FormValidationAction):
     def validate_medical_stay(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"medical_stay": canonical(value, _STAY)}
+        return {"medical_stay": canonical(value, STAY_WORDS)}
 
     def validate_medical_emergency(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"medical_emergency": yes_no(value, latest_text(tracker), _NEGATED_EMERGENCY)}
+        return {"medical_emergency": yes_no(value, latest_text(tracker), NEGATED_EMERGENCY)}
 
     def validate_medical_referral(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"medical_referral": yes_no(value, latest_text(tracker), _NEGATED_REFERRAL)}
-
-
-class ValidateSscardForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_sscard_form"
-
-    def validate_card_problem(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return {"card_problem": canonical(value, _CARD)}
+        return {"medical_referral": yes_no(value, latest_text(tracker), NEGATED_REFERRAL)}
 
 
 class ValidateHandoffForm(FormValidationAction):

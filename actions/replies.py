@@ -5,28 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from kb import aspects
 from kb.plan_parser import PLAN_TITLE
 from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, BureauView, FaqView, Hit, ServiceView, TaskView
+from kb.units import Unit
 
 Message = dict[str, Any]  # keyword arguments for dispatcher.utter_message
 Button = dict[str, str]
 
-ASPECTS: dict[str, str] = {
-    "ask_materials": "所需材料",
-    "ask_steps": "办理流程",
-    "ask_channels": "办理渠道",
-    "ask_time_limit": "办理时限",
-    "ask_eligibility": "谁可以办",
-    "ask_fees": "收费",
-    "ask_contact": "咨询电话",
-}
+MAX_ASPECTS = 2
 NEXT_QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("所需材料", "/ask_materials"),
-    ("办理流程", "/ask_steps"),
-    ("线上渠道", "/ask_channels"),
-    ("找人工", "/request_human"),
+    (aspects.MATERIALS, "所需材料"),
+    (aspects.STEPS, "办理流程"),
+    (aspects.CHANNELS, "线上渠道"),
 )
+HUMAN_BUTTON = {"title": "找人工", "payload": "/request_human"}
+# Situations that change the answer about a service: "按您的情况细说" buttons (payloads fill the form's slots)
+SITUATIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "medical_filing": (("按您的情况细说", "/tailor_medical"),),
+}
 SOURCE_TAG_ORDER = {"OFFICIAL": 0, "PRESS": 1, "3RD": 2}
+DECLINE_MARK = "这个问题不在我能回答的范围里"  # how a declined question begins (the citizen-set judge looks for it)
 
 
 def button(title: str, payload: str) -> Button:
@@ -37,24 +36,81 @@ def choose_button(title: str, service_key: str) -> Button:
     return button(title, f'/choose_service{{"service_key":"{service_key}"}}')
 
 
-def next_question_buttons(exclude: str | None = None) -> list[Button]:
-    return [button(t, p) for t, p in NEXT_QUESTIONS if p != f"/{exclude}"]
+def next_question_buttons(exclude: Sequence[str] = ()) -> list[Button]:
+    return [button(title, f"/ask_{aspect}") for aspect, title in NEXT_QUESTIONS if aspect not in exclude] + [
+        HUMAN_BUTTON
+    ]
 
 
 # --- service answers ------------------------------------------------------------------------------
 
 
-def service_messages(service: ServiceView, intro: Sequence[str] = ()) -> list[Message]:
-    """The first answer about a service: what it is and who may use it, what to keep in mind, then
-    who is responsible."""
+def answer_messages(
+    service: ServiceView,
+    asked: Sequence[str],
+    units: Sequence[Unit],
+    intro: Sequence[str] = (),
+    guessed: bool = False,
+    alternatives: Sequence[ServiceView] = (),
+) -> list[Message]:
+    """Answer first: the unit that answers the question and the aspects asked; the guide for a general
+    question. Then bureau and source, and buttons to go further."""
+    asked = [a for a in asked if a in aspects.LABELS and a != aspects.RESPONSIBLE][:MAX_ASPECTS]
+    units = [u for u in units if u.kind != "summary" or asked]
+    lead = [f"您问的应该是“{service.name}”。"] if guessed else []
+    buttons = [*next_question_buttons(exclude=asked), *tailor_buttons(service),
+               *(choose_button(f"我问的是：{s.name}", s.key) for s in alternatives)]  # fmt: skip
+    if not asked and not units:
+        return guide_messages(service, [*lead, *intro], buttons)
+    lines = [*lead, *intro, f"【{service.name}{''.join(' · ' + aspects.LABELS[a] for a in asked)}】"]
+    quoted = [u.text for u in units]
+    lines += quoted
+    for aspect in asked:
+        body = _aspect_body(service, aspect)
+        if not any(body in q or q in body for q in quoted):
+            lines.append(body)
+    sources = units[0].sources if units else service.sources
+    lines.append(f"（负责部门：{'、'.join(service.bureaus)}；{source_text(sources, service.last_verified)}）")
+    return [{"text": "\n".join(lines), "buttons": buttons}]
+
+
+def guide_messages(service: ServiceView, intro: Sequence[str], buttons: list[Button]) -> list[Message]:
+    """The first answer about a service: what it is, who may use it, how to do it, what to keep in mind,
+    then who is responsible."""
     lines = [*intro, f"【{service.name}】", service.summary]
     if service.eligibility:
         lines.append(f"谁可以办：{service.eligibility}")
+    if service.steps:
+        lines.append("怎么办：\n" + _numbered(service.steps))
     messages = [{"text": "\n".join(lines)}]
     if service.notes:
         messages.append({"text": "温馨提示：\n" + "\n".join(f"· {note}" for note in service.notes)})
-    messages.append({"text": "\n".join(responsibility_lines(service)), "buttons": next_question_buttons()})
+    messages.append({"text": "\n".join(responsibility_lines(service)), "buttons": buttons})
     return messages
+
+
+def tailor_buttons(service: ServiceView) -> list[Button]:
+    """"按您的情况细说": the situations that change the answer, where there are such."""
+    return [button(title, payload) for title, payload in SITUATIONS.get(service.key, ())]
+
+
+def card_problem_messages(services: Sequence[ServiceView | None]) -> list[Message]:
+    """社保卡 trouble without saying which: each common problem in a line, then choose one."""
+    found = [s for s in services if s]
+    lines = ["社保卡常见的几种情况："] + [f"· {s.name}：{s.summary}" for s in found]
+    lines.append(f"负责部门：{'、'.join(dict.fromkeys(b for s in found for b in s.bureaus[:1]))}；咨询电话：12333人社服务热线")
+    return [{"text": "\n".join(lines), "buttons": [choose_button(s.name, s.key) for s in found]}]
+
+
+def near_scope_messages(hub: ServiceView) -> list[Message]:
+    """A cross-province errand the KB has no guide for: where such errands start, and who to ask."""
+    lines = [
+        "您问的这件事，我的资料里没有专门的办事指南，不替您猜具体要求。",
+        f"在外地办宿州的事、或在宿州办外地的事，可以先问问能不能“跨省通办”：{hub.summary}",
+        f"能不能异地办、要带什么，请拨打{NATIONAL_HOTLINES[GENERAL_HOTLINE]}咨询，或到政务服务中心“跨省通办”窗口问清楚。",
+        f"（负责部门：{'、'.join(hub.bureaus)}；{source_text(hub.sources, hub.last_verified)}）",
+    ]
+    return [{"text": "\n".join(lines), "buttons": [choose_button(hub.name, hub.key), HUMAN_BUTTON]}]
 
 
 def responsibility_lines(service: ServiceView) -> list[str]:
@@ -112,10 +168,6 @@ def source_text(sources: Iterable[dict[str, str]], last_verified: str | None) ->
     return text
 
 
-def footer(service: ServiceView) -> str:
-    return f"（负责部门：{'、'.join(service.bureaus)}；{source_text(service.sources, service.last_verified)}）"
-
-
 def unknown_detail(service: ServiceView, what: str) -> str:
     """What to say when no source gives a detail: point to the bureau and a hotline, invent nothing."""
     hotline = NATIONAL_HOTLINES.get(service.hotline or GENERAL_HOTLINE, NATIONAL_HOTLINES[GENERAL_HOTLINE])
@@ -125,36 +177,29 @@ def unknown_detail(service: ServiceView, what: str) -> str:
     )
 
 
-def aspect_messages(service: ServiceView, aspect: str) -> list[Message]:
-    label = ASPECTS[aspect]
-    body = _aspect_body(service, aspect)
-    text = f"【{service.name} · {label}】\n{body}\n{footer(service)}"
-    return [{"text": text, "buttons": next_question_buttons(exclude=aspect)}]
-
-
 def _numbered(items: Sequence[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
 def _aspect_body(service: ServiceView, aspect: str) -> str:
-    if aspect == "ask_materials":
+    if aspect == aspects.MATERIALS:
         return _numbered(service.materials) if service.materials else unknown_detail(service, "所需材料")
-    if aspect == "ask_steps":
+    if aspect == aspects.STEPS:
         return _numbered(service.steps) if service.steps else unknown_detail(service, "办理流程")
-    if aspect == "ask_channels":
+    if aspect == aspects.CHANNELS:
         parts = []
         if service.online_channels:
             parts.append("网上办：" + "；".join(service.online_channels))
         if service.offline_channel:
             parts.append("线下办：" + service.offline_channel)
         return "\n".join(parts) if parts else unknown_detail(service, "办理渠道")
-    if aspect == "ask_time_limit":
+    if aspect == aspects.TIME_LIMIT:
         return service.time_limit or unknown_detail(service, "办理时限")
-    if aspect == "ask_eligibility":
+    if aspect == aspects.ELIGIBILITY:
         return service.eligibility or unknown_detail(service, "办理条件")
-    if aspect == "ask_fees":
+    if aspect == aspects.FEES:
         return service.fees or unknown_detail(service, "收费标准")
-    if aspect == "ask_contact":
+    if aspect == aspects.CONTACT:
         return (
             f"{hotline_text(service.hotline)}。\n负责部门：{'、'.join(service.bureaus)}。"
             "各部门的办公地址和电话，可拨打12345政务服务便民热线查询。"

@@ -38,7 +38,7 @@ from bench.load import (
     run_level,
 )
 from kb.settings import PROJECT_ROOT
-from tests.production.services import free_port, free_port_block, wait_for_http
+from harness.services import free_port, free_port_block, wait_for_http
 
 PYTHON = sys.executable
 LEVELS = {1: 300, 20: 2000, 50: 3000}  # concurrent users → messages measured
@@ -210,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def production_profile(stack: contextlib.ExitStack) -> dict[str, str]:
     """Settings for the production profile, on PostgreSQL and Redis servers started for the run."""
-    from tests.production.services import postgres_server, redis_server
+    from harness.services import postgres_server, redis_server
 
     postgres = stack.enter_context(postgres_server())
     redis = stack.enter_context(redis_server())

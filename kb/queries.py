@@ -34,6 +34,7 @@ from kb.models import (
 from kb.schema import TOPICS
 from kb.search import Entry, Hit, SearchIndex, clean, vocabulary_of
 from kb.textnorm import normalize
+from kb.units import Unit, faq_unit, service_units
 
 NATIONAL_HOTLINES = {
     "12345": "12345政务服务便民热线",
@@ -140,6 +141,8 @@ class _Cache:
     faqs: dict[str, FaqView] = field(default_factory=dict)
     tasks: dict[int, TaskView] = field(default_factory=dict)
     terms: tuple[TermView, ...] = ()
+    units: dict[str, Unit] = field(default_factory=dict)
+    unit_index: SearchIndex | None = None
 
 
 class KnowledgeBase:
@@ -158,6 +161,10 @@ class KnowledgeBase:
     ) -> list[Hit]:
         """Services matching free text, best first, with scores in [0, 1]."""
         return self._fresh().index.search(text, limit=limit, keys=keys, min_score=min_score)
+
+    def anchored_services(self, text: str) -> set[str]:
+        """Services one of whose distinctive name words the text contains."""
+        return self._fresh().index.anchored(text)
 
     def mentioned_services(self, text: str) -> list[Hit]:
         """Services whose name or alias the text contains (typos tolerated), longest name first."""
@@ -217,6 +224,20 @@ class KnowledgeBase:
         keys = None if services is None else [f.key for f in cache.faqs.values() if set(f.services) & set(services)]
         hits = cache.faq_index.search(text, limit=limit, keys=keys, min_score=min_score)
         return [(cache.faqs[h.key], h.score) for h in hits if h.key in cache.faqs]
+
+    def units_for(self, service_key: str) -> list[Unit]:
+        """The sentence-level units of a service: its own fields, then the FAQs about it."""
+        return [u for u in self._fresh().units.values() if service_key in u.services]
+
+    def search_units(
+        self, text: str, services: Iterable[str] | None = None, limit: int = 3, min_score: float = 0.0
+    ) -> list[tuple[Unit, float]]:
+        """Units whose text or questions match free text, best first; only those of `services` if given."""
+        cache = self._fresh()
+        wanted = None if services is None else set(services)
+        keys = None if wanted is None else [k for k, u in cache.units.items() if wanted & set(u.services)]
+        hits = cache.unit_index.search(text, limit=limit, keys=keys, min_score=min_score)
+        return [(cache.units[h.key], h.score) for h in hits]
 
     # --- bureaus and plan tasks ---------------------------------------------------------------
 
@@ -330,22 +351,14 @@ class KnowledgeBase:
             terms = session.scalars(select(Term).order_by(Term.kind, Term.id)).all()
             tasks = session.scalars(_task_query().order_by(PlanTask.number)).all()
 
-            questions: dict[str, list[str]] = {}
-            for faq in faqs:
-                for svc in faq.services:
-                    questions.setdefault(svc.key, []).extend(faq.questions)
             linked_terms: dict[int, list[str]] = {}
             for term in terms:
                 if term.service_id is not None:
                     linked_terms.setdefault(term.service_id, []).extend((term.name, *term.aliases))
+            # a service is found by what it is called; its FAQs' questions, full of words every service
+            # shares (多久, 要带啥), are matched as units of their own (search_units)
             service_entries = [
-                Entry(
-                    s.key,
-                    s.name,
-                    names=(s.name, *s.aliases, *linked_terms.get(s.id, ())),
-                    questions=tuple(questions.get(s.key, ())),
-                )
-                for s in services
+                Entry(s.key, s.name, names=(s.name, *s.aliases, *linked_terms.get(s.id, ()))) for s in services
             ]
             bureau_words = [w for b in bureaus for w in (b.name, *b.aliases)]
             term_words = [w for t in terms for w in (t.name, *t.aliases)]
@@ -363,6 +376,15 @@ class KnowledgeBase:
                 ],
                 extra_vocabulary=index.corrector.vocabulary,
             )
+            service_views = {s.key: _service_view(s) for s in services}
+            faq_views = {f.key: _faq_view(f) for f in faqs}
+            units = [u for view in service_views.values() for u in service_units(view)]
+            units += [faq_unit(f) for f in faq_views.values()]
+            unit_index = SearchIndex(
+                [Entry(u.key, u.key, names=(), questions=(u.text, *u.questions)) for u in units],
+                extra_vocabulary=index.corrector.vocabulary,
+                neutral_terms=places,
+            )
             bureau_names = {clean(normalize(alias)): b.name for b in bureaus for alias in (b.name, *b.aliases)}
             return _Cache(
                 revision,
@@ -370,10 +392,12 @@ class KnowledgeBase:
                 faq_index,
                 task_index,
                 bureau_names,
-                services={s.key: _service_view(s) for s in services},
-                faqs={f.key: _faq_view(f) for f in faqs},
+                services=service_views,
+                faqs=faq_views,
                 tasks={t.number: _task_view(t) for t in tasks},
                 terms=tuple(TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in terms),
+                units={u.key: u for u in units},
+                unit_index=unit_index,
             )
 
 

@@ -149,6 +149,9 @@ class SearchIndex:
 
         named = {(name, e.key) for e in self.entries.values() for n in e.names if (name := self.prepare(n))}
         self._names = sorted(named, key=lambda item: (-len(item[0]), item[1], item[0]))
+        self._anchors = _distinctive_words(
+            {key: [name for name, k in named if k == key] for key in self.entries}, self._neutral
+        )
 
     def prepare(self, text: str) -> str:
         return clean(self.corrector.correct(normalize(text)))
@@ -168,6 +171,12 @@ class SearchIndex:
             if ratio >= min_ratio * 100:
                 hits[key] = Hit(key, self.entries[key].name, round(ratio / 100, 4), name)
         return list(hits.values())
+
+    def anchored(self, text: str) -> set[str]:
+        """Items one of whose distinctive name words ("身份证", "养老保险", "透析") the text contains: a match
+        on such a word says more than one on words every service shares (办, 证明, 外地)."""
+        query = self.prepare(text)
+        return {key for key, words in self._anchors.items() if any(w in query for w in words)}
 
     def search(self, text: str, limit: int = 5, keys: Iterable[str] | None = None, min_score: float = 0.0) -> list[Hit]:
         query = self.prepare(text)
@@ -207,6 +216,29 @@ class SearchIndex:
         if self._neutral is None:
             return [text] if text else []
         return [s for s in self._neutral.split(text) if s]
+
+
+ANCHOR_MAX_ITEMS = 2  # a word in the names of at most this many items is distinctive …
+ANCHOR_MAX_FREQUENCY = 5000  # … unless everyday Chinese uses it this often (jieba's counts: 孩子, 多少, 关系)
+
+
+def _distinctive_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None) -> dict[str, set[str]]:
+    everyday = jieba.dt.FREQ if jieba.dt.initialized else {}
+
+    def content(word: str) -> bool:
+        return (
+            len(word) >= 2
+            and any(ch not in FUNCTION_CHARS for ch in word)
+            and not (neutral and neutral.search(word))
+            and everyday.get(word, 0) < ANCHOR_MAX_FREQUENCY
+        )
+
+    words = {key: {w for n in ns for w in vocabulary_of([n]) if content(w)} for key, ns in names.items()}
+    holders: dict[str, int] = defaultdict(int)
+    for ws in words.values():
+        for w in ws:
+            holders[w] += 1
+    return {key: {w for w in ws if holders[w] <= ANCHOR_MAX_ITEMS} for key, ws in words.items()}
 
 
 def _idf(items: Iterable[tuple[str, Sequence[Units]]]) -> Features:

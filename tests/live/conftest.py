@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kb.settings import PROJECT_ROOT
-from tests.production.services import free_port, wait_for_http
+from harness.services import free_port, wait_for_http
 from tests.rasa.conftest import MODEL
 
 START_TIMEOUT = 300

@@ -16,7 +16,7 @@ from kb.db import make_engine, session_factory
 from kb.io import bump_revision
 from kb.models import HandoffMessage, Service
 from tests.live.browser import CHROMIUM_ARGS, ServerThread, chromium_path, portal_app
-from tests.production.services import free_port
+from harness.services import free_port
 
 pytestmark = pytest.mark.slow
 ANSWER_TIMEOUT = 20_000

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.production.services import postgres_server, redis_server
+from harness.services import postgres_server, redis_server
 
 
 @pytest.fixture(scope="session")

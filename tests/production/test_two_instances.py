@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from kb.settings import PROJECT_ROOT
-from tests.production.services import free_port, free_port_block, wait_for_http
+from harness.services import free_port, free_port_block, wait_for_http
 
 pytestmark = pytest.mark.slow
 

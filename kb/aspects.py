@@ -1,0 +1,98 @@
+"""What a question asks about a service (its aspect), read from the citizen's own words.
+
+A message names a service AND asks one or more aspects of it ("用手机怎么办异地备案": 异地备案 × channels), so
+the aspect is a dimension of its own, found by cue words, in the order they appear. The cues are written for
+how people in 宿州 type (咋/啥/搁哪/中不中), on text already normalised by kb.textnorm (simplified, lower case).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MATERIALS = "materials"
+STEPS = "steps"
+CHANNELS = "channels"
+TIME_LIMIT = "time_limit"
+ELIGIBILITY = "eligibility"
+FEES = "fees"
+CONTACT = "contact"
+RESPONSIBLE = "responsible"
+
+# Chinese labels, as the answers show them
+LABELS: dict[str, str] = {
+    MATERIALS: "所需材料",
+    STEPS: "办理流程",
+    CHANNELS: "办理渠道",
+    TIME_LIMIT: "办理时限",
+    ELIGIBILITY: "谁可以办",
+    FEES: "收费",
+    CONTACT: "咨询电话",
+    RESPONSIBLE: "负责部门",
+}
+
+_CUES: dict[str, str] = {
+    MATERIALS: (
+        r"材料|带啥|带什么|带些啥|带些什么|带哪些|要带|得带|拿啥|拿什么|拿哪些|准备啥|准备什么|准备哪些|准备些|"
+        r"要啥东西|要什么东西|啥手续|什么手续|哪些手续|啥证件|什么证件|哪些证件|复印件|原件|证件照|照片|户口本|户口簿|"
+        r"单据|单子|发票|开啥证明|开什么证明|啥证明|什么证明"
+    ),
+    STEPS: r"流程|步骤|程序|怎么操作|咋操作|怎么申请|咋申请|从哪开始|第一步|先干啥|先弄啥|先做啥|先办啥|咋个办法|怎么个办法",
+    CHANNELS: (
+        r"在哪办|在哪里办|在哪儿办|搁哪|去哪|到哪|哪里办|哪儿办|在哪弄|在哪|哪里能|哪能|网上|线上|在线|手机上|手机里|"
+        r"用手机|手机能|app|小程序|微信|支付宝|公众号|窗口|网点|柜台|大厅|渠道|入口|平台|online|官网|网站|不用跑|跑一趟|"
+        r"回去办|回来办|回老家"
+    ),
+    TIME_LIMIT: (
+        r"多久|多长时间|多少天|几天|几个月|几年|有效期|管多久|能用多久|管多长|过期|期限|时限|啥时候|什么时候|多会|"
+        r"到账|生效|来得及|提前多|多长|要等"
+    ),
+    ELIGIBILITY: (
+        r"谁能|谁可以|能不能办|能办吗|可以办吗|能办不|能不能享受|能享受|符合|条件|资格|算不算|算哪|哪一类|哪类|够不够|"
+        r"岁数|年龄|多大|够格|有没有份|我能不能|能不能用|代办|代领|代替|替我|帮忙办|帮我办|帮她办|帮他办|别人办|家人办"
+    ),
+    FEES: r"收费|费用|免费|要钱|花钱|多少钱|钱吗|钱不|工本费|收钱|几块|掏钱|花费|贵不贵|要不要钱|交钱",
+    CONTACT: r"电话|热线|号码|打哪个|打给谁|联系方式|联系谁|咨询哪|问谁|找谁问|客服|咨询",
+    RESPONSIBLE: (
+        r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家单位|谁管|谁负责|谁来管|归哪|归谁|牵头|负责单位|"
+        r"主管部门|管这事|管这个|找哪个部门|哪个科室|职责"
+    ),
+}
+_PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}
+_INTENT_PREFIX = "ask_"
+
+
+@dataclass(frozen=True)
+class AspectMention:
+    aspect: str
+    start: int
+    cue: str
+
+
+def mentions(text: str) -> list[AspectMention]:
+    """Every aspect cue in a normalised text, in order of appearance."""
+    found = [
+        AspectMention(aspect, m.start(), m.group(0))
+        for aspect, pattern in _PATTERNS.items()
+        for m in pattern.finditer(text)
+    ]
+    return sorted(found, key=lambda m: (m.start, m.aspect))
+
+
+def aspects_in(text: str) -> list[str]:
+    """The aspects a normalised text asks about, first mentioned first, each once."""
+    return list(dict.fromkeys(m.aspect for m in mentions(text)))
+
+
+def without_cues(text: str) -> str:
+    """The text with its aspect cues blanked out: what is left says which service is meant."""
+    for pattern in _PATTERNS.values():
+        text = pattern.sub(" ", text)
+    return text
+
+
+def from_intent(intent: str | None) -> str | None:
+    """The aspect an NLU follow-up intent (ask_materials …) stands for."""
+    if intent and intent.startswith(_INTENT_PREFIX) and intent[len(_INTENT_PREFIX) :] in LABELS:
+        return intent[len(_INTENT_PREFIX) :]
+    return None
