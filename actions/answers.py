@@ -36,6 +36,7 @@ from kb.resolve import (
     DECLINE,
     GUESS,
     NEAR_SCOPE,
+    WHICH,
     Question,
     Resolver,
     Understanding,
@@ -95,15 +96,19 @@ class ActionAnswer(KbAction):
     ) -> list:
         best = understood.best
         if understood.decision in (ANSWER, GUESS) and best:
-            guessed = understood.decision == GUESS
-            alternatives = [c.service for c in understood.candidates[1 : 1 + ALTERNATIVES]] if guessed else []
-            return answer_service(dispatcher, tracker, kb, question, best.service, understood.aspects, guessed,
-                                  alternatives)  # fmt: skip
+            return answer_service(dispatcher, tracker, kb, question, understood)
         if understood.decision == NEAR_SCOPE and (hub := kb.service("cross_province")):
             say(dispatcher, near_scope_messages(hub))
             return changed(tracker, service_key=hub.key, failed_turns=0, **CLEARED_SITUATION)
         if understood.decision == DECLINE:
             return decline(dispatcher, tracker)
+        if understood.decision == WHICH:
+            asked = "、".join(aspects.LABELS[a] for a in understood.aspects)
+            dispatcher.utter_message(
+                text=f"您想了解哪项服务的{asked}？请告诉我要办的事，或点下面的主题。",
+                buttons=topic_buttons(kb.topic_entry_points()),
+            )
+            return []
         return suggest(dispatcher, tracker, [c.service for c in understood.candidates[:3]])
 
     def _chosen(self, dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase) -> list:
@@ -154,15 +159,22 @@ def answer_service(
     tracker: Tracker,
     kb: KnowledgeBase,
     question: Question,
-    service: ServiceView,
-    asked: tuple[str, ...],
-    guessed: bool = False,
-    alternatives: list[ServiceView] | None = None,
+    understood: Understanding,
 ) -> list:
-    units = Resolver(kb).answering_units(question, service, asked)
+    """The answer about the service the message is about, and about a second one it also asks about."""
+    resolver = Resolver(kb)
+    service, asked = understood.best.service, understood.aspects
+    guessed = understood.decision == GUESS
+    alternatives = [c.service for c in understood.candidates[1 : 1 + ALTERNATIVES]] if guessed else []
+    second = understood.second.service if understood.second else None
+    if second:  # the second question's clause is answered on its own; the first keeps the rest
+        alternatives = [s for s in alternatives if s.key != second.key]
     intro = [*disease_intro(tracker, kb, service), *medical_situation_intro(tracker, kb, service)]
-    messages = answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives or [])
-    say(dispatcher, messages)
+    units = resolver.answering_units(question.text, service, asked)
+    say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
+    if second:
+        units = resolver.answering_units(question.text, second, understood.second_aspects)
+        say(dispatcher, answer_messages(second, understood.second_aspects, units, [], brief=True))
     return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
 
 

@@ -52,26 +52,46 @@ def answer_messages(
     intro: Sequence[str] = (),
     guessed: bool = False,
     alternatives: Sequence[ServiceView] = (),
+    brief: bool = False,
 ) -> list[Message]:
-    """Answer first: the unit that answers the question and the aspects asked; the guide for a general
-    question. Then bureau and source, and buttons to go further."""
+    """Answer first: the units that answer the question and the aspects asked, or the guide for a general
+    question; then bureau and source, and buttons to go further. `brief`: a second question's answer,
+    in one message."""
     asked = [a for a in asked if a in aspects.LABELS and a != aspects.RESPONSIBLE][:MAX_ASPECTS]
-    units = [u for u in units if u.kind != "summary" or asked]
     lead = [f"您问的应该是“{service.name}”。"] if guessed else []
     buttons = [*next_question_buttons(exclude=asked), *tailor_buttons(service),
                *(choose_button(f"我问的是：{s.name}", s.key) for s in alternatives)]  # fmt: skip
-    if not asked and not units:
-        return guide_messages(service, [*lead, *intro], buttons)
+    if not asked and not brief:
+        guide = guide_messages(service, [*lead, *intro], buttons)
+        return [_units_message(service, units), *guide] if units else guide
     lines = [*lead, *intro, f"【{service.name}{''.join(' · ' + aspects.LABELS[a] for a in asked)}】"]
     quoted = [u.text for u in units]
     lines += quoted
-    for aspect in asked:
+    known = [a for a in asked if _aspect_known(service, a)]
+    for aspect in known:
         body = _aspect_body(service, aspect)
         if not any(body in q or q in body for q in quoted):
             lines.append(body)
+    unknown = [aspects.LABELS[a] for a in asked if a not in known]
+    if unknown:
+        lines.append(unknown_detail(service, "、".join(unknown)))
+    if not quoted and not known:  # nothing specific to say: what the service is and how it is done
+        lines.append(service.summary)
+        if service.steps:
+            lines.append("怎么办：\n" + _numbered(service.steps))
+    lines.append(_footer(service, units))
+    return [{"text": "\n".join(lines), **({} if brief else {"buttons": buttons})}]
+
+
+def _units_message(service: ServiceView, units: Sequence[Unit]) -> Message:
+    """The units that answer a general question, quoted before the guide (which names the bureau)."""
+    lines = [f"【{u.title}】\n{u.text}" if u.title else u.text for u in units]
+    return {"text": "\n".join(lines) + f"\n（{source_text(units[0].sources, None)}）"}
+
+
+def _footer(service: ServiceView, units: Sequence[Unit]) -> str:
     sources = units[0].sources if units else service.sources
-    lines.append(f"（负责部门：{'、'.join(service.bureaus)}；{source_text(sources, service.last_verified)}）")
-    return [{"text": "\n".join(lines), "buttons": buttons}]
+    return f"（负责部门：{'、'.join(service.bureaus)}；{source_text(sources, service.last_verified)}）"
 
 
 def guide_messages(service: ServiceView, intro: Sequence[str], buttons: list[Button]) -> list[Message]:
@@ -179,6 +199,19 @@ def unknown_detail(service: ServiceView, what: str) -> str:
 
 def _numbered(items: Sequence[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
+
+
+def _aspect_known(service: ServiceView, aspect: str) -> bool:
+    fields = {
+        aspects.MATERIALS: service.materials,
+        aspects.STEPS: service.steps,
+        aspects.CHANNELS: service.online_channels or service.offline_channel,
+        aspects.TIME_LIMIT: service.time_limit,
+        aspects.ELIGIBILITY: service.eligibility,
+        aspects.FEES: service.fees,
+        aspects.CONTACT: True,
+    }
+    return bool(fields.get(aspect))
 
 
 def _aspect_body(service: ServiceView, aspect: str) -> str:

@@ -88,6 +88,8 @@ class Verdict:
     def ok(self) -> bool:
         if self.case.out_of_scope:
             return self.declined
+        if self.case.aspect == CHITCHAT:  # thanks, okay: a polite reply, not another service answer
+            return self.bureau_named is None
         return self.bureau_ok is not False and self.facts_ok is not False
 
 

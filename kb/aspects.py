@@ -59,6 +59,10 @@ _CUES: dict[str, str] = {
     ),
 }
 _PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}
+# Question words that ask without saying about what: blanked out with the cues when looking for the topic.
+_QUESTION_WORDS = re.compile(
+    r"多少|几个|几种|几样|哪些|哪个|哪种|是不是|能不能|可不可以|行不行|中不中|有没有|好不好|对不对|是啥|是什么"
+)
 _INTENT_PREFIX = "ask_"
 
 
@@ -86,7 +90,7 @@ def aspects_in(text: str) -> list[str]:
 
 def without_cues(text: str) -> str:
     """The text with its aspect cues blanked out: what is left says which service is meant."""
-    for pattern in _PATTERNS.values():
+    for pattern in (*_PATTERNS.values(), _QUESTION_WORDS):
         text = pattern.sub(" ", text)
     return text
 

@@ -25,18 +25,29 @@ MENTION_BONUS = 0.25  # the text contains the service's name or an alias
 UNIT_WEIGHT = 0.5  # × the best unit score of a service, above UNIT_FLOOR
 UNIT_FLOOR = 0.35
 CARD_PROBLEM_BONUS = 0.3
+CONTEXT_BONUS = 0.35  # the service under discussion: a follow-up that names little is about it
 
 SURE_SCORE = 0.75
 SURE_MARGIN = 0.12
 PROBABLE_SCORE = 0.5
+GUESS_MARGIN = 0.03  # closer than this, two services are equally likely: ask which
 STRONG_SEARCH = 0.55  # the KB search alone is this sure: in scope, whatever NLU said
 STRONG_UNIT = 0.6
 ANCHORED_SEARCH = 0.33  # with a distinctive word of the service in the text, this much search keeps it in scope
 SUPPORTED_SEARCH = 0.3  # with an in-scope NLU intent, this much search support keeps a question in scope
 NLU_SUPPORT = 0.4  # NLU's vote for a service counts in full once the search supports it this much
 CONFIDENT_NLU = 0.5
+UNCLEAR_SCORE = 0.45  # NLU unsure, and a service matches this well: offer choices rather than decline
 TOPIC_SCORE = 0.42  # the text without its aspect cues still matches a service this well: it names a topic
-UNIT_ANSWER = 0.45  # a unit matching this well is quoted as the answer
+UNIT_ANSWER = 0.45  # a unit matching an aspect question this well is quoted as the answer …
+UNIT_GENERAL = 0.6  # … and a general question ("社保卡丢了咋办") this well
+UNIT_ASPECT_BONUS = 0.1
+UNIT_MARGIN = 0.1
+UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
+MAX_UNITS = 2
+SECOND_SCORE = 0.5  # a clause naming another service this clearly is a second question
+SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
+_CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
 _ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办|人在")
@@ -47,8 +58,11 @@ ANSWER = "answer"  # sure of the service: answer it
 GUESS = "guess"  # probably this service: answer it, saying so, with the alternatives as buttons
 NEAR_SCOPE = "near_scope"  # a cross-province errand the KB has no service for: 跨省通办 and 12345
 UNSURE = "unsure"  # in scope, but no service stands out: offer the likeliest
+WHICH = "which"  # an aspect asked of no service at all ("在哪办" to begin with): ask which service
 DECLINE = "decline"  # not what this assistant answers
-NOT_SERVICE_INTENTS = frozenset({"out_of_scope", "nlu_fallback"})
+OUT_OF_SCOPE = "out_of_scope"
+NLU_FALLBACK = "nlu_fallback"
+NOT_SERVICE_INTENTS = frozenset({OUT_OF_SCOPE, NLU_FALLBACK})
 
 # 社保卡 problems (entity card_problem) and the service about each
 CARD_PROBLEM_SERVICE = {"丢失": "sscard_loss", "到期": "sscard_renew", "锁定": "sscard_locked", "未激活": "sscard_activate"}
@@ -72,6 +86,7 @@ class Candidate:
     nlu: float = 0.0
     mentioned: bool = False
     unit: float = 0.0
+    context: bool = False  # the service under discussion
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,8 @@ class Understanding:
     from_context: bool  # the service is the one under discussion
     near_scope: bool  # a cross-province errand without a service of its own
     decision: str = UNSURE
+    second: Candidate | None = None  # another service a second question in the message is about
+    second_aspects: tuple[str, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -100,7 +117,17 @@ class Understanding:
 
     @property
     def probable(self) -> bool:
-        return self.best is not None and self.best.score >= PROBABLE_SCORE
+        """Clearly ahead, if not sure: ahead by a margin, or what NLU said too."""
+        best = self.best
+        return (
+            best is not None
+            and best.score >= PROBABLE_SCORE
+            and (self.margin >= GUESS_MARGIN or best.nlu > 0 or best.mentioned)
+        )
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in _CLAUSE.split(text) if len(c) >= 2]
 
 
 class Resolver:
@@ -112,11 +139,28 @@ class Resolver:
         asked = self._aspects(text, question.intent)
         candidates = self._candidates(question, text)
         names_topic = self._names_topic(question, text, candidates)
-        if not names_topic and question.context and (service := self.kb.service(question.context)):
-            return Understanding((Candidate(service, 1.0),), asked, False, True, False, ANSWER)
+        follow_up = bool(asked) or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
+        if not names_topic and follow_up and question.context and (service := self.kb.service(question.context)):
+            return Understanding((Candidate(service, 1.0, context=True),), asked, False, True, False, ANSWER)
         near = bool(_ELSEWHERE.search(text) and _ERRAND.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near)
-        return replace(understood, decision=self._decide(question, understood))
+        understood = replace(understood, decision=self._decide(question, understood))
+        if understood.decision in (ANSWER, GUESS):
+            understood = self._second_question(text, understood)
+        return understood
+
+    def _second_question(self, text: str, u: Understanding) -> Understanding:
+        """"社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
+        first = u.best.service.key
+        ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
+        for clause in _clauses(text):
+            topic = aspects.without_cues(clause)
+            hits = self.kb.search_services(topic, limit=1, min_score=SECOND_SCORE)
+            if not hits or hits[0].key == first or hits[0].key not in ranked:
+                continue
+            if hits[0].key in self.kb.anchored_services(clause):
+                return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
+        return u
 
     def _decide(self, question: Question, u: Understanding) -> str:
         best = u.best
@@ -128,6 +172,8 @@ class Resolver:
             and best.service.key not in self.kb.anchored_services(question.text)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
+        if u.aspects and not u.names_topic and not question.context and question.intent != OUT_OF_SCOPE:
+            return WHICH
         in_scope = best is not None and self._in_scope(question, best)
         if in_scope and u.sure:
             return ANSWER
@@ -135,24 +181,39 @@ class Resolver:
             return GUESS
         if u.near_scope:
             return NEAR_SCOPE
-        return UNSURE if in_scope else DECLINE
+        if in_scope or (question.intent == NLU_FALLBACK and best is not None and best.score >= UNCLEAR_SCORE):
+            return UNSURE  # NLU is unsure, and so is the search: which of these?
+        return DECLINE
 
     def _in_scope(self, question: Question, best: Candidate) -> bool:
         if best.mentioned or best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True
+        if best.context and question.intent != OUT_OF_SCOPE:
+            return True  # a follow-up in the conversation ("要是急诊来不及备呢")
         if best.search >= ANCHORED_SEARCH and best.service.key in self.kb.anchored_services(question.text):
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not
         nlu_in_scope = question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU
         return nlu_in_scope and best.search >= SUPPORTED_SEARCH
 
-    def answering_units(self, question: Question, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
-        """The units of `service` that answer the question, best first (none if nothing fits well)."""
-        hits = self.kb.search_units(question.text, services=[service.key], limit=4)
-        scored = sorted(
-            ((u, s + (0.1 if u.aspect and u.aspect in asked else 0.0)) for u, s in hits),
-            key=lambda item: -item[1],
-        )
-        return [u for u, s in scored if s >= UNIT_ANSWER][:1]
+    def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
+        """The units of `service` that answer the question, best first (none if nothing fits well).
+
+        A question asking an aspect takes units of that aspect, or facts of their own (notes, FAQs); a
+        general question takes a unit only when it clearly is the question asked, and clearly better
+        than the next ("异地就医备案怎么办" fits several FAQs a little)."""
+        if not text:
+            return []
+        scored = [
+            (unit, score + (UNIT_ASPECT_BONUS if unit.aspect and unit.aspect in asked else 0.0))
+            for unit, score in self.kb.search_units(text, services=[service.key], limit=6)
+        ]
+        scored.sort(key=lambda item: -item[1])
+        if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
+            return []  # several units fit a little: none is the answer
+        threshold = UNIT_ANSWER if asked else UNIT_GENERAL
+        fitting = [(u, s) for u, s in scored if u.aspect is None or u.aspect in asked]
+        chosen = [u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= threshold + i * UNIT_SECOND_EXTRA]
+        return chosen if chosen and chosen[0] is fitting[0][0] else []
 
     # --- evidence ---------------------------------------------------------------------------
 
@@ -168,7 +229,9 @@ class Resolver:
         scores: dict[str, dict[str, float]] = {}
 
         def evidence(key: str) -> dict[str, float]:
-            return scores.setdefault(key, {"search": 0.0, "nlu": 0.0, "mention": 0.0, "unit": 0.0, "card": 0.0})
+            return scores.setdefault(
+                key, {"search": 0.0, "nlu": 0.0, "mention": 0.0, "unit": 0.0, "card": 0.0, "context": 0.0}
+            )
 
         topic = aspects.without_cues(text)  # what is asked (多久, 要带啥) says nothing of which service
         for hit in kb.search_services(topic, limit=8):
@@ -185,6 +248,8 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
+        if question.context:
+            evidence(question.context)["context"] = 1.0
 
         candidates = []
         for key, e in scores.items():
@@ -198,8 +263,11 @@ class Resolver:
                 + MENTION_BONUS * e["mention"]
                 + UNIT_WEIGHT * max(0.0, e["unit"] - UNIT_FLOOR)
                 + CARD_PROBLEM_BONUS * e["card"]
+                + CONTEXT_BONUS * e["context"]
             )
-            candidates.append(Candidate(service, round(score, 4), e["search"], e["nlu"], bool(e["mention"]), e["unit"]))
+            candidates.append(
+                Candidate(service, round(score, 4), e["search"], e["nlu"], bool(e["mention"]), e["unit"], bool(e["context"]))
+            )
         candidates.sort(key=lambda c: (-c.score, c.service.key))
         return candidates
 
@@ -225,6 +293,13 @@ class Resolver:
     def _names_topic(self, question: Question, text: str, candidates: list[Candidate]) -> bool:
         if any(c.mentioned for c in candidates) or question.entities.get("card_problem"):
             return True
+        context = self.kb.service(question.context) if question.context else None
+        if (
+            question.intent in self.kb.service_intents()
+            and question.confidence >= CONFIDENT_NLU
+            and (context is None or context.intent != question.intent)
+        ):
+            return True  # "另外问一句，研究生回宿州有补贴吗": NLU hears another topic
         rest = aspects.without_cues(text)
         hits = self.kb.search_services(rest, limit=1)
         return bool(hits and hits[0].score >= TOPIC_SCORE)

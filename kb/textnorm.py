@@ -50,7 +50,7 @@ def is_cjk(ch: str) -> bool:
 # Particles, pronouns and light verbs: never rewritten by the corrector ("是医保局" stays 是 + 医保局),
 # and weighted down by the search.
 FUNCTION_CHARS = frozenset(
-    "的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用"
+    "的了吗呢啊吧呀嘛哦不没能可会要想咋怎么啥什在是有我俺你您他她它们去到来给把和跟还也都就这那哪个些一上下里办弄用事"
 )
 
 # Numerals are never rewritten either: "住绍兴十来年" is 绍兴 + 十来年, not a typo of 绍兴市.
@@ -84,6 +84,7 @@ def fuzzy_syllable(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=65536)  # indexes, the corrector and the tokenizer read the same words over and over
 def term_pinyin(term: str) -> tuple[str, ...]:
     """Context-aware toneless pinyin of a vocabulary term (one syllable per character)."""
     return tuple(lazy_pinyin(term, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars)))
