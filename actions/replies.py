@@ -118,7 +118,8 @@ def card_problem_messages(services: Sequence[ServiceView | None]) -> list[Messag
     """社保卡 trouble without saying which: each common problem in a line, then choose one."""
     found = [s for s in services if s]
     lines = ["社保卡常见的几种情况："] + [f"· {s.name}：{s.summary}" for s in found]
-    lines.append(f"负责部门：{'、'.join(dict.fromkeys(b for s in found for b in s.bureaus[:1]))}；咨询电话：12333人社服务热线")
+    leads = "、".join(dict.fromkeys(s.lead_bureau for s in found))
+    lines.append(f"负责部门：{leads}；咨询电话：{NATIONAL_HOTLINES['12333']}")
     return [{"text": "\n".join(lines), "buttons": [choose_button(s.name, s.key) for s in found]}]
 
 

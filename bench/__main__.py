@@ -37,8 +37,8 @@ from bench.load import (
     rasa_rest_client,
     run_level,
 )
-from kb.settings import PROJECT_ROOT
 from harness.services import free_port, free_port_block, wait_for_http
+from kb.settings import PROJECT_ROOT
 
 PYTHON = sys.executable
 LEVELS = {1: 300, 20: 2000, 50: 3000}  # concurrent users → messages measured

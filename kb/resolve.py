@@ -50,7 +50,9 @@ SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
-_ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办|人在")
+_ELSEWHERE = re.compile(
+    r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办|人在"
+)
 _ERRAND = re.compile(r"办|证明|手续|转移|转回|转入|转出|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证")
 
 # What to do with a message
@@ -65,7 +67,12 @@ NLU_FALLBACK = "nlu_fallback"
 NOT_SERVICE_INTENTS = frozenset({OUT_OF_SCOPE, NLU_FALLBACK})
 
 # 社保卡 problems (entity card_problem) and the service about each
-CARD_PROBLEM_SERVICE = {"丢失": "sscard_loss", "到期": "sscard_renew", "锁定": "sscard_locked", "未激活": "sscard_activate"}
+CARD_PROBLEM_SERVICE = {
+    "丢失": "sscard_loss",
+    "到期": "sscard_renew",
+    "锁定": "sscard_locked",
+    "未激活": "sscard_activate",
+}
 CARD_FAMILY_INTENT = "sscard_problem"
 
 
@@ -266,7 +273,9 @@ class Resolver:
                 + CONTEXT_BONUS * e["context"]
             )
             candidates.append(
-                Candidate(service, round(score, 4), e["search"], e["nlu"], bool(e["mention"]), e["unit"], bool(e["context"]))
+                Candidate(
+                    service, round(score, 4), e["search"], e["nlu"], bool(e["mention"]), e["unit"], bool(e["context"])
+                )
             )
         candidates.sort(key=lambda c: (-c.score, c.service.key))
         return candidates
@@ -279,7 +288,8 @@ class Resolver:
         if not family:
             return
         for service in family:
-            evidence(service.key)["nlu"] = max(evidence(service.key)["nlu"], confidence * NLU_FAMILY_WEIGHT / NLU_WEIGHT)
+            family_vote = confidence * NLU_FAMILY_WEIGHT / NLU_WEIGHT
+            evidence(service.key)["nlu"] = max(evidence(service.key)["nlu"], family_vote)
         chosen = self._pick_in_family(family, question.text)
         evidence(chosen.key)["nlu"] = confidence
 

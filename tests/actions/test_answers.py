@@ -97,7 +97,7 @@ def test_the_situation_form_tailors_the_answer(kb) -> None:
 
 
 def test_a_card_problem_without_saying_which_gets_all_four_in_a_line_each(kb) -> None:
-    messages, events = answer("社保卡用不了了咋回事", "sscard_problem")
+    messages, _ = answer("社保卡用不了了咋回事", "sscard_problem")
     reply = texts(messages)
     for key in CARD_PROBLEM_SERVICE.values():
         assert kb.service(key).name in reply
@@ -106,7 +106,7 @@ def test_a_card_problem_without_saying_which_gets_all_four_in_a_line_each(kb) ->
 
 
 def test_a_card_problem_named_goes_to_its_service() -> None:
-    messages, events = answer("社保卡锁了", "sscard_problem", entities=[{"entity": "card_problem", "value": "锁了"}])
+    _, events = answer("社保卡锁了", "sscard_problem", entities=[{"entity": "card_problem", "value": "锁了"}])
     assert slots_set(events)["service_key"] == "sscard_locked"
 
 

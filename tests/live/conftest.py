@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.settings import PROJECT_ROOT
 from harness.services import free_port, wait_for_http
+from kb.settings import PROJECT_ROOT
 from tests.rasa.conftest import MODEL
 
 START_TIMEOUT = 300

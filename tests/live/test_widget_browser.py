@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from bot.config import GatewayConfig
 from bot.gateway import create_app
+from harness.services import free_port
 from kb.db import make_engine, session_factory
 from kb.io import bump_revision
 from kb.models import HandoffMessage, Service
 from tests.live.browser import CHROMIUM_ARGS, ServerThread, chromium_path, portal_app
-from harness.services import free_port
 
 pytestmark = pytest.mark.slow
 ANSWER_TIMEOUT = 20_000

@@ -16,8 +16,8 @@ import psutil
 import pytest
 from sqlalchemy import create_engine, text
 
-from kb.settings import PROJECT_ROOT
 from harness.services import free_port, free_port_block, wait_for_http
+from kb.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
