@@ -162,6 +162,10 @@ class KnowledgeBase:
         """Services matching free text, best first, with scores in [0, 1]."""
         return self._fresh().index.search(text, limit=limit, keys=keys, min_score=min_score)
 
+    def service_words(self) -> frozenset[str]:
+        """Words of the services' names and aliases that say what they are about (for NLU features)."""
+        return frozenset(self._fresh().index.topic_words())
+
     def anchored_services(self, text: str) -> set[str]:
         """Services one of whose distinctive name words the text contains."""
         return self._fresh().index.anchored(text)

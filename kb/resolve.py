@@ -51,9 +51,11 @@ _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
 _ELSEWHERE = re.compile(
-    r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办|人在"
+    r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办"
 )
-_ERRAND = re.compile(r"办|证明|手续|转移|转回|转入|转出|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证")
+_ERRAND = re.compile(
+    r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证"
+)
 
 # What to do with a message
 ANSWER = "answer"  # sure of the service: answer it
@@ -195,7 +197,9 @@ class Resolver:
     def _in_scope(self, question: Question, best: Candidate) -> bool:
         if best.mentioned or best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True
-        if best.context and question.intent != OUT_OF_SCOPE:
+        if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
+            return False  # NLU hears another matter, and the KB search does not clearly disagree
+        if best.context:
             return True  # a follow-up in the conversation ("要是急诊来不及备呢")
         if best.search >= ANCHORED_SEARCH and best.service.key in self.kb.anchored_services(question.text):
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not

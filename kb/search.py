@@ -149,9 +149,9 @@ class SearchIndex:
 
         named = {(name, e.key) for e in self.entries.values() for n in e.names if (name := self.prepare(n))}
         self._names = sorted(named, key=lambda item: (-len(item[0]), item[1], item[0]))
-        self._anchors = _distinctive_words(
-            {key: [name for name, k in named if k == key] for key in self.entries}, self._neutral
-        )
+        names_of = {key: [name for name, k in named if k == key] for key in self.entries}
+        self._words = _content_words(names_of, self._neutral)
+        self._anchors = _distinctive(self._words)
 
     def prepare(self, text: str) -> str:
         return clean(self.corrector.correct(normalize(text)))
@@ -171,6 +171,10 @@ class SearchIndex:
             if ratio >= min_ratio * 100:
                 hits[key] = Hit(key, self.entries[key].name, round(ratio / 100, 4), name)
         return list(hits.values())
+
+    def topic_words(self) -> set[str]:
+        """The words of all items' names that say what they are about (社保卡, 备案, 慢特病, 12315)."""
+        return {w for ws in self._words.values() for w in ws}
 
     def anchored(self, text: str) -> set[str]:
         """Items one of whose distinctive name words ("身份证", "养老保险", "透析") the text contains: a match
@@ -222,8 +226,10 @@ ANCHOR_MAX_ITEMS = 2  # a word in the names of at most this many items is distin
 ANCHOR_MAX_FREQUENCY = 5000  # … unless everyday Chinese uses it this often (jieba's counts: 孩子, 多少, 关系)
 
 
-def _distinctive_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None) -> dict[str, set[str]]:
-    everyday = jieba.dt.FREQ if jieba.dt.initialized else {}
+def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None) -> dict[str, set[str]]:
+    """Each item's words that say what it is about: not particles, places or everyday words."""
+    jieba.dt.check_initialized()
+    everyday = jieba.dt.FREQ
 
     def content(word: str) -> bool:
         return (
@@ -233,7 +239,10 @@ def _distinctive_words(names: dict[str, list[str]], neutral: re.Pattern[str] | N
             and everyday.get(word, 0) < ANCHOR_MAX_FREQUENCY
         )
 
-    words = {key: {w for n in ns for w in vocabulary_of([n]) if content(w)} for key, ns in names.items()}
+    return {key: {w for n in ns for w in vocabulary_of([n]) if content(w)} for key, ns in names.items()}
+
+
+def _distinctive(words: dict[str, set[str]]) -> dict[str, set[str]]:
     holders: dict[str, int] = defaultdict(int)
     for ws in words.values():
         for w in ws:

@@ -73,6 +73,9 @@ def collect(kb: KnowledgeBase) -> KbVocabulary:
     lookups = {
         label: sorted({s for ss in named[label].values() for s in ss}) for label in ("bureau", "place", "disease")
     }
+    # not an entity: a feature saying the message uses the words of some KB service, which long stories
+    # about other matters (the weather, a neighbour, a job) do not
+    lookups["service_word"] = sorted(kb.service_words())
     return KbVocabulary(
         patterns=patterns,
         user_words=sorted(entity_words | short_service_words),
