@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import select
 
-from bot.config import GatewayConfig
-from bot.gateway import create_app
 from kb.db import make_engine, session_factory
 from kb.io import bump_revision
 from kb.models import HandoffMessage, Service
 from tests.live.browser import CHROMIUM_ARGS, ServerThread, chromium_path, portal_app
-from tests.production.services import free_port
 
 pytestmark = pytest.mark.slow
 ANSWER_TIMEOUT = 20_000
@@ -209,28 +205,6 @@ def test_two_portals_on_other_origins_and_one_not_allowed(browser, live) -> None
         expect(log(page)).to_contain_text("12345", timeout=ANSWER_TIMEOUT)
         expect(log(page)).not_to_contain_text("负责部门")
         context.close()
-
-
-def test_assistant_down_is_said_politely_and_retry_keeps_the_message(page: Page) -> None:
-    from tests.web.test_gateway import fake_rasa
-
-    rasa_port, gateway_port = free_port(), free_port()
-    gateway = GatewayConfig(
-        rasa_urls=(f"http://127.0.0.1:{rasa_port}",),
-        allowed_origins=(),
-        public_url=f"http://127.0.0.1:{gateway_port}",
-        chat_timeout=2.0,
-    )
-    with ServerThread(lambda: create_app(gateway), gateway_port):
-        open_widget(page, f"http://127.0.0.1:{gateway_port}/")
-        expect(log(page)).to_contain_text("12345", timeout=ANSWER_TIMEOUT)  # the greeting could not be fetched
-        ask(page, "社保卡丢了怎么办")
-        expect(log(page).locator(".msg.system").last).to_contain_text("12345政务服务便民热线", timeout=ANSWER_TIMEOUT)
-        expect(page.locator("textarea")).to_have_value("社保卡丢了怎么办")  # nothing typed is lost
-        with ServerThread(fake_rasa, rasa_port):  # the assistant comes back
-            page.locator(".retry").last.click()
-            expect(log(page)).to_contain_text(re.compile("收到：社保卡丢了怎么办"), timeout=ANSWER_TIMEOUT)
-        expect(page.locator("textarea")).to_have_value("")
 
 
 def test_personal_numbers_are_not_kept_in_the_browser(page: Page, live) -> None:

@@ -255,14 +255,6 @@ async def test_a_number_across_the_length_cut_is_still_masked(gateway, rasa) -> 
     assert "340102" not in sent and sent.endswith("***")
 
 
-def test_rasa_channel_masks_before_it_cuts() -> None:
-    pytest.importorskip("rasa")
-    from bot.rasa_channel import clean_text
-
-    text = clean_text("好" * 495 + "340102199001011234")
-    assert "34010" not in text and text.startswith("好" * 495)
-
-
 async def test_odd_rasa_replies_are_skipped_not_a_500(aiohttp_client, aiohttp_server) -> None:
     odd = await aiohttp_server(fake_rasa("odd"))
     client = await aiohttp_client(create_app(config(str(odd.make_url("")).rstrip("/"))))
