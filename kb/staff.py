@@ -47,6 +47,7 @@ from kb.models import (
     UnansweredQuestion,
     utcnow,
 )
+from kb.privacy import mask_pii
 from kb.schema import FaqIn, ServiceIn
 
 MAX_FAILURES = 5
@@ -603,8 +604,9 @@ def _mark_handled(question: UnansweredQuestion, actor: Actor, status: str) -> No
 
 
 def _alias_of(text: str) -> str:
-    """A question's wording as a service alias: trimmed and cut to MAX_ALIAS characters."""
-    return text.strip()[:MAX_ALIAS].strip()
+    """A question's wording as a service alias: masked again (a live alias is searchable text), trimmed
+    and cut to MAX_ALIAS characters."""
+    return mask_pii(text.strip())[:MAX_ALIAS].strip()
 
 
 def _add_alias(session: Session, actor: Actor, service: Service, alias: str) -> None:
