@@ -126,7 +126,7 @@ def test_a_button_payloads_decoded_values_are_masked() -> None:
 
 # --- property-based: numbers with arbitrary separators are never kept -------------------------
 
-SEPARATORS = list(" ，、/.．-－—_·・()（）:：;；|\\~*#·\t\n\u3000") + ["\u200b", "\u2060", "\ufeff", "\u00ad"]
+SEPARATORS = [*" ，、/.．-－—_·・()（）:：;；|\\~*#·\t\n\u3000", "\u200b", "\u2060", "\ufeff", "\u00ad"]
 DIGIT_FORMS = {
     d: [d, chr(0xFF10 + int(d)), "〇一二三四五六七八九"[int(d)]] + ([chr(0x245F + int(d))] if d != "0" else [])
     for d in "0123456789"
