@@ -43,7 +43,7 @@ def mask_pii(text: str) -> str:
     """Replace ID-card, phone, bank-card and other long numbers with a marker."""
     if not text:
         return text
-    view, origin = _detection_view(text)
+    view, origin = detection_view(text)
     spans = [(origin[start], _marks_after(text, origin[end])) for start, end in _sensitive_runs(view)]
     if not spans:
         return text
@@ -73,7 +73,7 @@ def mask_message(text: str) -> str:
 # --- detection --------------------------------------------------------------------------------
 
 
-def _detection_view(text: str) -> tuple[str, list[int]]:
+def detection_view(text: str) -> tuple[str, list[int]]:
     """The text as numbers are detected in, and for each of its characters the original's index."""
     chars: list[str] = []
     origin: list[int] = []

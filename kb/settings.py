@@ -81,6 +81,17 @@ SETTINGS: dict[str, Setting] = {
             "",
             "Secret for staff CSRF tokens; empty means a random key created once in `$SZ_DATA_DIR/secret_key`.",
         ),
+        Setting(
+            "SZ_WIDGET_STORAGE",
+            "local",
+            "Where the widget keeps the conversation: `local` (survives closing the browser) or `session` "
+            "(forgotten when the tab closes: shared kiosks). A portal may choose `session` with `data-storage`.",
+        ),
+        Setting(
+            "SZ_WIDGET_HISTORY_HOURS",
+            "24",
+            "Hours the widget keeps a conversation's history in the browser after its last message.",
+        ),
         Setting("SZ_STALE_DAYS", "180", "Content not verified for this many days is listed as stale for staff."),
         Setting(
             "SZ_WEB_PYTHON",

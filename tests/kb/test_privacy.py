@@ -167,7 +167,7 @@ def typed_forms(draw: st.DrawFn) -> tuple[str, str]:
 
 
 def _digits_kept(text: str) -> str:
-    view, _origin = privacy._detection_view(text)
+    view, _origin = privacy.detection_view(text)
     return "".join(ch for ch in view if ch.isdigit())
 
 

@@ -266,3 +266,12 @@ async def test_odd_rasa_replies_are_skipped_not_a_500(aiohttp_client, aiohttp_se
 async def test_reply_carries_the_masked_message_for_the_widget_to_keep(gateway) -> None:
     reply = await gateway.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "电话13812345678"})
     assert (await reply.json())["message"] == "电话***"  # the widget keeps this (tests/live/test_widget_browser.py)
+
+
+async def test_widget_script_carries_the_widget_settings(aiohttp_client, rasa) -> None:
+    client = await aiohttp_client(
+        create_app(config(str(rasa.make_url("")).rstrip("/"), widget_storage="session", widget_history_hours=2))
+    )
+    script = await (await client.get("/widget.js")).text()
+    assert '/*sz-settings*/{"storage": "session", "historyHours": 2}/*end*/' in script
+    assert "attachShadow" in script
