@@ -22,6 +22,7 @@ import aiohttp
 from sqlalchemy.engine import make_url
 
 from kb import settings
+from kb.db import private_file
 
 logger = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
@@ -173,7 +174,7 @@ def prepare_tracker_store() -> None:
     if url.get_backend_name() != "sqlite" or not url.database:
         return
     path = Path(url.database)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # citizens' conversations: owner-only, like the KB
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
 
