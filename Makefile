@@ -34,6 +34,7 @@ help:
 	@echo "make test   set everything up and run the tests"
 	@echo "make bench  load benchmark against a stock Rasa assistant"
 	@echo "make lint   ruff"
+	@echo "make web    build the gateway's own environment (.venv-web: current aiohttp, no Rasa)"
 	@echo "make kb-reset  rebuild the local KB from the seed (drops local edits)"
 
 install: $(STAMP)
