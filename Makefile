@@ -100,7 +100,7 @@ lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | grep -v -i '^suzhou' > requirements.lock
 
 lock-web: $(WEB_STAMP)
-	$(WEB_PY) -m pip freeze --exclude-editable | grep -v -i '^suzhou' > requirements-web.lock
+	$(WEB_PY) -m pip freeze --all --exclude-editable | grep -v -i '^suzhou\|^pip==' > requirements-web.lock
 
 clean:
 	rm -rf build models results .pytest_cache .ruff_cache data/nlu/generated
