@@ -88,13 +88,18 @@ bench: model web
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
+# Both runs always run (a failure in the first still shows the second's results); either failing fails.
 test: model web lint
-	$(PY) -m pytest -q $(addprefix --ignore=,$(WEB_TESTS))
-	$(WEB_PY) -m pytest -q $(WEB_TESTS)
+	@status=0; \
+	$(PY) -m pytest -q $(addprefix --ignore=,$(WEB_TESTS)) || status=$$?; \
+	$(WEB_PY) -m pytest -q $(WEB_TESTS) || status=$$?; \
+	exit $$status
 
 test-fast: kb web lint
-	$(PY) -m pytest -q -m "not slow" $(addprefix --ignore=,$(WEB_TESTS))
-	$(WEB_PY) -m pytest -q -m "not slow" $(WEB_TESTS)
+	@status=0; \
+	$(PY) -m pytest -q -m "not slow" $(addprefix --ignore=,$(WEB_TESTS)) || status=$$?; \
+	$(WEB_PY) -m pytest -q -m "not slow" $(WEB_TESTS) || status=$$?; \
+	exit $$status
 
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | grep -v -i '^suzhou' > requirements.lock

@@ -66,6 +66,8 @@ def mask_message(text: str) -> str:
             entities = None
         if isinstance(entities, dict):
             masked = {k: mask_pii(v) if isinstance(v, str) else v for k, v in entities.items()}
+            if masked == entities and "\\" not in match.group(2):
+                return mask_pii(text)  # nothing hidden by escapes: the payload as sent
             return match.group(1) + json.dumps(masked, ensure_ascii=False)
     return mask_pii(text)
 
