@@ -7,6 +7,7 @@ import itertools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from ipaddress import IPv6Address, ip_address, ip_network
 from typing import Any
 
 from limits import parse
@@ -38,6 +39,25 @@ class Backends:
         return [*self.urls[start:], *self.urls[:start]]
 
 
+def address_key(address: str | None) -> str:
+    """The bucket a client address counts in: an IPv4 address as it is, an IPv6 client by its /64.
+
+    One IPv6 subscriber is usually given a whole /64, so counting single IPv6 addresses would give
+    each client 2^64 buckets to rotate through; IPv4-mapped IPv6 addresses count as the IPv4 address.
+    """
+    if not address:
+        return "unknown"
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, IPv6Address):
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 @dataclass
 class RateLimits:
     """Moving-window limits per conversation and per client address, kept in this process's memory."""
@@ -55,9 +75,9 @@ class RateLimits:
         return cls(*limits, storage, MovingWindowRateLimiter(storage))
 
     async def allow(self, conversation_id: str, address: str) -> bool:
-        ok_address = await self.limiter.hit(self.address, "address", address)
+        ok_address = await self.limiter.hit(self.address, "address", address_key(address))
         ok_conversation = await self.limiter.hit(self.conversation, "conversation", conversation_id)
         return ok_address and ok_conversation
 
     async def allow_sign_in(self, address: str) -> bool:
-        return await self.limiter.hit(self.sign_in, "sign_in", address)
+        return await self.limiter.hit(self.sign_in, "sign_in", address_key(address))

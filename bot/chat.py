@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.keys import BACKENDS, CLIENT, CONFIG, LIMITER
-from kb.privacy import mask_pii
+from kb.privacy import mask_message
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ async def chat(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
     if not await request.app[LIMITER].allow(conversation_id, request.remote or "unknown"):
         return json_error(TOO_FAST, 429, retry_after=10)
-    text = mask_pii(message)[: config.max_message_chars * 2]  # masked first: a cut never splits a number
+    text = mask_message(message)[: config.max_message_chars * 2]  # masked first: a cut never splits a number
     messages, status = await forward(request.app, conversation_id, text)
     # `message` is the citizen's text as kept (personal numbers masked): the widget stores that, not what was typed
     reply = {"conversation_id": conversation_id, "status": status, "message": text, "messages": messages}

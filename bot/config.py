@@ -25,6 +25,11 @@ class GatewayConfig:
     stale_days: int = 180
     internal_token: str = ""  # sent to the Rasa servers as X-Internal-Token
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()  # reverse proxies whose X-Forwarded-For counts
+    header_timeout: float = 10.0  # a request's headers (and an idle keep-alive connection), seconds
+    body_timeout: float = 15.0  # a whole request body, seconds
+    max_connections_per_address: int = 64  # open connections per client address (IPv6: per /64)
+    widget_storage: str = "local"  # or "session": where the widget keeps the conversation
+    widget_history_hours: float = 24.0  # how long the widget keeps history after the last message
 
     @classmethod
     def from_settings(cls, rasa_urls: list[str]) -> GatewayConfig:
@@ -46,4 +51,9 @@ class GatewayConfig:
             stale_days=int(settings.env("SZ_STALE_DAYS")),
             internal_token=settings.env("SZ_INTERNAL_TOKEN"),
             trusted_proxies=tuple(settings.trusted_proxies()),
+            header_timeout=float(settings.env("SZ_HEADER_TIMEOUT")),
+            body_timeout=float(settings.env("SZ_BODY_TIMEOUT")),
+            max_connections_per_address=int(settings.env("SZ_MAX_CONNECTIONS_PER_ADDRESS")),
+            widget_storage="session" if settings.env("SZ_WIDGET_STORAGE") == "session" else "local",
+            widget_history_hours=float(settings.env("SZ_WIDGET_HISTORY_HOURS")),
         )

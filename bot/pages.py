@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from functools import lru_cache
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -49,7 +52,28 @@ def _asset(name: str, content_type: str, cross_origin: bool):
     return handler
 
 
-widget_script = _asset("widget.js", "application/javascript; charset=utf-8", cross_origin=True)
+WIDGET_SETTINGS = re.compile(r"/\*sz-settings\*/.*?/\*end\*/")
+
+
+@lru_cache(maxsize=4)
+def _widget_source(storage: str, history_hours: float) -> str:
+    """widget.js with the gateway's widget settings written in (where and how long it keeps history)."""
+    settings = json.dumps({"storage": storage, "historyHours": history_hours})
+    source = (STATIC / "widget.js").read_text("utf-8")
+    return WIDGET_SETTINGS.sub(lambda _m: f"/*sz-settings*/{settings}/*end*/", source, count=1)
+
+
+async def widget_script(request: web.Request) -> web.Response:
+    config = request.app[CONFIG]
+    return web.Response(
+        text=_widget_source(config.widget_storage, config.widget_history_hours),
+        content_type="application/javascript",
+        charset="utf-8",
+        headers={"Cache-Control": "public, max-age=300", "Cross-Origin-Resource-Policy": "cross-origin"},
+    )
+
+
+
 widget_style = _asset("widget.css", "text/css; charset=utf-8", cross_origin=True)
 portal_style = _asset("portal.css", "text/css; charset=utf-8", cross_origin=False)
 admin_style = _asset("admin.css", "text/css; charset=utf-8", cross_origin=False)

@@ -1,7 +1,9 @@
-"""Start, watch and stop the assistant's processes: action servers and Rasa servers, on loopback.
+"""Start, watch and stop the product's processes: action and Rasa servers on loopback, then the gateway.
 
 Everything comes from kb.settings; the same code runs the embedded default (one of each, SQLite,
 in-memory lock store) and the production profile (N Rasa servers sharing PostgreSQL and Redis).
+Rasa and the action servers run with this interpreter (Rasa's environment, aiohttp 3.9); the public
+gateway runs with `SZ_WEB_PYTHON`, its own environment with a current aiohttp.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import aiohttp
 from sqlalchemy.engine import make_url
 
 from kb import settings
+from kb.db import private_file
 
 logger = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
@@ -45,6 +48,8 @@ class ProcessSpec:
     argv: list[str]
     health_url: str
     env: dict[str, str] = field(default_factory=dict)
+    ready_statuses: tuple[int, ...] = (200,)  # what the health URL answers once the process is ready
+    last: bool = False  # started once the others are ready (the gateway, after the assistants)
 
 
 def action_urls() -> list[str]:
@@ -81,14 +86,44 @@ def child_environment() -> dict[str, str]:
 
 
 def process_specs() -> list[ProcessSpec]:
-    """The child processes this machine runs for its role (none for a gateway-only machine)."""
+    """The child processes this machine runs for its role."""
     role = settings.env("SZ_ROLE")
     if role not in ("all", "assistant", "gateway"):
         raise StartupError(f"SZ_ROLE must be all, assistant or gateway, not {role!r}")
     if role == "gateway":
         if not settings.env("SZ_RASA_URLS"):
             raise StartupError("a gateway-only machine needs SZ_RASA_URLS (the Rasa servers to talk to)")
-        return []
+        return [gateway_spec()]
+    specs = assistant_specs()
+    return [*specs, gateway_spec()] if role == "all" else specs
+
+
+def web_python() -> str:
+    """The gateway's interpreter (SZ_WEB_PYTHON); `make run` builds that environment."""
+    path = settings.resolve(settings.env("SZ_WEB_PYTHON"))
+    if not path.exists():
+        raise StartupError(f"the gateway's environment is missing ({path}): run `make run`, which builds it")
+    return str(path)
+
+
+def gateway_spec() -> ProcessSpec:
+    """The public gateway, `python -m bot gateway` in its own environment; /healthz answers 503 while no
+    assistant answers, which still means the gateway itself is up."""
+    host = settings.env("SZ_HOST")
+    reach = {"0.0.0.0": LOOPBACK, "": LOOPBACK, "::": "::1"}.get(host, host)
+    if ":" in reach:
+        reach = f"[{reach}]"
+    return ProcessSpec(
+        "gateway",
+        [web_python(), "-m", "bot", "gateway"],
+        f"http://{reach}:{settings.env('SZ_PORT')}/healthz",
+        ready_statuses=(200, 503),
+        last=True,
+    )
+
+
+def assistant_specs() -> list[ProcessSpec]:
+    """The action servers and Rasa servers (this interpreter: Rasa's environment)."""
     if int(settings.env("SZ_RASA_INSTANCES")) > 1 and settings.env("SZ_LOCK_STORE") != "redis":
         raise StartupError("several Rasa servers need SZ_LOCK_STORE=redis so a conversation is handled once")
     interface = settings.env("SZ_RASA_INTERFACE")
@@ -139,7 +174,7 @@ def prepare_tracker_store() -> None:
     if url.get_backend_name() != "sqlite" or not url.database:
         return
     path = Path(url.database)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # citizens' conversations: owner-only, like the KB
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
 
@@ -161,10 +196,12 @@ class Supervisor:
 
     async def start(self, timeout: float = START_TIMEOUT) -> None:
         prepare_tracker_store()
-        for spec in self.specs.values():
-            await self._spawn(spec)
         try:
-            await asyncio.gather(*(self._wait_healthy(s, timeout) for s in self.specs.values()))
+            for last in (False, True):
+                group = [spec for spec in self.specs.values() if spec.last == last]
+                for spec in group:
+                    await self._spawn(spec)
+                await asyncio.gather(*(self._wait_healthy(s, timeout) for s in group))
         except BaseException:
             await self.stop()
             raise
@@ -217,7 +254,7 @@ class Supervisor:
                     raise StartupError(f"{spec.name} exited with code {process.returncode} while starting")
                 try:
                     async with session.get(spec.health_url) as reply:
-                        if reply.status == 200:
+                        if reply.status in spec.ready_statuses:
                             logger.info("%s is ready", spec.name)
                             return
                 except (aiohttp.ClientError, asyncio.TimeoutError):

@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 
 from bot import rasa_tuning
 from kb import settings
-from kb.privacy import mask_pii
+from kb.privacy import mask_message
 
 rasa_tuning.apply()
 
@@ -47,10 +47,10 @@ def max_message_chars() -> int:
 
 
 def clean_text(raw: str) -> str:
-    """Printable text only, length-limited, personal numbers masked."""
+    """Printable text only, length-limited, personal numbers masked (in button payloads too, once decoded)."""
     text = unicodedata.normalize("NFC", raw)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return mask_pii(" ".join(text.split()))[: max_message_chars()]  # masked first: a cut never splits a number
+    return mask_message(" ".join(text.split()))[: max_message_chars()]  # masked first: a cut never splits a number
 
 
 def safe_payload(text: str) -> str:

@@ -222,7 +222,12 @@ def cmd_staff_password(args: argparse.Namespace) -> int:
     except StaffError as exc:
         print(f"not changed: {exc}", file=sys.stderr)
         return 1
-    return _update_user(args, lambda user: setattr(user, "password_hash", hashed), "set_password", "password changed")
+
+    def reset(user: StaffUser) -> None:
+        user.password_hash = hashed
+        user.session_generation = (user.session_generation or 0) + 1  # every signed-in session ends
+
+    return _update_user(args, reset, "set_password", "password changed; signed-in sessions ended")
 
 
 def cmd_staff_unlock(args: argparse.Namespace) -> int:

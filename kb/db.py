@@ -1,7 +1,13 @@
-"""Engine and session factory for the knowledge base (SQLite by default, any SQLAlchemy URL)."""
+"""Engine and session factory for the knowledge base (SQLite by default, any SQLAlchemy URL).
+
+The SQLite files hold password hashes, staff sessions and citizens' text: the data folder is created
+owner-only (0700) and the database files 0600 (SQLite gives its -wal and -shm files the database
+file's permissions).
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,12 +27,37 @@ def make_engine(url: str | None = None) -> Engine:
     kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(parsed.database))
         kwargs["connect_args"] = {"timeout": 30}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, **kwargs)
+
+
+def private_directory(path: Path) -> None:
+    """Create `path` owner-only; the product's data folder is made owner-only if it already exists."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+        os.chmod(path, 0o700)  # whatever the umask
+    elif path.resolve() == settings.data_dir().resolve():
+        _tighten(path, 0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create an (empty) file readable and writable by its owner only, in an owner-only folder; an
+    existing one of ours is made owner-only."""
+    private_directory(path.parent)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        _tighten(path, 0o600)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    status = path.stat()
+    if status.st_uid == os.getuid() and status.st_mode & 0o777 & ~mode:
+        os.chmod(path, mode)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

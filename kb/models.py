@@ -316,6 +316,8 @@ class StaffUser(Base):
     locked_until: Mapped[dt.datetime | None] = Column(DateTime)
     last_login_at: Mapped[dt.datetime | None] = Column(DateTime)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)
+    # bumped when the password is reset: sessions signed in under an older generation end
+    session_generation: Mapped[int] = Column(Integer, nullable=False, default=0, server_default="0")
 
     bureau_links: Mapped[list[StaffBureau]] = relationship("StaffBureau", cascade="all, delete-orphan")
 
@@ -325,11 +327,12 @@ class StaffUser(Base):
 
 
 class StaffSession(Base):
-    """Server-side staff sessions: the cookie holds only a random key."""
+    """Server-side staff sessions: the cookie holds only a random key, stored here as its SHA-256 (a
+    copy of the table does not hand out signed-in sessions)."""
 
     __tablename__ = "staff_session"
 
-    key: Mapped[str] = Column(String(64), primary_key=True)
+    key: Mapped[str] = Column(String(64), primary_key=True)  # hex SHA-256 of the cookie's key
     data: Mapped[dict[str, Any]] = Column(JSON, nullable=False, default=dict)
     expires_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, index=True)
 

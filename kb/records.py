@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from kb.db import session_factory
@@ -14,6 +15,9 @@ from kb.models import Feedback, HandoffMessage, UnansweredQuestion
 from kb.privacy import mask_pii
 
 MAX_TEXT = 2000
+# Ratings one conversation may leave: a conversation has only so many answers to rate, and a script
+# repeating "没帮助" in one conversation must not be able to swing the staff's feedback report.
+MAX_FEEDBACK_PER_CONVERSATION = 20
 
 
 def _clip(text: str) -> str:
@@ -31,7 +35,11 @@ class ConversationRecords:
         service_key: str | None,
         intent: str | None = None,
         comment: str | None = None,
-    ) -> int:
+    ) -> int | None:
+        """Store a rating; None (nothing stored) once the conversation has rated
+        MAX_FEEDBACK_PER_CONVERSATION times."""
+        if self._feedback_count(conversation_id[:64]) >= MAX_FEEDBACK_PER_CONVERSATION:
+            return None
         row = Feedback(
             conversation_id=conversation_id[:64],
             helpful=helpful,
@@ -76,6 +84,12 @@ class ConversationRecords:
             consent=True,
         )
         return self._add(row)
+
+    def _feedback_count(self, conversation_id: str) -> int:
+        with self._sessions() as session:
+            return session.scalar(
+                select(func.count()).select_from(Feedback).where(Feedback.conversation_id == conversation_id)
+            )
 
     def _add(self, row: Feedback | UnansweredQuestion | HandoffMessage) -> int:
         with self._sessions.begin() as session:

@@ -26,6 +26,8 @@ from kb.models import (
     utcnow,
 )
 
+MESSAGES_PER_PAGE = 50  # messages left, per page of the staff list and the API
+
 
 class StaffReports:
     def __init__(self, engine: Engine) -> None:
@@ -149,10 +151,15 @@ class StaffReports:
                 for r in rows
             ]
 
-    def messages(self, status: str = "open") -> list[dict[str, Any]]:
+    def messages(self, status: str = "open", page: int = 1, per_page: int = MESSAGES_PER_PAGE) -> list[dict[str, Any]]:
+        """One page of messages left (newest first): a flood of messages cannot make the page unusable."""
         with self._sessions() as session:
             rows = session.scalars(
-                select(HandoffMessage).where(HandoffMessage.status == status).order_by(HandoffMessage.id.desc())
+                select(HandoffMessage)
+                .where(HandoffMessage.status == status)
+                .order_by(HandoffMessage.id.desc())
+                .limit(per_page)
+                .offset((max(page, 1) - 1) * per_page)
             ).all()
             return [
                 {
@@ -166,6 +173,12 @@ class StaffReports:
                 }
                 for m in rows
             ]
+
+    def message_count(self, status: str = "open") -> int:
+        with self._sessions() as session:
+            return session.scalar(
+                select(func.count()).select_from(HandoffMessage).where(HandoffMessage.status == status)
+            )
 
     def feedback_summary(self, days: int = 30) -> dict[str, Any]:
         """Counts per service and per day (helpful / unhelpful) for the last `days` days."""

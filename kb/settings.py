@@ -59,6 +59,19 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("SZ_MAX_REQUEST_BYTES", "16384", "Largest chat request body the gateway accepts."),
         Setting(
+            "SZ_HEADER_TIMEOUT",
+            "10",
+            "Seconds a connection to the gateway may take to send a request's headers, and may stay idle "
+            "between requests (a reverse proxy's upstream keep-alive must be shorter).",
+        ),
+        Setting("SZ_BODY_TIMEOUT", "15", "Seconds the gateway waits for a whole request body before answering 408."),
+        Setting(
+            "SZ_MAX_CONNECTIONS_PER_ADDRESS",
+            "64",
+            "Open connections one client address (an IPv6 /64) may hold to the gateway; "
+            "the trusted proxies are exempt.",
+        ),
+        Setting(
             "SZ_MAX_STAFF_REQUEST_BYTES",
             "262144",
             "Largest staff form or staff API body (URL-encoded Chinese takes 9 bytes a character).",
@@ -68,7 +81,24 @@ SETTINGS: dict[str, Setting] = {
             "",
             "Secret for staff CSRF tokens; empty means a random key created once in `$SZ_DATA_DIR/secret_key`.",
         ),
+        Setting(
+            "SZ_WIDGET_STORAGE",
+            "local",
+            "Where the widget keeps the conversation: `local` (survives closing the browser) or `session` "
+            "(forgotten when the tab closes: shared kiosks). A portal may choose `session` with `data-storage`.",
+        ),
+        Setting(
+            "SZ_WIDGET_HISTORY_HOURS",
+            "24",
+            "Hours the widget keeps a conversation's history in the browser after its last message.",
+        ),
         Setting("SZ_STALE_DAYS", "180", "Content not verified for this many days is listed as stale for staff."),
+        Setting(
+            "SZ_WEB_PYTHON",
+            ".venv-web/bin/python",
+            "Python of the gateway's own environment (current aiohttp, no Rasa), which `python -m bot run` starts "
+            "the gateway with.",
+        ),
         Setting(
             "SZ_ROLE",
             "all",

@@ -47,7 +47,9 @@ from kb.models import (
     UnansweredQuestion,
     utcnow,
 )
+from kb.privacy import mask_pii
 from kb.schema import FaqIn, ServiceIn
+from kb.textnorm import normalize
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -109,6 +111,7 @@ class Actor:
     display_name: str
     role: str
     bureaus: tuple[str, ...]
+    session_generation: int = 0  # sessions signed in under another generation are no longer valid
 
     @property
     def is_admin(self) -> bool:
@@ -123,7 +126,9 @@ class Actor:
 
 
 def _actor(user: StaffUser) -> Actor:
-    return Actor(user.id, user.username, user.display_name, user.role, tuple(user.bureaus))
+    return Actor(
+        user.id, user.username, user.display_name, user.role, tuple(user.bureaus), user.session_generation or 0
+    )
 
 
 def _password_ok(hashed: str, password: str) -> bool:
@@ -292,6 +297,7 @@ class StaffOps:
         with self._write() as session:
             if session.scalar(select(Service.id).where(Service.key == record.key)):
                 raise Invalid({"key": ["这个标识已被其他服务使用"]})
+            _require_service_wording(session, actor, record)
             bureaus = _bureaus_for(session, record.bureaus)
             _check_tasks(session, record.tasks)
             service = Service(key=record.key, status=DRAFT)
@@ -314,6 +320,7 @@ class StaffOps:
             _require_bureau(actor, _lead_bureau(service))
             _require_bureau(actor, record.bureaus[0])
             _check_version(session, "service", key, service.version, version)
+            _require_service_wording(session, actor, record)
             _bureaus_for(session, record.bureaus)
             _check_tasks(session, record.tasks)
             return _store_draft(session, actor, action, "service", service, record, _service_record(service))
@@ -328,6 +335,7 @@ class StaffOps:
                 raise Invalid({"__all__": ["没有待发布的修改"]})
             record = _validate(ServiceIn, service.draft or _service_record(service))
             _require_bureau(actor, record.bureaus[0])
+            _require_service_wording(session, actor, record)
             before = _service_record(service) if service.status == PUBLISHED else None
             bureaus = _bureaus_for(session, record.bureaus)
             service.bureau_links = []
@@ -385,6 +393,7 @@ class StaffOps:
     def _create_faq(self, session: Session, actor: Actor, record: FaqIn) -> str:
         """A new FAQ as a draft, in the caller's transaction."""
         self._require_faq_scope(session, actor, record.services)
+        _require_own_wording(session, actor, None, None, {"questions": record.questions})
         if session.scalar(select(Faq.id).where(Faq.key == record.key)):
             raise Invalid({"key": ["这个标识已被其他问答使用"]})
         faq = Faq(key=record.key, status=DRAFT, questions=record.questions, answer=record.answer)
@@ -406,6 +415,7 @@ class StaffOps:
             faq = _faq(session, key)
             self._require_faq_scope(session, actor, [s.key for s in faq.services])
             self._require_faq_scope(session, actor, record.services)
+            _require_own_wording(session, actor, None, None, {"questions": record.questions})
             _check_version(session, "faq", key, faq.version, version)
             return _store_draft(session, actor, action, "faq", faq, record, _faq_record(faq))
 
@@ -418,6 +428,7 @@ class StaffOps:
                 raise Invalid({"__all__": ["没有待发布的修改"]})
             record = _validate(FaqIn, faq.draft or _faq_record(faq))
             self._require_faq_scope(session, actor, record.services)
+            _require_own_wording(session, actor, None, None, {"questions": record.questions})
             before = _faq_record(faq) if faq.status == PUBLISHED else None
             faq.service_links = []
             session.flush()
@@ -487,20 +498,25 @@ class StaffOps:
         By design the alias goes live at once (audited as `add_alias`, restorable from the history) and
         is added to a pending draft too, so publishing that draft later does not drop it.
         """
+        _require_editor(actor)
         with self._write() as session:
-            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+            question = _open_question(session, question_id)
+            _require_question_scope(session, actor, question)
             service = _service(session, service_key)
             _require_bureau(actor, _lead_bureau(service))
             _mark_handled(question, actor, "linked")
             question.service_key = service_key
             alias = _alias_of(question.text)
             if add_alias and alias:
+                _require_own_wording(session, actor, service.key, None, {"aliases": [alias]})
                 _add_alias(session, actor, service, alias)
 
     def faq_from_unanswered(self, actor: Actor, question_id: int, answer: str, service_key: str, key: str) -> str:
         """A draft FAQ from a missed question and a staff member's answer, in one transaction."""
+        _require_editor(actor)
         with self._write() as session:
-            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+            question = _open_question(session, question_id)
+            _require_question_scope(session, actor, question)
             service = _service(session, service_key)
             raw = {
                 "key": key,
@@ -517,7 +533,7 @@ class StaffOps:
     def dismiss_unanswered(self, actor: Actor, question_id: int) -> None:
         _require_editor(actor)
         with self._write() as session:
-            question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+            question = _open_question(session, question_id)
             _require_question_scope(session, actor, question)
             _mark_handled(question, actor, "dismissed")
 
@@ -569,6 +585,48 @@ def _require_question_scope(session: Session, actor: Actor, question: Unanswered
         raise Forbidden("这条问题不涉及您负责部门的服务，请由管理员或相关部门处理")
 
 
+def _open_question(session: Session, question_id: int) -> UnansweredQuestion:
+    """A question still waiting in the queue: one already handled is not handled again."""
+    question = _get(session, UnansweredQuestion, question_id, "没有这条问题")
+    if question.status != "open":
+        raise Conflict(f"这条问题已由{question.handled_by or '其他人'}处理（{question.status}），请刷新列表")
+    return question
+
+
+def _require_service_wording(session: Session, actor: Actor, record: ServiceIn) -> None:
+    _require_own_wording(
+        session, actor, record.key, record.intent, {"name": [record.name], "aliases": list(record.aliases)}
+    )
+
+
+def _require_own_wording(
+    session: Session, actor: Actor, own_key: str | None, intent: str | None, phrases: dict[str, list[str]]
+) -> None:
+    """An editor may not give their content another bureau's NLU intent, nor a name, alias or FAQ
+    question that is another bureau's service's name or alias: that would capture the questions
+    citizens ask about the other bureau's service. Admins decide such overlaps."""
+    if actor.is_admin:
+        return
+    for service in session.scalars(
+        select(Service).options(selectinload(Service.bureau_links).selectinload(ServiceBureau.bureau))
+    ):
+        bureau = _lead_bureau(service)
+        if service.key == own_key or actor.may_edit_bureau(bureau):
+            continue
+        if intent and service.intent == intent:
+            raise Forbidden(f"意图 {intent} 属于{bureau}的服务“{service.name}”，请联系管理员")
+        theirs = {_wording(w) for w in [service.name, *service.aliases]}
+        for field, texts in phrases.items():
+            taken = next((t for t in texts if _wording(t) in theirs), None)
+            if taken:
+                raise Forbidden(f"“{taken}”（{field}）是{bureau}的服务“{service.name}”的名称或别名，请联系管理员")
+
+
+def _wording(text: str) -> str:
+    """A phrase as compared across services: normalised (full-width, 繁體, case), spaces and punctuation gone."""
+    return "".join(ch for ch in normalize(text) if ch.isalnum())
+
+
 def _keep_an_admin(session: Session, user: StaffUser, before: dict[str, Any]) -> None:
     """Refuse to demote or deactivate the last active admin: nobody could manage staff any more."""
     was_admin = before["role"] == ADMIN and before["active"]
@@ -603,8 +661,9 @@ def _mark_handled(question: UnansweredQuestion, actor: Actor, status: str) -> No
 
 
 def _alias_of(text: str) -> str:
-    """A question's wording as a service alias: trimmed and cut to MAX_ALIAS characters."""
-    return text.strip()[:MAX_ALIAS].strip()
+    """A question's wording as a service alias: masked again (a live alias is searchable text), trimmed
+    and cut to MAX_ALIAS characters."""
+    return mask_pii(text.strip())[:MAX_ALIAS].strip()
 
 
 def _add_alias(session: Session, actor: Actor, service: Service, alias: str) -> None:

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.staff.auth import TooManySignIns, authenticate, csrf_token, current_actor, sign_in, sign_out, staff_only
 from bot.staff.retraining import retraining_report
-from bot.staff.views import content_ops, ctx, days_in, run
+from bot.staff.views import content_ops, ctx, days_in, page_in, run
 from kb.staff import Invalid, LockedOut, NotSignedIn, StaffError
 
 
@@ -200,7 +200,11 @@ async def feedback(request: web.Request) -> web.Response:
 
 @staff_only()
 async def messages(request: web.Request) -> web.Response:
-    return web.json_response(await run(ctx(request).reports.messages, request.query.get("status", "open")))
+    """One page (`?page=`, 50 a page, newest first); X-Total-Count says how many there are."""
+    status, reports = request.query.get("status", "open"), ctx(request).reports
+    items = await run(reports.messages, status, page_in(request))
+    total = await run(reports.message_count, status)
+    return web.json_response(items, headers={"X-Total-Count": str(total)})
 
 
 @staff_only(editor=True)

@@ -1,9 +1,12 @@
 """Staff sign-in: server-side sessions, CSRF tokens, and the role check every staff handler passes.
 
-Sessions are aiohttp-session sessions stored server-side (the KB database by default, Redis in the
-production profile); the cookie holds only a random key, is HttpOnly, SameSite=Strict, limited to
-/admin and Secure when the public URL is https. CSRF tokens are WTForms' session-bound HMAC tokens,
-checked on every form post and, as the X-CSRF-Token header, on every API write.
+Sessions are aiohttp-session sessions stored server-side in the KB database, created only by signing
+in; the cookie holds only a random key (the table keeps its SHA-256), is HttpOnly, SameSite=Strict,
+limited to /admin and Secure when the public URL is https. A session carries its account's session
+generation, which a password reset bumps: every older session ends. CSRF tokens are WTForms'
+session-bound HMAC tokens, checked on every form post and, as the X-CSRF-Token header, on every API
+write; the anonymous sign-in form has a stateless one instead (an HMAC of a time and a random nonce
+kept in a cookie), so visiting it writes nothing.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import hashlib
+import hmac
 import json
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,16 +29,21 @@ from aiohttp import web
 from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from wtforms import Form
+from wtforms import Form, ValidationError
+from wtforms.csrf.core import CSRF
 from wtforms.csrf.session import SessionCSRF
 
 from bot.keys import CONFIG, LIMITER, STAFF
 from kb import settings
-from kb.db import session_factory
+from kb.db import private_directory, session_factory
 from kb.models import StaffSession, utcnow
 from kb.staff import Actor, Forbidden, LockedOut, NotSignedIn, StaffError
 
 COOKIE = "sz_staff"
+LOGIN_COOKIE = "sz_login"  # the sign-in form's nonce (no server state before signing in)
+LOGIN_PATH = "/admin/login"
+LOGIN_TOKEN_SECONDS = 3600
+READS = ("GET", "HEAD")  # what reads: every staff handler and check agrees on this
 SESSION_HOURS = 8
 FAILED_SIGN_IN_DELAY = 1.0  # seconds; slows down guessing (an account also locks after repeated failures)
 TOO_MANY_SIGN_INS = "登录尝试太频繁，请过一分钟再试。忘记密码请联系管理员。"
@@ -50,7 +61,7 @@ def secret_key() -> bytes:
         return configured.encode("utf-8")
     path: Path = settings.data_dir() / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_directory(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
@@ -73,7 +84,7 @@ class SqlSessionStorage(AbstractStorage):
 
     async def load_session(self, request: web.Request) -> Session:
         key = self.load_cookie(request)
-        data = await asyncio.to_thread(self._load, str(key)) if key else None
+        data = await asyncio.to_thread(self._load, str(key)) if isinstance(key, str) and key else None
         if data is None:
             return Session(None, data=None, new=True, max_age=self.max_age)
         return Session(str(key), data=data, new=False, max_age=self.max_age)
@@ -89,7 +100,7 @@ class SqlSessionStorage(AbstractStorage):
 
     def _load(self, key: str) -> dict[str, Any] | None:
         with self._sessions.begin() as db:
-            row = db.get(StaffSession, key)
+            row = db.get(StaffSession, stored_key(key))
             if row is None:
                 return None
             if row.expires_at <= utcnow():
@@ -101,14 +112,19 @@ class SqlSessionStorage(AbstractStorage):
         expires = utcnow() + dt.timedelta(seconds=self.max_age or SESSION_HOURS * 3600)
         with self._sessions.begin() as db:
             db.execute(delete(StaffSession).where(StaffSession.expires_at <= utcnow()))
-            row = db.get(StaffSession, key) or StaffSession(key=key)
+            row = db.get(StaffSession, stored_key(key)) or StaffSession(key=stored_key(key))
             row.data = json.loads(json.dumps(data))
             row.expires_at = expires
             db.add(row)
 
     def _delete(self, key: str) -> None:
         with self._sessions.begin() as db:
-            db.execute(delete(StaffSession).where(StaffSession.key == key))
+            db.execute(delete(StaffSession).where(StaffSession.key == stored_key(key)))
+
+
+def stored_key(key: str) -> str:
+    """What the session table keeps of a cookie's key: its SHA-256, never the key itself."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 class CsrfForm(Form):
@@ -122,6 +138,53 @@ class CsrfForm(Form):
 
 def form_meta(request: web.Request, session: Session) -> dict[str, Any]:
     return {"csrf_secret": request.app[STAFF].secret, "csrf_context": session}
+
+
+class SignedNonceCSRF(CSRF):
+    """A stateless CSRF token for the anonymous sign-in form: `time.HMAC(secret, nonce, time)`, where the
+    nonce is a random value in a SameSite=Strict cookie of the sign-in page (double submit, signed).
+    Nothing is stored on the server, so visiting the page, or posting a bad token, writes no row."""
+
+    def setup_form(self, form: Form) -> Any:
+        self.form_meta = form.meta
+        return super().setup_form(form)
+
+    def generate_csrf_token(self, csrf_token_field: Any) -> str:
+        stamp = str(int(time.time()))
+        return f"{stamp}.{self._sign(stamp)}"
+
+    def validate_csrf_token(self, form: Form, field: Any) -> None:
+        stamp, _, signature = str(field.data or "").partition(".")
+        fresh = stamp.isdigit() and 0 <= time.time() - int(stamp) <= LOGIN_TOKEN_SECONDS
+        if not fresh or not self.form_meta.csrf_context or not hmac.compare_digest(signature, self._sign(stamp)):
+            raise ValidationError("CSRF 校验失败")
+
+    def _sign(self, stamp: str) -> str:
+        message = f"staff-sign-in|{self.form_meta.csrf_context}|{stamp}".encode()
+        return hmac.new(self.form_meta.csrf_secret, message, hashlib.sha256).hexdigest()
+
+
+class LoginCsrfForm(Form):
+    class Meta:
+        csrf = True
+        csrf_class = SignedNonceCSRF
+
+
+def login_nonce(request: web.Request) -> str:
+    """The sign-in form's nonce: the browser's cookie, or a new one (set by `keep_login_nonce`)."""
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    return nonce if 16 <= len(nonce) <= 64 and nonce.isalnum() else ""
+
+
+def keep_login_nonce(request: web.Request, response: web.StreamResponse, nonce: str) -> None:
+    response.set_cookie(
+        LOGIN_COOKIE, nonce, path=LOGIN_PATH, httponly=True, samesite="Strict",
+        secure=request.app[CONFIG].secure_cookies, max_age=LOGIN_TOKEN_SECONDS,
+    )  # fmt: skip
+
+
+def login_meta(request: web.Request, nonce: str) -> dict[str, Any]:
+    return {"csrf_secret": request.app[STAFF].secret, "csrf_context": nonce}
 
 
 async def csrf_token(request: web.Request) -> str:
@@ -176,9 +239,11 @@ async def authenticate(request: web.Request, username: str, password: str) -> Ac
 
 
 async def sign_in(request: web.Request, actor: Actor) -> None:
-    """A fresh session (new key: no session fixation) bound to the signed-in account."""
+    """A fresh session (new key: no session fixation) bound to the signed-in account and its session
+    generation (a password reset ends it)."""
     session = await new_session(request)
     session["staff_id"] = actor.id
+    session["generation"] = actor.session_generation
 
 
 async def sign_out(request: web.Request) -> None:
@@ -191,7 +256,14 @@ async def current_actor(request: web.Request) -> Actor | None:
     staff_id = session.get("staff_id")
     if not isinstance(staff_id, int):
         return None
-    return await asyncio.to_thread(request.app[STAFF].ops.actor, staff_id)
+    actor = await asyncio.to_thread(request.app[STAFF].ops.actor, staff_id)
+    if actor is None or session.get("generation", 0) != actor.session_generation:
+        return None  # deactivated, or signed in before the password was reset
+    return actor
+
+
+def is_read(request: web.Request) -> bool:
+    return request.method in READS
 
 
 def is_api(request: web.Request) -> bool:
@@ -216,7 +288,7 @@ def staff_only(
                 raise web.HTTPFound(f"/admin/login?next={request.rel_url}")
             if admin and not actor.is_admin:
                 raise Forbidden("只有管理员可以访问")
-            writes = request.method not in ("GET", "HEAD")
+            writes = not is_read(request)
             if (editor or (editor_writes and writes)) and not actor.can_edit:
                 raise Forbidden("只读账户不能修改内容")
             if is_api(request) and writes:

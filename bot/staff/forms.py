@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from bot.staff.auth import CsrfForm
+from bot.staff.auth import CsrfForm, LoginCsrfForm
 from kb.schema import SOURCE_TAGS, TOPICS, FaqIn, ServiceIn
 from kb.staff import check_record
 
@@ -28,7 +28,9 @@ LIST_FIELDS = ("aliases", "materials", "steps", "online_channels", "notes")
 _SPLIT = re.compile(r"\s*[|｜]\s*")
 
 
-class LoginForm(CsrfForm):
+class LoginForm(LoginCsrfForm):
+    """The anonymous sign-in form: its CSRF token is stateless (no session before signing in)."""
+
     username = StringField("用户名")
     password = PasswordField("密码")
     next = HiddenField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,6 +23,10 @@ from bot.staff.auth import (
     csrf_token,
     current_actor,
     form_meta,
+    is_read,
+    keep_login_nonce,
+    login_meta,
+    login_nonce,
     sign_in,
     sign_out,
     staff_only,
@@ -42,10 +47,12 @@ from bot.staff.forms import (
     service_record,
 )
 from bot.staff.retraining import retraining_report
+from kb.reports import MESSAGES_PER_PAGE
 from kb.staff import Actor, ContentOps, Forbidden, Invalid, LockedOut, NotSignedIn, StaffError
 
 T = TypeVar("T")
 MAX_DAYS = 365  # the longest period a report covers (the feedback timeline has a bar a day)
+MAX_PAGE = 10000
 ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
@@ -55,9 +62,10 @@ async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 async def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+    actor = request.get("actor")
     context = {
-        "actor": request.get("actor"),
-        "csrf": await csrf_token(request),
+        "actor": actor,
+        "csrf": await csrf_token(request) if actor else "",  # an anonymous page writes no session
         "path": request.path,
         **context,
     }
@@ -101,18 +109,32 @@ def days_in(request: web.Request, default: int) -> int:
     return min(max(int(digits or "0"), 1), MAX_DAYS)
 
 
+def page_in(request: web.Request) -> int:
+    """`?page=` of a paginated list: ASCII digits only (else 1), at most MAX_PAGE."""
+    value = request.query.get("page", "")
+    if not ASCII_NUMBER.fullmatch(value) or len(value) > len(str(MAX_PAGE)):
+        return 1
+    return min(max(int(value), 1), MAX_PAGE)
+
+
 # --- sign-in ----------------------------------------------------------------------------------
 
 
 async def login_page(request: web.Request) -> web.Response:
     if await current_actor(request):
         raise web.HTTPFound("/admin")
-    form = await blank_form(request, LoginForm, {"next": request.query.get("next", "")})
-    return await render(request, "login.html", {"form": form, "error": None})
+    nonce = login_nonce(request) or secrets.token_hex(16)
+    form = LoginForm(data={"next": request.query.get("next", "")}, meta=login_meta(request, nonce))
+    response = await render(request, "login.html", {"form": form, "error": None})
+    keep_login_nonce(request, response, nonce)
+    return response
 
 
 async def login_submit(request: web.Request) -> web.Response:
-    form = await posted_form(request, LoginForm)
+    nonce = login_nonce(request)
+    form = LoginForm(formdata=FormData(await request.post()), meta=login_meta(request, nonce))
+    if not form.validate() and form.csrf_token.errors:
+        raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
     try:
         actor = await authenticate(request, form.username.data or "", form.password.data or "")
     except (NotSignedIn, LockedOut, TooManySignIns) as exc:
@@ -227,7 +249,7 @@ def _page(request: web.Request) -> tuple[str, EditorPage, ContentOps]:
 async def content_new(request: web.Request) -> web.Response:
     kind, page, ops = _page(request)
     actor = request["actor"]
-    if request.method == "GET":
+    if is_read(request):
         form = await blank_form(request, page.form, page.new_form_data(actor))
         await page.set_choices(request, form)
         return await render(request, page.template, {"form": form, "creating": True, "general": []})
@@ -247,7 +269,7 @@ async def content_edit(request: web.Request) -> web.Response:
     key = request.match_info["key"]
     record, version, status, has_draft = await run(ops.for_edit, request["actor"], key)
     base = {"creating": False, "key": key, "status": status, "has_draft": has_draft}
-    if request.method == "GET":
+    if is_read(request):
         form = await blank_form(request, page.form, {**page.form_data(record), "version": version})
         await page.set_choices(request, form)
         context = {**base, "form": form, "general": [], "saved": request.query.get("saved")}
@@ -388,10 +410,11 @@ async def feedback_page(request: web.Request) -> web.Response:
 
 @staff_only()
 async def messages_list(request: web.Request) -> web.Response:
-    status = request.query.get("status", "open")
-    return await render(
-        request, "messages.html", {"items": await run(ctx(request).reports.messages, status), "status": status}
-    )
+    status, page = request.query.get("status", "open"), page_in(request)
+    reports = ctx(request).reports
+    items = await run(reports.messages, status, page)
+    pages = max(1, -(-(await run(reports.message_count, status)) // MESSAGES_PER_PAGE))
+    return await render(request, "messages.html", {"items": items, "status": status, "page": page, "pages": pages})
 
 
 @staff_only(editor=True)

@@ -8,7 +8,10 @@
  * Everything lives in a Shadow DOM, so the portal's CSS cannot restyle it and its own CSS cannot leak
  * out; the script defines no globals. Bot text is always rendered as text (never as HTML); only
  * http(s) links become links. The conversation id and history are kept in the portal's localStorage,
- * so they survive reloads and navigation within the portal.
+ * so they survive reloads and navigation within the portal — or in sessionStorage (gone when the tab
+ * closes: shared kiosks) with data-storage="session" or the gateway's SZ_WIDGET_STORAGE=session. Kept
+ * history expires after SZ_WIDGET_HISTORY_HOURS, and what the citizen typed is kept only as the
+ * server's masked echo (personal numbers replaced), never as typed.
  */
 (function () {
   "use strict";
@@ -26,18 +29,27 @@
   var REQUEST_TIMEOUT_MS = 10000;
   var HOTLINE_TEXT = "助手暂时没有响应。请稍后重试，或拨打12345政务服务便民热线。";
   var URL_PATTERN = /(https?:\/\/[^\s，。；、）)\]】"'<>]+)/g;
+  // the gateway writes its settings here when it serves this file (SZ_WIDGET_STORAGE, SZ_WIDGET_HISTORY_HOURS)
+  var SETTINGS = /*sz-settings*/{"storage": "local", "historyHours": 24}/*end*/;
 
   var config = {
     title: (script.dataset.title || "政务服务助手").slice(0, 40),
     color: /^#[0-9a-fA-F]{3,8}$/.test(script.dataset.color || "") ? script.dataset.color : "#1d5fa6",
     position: script.dataset.position === "left" ? "left" : "right",
+    // a portal may choose sessionStorage for itself; it cannot loosen the gateway's choice
+    storage: script.dataset.storage === "session" || SETTINGS.storage === "session" ? "session" : "local",
+    historyMs: Math.max(0, Number(SETTINGS.historyHours) || 0) * 3600 * 1000,
   };
+
+  function storage() {
+    return config.storage === "session" ? window.sessionStorage : window.localStorage;
+  }
 
   // ---- state ---------------------------------------------------------------------------------
 
   function load(key, fallback) {
     try {
-      var raw = window.localStorage.getItem(STORE + key);
+      var raw = storage().getItem(STORE + key);
       return raw === null ? fallback : JSON.parse(raw);
     } catch (e) {
       return fallback;
@@ -46,7 +58,7 @@
 
   function save(key, value) {
     try {
-      window.localStorage.setItem(STORE + key, JSON.stringify(value));
+      storage().setItem(STORE + key, JSON.stringify(value));
     } catch (e) {
       /* storage full or disabled: the conversation still works, it just is not kept */
     }
@@ -58,9 +70,16 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
+  function expired() {
+    // kept history (and its conversation) is forgotten once it is older than the gateway allows
+    var savedAt = Number(load("savedAt", 0));
+    return !savedAt || Date.now() - savedAt > config.historyMs;
+  }
+
+  var fresh = expired();
   var state = {
-    conversationId: load("conversation", null) || newConversationId(),
-    history: load("history", []),
+    conversationId: (!fresh && load("conversation", null)) || newConversationId(),
+    history: fresh ? [] : load("history", []),
     prefs: load("prefs", { large: false, contrast: false, open: false }),
     busy: false,
     controller: null, // the request in flight, aborted by "新对话"
@@ -68,6 +87,9 @@
     failed: null, // the message that could not be sent, for "重试"
   };
   save("conversation", state.conversationId);
+  if (fresh) {
+    save("history", []);
+  }
 
   // ---- DOM -----------------------------------------------------------------------------------
 
@@ -237,7 +259,9 @@
   }
 
   function persist() {
-    save("history", state.history);
+    // a message the citizen typed is kept only once the server's masked echo has replaced it
+    save("history", state.history.filter(function (entry) { return !entry.pending; }));
+    save("savedAt", Date.now());
   }
 
   function applyPrefs() {
@@ -287,7 +311,7 @@
   function send(message, shownAs, alreadyShown, shownEntry) {
     var entry = shownEntry || null; // the citizen's bubble, to keep only its masked text
     if (shownAs && !alreadyShown) {
-      entry = { role: "user", text: shownAs, time: new Date().toISOString() };
+      entry = { role: "user", text: shownAs, time: new Date().toISOString(), pending: message === shownAs };
       append(entry);
     }
     if (state.busy) {
@@ -361,10 +385,15 @@
   }
 
   function keepMasked(entry, message, masked) {
-    // the history (kept in localStorage) holds what the server kept: personal numbers masked
-    if (entry && entry.text === message && typeof masked === "string" && masked && masked !== message) {
-      entry.text = masked;
-      persist();
+    // the kept history holds what the server kept (personal numbers masked), never the typed text
+    if (!entry || !entry.pending || typeof masked !== "string" || !masked) {
+      return;
+    }
+    var changed = entry.text !== masked;
+    entry.text = masked;
+    delete entry.pending;
+    persist();
+    if (changed) {
       render();
     }
   }

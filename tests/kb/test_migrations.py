@@ -37,3 +37,21 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(engine)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def test_session_keys_are_hashed_by_the_upgrade(tmp_path: Path) -> None:
+    """Sessions kept before 0004 keep working: their keys are replaced by their SHA-256."""
+    import hashlib
+
+    from sqlalchemy import text
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    migrate.upgrade(engine, "0003")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO staff_session (key, data, expires_at) VALUES ('raw-cookie-key', '{}', '2099-01-01')")
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT key FROM staff_session")).scalars().all()
+    assert keys == [hashlib.sha256(b"raw-cookie-key").hexdigest()]

@@ -64,15 +64,17 @@ class ServerThread:
         await runner.cleanup()
 
 
-def portal_app(name: str, widget_src: str) -> web.Application:
-    """A stand-in for a government portal on its own origin that pastes the embed snippet."""
+def portal_app(name: str, widget_src: str, storage: str = "") -> web.Application:
+    """A stand-in for a government portal on its own origin that pastes the embed snippet (with
+    `data-storage` when given)."""
+    extra = f' data-storage="{storage}"' if storage else ""
 
     async def page(_request: web.Request) -> web.Response:
         html = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name}</title>
 <style>button {{ background: hotpink !important; }} * {{ font-size: 30px; }}</style></head>
 <body><h1>{name}</h1><p>门户内容</p>
 <script>window.portalVariable = "portal";</script>
-<script src="{widget_src}" data-title="{name}助手" data-color="#b22222" data-position="left" async></script>
+<script src="{widget_src}" data-title="{name}助手" data-color="#b22222" data-position="left"{extra} async></script>
 </body></html>"""
         return web.Response(text=html, content_type="text/html")
 

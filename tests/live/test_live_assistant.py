@@ -5,9 +5,13 @@ from __future__ import annotations
 import socket
 import sqlite3
 import uuid
+from importlib.metadata import distributions
+from pathlib import Path
 
 import psutil
 import pytest
+
+from kb.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -174,3 +178,35 @@ def test_inventory_of_rasa_routes(live) -> None:
                  "/conversations/x/trigger_intent", "/conversations/x/predict", "/conversations/x/story",
                  "/model", "/webhooks/socketio/"):  # fmt: skip
         assert live.get(f"{live.rasa_url}{path}") in (404, 405), path
+
+
+def _aiohttp_loaded_by(process: psutil.Process) -> tuple[Path, str]:
+    """The folder aiohttp was loaded from by a running process (its compiled parser is mapped into
+    memory), and the version installed there."""
+    for mapping in process.memory_maps():
+        path = Path(mapping.path)
+        if path.parent.name == "aiohttp" and path.suffix == ".so":
+            site = path.parent.parent
+            versions = [d.version for d in distributions(path=[str(site)]) if d.metadata["Name"].lower() == "aiohttp"]
+            return site, versions[0]
+    raise AssertionError(f"{process.cmdline()} has no aiohttp loaded")
+
+
+def test_the_gateway_runs_a_current_aiohttp_and_rasa_its_own(live) -> None:
+    root = psutil.Process(live.process.pid)
+    children = {" ".join(c.cmdline()): c for c in root.children(recursive=True)}
+    gateway = next(c for line, c in children.items() if line.endswith("-m bot gateway"))
+    rasa = next(c for line, c in children.items() if " rasa run" in line)
+    assert Path(gateway.exe()).resolve() == (PROJECT_ROOT / ".venv-web" / "bin" / "python").resolve()
+    site, version = _aiohttp_loaded_by(gateway)
+    assert str(site).startswith(str(PROJECT_ROOT / ".venv-web") + "/")
+    assert _major_minor(version) >= (3, 13), version
+    rasa_site, rasa_version = _aiohttp_loaded_by(rasa)
+    assert str(rasa_site).startswith(str(PROJECT_ROOT / ".venv") + "/")
+    assert _major_minor(rasa_version) < (3, 10), rasa_version  # Rasa 3.6 keeps the aiohttp it pins
+    print(f"gateway: aiohttp {version} from {site}; rasa: aiohttp {rasa_version} from {rasa_site}")
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)

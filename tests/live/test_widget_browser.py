@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import select
 
-from bot.config import GatewayConfig
-from bot.gateway import create_app
-from harness.services import free_port
 from kb.db import make_engine, session_factory
 from kb.io import bump_revision
 from kb.models import HandoffMessage, Service
@@ -211,28 +207,6 @@ def test_two_portals_on_other_origins_and_one_not_allowed(browser, live) -> None
         context.close()
 
 
-def test_assistant_down_is_said_politely_and_retry_keeps_the_message(page: Page) -> None:
-    from tests.web.test_gateway import fake_rasa
-
-    rasa_port, gateway_port = free_port(), free_port()
-    gateway = GatewayConfig(
-        rasa_urls=(f"http://127.0.0.1:{rasa_port}",),
-        allowed_origins=(),
-        public_url=f"http://127.0.0.1:{gateway_port}",
-        chat_timeout=2.0,
-    )
-    with ServerThread(lambda: create_app(gateway), gateway_port):
-        open_widget(page, f"http://127.0.0.1:{gateway_port}/")
-        expect(log(page)).to_contain_text("12345", timeout=ANSWER_TIMEOUT)  # the greeting could not be fetched
-        ask(page, "社保卡丢了怎么办")
-        expect(log(page).locator(".msg.system").last).to_contain_text("12345政务服务便民热线", timeout=ANSWER_TIMEOUT)
-        expect(page.locator("textarea")).to_have_value("社保卡丢了怎么办")  # nothing typed is lost
-        with ServerThread(fake_rasa, rasa_port):  # the assistant comes back
-            page.locator(".retry").last.click()
-            expect(log(page)).to_contain_text(re.compile("收到：社保卡丢了怎么办"), timeout=ANSWER_TIMEOUT)
-        expect(page.locator("textarea")).to_have_value("")
-
-
 def test_personal_numbers_are_not_kept_in_the_browser(page: Page, live) -> None:
     open_widget(page, f"{live.gateway_url}/")
     ask(page, "俺电话13812345678 社保卡丢了咋办")
@@ -249,3 +223,69 @@ def test_text_the_gateway_refuses_goes_back_into_the_box(page: Page, live) -> No
     ask(page, "社保卡丢了怎么办")
     expect(log(page)).to_contain_text("您发得太快了，请稍等一会儿再发。", timeout=ANSWER_TIMEOUT)
     expect(page.locator("textarea")).to_have_value("社保卡丢了怎么办")
+
+
+def _stored(page: Page, kind: str = "localStorage") -> str:
+    return page.evaluate(f"JSON.stringify(Object.assign({{}}, window.{kind}))")
+
+
+def test_typed_text_is_kept_only_as_the_masked_echo(page: Page, live) -> None:
+    """Nothing typed reaches storage before the server's masked echo — nor after a refusal or a
+    failure, which never bring one."""
+    open_widget(page, f"{live.gateway_url}/")
+    expect(log(page)).to_contain_text("宿州长三角政务服务助手", timeout=ANSWER_TIMEOUT)
+    held = []
+    page.route("**/api/chat", lambda route: held.append(route))
+    ask(page, "电话138，1234，5678 社保卡丢了")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the message was not sent"
+    assert "5678" not in _stored(page)  # on screen while it is being sent, not kept
+    refusal = json.dumps({"error": "您发得太快了，请稍等一会儿再发。"}, ensure_ascii=False)
+    held.pop().fulfill(status=429, content_type="application/json", body=refusal)
+    expect(log(page)).to_contain_text("您发得太快了", timeout=ANSWER_TIMEOUT)
+    assert "5678" not in _stored(page)
+    page.unroute("**/api/chat")
+    page.route("**/api/chat", lambda route: route.abort())
+    page.locator("textarea").fill("")
+    ask(page, "手机一三八 一二三四 五六七八 在哪办")
+    expect(page.locator(".retry")).to_have_count(1, timeout=ANSWER_TIMEOUT)
+    assert "五六七八" not in _stored(page) and "5678" not in _stored(page)
+    page.unroute("**/api/chat")
+    page.locator(".retry").click()
+    expect(log(page).locator(".msg.user").last).to_contain_text("手机*** 在哪办", timeout=ANSWER_TIMEOUT)
+    stored = _stored(page)
+    assert "手机*** 在哪办" in stored and "五六七八" not in stored
+
+
+def test_kept_history_expires(page: Page, live) -> None:
+    open_widget(page, f"{live.gateway_url}/")
+    ask(page, "社保卡丢了咋办")
+    expect(log(page)).to_contain_text("【社会保障卡挂失】", timeout=ANSWER_TIMEOUT)
+    conversation = page.evaluate("localStorage.getItem('sz-assistant:conversation')")
+    day_ago = "Date.now() - 25 * 3600 * 1000"  # older than SZ_WIDGET_HISTORY_HOURS (24)
+    page.evaluate(f"localStorage.setItem('sz-assistant:savedAt', String({day_ago}))")
+    page.reload()
+    expect(log(page)).not_to_contain_text("社会保障卡挂失")
+    assert "社会保障卡挂失" not in _stored(page)
+    assert page.evaluate("localStorage.getItem('sz-assistant:conversation')") != conversation
+
+
+def test_a_kiosk_portal_keeps_the_conversation_for_the_tab_only(browser, live) -> None:
+    port = live.portal_ports[0]
+    with ServerThread(lambda: portal_app("自助终端", f"{live.gateway_url}/widget.js", storage="session"), port):
+        context = browser.new_context()
+        page = context.new_page()
+        open_widget(page, f"http://127.0.0.1:{port}/")
+        ask(page, "社保卡丢了咋办")
+        expect(log(page)).to_contain_text("【社会保障卡挂失】", timeout=ANSWER_TIMEOUT)
+        assert "社会保障卡挂失" in _stored(page, "sessionStorage")
+        assert "sz-assistant" not in _stored(page, "localStorage")
+        page.close()
+        again = context.new_page()  # a new tab on the same kiosk: nothing of the last citizen
+        open_widget(again, f"http://127.0.0.1:{port}/")
+        expect(log(again)).to_contain_text("宿州长三角政务服务助手", timeout=ANSWER_TIMEOUT)
+        expect(log(again)).not_to_contain_text("社会保障卡挂失")
+        context.close()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kb.staff import StaffOps
+from tests.webenv import require_web_environment
+
+require_web_environment()  # the staff pages' tests run in the gateway's environment
 
 PASSWORD = "correct horse battery"
 

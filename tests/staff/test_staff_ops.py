@@ -192,16 +192,21 @@ class TestNewContentAndQueues:
 
     def test_linking_an_unanswered_question_teaches_the_search(self, ops, accounts, kb_engine) -> None:
         with session_factory(kb_engine).begin() as session:
-            question = UnansweredQuestion(conversation_id="c", text="社保卡磁条坏了刷不出来", reason="unclear")
+            question = UnansweredQuestion(
+                conversation_id="c", text="社保卡磁条坏了刷不出来", reason="unclear", suggested=["sscard_renew"]
+            )
             session.add(question)
             session.flush()
             question_id = question.id
         knowledge = KnowledgeBase(kb_engine)
-        ops.link_unanswered(accounts["civil"], question_id, "elderly_benefits", add_alias=False)  # in scope
+        with pytest.raises(Forbidden):  # a 人社 question: not 民政's to close, even onto a 民政 service
+            ops.link_unanswered(accounts["civil"], question_id, "elderly_benefits", add_alias=False)
         with pytest.raises(Forbidden):
             ops.link_unanswered(accounts["civil"], question_id, "sscard_renew", add_alias=True)
         ops.link_unanswered(accounts["admin"], question_id, "sscard_renew", add_alias=True)
         assert knowledge.search_services("社保卡磁条坏了刷不出来")[0].key == "sscard_renew"
+        with pytest.raises(Conflict):  # handled once: not linked (nor aliased) again
+            ops.link_unanswered(accounts["admin"], question_id, "elderly_benefits", add_alias=True)
 
     def test_messages_are_marked_handled_within_scope(self, ops, accounts, kb_engine) -> None:
         with session_factory(kb_engine).begin() as session:

@@ -71,7 +71,7 @@ class TestLinkUnanswered:
 
 class TestFaqFromUnanswered:
     def test_the_faq_cites_the_staff_answer_not_the_services_documents(self, ops, accounts, kb_engine) -> None:
-        question_id = _question(kb_engine, "门诊慢特病备案后多久能报销？")
+        question_id = _question(kb_engine, "门诊慢特病备案后多久能报销？", suggested=("settle_chronic",))
         key = ops.faq_from_unanswered(
             accounts["medical"], question_id, "备案成功后即可在定点医院直接结算。", "settle_chronic", "chronic_when"
         )
@@ -86,7 +86,7 @@ class TestFaqFromUnanswered:
             assert (question.status, question.faq_key, question.handled_by) == ("faq", key, "yibao")
 
     def test_faq_and_question_change_together_or_not_at_all(self, ops, accounts, kb_engine) -> None:
-        question_id = _question(kb_engine, "门诊慢特病备案后多久能报销？")
+        question_id = _question(kb_engine, "门诊慢特病备案后多久能报销？", suggested=("settle_chronic",))
 
         def refuse(*_args) -> None:
             raise RuntimeError("the question could not be updated")

@@ -255,14 +255,6 @@ async def test_a_number_across_the_length_cut_is_still_masked(gateway, rasa) -> 
     assert "340102" not in sent and sent.endswith("***")
 
 
-def test_rasa_channel_masks_before_it_cuts() -> None:
-    pytest.importorskip("rasa")
-    from bot.rasa_channel import clean_text
-
-    text = clean_text("好" * 495 + "340102199001011234")
-    assert "34010" not in text and text.startswith("好" * 495)
-
-
 async def test_odd_rasa_replies_are_skipped_not_a_500(aiohttp_client, aiohttp_server) -> None:
     odd = await aiohttp_server(fake_rasa("odd"))
     client = await aiohttp_client(create_app(config(str(odd.make_url("")).rstrip("/"))))
@@ -274,3 +266,57 @@ async def test_odd_rasa_replies_are_skipped_not_a_500(aiohttp_client, aiohttp_se
 async def test_reply_carries_the_masked_message_for_the_widget_to_keep(gateway) -> None:
     reply = await gateway.post("/api/chat", json={"conversation_id": CONVERSATION, "message": "电话13812345678"})
     assert (await reply.json())["message"] == "电话***"  # the widget keeps this (tests/live/test_widget_browser.py)
+
+
+async def test_widget_script_carries_the_widget_settings(aiohttp_client, rasa) -> None:
+    client = await aiohttp_client(
+        create_app(config(str(rasa.make_url("")).rstrip("/"), widget_storage="session", widget_history_hours=2))
+    )
+    script = await (await client.get("/widget.js")).text()
+    assert '/*sz-settings*/{"storage": "session", "historyHours": 2}/*end*/' in script
+    assert "attachShadow" in script
+
+
+async def test_ipv6_clients_are_counted_by_their_64(aiohttp_client, rasa) -> None:
+    """One IPv6 subscriber has a whole /64 to rotate through: the address limit counts the /64."""
+    proxy = (ip_network("127.0.0.0/8"),)
+    app = create_app(config(str(rasa.make_url("")).rstrip("/"), rate_limit_ip="2/minute", trusted_proxies=proxy))
+    client = await aiohttp_client(app)
+
+    async def status(citizen: str, n: int) -> int:
+        body = {"conversation_id": f"v6-citizen-{n}-{len(citizen)}", "message": "你好"}
+        return (await client.post("/api/chat", json=body, headers={"X-Forwarded-For": citizen})).status
+
+    same_64 = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"]
+    assert [await status(a, n) for n, a in enumerate(same_64)] == [200, 200, 429]
+    assert await status("2001:db8:1:3::1", 9) == 200  # the next /64 is someone else
+
+
+@pytest.mark.parametrize(
+    ("hop", "same_as"),
+    [("203.0.113.7:4711", "203.0.113.7"), ("[2001:db8::7]:4711", "2001:db8::7"), ("[2001:db8::8]", "2001:db8::8")],
+)
+async def test_ports_on_forwarded_hops_are_ignored(aiohttp_client, rasa, hop: str, same_as: str) -> None:
+    """A hop with a port is still that citizen (it used to end the chain, so every citizen shared the
+    proxy's bucket)."""
+    proxy = (ip_network("127.0.0.0/8"),)
+    app = create_app(config(str(rasa.make_url("")).rstrip("/"), rate_limit_ip="2/minute", trusted_proxies=proxy))
+    client = await aiohttp_client(app)
+
+    async def status(forwarded: str, n: int) -> int:
+        body = {"conversation_id": f"port-citizen-{n}", "message": "你好"}
+        return (await client.post("/api/chat", json=body, headers={"X-Forwarded-For": forwarded})).status
+
+    assert [await status(hop, 0), await status(same_as, 1), await status(hop, 2)] == [200, 200, 429]
+    assert await status("198.51.100.1", 3) == 200  # another citizen behind the same proxy
+
+
+async def test_compressed_and_multipart_bodies_are_refused(gateway) -> None:
+    compressed = await gateway.post(
+        "/api/chat", data=b"x\x9c\x03\x00\x00\x00\x00\x01",
+        headers={"Content-Type": "application/json", "Content-Encoding": "deflate"},
+    )  # fmt: skip
+    assert compressed.status == 415 and "Content-Encoding" in (await compressed.json())["error"]
+    multipart = await gateway.post("/admin/login", data={"file": b"x", "username": "a"})  # bytes: multipart
+    assert multipart.status == 415
+    assert (await gateway.get("/")).headers["Server"] == "sz-assistant"  # no version to look up advisories for
