@@ -20,8 +20,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from kb.settings import PROJECT_ROOT
 from harness.services import free_port, wait_for_http
+from kb.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 BODY_TIMEOUT = 2.0

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from bot.config import GatewayConfig
 from bot.gateway import create_app
-from tests.live.browser import CHROMIUM_ARGS, ServerThread, chromium_path
 from harness.services import free_port
+from tests.live.browser import CHROMIUM_ARGS, ServerThread, chromium_path
 from tests.web.test_gateway import fake_rasa
 
 pytestmark = pytest.mark.slow
