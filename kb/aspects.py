@@ -42,8 +42,8 @@ _CUES: dict[str, str] = {
         r"怎么个办法"
     ),
     CHANNELS: (
-        r"在哪办|在哪里办|在哪儿办|搁哪|去哪|到哪|哪里办|哪儿办|在哪弄|在哪|哪里能|哪能|网上|线上|在线|手机上|手机里|"
-        r"用手机|手机能|app|小程序|微信|支付宝|公众号|窗口|网点|柜台|大厅|渠道|入口|平台|online|官网|网站|不用跑|跑一趟|"
+        r"在哪办|在哪里办|在哪儿办|搁哪|去哪|到哪|哪里办|哪儿办|在哪弄|在哪|哪里能|哪能|网上|线上|在线|手机|"
+        r"app|小程序|微信|支付宝|公众号|窗口|网点|柜台|大厅|渠道|入口|平台|online|官网|网站|不用跑|跑一趟|"
         r"回去办|回来办|回老家"
     ),
     TIME_LIMIT: (
@@ -84,6 +84,14 @@ def mentions(text: str) -> list[AspectMention]:
         for m in pattern.finditer(text)
     ]
     return sorted(found, key=lambda m: (m.start, m.aspect))
+
+
+# A message that asks something: a follow-up in a conversation, even when it names no service itself.
+_QUESTION = re.compile(r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|能不能|行不行|中不中|是不是|要不要|有没有|不$|没$|了不|[?？]")
+
+
+def asks(text: str) -> bool:
+    return bool(_QUESTION.search(text))
 
 
 def aspects_in(text: str) -> list[str]:

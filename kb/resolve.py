@@ -35,8 +35,11 @@ STRONG_SEARCH = 0.55  # the KB search alone is this sure: in scope, whatever NLU
 STRONG_UNIT = 0.6
 ANCHORED_SEARCH = 0.33  # with a distinctive word of the service in the text, this much search keeps it in scope
 SUPPORTED_SEARCH = 0.3  # with an in-scope NLU intent, this much search support keeps a question in scope
-NLU_SUPPORT = 0.4  # NLU's vote for a service counts in full once the search supports it this much
+NLU_SUPPORT = 0.4  # NLU's vote for a service counts in full once the search supports it this much …
+NLU_BASE_SUPPORT = 0.3  # … and this much with no support at all
 CONFIDENT_NLU = 0.5
+SURE_NLU = 0.9
+SURE_NLU_OUT_OF_SCOPE = 0.95  # in a conversation, only this sure an out-of-scope NLU overrules the context
 UNCLEAR_SCORE = 0.45  # NLU unsure, and a service matches this well: offer choices rather than decline
 TOPIC_SCORE = 0.42  # the text without its aspect cues still matches a service this well: it names a topic
 UNIT_ANSWER = 0.45  # a unit matching an aspect question this well is quoted as the answer …
@@ -130,8 +133,8 @@ class Understanding:
         best = self.best
         return (
             best is not None
-            and best.score >= PROBABLE_SCORE
-            and (self.margin >= GUESS_MARGIN or best.nlu > 0 or best.mentioned)
+            and (best.score >= PROBABLE_SCORE or best.nlu >= SURE_NLU)
+            and (self.margin >= GUESS_MARGIN or best.nlu > 0 or best.mentioned or best.context)
         )
 
 
@@ -148,7 +151,11 @@ class Resolver:
         asked = self._aspects(text, question.intent)
         candidates = self._candidates(question, text)
         names_topic = self._names_topic(question, text, candidates)
-        follow_up = bool(asked) or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
+        follow_up = (
+            bool(asked)
+            or aspects.asks(text)
+            or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
+        )
         if not names_topic and follow_up and question.context and (service := self.kb.service(question.context)):
             return Understanding((Candidate(service, 1.0, context=True),), asked, False, True, False, ANSWER)
         near = bool(_ELSEWHERE.search(text) and _ERRAND.search(text))
@@ -197,10 +204,12 @@ class Resolver:
     def _in_scope(self, question: Question, best: Candidate) -> bool:
         if best.mentioned or best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True
+        if best.nlu >= SURE_NLU:
+            return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
+        if best.context and not (question.intent == OUT_OF_SCOPE and question.confidence >= SURE_NLU_OUT_OF_SCOPE):
+            return True  # a follow-up in the conversation ("要是急诊来不及备呢", "现在能报名了不")
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
-        if best.context:
-            return True  # a follow-up in the conversation ("要是急诊来不及备呢")
         if best.search >= ANCHORED_SEARCH and best.service.key in self.kb.anchored_services(question.text):
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not
         nlu_in_scope = question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU
@@ -267,7 +276,7 @@ class Resolver:
             service = kb.service(key)
             if service is None:
                 continue
-            support = min(1.0, e["search"] / NLU_SUPPORT)
+            support = NLU_BASE_SUPPORT + (1 - NLU_BASE_SUPPORT) * min(1.0, e["search"] / NLU_SUPPORT)
             score = (
                 e["search"]
                 + NLU_WEIGHT * e["nlu"] * support
