@@ -46,6 +46,8 @@ UNIT_ANSWER = 0.45  # a unit matching an aspect question this well is quoted as 
 UNIT_GENERAL = 0.6  # … and a general question ("社保卡丢了咋办") this well
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
+UNIT_CLEAR = 0.35
+UNIT_CLEAR_MARGIN = 0.2
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
 MAX_UNITS = 2
 SECOND_SCORE = 0.5  # a clause naming another service this clearly is a second question
@@ -231,6 +233,8 @@ class Resolver:
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             return []  # several units fit a little: none is the answer
         threshold = UNIT_ANSWER if asked else UNIT_GENERAL
+        if asked and (len(scored) == 1 or scored[0][1] - scored[1][1] >= UNIT_CLEAR_MARGIN):
+            threshold = UNIT_CLEAR  # a weaker match that no other unit comes near
         fitting = [(u, s) for u, s in scored if u.aspect is None or u.aspect in asked]
         chosen = [u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= threshold + i * UNIT_SECOND_EXTRA]
         return chosen if chosen and chosen[0] is fitting[0][0] else []
