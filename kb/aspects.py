@@ -87,7 +87,9 @@ def mentions(text: str) -> list[AspectMention]:
 
 
 # A message that asks something: a follow-up in a conversation, even when it names no service itself.
-_QUESTION = re.compile(r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|能不能|行不行|中不中|是不是|要不要|有没有|不$|没$|了不|[?？]")
+_QUESTION = re.compile(
+    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|能不能|行不行|中不中|是不是|要不要|有没有|不$|没$|了不|[?？]"
+)
 
 
 def asks(text: str) -> bool:
