@@ -10,6 +10,7 @@ from kb.db import session_factory
 from kb.io import export_document
 from kb.plan_parser import load_plan
 from kb.schema import TOPICS
+from kb.seed import unit_names
 
 NATIONAL_HOTLINES = {"12345", "12393", "12333", "12315"}
 
@@ -21,15 +22,26 @@ def exported(kb):
 
 
 def test_export_holds_the_80_tasks_exactly_as_parsed(exported) -> None:
+    """As parsed, with a unit the plan names in two ways under the one name the KB keeps for it."""
+    names = unit_names()
     parsed = load_plan()
     assert [(t["number"], t["leads"], t["cos"]) for t in exported["tasks"]] == [
-        (t.number, t.leads, t.cos) for t in parsed
+        (t.number, [names.get(u, u) for u in t.leads], [names.get(u, u) for u in t.cos]) for t in parsed
     ]
 
 
 def test_every_unit_the_plan_names_is_a_bureau(exported) -> None:
-    named = {n for t in load_plan() for n in t.leads + t.cos}
+    names = unit_names()
+    named = {names.get(n, n) for t in load_plan() for n in t.leads + t.cos}
     assert named <= {b["name"] for b in exported["bureaus"]}
+
+
+def test_a_unit_the_plan_names_in_two_ways_is_stored_once(kb, exported) -> None:
+    assert unit_names() == {"市财政局(国资委)": "市财政局"}
+    assert "市财政局(国资委)" not in {b["name"] for b in exported["bureaus"]}
+    assert kb.bureau_name("国资委") == kb.bureau_name("市财政局(国资委)") == "市财政局"
+    finance = kb.bureau("财政局")
+    assert [t.number for t in finance.leads_tasks] == [1] and 46 in [t.number for t in finance.co_tasks]
 
 
 def test_every_service_has_a_bureau_a_source_and_a_date(exported) -> None:
