@@ -53,13 +53,21 @@ def test_every_service_has_a_bureau_a_source_and_a_date(exported) -> None:
         assert service["topic"] in TOPICS
 
 
-def test_service_bureaus_agree_with_their_plan_tasks(exported) -> None:
-    """A service tied to plan tasks is run by at least one unit those tasks name."""
-    tasks = {t["number"]: set(t["leads"] + t["cos"]) for t in exported["tasks"]}
+def test_every_responsible_bureau_leads_a_cited_task_or_a_source_names_it(exported) -> None:
+    """A service's bureaus are the units responsible for it: each leads one of the plan tasks the service
+    cites, or one of its sources names it (the source's `bureaus`); a co-operating unit is not enough."""
+    leads = {t["number"]: set(t["leads"]) for t in exported["tasks"]}
     for service in exported["services"]:
-        if service["tasks"]:
-            units = set().union(*(tasks[n] for n in service["tasks"]))
-            assert units & set(service["bureaus"]), service["key"]
+        led = set().union(*(leads[n] for n in service["tasks"]))
+        named = {b for s in service["sources"] for b in s.get("bureaus") or []}
+        for bureau in service["bureaus"]:
+            assert bureau in led | named, (service["key"], bureau)
+
+
+def test_a_service_cites_exactly_the_plan_tasks_it_is_tied_to(exported) -> None:
+    for service in exported["services"]:
+        cited = {int(s["ref"].split(":")[1]) for s in service["sources"] if (s.get("ref") or "").startswith("plan:")}
+        assert cited == set(service["tasks"]), service["key"]
 
 
 def test_only_national_hotlines_are_given(exported) -> None:
