@@ -55,8 +55,12 @@ class SourceIn(Record):
     url: str | None = None
     ref: str | None = Field(None, max_length=100)
     tag: Literal["OFFICIAL", "PRESS", "3RD"]
+    # The units this source names as responsible for what a service says (a service's own bureaus
+    # only). A service's bureau must lead one of its plan tasks, or be named so by one of its sources.
+    bureaus: list[str] | None = None
 
     _url = validator("url", allow_reuse=True)(lambda v: v if v is None else _check_url(v))
+    _bureaus = validator("bureaus", allow_reuse=True)(lambda v: v if v is None else _text_list(v))
 
     @validator("ref", always=True)
     def _url_or_ref(cls, ref: str | None, values: dict) -> str | None:
@@ -72,6 +76,12 @@ class LinkIn(Record):
     _url = validator("url", allow_reuse=True)(_check_url)
 
 
+def _no_named_bureaus(sources: list[SourceIn]) -> list[SourceIn]:
+    if any(s.bureaus for s in sources):
+        raise ValueError("only a service's sources name responsible bureaus")
+    return sources
+
+
 class BureauIn(Record):
     name: str = Field(..., min_length=2, max_length=100)
     full_name: str | None = Field(None, max_length=200)
@@ -80,6 +90,7 @@ class BureauIn(Record):
     sources: list[SourceIn] = []
 
     _aliases = validator("aliases", allow_reuse=True)(_text_list)
+    _sources = validator("sources", allow_reuse=True)(_no_named_bureaus)
 
 
 class TaskIn(Record):
@@ -130,6 +141,15 @@ class ServiceIn(Record):
             raise ValueError(f"unknown topic; use one of {', '.join(TOPICS)}")
         return topic
 
+    @validator("sources")
+    def _sources_name_own_bureaus(cls, sources: list[SourceIn], values: dict) -> list[SourceIn]:
+        own = set(values.get("bureaus") or [])
+        for source in sources:
+            stray = [b for b in source.bureaus or [] if b not in own]
+            if stray:
+                raise ValueError(f"source {source.title!r} names {', '.join(stray)}, not a bureau of this service")
+        return sources
+
 
 class FaqIn(Record):
     key: str = Field(..., regex=KEY_PATTERN)
@@ -141,6 +161,7 @@ class FaqIn(Record):
     status: Literal["published", "draft"] = "published"
 
     _lists = validator("questions", "services", allow_reuse=True)(_text_list)
+    _sources = validator("sources", allow_reuse=True)(_no_named_bureaus)
 
 
 class TermIn(Record):

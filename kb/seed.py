@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,34 @@ def plan_source(number: int) -> dict[str, str]:
 
 def seed_document(content_dir: Path = CONTENT_DIR) -> dict[str, Any]:
     """The plan's tasks and units plus the curated services, FAQs, bureau facts and terms."""
-    tasks = load_plan()
+    extras = _load(content_dir / "bureaus.yaml")
+    tasks = canonical_tasks(load_plan(), extras)
     return {
-        "bureaus": _bureaus(tasks, _load(content_dir / "bureaus.yaml")),
+        "bureaus": _bureaus(tasks, extras),
         "tasks": [_task(t) for t in tasks],
         "services": [s for f in sorted((content_dir / "services").glob("*.yaml")) for s in _load(f)],
         "faqs": _load(content_dir / "faqs.yaml"),
         "terms": _load(content_dir / "terms.yaml"),
     }
+
+
+def unit_names(extras: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """The plan's other names for one unit: a curated bureau that lists another name the plan uses
+    among its aliases is that unit ("市财政局(国资委)" in task 46 is 市财政局 of task 1)."""
+    if extras is None:
+        extras = _load(CONTENT_DIR / "bureaus.yaml")
+    named = {n for t in load_plan() for n in t.leads + t.cos}
+    return {alias: e["name"] for e in extras for alias in e.get("aliases", []) if alias in named}
+
+
+def canonical_tasks(tasks: list[ParsedTask], extras: list[dict[str, Any]]) -> list[ParsedTask]:
+    """The parsed tasks with each unit under the one name the KB keeps for it."""
+    names = unit_names(extras)
+
+    def one(units: list[str]) -> list[str]:
+        return list(dict.fromkeys(names.get(u, u) for u in units))
+
+    return [replace(t, leads=one(t.leads), cos=one(t.cos)) for t in tasks]
 
 
 def _load(path: Path) -> list[dict[str, Any]]:

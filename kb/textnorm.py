@@ -84,9 +84,10 @@ def fuzzy_syllable(syllable: str) -> str:
     return syllable
 
 
-@lru_cache(maxsize=65536)  # indexes, the corrector and the tokenizer read the same words over and over
+@lru_cache(maxsize=1 << 16)
 def term_pinyin(term: str) -> tuple[str, ...]:
-    """Context-aware toneless pinyin of a vocabulary term (one syllable per character)."""
+    """Context-aware toneless pinyin of a vocabulary term (one syllable per character); cached, since
+    rebuilding the search indexes after an edit asks for the same characters and terms many times."""
     return tuple(lazy_pinyin(term, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars)))
 
 

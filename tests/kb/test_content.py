@@ -10,6 +10,7 @@ from kb.db import session_factory
 from kb.io import export_document
 from kb.plan_parser import load_plan
 from kb.schema import TOPICS
+from kb.seed import unit_names
 
 NATIONAL_HOTLINES = {"12345", "12393", "12333", "12315"}
 
@@ -21,15 +22,26 @@ def exported(kb):
 
 
 def test_export_holds_the_80_tasks_exactly_as_parsed(exported) -> None:
+    """As parsed, with a unit the plan names in two ways under the one name the KB keeps for it."""
+    names = unit_names()
     parsed = load_plan()
     assert [(t["number"], t["leads"], t["cos"]) for t in exported["tasks"]] == [
-        (t.number, t.leads, t.cos) for t in parsed
+        (t.number, [names.get(u, u) for u in t.leads], [names.get(u, u) for u in t.cos]) for t in parsed
     ]
 
 
 def test_every_unit_the_plan_names_is_a_bureau(exported) -> None:
-    named = {n for t in load_plan() for n in t.leads + t.cos}
+    names = unit_names()
+    named = {names.get(n, n) for t in load_plan() for n in t.leads + t.cos}
     assert named <= {b["name"] for b in exported["bureaus"]}
+
+
+def test_a_unit_the_plan_names_in_two_ways_is_stored_once(kb, exported) -> None:
+    assert unit_names() == {"市财政局(国资委)": "市财政局"}
+    assert "市财政局(国资委)" not in {b["name"] for b in exported["bureaus"]}
+    assert kb.bureau_name("国资委") == kb.bureau_name("市财政局(国资委)") == "市财政局"
+    finance = kb.bureau("财政局")
+    assert [t.number for t in finance.leads_tasks] == [1] and 46 in [t.number for t in finance.co_tasks]
 
 
 def test_every_service_has_a_bureau_a_source_and_a_date(exported) -> None:
@@ -41,13 +53,21 @@ def test_every_service_has_a_bureau_a_source_and_a_date(exported) -> None:
         assert service["topic"] in TOPICS
 
 
-def test_service_bureaus_agree_with_their_plan_tasks(exported) -> None:
-    """A service tied to plan tasks is run by at least one unit those tasks name."""
-    tasks = {t["number"]: set(t["leads"] + t["cos"]) for t in exported["tasks"]}
+def test_every_responsible_bureau_leads_a_cited_task_or_a_source_names_it(exported) -> None:
+    """A service's bureaus are the units responsible for it: each leads one of the plan tasks the service
+    cites, or one of its sources names it (the source's `bureaus`); a co-operating unit is not enough."""
+    leads = {t["number"]: set(t["leads"]) for t in exported["tasks"]}
     for service in exported["services"]:
-        if service["tasks"]:
-            units = set().union(*(tasks[n] for n in service["tasks"]))
-            assert units & set(service["bureaus"]), service["key"]
+        led = set().union(*(leads[n] for n in service["tasks"]))
+        named = {b for s in service["sources"] for b in s.get("bureaus") or []}
+        for bureau in service["bureaus"]:
+            assert bureau in led | named, (service["key"], bureau)
+
+
+def test_a_service_cites_exactly_the_plan_tasks_it_is_tied_to(exported) -> None:
+    for service in exported["services"]:
+        cited = {int(s["ref"].split(":")[1]) for s in service["sources"] if (s.get("ref") or "").startswith("plan:")}
+        assert cited == set(service["tasks"]), service["key"]
 
 
 def test_only_national_hotlines_are_given(exported) -> None:
