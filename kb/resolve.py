@@ -329,4 +329,8 @@ class Resolver:
             return True  # "另外问一句，研究生回宿州有补贴吗": NLU hears another topic
         rest = aspects.without_cues(text)
         hits = self.kb.search_services(rest, limit=1)
-        return bool(hits and hits[0].score >= TOPIC_SCORE)
+        if not hits or hits[0].score < TOPIC_SCORE:
+            return False
+        # in a conversation, "从啥时候开始能这样办的" matching some service a little does not change the
+        # subject: only a word of that service's own does
+        return context is None or hits[0].key in self.kb.anchored_services(rest)
