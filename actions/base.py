@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.kb_access import knowledge_base
 from actions.replies import Message
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ class KbAction(Action, ABC):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         try:
-            return self.answer(dispatcher, tracker, domain)
+            with knowledge_base().pinned():
+                return self.answer(dispatcher, tracker, domain)
         except SQLAlchemyError as exc:
             # the exception text may quote SQL parameters (citizens' words): log only its type
             logger.error("knowledge base unavailable in %s: %s", self.name(), type(exc).__name__)

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.future import create_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from kb import settings
 
@@ -28,7 +29,10 @@ def make_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             private_file(Path(parsed.database))
-        kwargs["connect_args"] = {"timeout": 30}
+            # pooled: SQLAlchemy 1.4 opens and closes a file database for every session otherwise, and a
+            # turn asks the KB several times; a local file needs no liveness ping
+            kwargs.update(poolclass=QueuePool, pool_size=4, pool_pre_ping=False)
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

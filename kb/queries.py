@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -153,6 +155,17 @@ class KnowledgeBase:
         self._sessions = session_factory(self.engine)
         self._cache = _Cache()
         self._lock = threading.Lock()
+        self._pinned: ContextVar[_Cache | None] = ContextVar(f"kb_pinned_{id(self)}", default=None)
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Read one revision throughout: one answer asks the KB many things, and checking for edits
+        once (at the start) is enough for the next answer to see them."""
+        token = self._pinned.set(self._fresh())
+        try:
+            yield
+        finally:
+            self._pinned.reset(token)
 
     # --- services -----------------------------------------------------------------------------
 
@@ -333,6 +346,9 @@ class KnowledgeBase:
     # --- cache --------------------------------------------------------------------------------
 
     def _fresh(self) -> _Cache:
+        pinned = self._pinned.get()
+        if pinned is not None:
+            return pinned
         revision = self.revision()
         if revision != self._cache.revision:
             with self._lock:

@@ -22,8 +22,10 @@ from kb.units import Unit
 NLU_WEIGHT = 0.35  # × NLU confidence, for the service the intent routes to
 NLU_FAMILY_WEIGHT = 0.15  # × NLU confidence, for the other members of its family
 MENTION_BONUS = 0.25  # the text contains the service's name or an alias
-UNIT_WEIGHT = 0.5  # × the best unit score of a service, above UNIT_FLOOR
+UNIT_WEIGHT = 0.5  # × the best unit score of a service, above UNIT_FLOOR …
 UNIT_FLOOR = 0.35
+CLEAR_UNIT = 0.7  # … and a unit (an FAQ) matching this well is the question asked: as good as naming the service
+CLEAR_UNIT_BONUS = 0.25
 CARD_PROBLEM_BONUS = 0.3
 CONTEXT_BONUS = 0.35  # the service under discussion: a follow-up that names little is about it
 
@@ -286,6 +288,7 @@ class Resolver:
                 + NLU_WEIGHT * e["nlu"] * support
                 + MENTION_BONUS * e["mention"]
                 + UNIT_WEIGHT * max(0.0, e["unit"] - UNIT_FLOOR)
+                + (CLEAR_UNIT_BONUS if e["unit"] >= CLEAR_UNIT else 0.0)
                 + CARD_PROBLEM_BONUS * e["card"]
                 + CONTEXT_BONUS * e["context"]
             )

@@ -36,9 +36,11 @@ PHRASE_WEIGHT = 0.6  # the rest is coverage
 MIN_QUERY_MASS = 3.0  # about one distinctive bigram: less than this explains too little to count
 MENTION_RATIO = 0.9  # how completely a name must appear in a text to count as mentioned
 MIN_MENTION = 2
+PREPARED_CACHE = 4096
 # n-grams made only of particles, pronouns and light verbs (textnorm.FUNCTION_CHARS) count for a fifth
 FUNCTION_WEIGHT = 0.2
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
+_DIGITS = re.compile(r"[0-9]")
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
@@ -106,13 +108,19 @@ def _content(char: str) -> float:
     return FUNCTION_WEIGHT if char in FUNCTION_CHARS else 1.0
 
 
+# A number or a latin word is one unit: 12345 is not 12315 with one digit wrong, it is another hotline.
+_UNIT = re.compile(r"[0-9]+|[a-z]+|.")
+
+
 def _chars(segments: Sequence[str]) -> list[Units]:
-    return [[(ch, _content(ch)) for ch in seg] for seg in segments]
+    return [[(u, _content(u)) for u in _UNIT.findall(seg)] for seg in segments]
 
 
 def _sound(segments: Sequence[str]) -> list[Units]:
-    """Pinyin units, one syllable per character, weighted by the character they stand for."""
-    return [[(py, _content(ch)) for ch, py in zip(seg, text_pinyin(seg), strict=False)] for seg in segments]
+    """Pinyin units, one syllable per character (numbers and latin words whole), weighted like _chars."""
+    return [
+        [(u if len(u) > 1 else text_pinyin(u)[0], _content(u)) for u in _UNIT.findall(seg)] for seg in segments
+    ]
 
 
 class SearchIndex:
@@ -123,6 +131,8 @@ class SearchIndex:
         neutral_terms: Iterable[str] = (),
     ) -> None:
         self.entries = {e.key: e for e in entries}
+        self._prepared: dict[str, str] = {}
+        self._searched: dict[tuple, list[Hit]] = {}
         raw_phrases = {p for e in self.entries.values() for p in e.phrases}
         self.corrector = PinyinCorrector(vocabulary_of(raw_phrases) | set(extra_vocabulary))
         neutral = sorted({clean(normalize(t)) for t in neutral_terms} - {""}, key=len, reverse=True)
@@ -146,6 +156,16 @@ class SearchIndex:
             self._phrases.append(_Phrase(key, text, chars, sounds, sum(chars.values()), sum(sounds.values())))
             self._vocab_chars[key].update(chars)
             self._vocab_sounds[key].update(sounds)
+        # inverted indexes: a query is compared only with the phrases that share a feature with it
+        self._char_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._sound_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, phrase in enumerate(self._phrases):
+            for gram, weight in phrase.chars.items():
+                self._char_postings[gram].append((i, weight))
+            for gram, weight in phrase.sounds.items():
+                self._sound_postings[gram].append((i, weight))
+        self._key_char_postings = _key_postings(self._vocab_chars)
+        self._key_sound_postings = _key_postings(self._vocab_sounds)
 
         named = {(name, e.key) for e in self.entries.values() for n in e.names if (name := self.prepare(n))}
         self._names = sorted(named, key=lambda item: (-len(item[0]), item[1], item[0]))
@@ -154,7 +174,12 @@ class SearchIndex:
         self._anchors = _distinctive(self._words)
 
     def prepare(self, text: str) -> str:
-        return clean(self.corrector.correct(normalize(text)))
+        prepared = self._prepared.get(text)
+        if prepared is None:
+            if len(self._prepared) >= PREPARED_CACHE:  # one answer prepares the same text many times
+                self._prepared.clear()
+            prepared = self._prepared[text] = clean(self.corrector.correct(normalize(text)))
+        return prepared
 
     def mentions(self, text: str, min_ratio: float = MENTION_RATIO) -> list[Hit]:
         """Items whose name (not just some words of a question) the text contains, longest name first.
@@ -183,6 +208,18 @@ class SearchIndex:
         return {key for key, words in self._anchors.items() if any(w in query for w in words)}
 
     def search(self, text: str, limit: int = 5, keys: Iterable[str] | None = None, min_score: float = 0.0) -> list[Hit]:
+        """Items matching free text, best first. Results are remembered: one answer asks the same
+        questions of the index more than once (the topic, then whether it names a topic)."""
+        wanted = None if keys is None else tuple(sorted(set(keys)))
+        memo = (text, limit, wanted, min_score)
+        hits = self._searched.get(memo)
+        if hits is None:
+            if len(self._searched) >= PREPARED_CACHE:
+                self._searched.clear()
+            hits = self._searched[memo] = self._search(text, limit, wanted, min_score)
+        return list(hits)
+
+    def _search(self, text: str, limit: int, keys: Iterable[str] | None, min_score: float) -> list[Hit]:
         query = self.prepare(text)
         segments = self._segments(query)
         q_chars = _weights(_chars(segments), self._idf_chars)
@@ -191,23 +228,28 @@ class SearchIndex:
         if not q_char_mass and not q_sound_mass:
             return []
         allowed = set(keys) if keys is not None else None
+        char_matched = _matched(q_chars, self._char_postings)
+        sound_matched = _matched(q_sounds, self._sound_postings)
         phrase_score: dict[str, tuple[float, str]] = {}
-        for phrase in self._phrases:
+        for i in sorted(char_matched.keys() | sound_matched.keys()):
+            phrase = self._phrases[i]
             if allowed is not None and phrase.key not in allowed:
                 continue
             score = max(
-                _f1(phrase.chars, phrase.char_mass, q_chars, q_char_mass),
-                PINYIN_DISCOUNT * _f1(phrase.sounds, phrase.sound_mass, q_sounds, q_sound_mass),
-                FUZZY_DISCOUNT * _fuzzy(phrase, query, q_char_mass),
+                _ratio(char_matched.get(i, 0.0), phrase.char_mass, q_char_mass),
+                PINYIN_DISCOUNT * _ratio(sound_matched.get(i, 0.0), phrase.sound_mass, q_sound_mass),
+                FUZZY_DISCOUNT * _fuzzy(phrase, query, q_char_mass) if i in char_matched else 0.0,
             )
             if score > phrase_score.get(phrase.key, (-1.0, ""))[0]:
                 phrase_score[phrase.key] = (score, phrase.text)
         hits = []
         informative = min(1.0, q_char_mass / MIN_QUERY_MASS)  # "归" alone is covered by anything
+        char_covered = _covered(q_chars, self._key_char_postings)
+        sound_covered = _covered(q_sounds, self._key_sound_postings)
         for key, (best, text_matched) in phrase_score.items():
             coverage = informative * max(
-                _coverage(q_chars, q_char_mass, self._vocab_chars[key]),
-                PINYIN_DISCOUNT * _coverage(q_sounds, q_sound_mass, self._vocab_sounds[key]),
+                char_covered.get(key, 0.0) / q_char_mass if q_char_mass else 0.0,
+                PINYIN_DISCOUNT * sound_covered.get(key, 0.0) / q_sound_mass if q_sound_mass else 0.0,
             )
             score = PHRASE_WEIGHT * best + (1 - PHRASE_WEIGHT) * coverage
             if score > min_score:
@@ -270,22 +312,42 @@ def _weights(segments: Sequence[Units], idf: Features) -> Features:
     return weights
 
 
-def _f1(phrase: Features, phrase_mass: float, query: Features, query_mass: float) -> float:
+def _matched(query: Features, postings: dict[str, list[tuple[int, float]]]) -> dict[int, float]:
+    """For each phrase sharing a feature with the query: the phrase's weight of the shared features."""
+    matched: dict[int, float] = defaultdict(float)
+    for gram in query:
+        for i, weight in postings.get(gram, ()):
+            matched[i] += weight
+    return matched
+
+
+def _ratio(matched: float, phrase_mass: float, query_mass: float) -> float:
+    """F1 of the overlap: twice the matched weight over both masses."""
     if not phrase_mass or not query_mass:
         return 0.0
-    matched = sum(w for g, w in phrase.items() if g in query)
     return 2 * matched / (phrase_mass + query_mass)
 
 
-def _coverage(query: Features, query_mass: float, vocabulary: set[str]) -> float:
-    if not query_mass:
-        return 0.0
-    return sum(w for g, w in query.items() if g in vocabulary) / query_mass
+def _key_postings(vocabularies: dict[str, set[str]]) -> dict[str, list[str]]:
+    postings: dict[str, list[str]] = defaultdict(list)
+    for key, grams in vocabularies.items():
+        for gram in grams:
+            postings[gram].append(key)
+    return postings
+
+
+def _covered(query: Features, postings: dict[str, list[str]]) -> dict[str, float]:
+    """For each item: the query's weight that the item's whole vocabulary explains."""
+    covered: dict[str, float] = defaultdict(float)
+    for gram, weight in query.items():
+        for key in postings.get(gram, ()):
+            covered[key] += weight
+    return covered
 
 
 def _fuzzy(phrase: _Phrase, query: str, query_mass: float) -> float:
-    if len(phrase.text) < FUZZY_MIN_PHRASE or not query_mass:
-        return 0.0
+    if len(phrase.text) < FUZZY_MIN_PHRASE or not query_mass or _DIGITS.search(phrase.text):
+        return 0.0  # character edits are typos in words, not in numbers
     ratio = fuzz.partial_ratio(phrase.text, query) / 100
     matched = ratio * min(phrase.char_mass, query_mass)
     return 2 * matched / (phrase.char_mass + query_mass)

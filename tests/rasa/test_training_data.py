@@ -10,7 +10,7 @@ import yaml
 from rapidfuzz import fuzz, process
 from rasa.shared.nlu.training_data.loading import load_data
 
-from harness.citizen import load_conversations, load_questions
+from harness.citizen import SET_NAMES, load_conversations, load_questions
 from kb.settings import PROJECT_ROOT
 from tests.rasa.conftest import rasa
 
@@ -61,7 +61,7 @@ def test_training_and_test_sets_do_not_overlap() -> None:
 def _citizen_messages() -> list[str]:
     """Every message of the independent citizen sets (tests/citizen), held-out and dev."""
     texts = []
-    for name in ("heldout", "dev"):
+    for name in SET_NAMES:
         texts += [c.text for c in load_questions(name)]
         texts += [t.text for c in load_conversations(name) for t in c.turns]
     return texts
