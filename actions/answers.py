@@ -41,6 +41,7 @@ from kb.resolve import (
     Resolver,
     Understanding,
 )
+from kb.textnorm import normalize
 
 FIELD_SCORE = 0.5  # a plan task matching this well is what "who leads field X" asks about
 WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is meant
@@ -75,7 +76,8 @@ class ActionAnswer(KbAction):
             question.text
         )
         if numbers:
-            return answer_tasks(dispatcher, tracker, kb, numbers)
+            asks_who = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
+            return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
         understood = Resolver(kb).understand(question)
         if aspects.RESPONSIBLE in understood.aspects and not understood.from_context:
             answered = answer_responsibility(dispatcher, tracker, kb, understood)
@@ -178,11 +180,16 @@ def answer_service(
     return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
 
 
-def answer_tasks(dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, numbers: list[int]) -> list:
+def answer_tasks(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, numbers: list[int], with_text: bool
+) -> list:
+    """Plan tasks by number: lead and co-operating units, and what the task says unless only "who" is
+    asked. A service carrying the task out becomes the one under discussion ("谁牵头" next is about it)."""
     tasks = [t for n in numbers if (t := kb.task(n))]
     if tasks:
-        dispatcher.utter_message(text="\n".join(task_text(t) for t in tasks))
-        return changed(tracker, failed_turns=0)
+        dispatcher.utter_message(text="\n".join(task_text(t, with_text) for t in tasks))
+        services = kb.services_for_task(tasks[-1].number)
+        return changed(tracker, failed_turns=0, **({"service_key": services[0].key} if services else {}))
     dispatcher.utter_message(text=no_such_task_text(numbers, kb.task_count()))
     return []
 
@@ -243,7 +250,7 @@ def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: Servic
 def _situation(tracker: Tracker) -> tuple[str, str] | None:
     """From the form's slots, which the message's own entities also fill (slot mappings are global)."""
     text = latest_text(tracker)
-    stay = canonical(tracker.get_slot("medical_stay"), STAY_WORDS)
+    stay = canonical(tracker.get_slot("medical_stay"), STAY_WORDS) or canonical(text, STAY_WORDS)
     emergency = _yes_no(tracker.get_slot("medical_emergency"), text, NEGATED_EMERGENCY)
     referral = _yes_no(tracker.get_slot("medical_referral"), text, NEGATED_REFERRAL)
     if emergency == "是":

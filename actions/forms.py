@@ -17,7 +17,7 @@ MAX_MESSAGE = 1000
 
 # Entity values NLU may hand over unmapped (a synonym it has not seen, 繁體): the key words that decide.
 STAY_WORDS = (
-    ("长期居住", ("长期", "常住", "长住", "定居", "安置", "常驻")),
+    ("长期居住", ("长期", "常住", "长住", "定居", "安置", "常驻", "常年", "长年")),
     ("临时外出", ("临时", "出差", "旅游", "短期", "探亲")),
 )
 CARD_WORDS = (

@@ -244,8 +244,9 @@ def _aspect_body(service: ServiceView, aspect: str) -> str:
 # --- responsibility ---------------------------------------------------------------------------
 
 
-def task_text(task: TaskView) -> str:
-    return f"{PLAN_TITLE}第{task.number}项任务“{task.title}”：{units_text(task)}。"
+def task_text(task: TaskView, with_text: bool = False) -> str:
+    text = f"{PLAN_TITLE}第{task.number}项任务“{task.title}”：{units_text(task)}。"
+    return text + f"\n原文：{task.text}" if with_text else text
 
 
 def no_such_task_text(numbers: Sequence[int], count: int) -> str:

@@ -45,6 +45,7 @@ NATIONAL_HOTLINES = {
     "12315": "12315消费者投诉举报专线",
 }
 GENERAL_HOTLINE = "12345"
+HOME_CITY = "宿州"
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
     r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
@@ -145,6 +146,8 @@ class _Cache:
     terms: tuple[TermView, ...] = ()
     units: dict[str, Unit] = field(default_factory=dict)
     unit_index: SearchIndex | None = None
+    places: re.Pattern[str] = re.compile("(?!)")
+    elsewhere: re.Pattern[str] = re.compile("(?!)")  # places that are not 宿州 or its districts and counties
 
 
 class KnowledgeBase:
@@ -207,6 +210,10 @@ class KnowledgeBase:
         """The services an NLU intent routes to; the one whose key is the intent comes first."""
         family = [s for s in self._fresh().services.values() if s.intent == intent]
         return sorted(family, key=lambda s: s.key != intent)  # stable: KB order otherwise
+
+    def services_for_task(self, number: int) -> list[ServiceView]:
+        """The published services that carry out a plan task, in KB order."""
+        return [s for s in self._fresh().services.values() if any(t.number == number for t in s.tasks)]
 
     def services_by_topic(self, topic: str) -> list[ServiceView]:
         return [s for s in self._fresh().services.values() if s.topic == topic]
@@ -328,6 +335,14 @@ class KnowledgeBase:
 
     # --- gazetteer ----------------------------------------------------------------------------
 
+    def without_places(self, text: str) -> str:
+        """The text with the place names it contains blanked out (on normalised text)."""
+        return self._fresh().places.sub(" ", text)
+
+    def names_elsewhere(self, text: str) -> bool:
+        """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""
+        return bool(self._fresh().elsewhere.search(text))
+
     def terms(self, kind: str | None = None) -> list[TermView]:
         return [t for t in self._fresh().terms if kind is None or t.kind == kind]
 
@@ -418,7 +433,21 @@ class KnowledgeBase:
                 terms=tuple(TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in terms),
                 units={u.key: u for u in units},
                 unit_index=unit_index,
+                places=_alternation(w for t in terms if t.kind == "place" for w in (t.name, *t.aliases)),
+                elsewhere=_alternation(
+                    w for t in terms if t.kind == "place" and not _home(t) for w in (t.name, *t.aliases)
+                ),
             )
+
+
+def _home(place: Term) -> bool:
+    """宿州 itself and its districts and counties (the place terms' detail says whose they are)."""
+    return place.name.startswith(HOME_CITY) or (place.detail or "").startswith(HOME_CITY)
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted({normalize(w) for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)) or "(?!)")
 
 
 def task_numbers_in(text: str) -> list[int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from kb import aspects
 from kb.queries import KnowledgeBase, ServiceView
-from kb.textnorm import normalize
+from kb.textnorm import FUNCTION_CHARS, is_cjk, normalize
 from kb.units import Unit
 
 # weights of the evidence (search scores are in [0, 1])
@@ -40,6 +40,7 @@ SUPPORTED_SEARCH = 0.3  # with an in-scope NLU intent, this much search support 
 NLU_SUPPORT = 0.4  # NLU's vote for a service counts in full once the search supports it this much …
 NLU_BASE_SUPPORT = 0.3  # … and this much with no support at all
 CONFIDENT_NLU = 0.5
+BARE_CONTENT = 4  # a message with at most this many characters of its own content only asks (a follow-up)
 SURE_NLU = 0.9
 SURE_NLU_OUT_OF_SCOPE = 0.95  # in a conversation, only this sure an out-of-scope NLU overrules the context
 UNCLEAR_SCORE = 0.45  # NLU unsure, and a service matches this well: offer choices rather than decline
@@ -113,6 +114,7 @@ class Understanding:
     from_context: bool  # the service is the one under discussion
     near_scope: bool  # a cross-province errand without a service of its own
     decision: str = UNSURE
+    bare: bool = False  # the message says little beyond its question ("那要带啥", "现在能报名了不")
     second: Candidate | None = None  # another service a second question in the message is about
     second_aspects: tuple[str, ...] = ()
 
@@ -142,6 +144,10 @@ class Understanding:
         )
 
 
+def _sure_out_of_scope(question: Question) -> bool:
+    return question.intent == OUT_OF_SCOPE and question.confidence >= SURE_NLU_OUT_OF_SCOPE
+
+
 def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if len(c) >= 2]
 
@@ -150,20 +156,27 @@ class Resolver:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
+    def _content_size(self, text: str) -> int:
+        """How many characters of the text say something: not cues, question words, particles or places."""
+        rest = self.kb.without_places(aspects.without_cues(text))
+        return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
+
     def understand(self, question: Question) -> Understanding:
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
         candidates = self._candidates(question, text)
-        names_topic = self._names_topic(question, text, candidates)
+        bare = self._content_size(text) <= BARE_CONTENT
+        names_topic = self._names_topic(question, text, candidates, bare)
         follow_up = (
             bool(asked)
             or aspects.asks(text)
             or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
         )
-        if not names_topic and follow_up and question.context and (service := self.kb.service(question.context)):
-            return Understanding((Candidate(service, 1.0, context=True),), asked, False, True, False, ANSWER)
-        near = bool(_ELSEWHERE.search(text) and _ERRAND.search(text))
-        understood = Understanding(tuple(candidates), asked, names_topic, False, near)
+        context = self.kb.service(question.context) if question.context else None
+        if context and bare and follow_up and not names_topic and not _sure_out_of_scope(question):
+            return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, bare)
+        near = bool((_ELSEWHERE.search(text) or self.kb.names_elsewhere(text)) and _ERRAND.search(text))
+        understood = Understanding(tuple(candidates), asked, names_topic, False, near, bare=bare)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, understood)
@@ -194,7 +207,7 @@ class Resolver:
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
         if u.aspects and not u.names_topic and not question.context and question.intent != OUT_OF_SCOPE:
             return WHICH
-        in_scope = best is not None and self._in_scope(question, best)
+        in_scope = best is not None and self._in_scope(question, best, u.bare)
         if in_scope and u.sure:
             return ANSWER
         if in_scope and u.probable:
@@ -205,12 +218,12 @@ class Resolver:
             return UNSURE  # NLU is unsure, and so is the search: which of these?
         return DECLINE
 
-    def _in_scope(self, question: Question, best: Candidate) -> bool:
+    def _in_scope(self, question: Question, best: Candidate, bare: bool) -> bool:
         if best.mentioned or best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
-        if best.context and not (question.intent == OUT_OF_SCOPE and question.confidence >= SURE_NLU_OUT_OF_SCOPE):
+        if best.context and bare and not _sure_out_of_scope(question):
             return True  # a follow-up in the conversation ("要是急诊来不及备呢", "现在能报名了不")
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
@@ -320,12 +333,13 @@ class Resolver:
                 return next(s for s in family if s.key == hits[0].key)
         return family[0]
 
-    def _names_topic(self, question: Question, text: str, candidates: list[Candidate]) -> bool:
+    def _names_topic(self, question: Question, text: str, candidates: list[Candidate], bare: bool) -> bool:
         if any(c.mentioned for c in candidates) or question.entities.get("card_problem"):
             return True
         context = self.kb.service(question.context) if question.context else None
         if (
-            question.intent in self.kb.service_intents()
+            not bare  # on "办了在杭州用得上不" NLU guesses a topic the words do not name
+            and question.intent in self.kb.service_intents()
             and question.confidence >= CONFIDENT_NLU
             and (context is None or context.intent != question.intent)
         ):

@@ -27,7 +27,7 @@ def _rows(engine, model):
 
 def test_unclear_message_gets_likely_services_and_is_recorded(actions_kb) -> None:
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "sscard_loss", "confidence": 0.3}]
-    tracker = make_tracker(f"结算 {PERSONAL}", "nlu_fallback", ranking=ranking, confidence=0.45)
+    tracker = make_tracker("结算 34012319900101123X 13812345678", "nlu_fallback", ranking=ranking, confidence=0.45)
     messages, events = run(ActionAnswer(), tracker)
     assert "我不太确定您问的是哪件事" in texts(messages)
     assert any(p.startswith("/choose_service") for p in payloads(messages))
