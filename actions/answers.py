@@ -51,6 +51,7 @@ MEDICAL_FORM_SLOTS = ("medical_stay", "medical_emergency", "medical_referral")
 SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
 CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 CHOOSE = "choose_service"
+REPLIES = frozenset({"affirm", "deny", "stop"})
 SITUATION_FORM = "medical_form"
 
 
@@ -72,6 +73,10 @@ class ActionAnswer(KbAction):
         if latest_intent(tracker) == CHOOSE:
             return self._chosen(dispatcher, tracker, kb)
         question = question_of(tracker)
+        replying = tracker.latest_action_name == "action_listen"  # not right after a form, which asked
+        if replying and question.intent in REPLIES and not aspects.asks(normalize(question.text)):
+            dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
+            return []
         numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(
             question.text
         )
@@ -79,7 +84,7 @@ class ActionAnswer(KbAction):
             asks_who = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
             return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
         understood = Resolver(kb).understand(question)
-        if aspects.RESPONSIBLE in understood.aspects and not understood.from_context:
+        if aspects.RESPONSIBLE in understood.aspects:
             answered = answer_responsibility(dispatcher, tracker, kb, understood)
             if answered is not None:
                 return answered

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -28,6 +29,13 @@ class KbAction(Action, ABC):
         except SQLAlchemyError as exc:
             # the exception text may quote SQL parameters (citizens' words): log only its type
             logger.error("knowledge base unavailable in %s: %s", self.name(), type(exc).__name__)
+            dispatcher.utter_message(text=APOLOGY)
+            return []
+        except Exception as exc:  # a bug must not reach Rasa, which would log the whole tracker with it
+            where = " < ".join(
+                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__)[::-1][:5]
+            )
+            logger.error("%s failed: %s at %s", self.name(), type(exc).__name__, where)  # code only, no words
             dispatcher.utter_message(text=APOLOGY)
             return []
 

@@ -8,10 +8,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import ActionAnswer
 from actions.base import KbAction
-from actions.context import changed, current_service, latest_intent
+from actions.context import changed, current_service, latest_confidence, latest_intent, latest_text
 from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
+from kb import aspects
+from kb.textnorm import normalize
+
+SURE_FEEDBACK = 0.8
 
 
 class ActionHandoff(KbAction):
@@ -54,6 +59,8 @@ class ActionStoreFeedback(KbAction):
         return "action_store_feedback"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if _not_feedback(tracker):
+            return ActionAnswer().answer(dispatcher, tracker, domain)
         helpful = latest_intent(tracker) == "feedback_helpful"
         records().feedback(tracker.sender_id, helpful, tracker.get_slot("service_key"), latest_intent(tracker))
         if helpful:
@@ -64,3 +71,12 @@ class ActionStoreFeedback(KbAction):
                 buttons=[button("找人工", "/request_human")],
             )
         return []
+
+
+def _not_feedback(tracker: Tracker) -> bool:
+    """Nothing has been answered yet to rate, or "进口药能报不" merely sounded like a complaint to NLU."""
+    if not any(event.get("event") == "bot" for event in tracker.events):
+        return True
+    text = latest_text(tracker)
+    unsure = float(latest_confidence(tracker) or 0.0) < SURE_FEEDBACK
+    return unsure and not text.startswith("/") and aspects.asks(normalize(text))

@@ -75,10 +75,10 @@ def answer_messages(
     unknown = [aspects.LABELS[a] for a in asked if a not in known]
     if unknown:
         lines.append(unknown_detail(service, "、".join(unknown)))
-    if not quoted and not known:  # nothing specific to say: what the service is and how it is done
+    if not quoted and not known and not brief:  # nothing specific to say: the guide says what there is
+        return [{"text": "\n".join(lines)}, *guide_messages(service, [], buttons)]
+    if not quoted and not known:
         lines.append(service.summary)
-        if service.steps:
-            lines.append("怎么办：\n" + _numbered(service.steps))
     lines.append(_footer(service, units))
     return [{"text": "\n".join(lines), **({} if brief else {"buttons": buttons})}]
 

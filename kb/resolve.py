@@ -245,6 +245,8 @@ class Resolver:
             for unit, score in self.kb.search_units(text, services=[service.key], limit=6)
         ]
         scored.sort(key=lambda item: -item[1])
+        if not scored:
+            return []
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             return []  # several units fit a little: none is the answer
         threshold = UNIT_ANSWER if asked else UNIT_GENERAL

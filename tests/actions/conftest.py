@@ -27,6 +27,8 @@ def make_tracker(
     active_loop: str | None = None,
     confidence: float = 0.95,
     ranking: list[dict[str, Any]] | None = None,
+    latest_action: str = "action_listen",
+    answered: bool = False,
 ) -> Tracker:
     """A tracker whose latest message is `text` with `intent`; `history` = earlier (intent, text)."""
     latest = {
@@ -36,6 +38,8 @@ def make_tracker(
         "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
     }
     events = [{"event": "user", "text": t, "parse_data": {"intent": {"name": i}, "entities": []}} for i, t in history]
+    if answered:  # the assistant has said something earlier in the conversation
+        events.append({"event": "bot", "text": "（之前的答复）"})
     events.append({"event": "user", "text": text, "parse_data": latest})
     return Tracker(
         sender_id="test-conversation",
@@ -45,7 +49,7 @@ def make_tracker(
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},
-        latest_action_name="action_listen",
+        latest_action_name=latest_action,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from actions.answers import ActionAnswer, ActionGreet
+from actions.base import APOLOGY
 from actions.replies import DECLINE_MARK, faq_message
 from kb.db import session_factory
 from kb.io import bump_revision
@@ -90,7 +91,8 @@ def test_the_situation_form_tailors_the_answer(kb) -> None:
         ({"medical_stay": "临时外出", "medical_emergency": "否", "medical_referral": "否"}, "filing_validity"),
     ]
     for slots, faq in cases:
-        messages, events = answer("/affirm", "affirm", slots={**slots, "service_key": "medical_filing"})
+        tracker_slots = {**slots, "service_key": "medical_filing"}
+        messages, events = answer("/affirm", "affirm", slots=tracker_slots, latest_action="medical_form")
         assert faqs[faq] in texts(messages), slots
         assert "【跨省异地就医备案】" in texts(messages)
         assert all(slots_set(events)[s] is None for s in slots)  # the situation is cleared after answering
@@ -240,3 +242,21 @@ def test_an_unrelated_question_is_declined_but_a_cross_province_errand_is_not() 
     assert DECLINE_MARK not in reply and "跨省通办" in reply and "12345" in reply
     assert "市数据资源管理局(政务服务局)" in reply
     assert slots_set(events)["service_key"] == "cross_province"
+
+
+def test_a_yes_or_no_out_of_the_blue_asks_what_else_but_a_question_is_answered() -> None:
+    messages, _ = answer("好的", "affirm", slots={"service_key": "onecard_transport"})
+    assert [m["response"] for m in messages] == ["utter_anything_else"]
+    messages, _ = answer("要是卡没这个功能呢", "deny", slots={"service_key": "onecard_transport"})
+    assert "社保卡“一卡通行”" in texts(messages) and "负责部门：" in texts(messages)
+
+
+
+def test_a_bug_is_an_apology_and_the_log_keeps_no_words(monkeypatch, caplog) -> None:
+    def broken(*_args):
+        raise ValueError("社保卡丢了 俺叫张三")
+
+    monkeypatch.setattr(ActionAnswer, "answer", broken)
+    messages, events = answer("社保卡丢了 俺叫张三", "sscard_loss")
+    assert texts(messages) == APOLOGY and events == []
+    assert "ValueError" in caplog.text and "张三" not in caplog.text and "社保卡" not in caplog.text

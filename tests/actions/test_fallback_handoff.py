@@ -87,10 +87,9 @@ def test_message_left_is_stored_masked_with_context(actions_kb) -> None:
 
 
 def test_feedback_is_stored_with_the_service(actions_kb) -> None:
-    run(ActionStoreFeedback(), make_tracker("有帮助", "feedback_helpful", slots={"service_key": "customs"}))
-    messages, _ = run(
-        ActionStoreFeedback(), make_tracker("没用", "feedback_unhelpful", slots={"service_key": "customs"})
-    )
+    slots = {"service_key": "customs"}
+    run(ActionStoreFeedback(), make_tracker("有帮助", "feedback_helpful", slots=slots, answered=True))
+    messages, _ = run(ActionStoreFeedback(), make_tracker("没用", "feedback_unhelpful", slots=slots, answered=True))
     assert "/request_human" in payloads(messages)
     rows = _rows(actions_kb, Feedback)
     assert [(r.helpful, r.service_key) for r in rows] == [(True, "customs"), (False, "customs")]
@@ -105,6 +104,15 @@ def test_kb_outage_is_an_apology_not_a_crash(tmp_path) -> None:
     ]:
         messages, events = run(action, tracker)
         assert texts(messages) == APOLOGY and events == []
+
+
+def test_a_question_that_sounds_like_feedback_is_answered_not_stored(actions_kb) -> None:
+    slots = {"service_key": "settle_inpatient"}
+    tracker = make_tracker("进口药能报不", "feedback_unhelpful", slots=slots, confidence=0.48, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "负责部门：市医保局" in texts(messages) and _rows(actions_kb, Feedback) == []
+    messages, _ = run(ActionStoreFeedback(), make_tracker("你们这个一点用都没有", "feedback_unhelpful", confidence=0.9))
+    assert _rows(actions_kb, Feedback) == []  # nothing was answered yet: there is nothing to rate
 
 
 @pytest.mark.parametrize(
