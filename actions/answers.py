@@ -52,6 +52,8 @@ SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
 CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 CHOOSE = "choose_service"
 REPLIES = frozenset({"affirm", "deny", "stop"})
+WHO_INTENT = "ask_responsible"
+SURE_WHO = 0.9
 SITUATION_FORM = "medical_form"
 
 
@@ -84,7 +86,7 @@ class ActionAnswer(KbAction):
             asks_who = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
             return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
         understood = Resolver(kb).understand(question)
-        if aspects.RESPONSIBLE in understood.aspects:
+        if _asks_who(question, understood):
             answered = answer_responsibility(dispatcher, tracker, kb, understood)
             if answered is not None:
                 return answered
@@ -153,6 +155,13 @@ def question_of(tracker: Tracker) -> Question:
 def _original_confidence(tracker: Tracker) -> float:
     """NLU's confidence in its intent (for nlu_fallback: in the intent it guessed before falling back)."""
     return float(latest_confidence(tracker) or 0.0)
+
+
+def _asks_who(question: Question, understood: Understanding) -> bool:
+    """Who is responsible, in the citizen's words ("谁牵头"), or as NLU is sure ("这事归哪管")."""
+    said = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
+    sure = question.intent == WHO_INTENT and question.confidence >= SURE_WHO
+    return aspects.RESPONSIBLE in understood.aspects and (said or sure)
 
 
 def _names_card_problem(tracker: Tracker, understood: Understanding) -> bool:
