@@ -223,8 +223,10 @@ class Resolver:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
-        if best.context and bare and not _sure_out_of_scope(question):
-            return True  # a follow-up in the conversation ("要是急诊来不及备呢", "现在能报名了不")
+        if best.context and not _sure_out_of_scope(question) and (
+            bare or best.search >= SUPPORTED_SEARCH or best.unit >= UNIT_FLOOR
+        ):
+            return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
         if best.search >= ANCHORED_SEARCH and best.service.key in self.kb.anchored_services(question.text):
