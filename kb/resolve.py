@@ -219,7 +219,11 @@ class Resolver:
         return DECLINE
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool) -> bool:
-        if best.mentioned or best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
+        if best.mentioned or best.unit >= CLEAR_UNIT:
+            return True  # the text names the service, or asks an FAQ of it
+        if _sure_out_of_scope(question) and not best.context:
+            return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
+        if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little

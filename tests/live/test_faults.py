@@ -83,7 +83,8 @@ def test_action_server_hanging_apology_in_time_then_recovery(product) -> None:
 
 def test_rasa_restart_keeps_the_conversation(product) -> None:
     conversation = f"rasa-restart-{uuid.uuid4().hex[:6]}"
-    _gateway(product, conversation, "医宝异地被案咋办")  # the form asks about the situation
+    _gateway(product, conversation, "医宝异地被案咋办")
+    _gateway(product, conversation, "/tailor_medical")  # the form asks about the situation
     rasa = _child(product, "rasa run")
     rasa.send_signal(signal.SIGTERM)
     rasa.wait(60)

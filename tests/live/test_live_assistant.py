@@ -59,9 +59,11 @@ def test_a_short_conversation(live) -> None:
     greeting = live.say(sender, "你好")
     assert greeting.status == 200 and "宿州长三角政务服务助手" in greeting.texts
     answer = live.say(sender, "医宝异地被案咋办")
-    assert "长期在外地居住" in answer.texts  # the medical form asks about the situation first
+    assert "【跨省异地就医备案】" in answer.texts and "市医保局" in answer.texts  # answered first
+    asked = live.say(sender, "/tailor_medical")  # "按您的情况细说"
+    assert "长期在外地居住" in asked.texts
     answer = live.say(sender, '/inform{"stay_type":"长期居住"}')
-    assert "【跨省异地就医备案】" in answer.texts and "市医保局" in answer.texts
+    assert "长期在外地居住或工作" in answer.texts and "市医保局" in answer.texts
     materials = live.say(sender, "那要带什么材料？")
     assert "跨省异地就医备案 · 所需材料" in materials.texts
     where = live.say(sender, "在哪办")

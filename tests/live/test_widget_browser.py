@@ -55,10 +55,12 @@ def test_ask_answer_quick_reply_reload_and_navigate(page: Page, live) -> None:
     expect(log(page)).to_contain_text("宿州长三角政务服务助手", timeout=ANSWER_TIMEOUT)
     expect(page.locator(".quick button", has_text="异地就医")).to_be_visible()
 
-    ask(page, "异地就医备案怎么办")
+    ask(page, "异地就医备案怎么办")  # answered first
+    expect(log(page)).to_contain_text("【跨省异地就医备案】", timeout=ANSWER_TIMEOUT)
+    expect(log(page)).to_contain_text("负责部门：市医保局")
+    page.locator(".msg.bot .quick button", has_text="按您的情况细说").last.click()  # then tailored
     page.locator(".quick button", has_text="长期在外地居住/工作").click(timeout=ANSWER_TIMEOUT)
-    expect(log(page)).to_contain_text("负责部门：市医保局", timeout=ANSWER_TIMEOUT)
-    expect(log(page)).to_contain_text("【跨省异地就医备案】")
+    expect(log(page)).to_contain_text("长期在外地居住或工作", timeout=ANSWER_TIMEOUT)
     page.locator(".msg.bot .quick button", has_text="所需材料").last.click()
     expect(log(page)).to_contain_text("跨省异地就医备案 · 所需材料", timeout=ANSWER_TIMEOUT)
     assert page.locator("time").count() >= 4  # timestamps on messages

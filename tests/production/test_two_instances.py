@@ -100,12 +100,13 @@ def say_to(rasa_url: str, sender: str, message: str) -> str:
 def test_one_conversation_alternating_between_instances_keeps_form_and_context(cluster) -> None:
     first, second = cluster["rasa"]
     sender = f"alt-{uuid.uuid4().hex[:8]}"
-    assert "长期在外地居住" in say_to(first, sender, "医宝异地被案咋办")
-    assert "急诊" in say_to(second, sender, '/inform{"stay_type":"临时外出"}')
-    assert "转诊" in say_to(first, sender, "/deny")
-    answer = say_to(second, sender, "/affirm")
+    assert "【跨省异地就医备案】" in say_to(first, sender, "医宝异地被案咋办")
+    assert "长期在外地居住" in say_to(second, sender, "/tailor_medical")
+    assert "急诊" in say_to(first, sender, '/inform{"stay_type":"临时外出"}')
+    assert "转诊" in say_to(second, sender, "/deny")
+    answer = say_to(first, sender, "/affirm")
     assert "有本地医院的转诊意见" in answer and "负责部门：市医保局" in answer
-    assert "跨省异地就医备案 · 所需材料" in say_to(first, sender, "要带啥")
+    assert "跨省异地就医备案 · 所需材料" in say_to(second, sender, "要带啥")
 
 
 def test_nothing_is_lost_when_an_instance_stops_mid_conversation(cluster) -> None:
