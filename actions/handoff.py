@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswer
@@ -17,6 +18,8 @@ from kb import aspects
 from kb.textnorm import normalize
 
 SURE_FEEDBACK = 0.8
+# A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不" only sounds like one to NLU.
+_ASKS_FOR_PERSON = re.compile(r"人|客服|坐席|领导|机器|电话|human|person|agent", re.IGNORECASE)
 
 
 class ActionHandoff(KbAction):
@@ -24,6 +27,9 @@ class ActionHandoff(KbAction):
         return "action_handoff"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text = latest_text(tracker)
+        if not text.startswith("/") and not _ASKS_FOR_PERSON.search(text):
+            return [FollowupAction("action_answer")]  # not right after an offer to leave a message
         service = current_service(tracker, knowledge_base())
         lines = ["需要人工帮助的话：", "1. 拨打12345政务服务便民热线，7×24小时有人工服务。"]
         if service:

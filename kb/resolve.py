@@ -43,6 +43,7 @@ CONFIDENT_NLU = 0.5
 BARE_CONTENT = 6  # a message with at most this many characters of its own content only asks (a follow-up)
 SURE_NLU = 0.9
 SURE_NLU_OUT_OF_SCOPE = 0.9  # in a conversation, only this sure an out-of-scope NLU overrules the context
+LEANING_OUT_OF_SCOPE = 0.7  # without one, this sure outweighs words shared with a service (密码, 医院, 养老保险)
 UNCLEAR_SCORE = 0.45  # NLU unsure, and a service matches this well: offer choices rather than decline
 TOPIC_SCORE = 0.42  # the text without its aspect cues still matches a service this well: it names a topic
 UNIT_ANSWER = 0.45  # a unit matching an aspect question this well is quoted as the answer …
@@ -144,8 +145,8 @@ class Understanding:
         )
 
 
-def _sure_out_of_scope(question: Question) -> bool:
-    return question.intent == OUT_OF_SCOPE and question.confidence >= SURE_NLU_OUT_OF_SCOPE
+def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SCOPE) -> bool:
+    return question.intent == OUT_OF_SCOPE and question.confidence >= threshold
 
 
 def _clauses(text: str) -> list[str]:
@@ -221,7 +222,7 @@ class Resolver:
     def _in_scope(self, question: Question, best: Candidate, bare: bool) -> bool:
         if best.mentioned or best.unit >= CLEAR_UNIT:
             return True  # the text names the service, or asks an FAQ of it
-        if _sure_out_of_scope(question) and not best.context:
+        if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
         if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True

@@ -74,6 +74,17 @@ def test_handoff_names_12345_and_the_responsible_bureau() -> None:
     assert payloads(messages) == ["/affirm", "/deny"]
 
 
+@pytest.mark.parametrize("text", ["不想跟机器说话", "有真人客服吗", "human please", "/request_human"])
+def test_a_request_for_a_person_is_handed_over(text: str) -> None:
+    messages, _ = run(ActionHandoff(), make_tracker(text, "request_human"))
+    assert "需要人工帮助的话" in texts(messages)
+
+
+def test_a_question_that_only_sounds_like_a_request_for_help_is_answered() -> None:
+    messages, events = run(ActionHandoff(), make_tracker("让我爸帮我去领社保卡行不", "request_human"))
+    assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
+
+
 def test_message_left_is_stored_masked_with_context(actions_kb) -> None:
     tracker = make_tracker(
         "想问问", "inform", slots={"handoff_text": f"回宿州怎么报销 {PERSONAL}", "service_key": "manual_reimbursement"}
