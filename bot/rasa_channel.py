@@ -34,7 +34,7 @@ SENDER = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 PAYLOAD = re.compile(r"^/([a-z_]+)(\{.*\})?$", re.DOTALL)
 BUTTON_INTENTS = {
     "affirm", "deny", "stop", "inform", "choose_service", "request_human", "greet",
-    "feedback_helpful", "feedback_unhelpful",
+    "feedback_helpful", "feedback_unhelpful", "tailor_medical",
     "ask_materials", "ask_steps", "ask_channels", "ask_time_limit", "ask_eligibility", "ask_fees", "ask_contact",
 }  # fmt: skip
 PAYLOAD_ENTITIES = {"service_key", "stay_type", "card_problem"}

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.future import create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +35,8 @@ def make_engine(url: str | None = None) -> Engine:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if kwargs.get("poolclass") is QueuePool:
+            _reconnect_when_replaced(engine, Path(parsed.database))
         return engine
     return create_engine(url, **kwargs)
 
@@ -70,6 +72,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _reconnect_when_replaced(engine: Engine, path: Path) -> None:
+    """A pooled connection keeps the file it opened; if the file was moved, removed or restored from a
+    backup since, the connection is dropped and a new one opens what is at `path` now."""
+
+    def opened(_dbapi_connection: Any, record: Any) -> None:
+        record.info["file"] = _identity(path)
+
+    def checked_out(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("file") != _identity(path):
+            raise exc.DisconnectionError(f"{path.name} was replaced")
+
+    event.listen(engine, "connect", opened)
+    event.listen(engine, "checkout", checked_out)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def session_factory(engine: Engine) -> sessionmaker:
