@@ -149,6 +149,11 @@ def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SC
     return question.intent == OUT_OF_SCOPE and question.confidence >= threshold
 
 
+def _supported(key: str, candidates: Sequence[Candidate]) -> bool:
+    """The KB finds the service in the text too ("现在能报名了不" after 教育: NLU hears another matter)."""
+    return any(c.service.key == key and (c.unit >= UNIT_FLOOR or c.search >= SUPPORTED_SEARCH) for c in candidates)
+
+
 def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if len(c) >= 2]
 
@@ -174,7 +179,9 @@ class Resolver:
             or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
         )
         context = self.kb.service(question.context) if question.context else None
-        if context and bare and follow_up and not names_topic and not _sure_out_of_scope(question):
+        if context and bare and follow_up and not names_topic and (
+            not _sure_out_of_scope(question) or _supported(context.key, candidates)
+        ):
             return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, bare)
         near = bool((_ELSEWHERE.search(text) or self.kb.names_elsewhere(text)) and _ERRAND.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, bare=bare)
