@@ -128,6 +128,12 @@ SETTINGS: dict[str, Setting] = {
             "",
             "SQLAlchemy URL of Rasa's tracker store; empty means SQLite at `$SZ_DATA_DIR/tracker.sqlite3`.",
         ),
+        Setting(
+            "SZ_SESSION_TURNS",
+            "30",
+            "Citizen messages after which a conversation continues in a new Rasa session (slots carried over), "
+            "so a turn's cost does not grow with the conversation's length.",
+        ),
         Setting("SZ_LOCK_STORE", "in_memory", "Rasa's lock store: `in_memory` (one Rasa server) or `redis` (several)."),
         Setting("SZ_REDIS_HOST", "127.0.0.1", "Redis host for the lock store (and staff sessions when Redis is used)."),
         Setting("SZ_REDIS_PORT", "6379", "Redis port."),

@@ -43,3 +43,44 @@ def test_same_rows_as_rasas_store(tmp_path) -> None:
     _conversation(RasaSQLTrackerStore(domain, dialect="sqlite", db=str(theirs)), "c1")
     assert _rows(ours) == _rows(theirs)
     assert len(_rows(ours)) == 4
+
+
+def _long_conversation(store, sender: str, turns: int, last_action: str = "action_answer") -> DialogueStateTracker:
+    async def run() -> DialogueStateTracker:
+        tracker = await store.get_or_create_tracker(sender)
+        for turn in range(turns):
+            tracker.update(UserUttered(f"第{turn}个问题", {"name": "ask_materials"}))
+            tracker.update(ActionExecuted(last_action if turn == turns - 1 else "action_answer"))
+            tracker.update(SlotSet("service_key", "customs" if turn < 3 else "sscard_loss"))
+            tracker.update(ActionExecuted("action_listen"))
+            await store.save(tracker)
+            tracker = await store.retrieve(sender)
+        return tracker
+
+    return asyncio.run(run())
+
+
+DOMAIN = "slots:\n  service_key:\n    type: text\n    mappings: [{type: custom}]\n"
+
+
+def test_a_long_conversation_continues_in_a_new_session_with_its_state(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SZ_SESSION_TURNS", "5")
+    path = tmp_path / "t.sqlite3"
+    store = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=str(path))
+    tracker = _long_conversation(store, "long", 10, last_action="action_handoff")
+    turns = sum(isinstance(e, UserUttered) for e in tracker.events)
+    assert turns == 0  # a new session: what Rasa loads and the action server receives stays bounded
+    assert tracker.get_slot("service_key") == "sscard_loss"  # the service under discussion carried over
+    assert tracker.latest_action_name == "action_listen"
+    assert [e.action_name for e in tracker.events if isinstance(e, ActionExecuted)][-2:] == [
+        "action_handoff", "action_listen"
+    ]  # a rule waiting on the last bot action ("要留言吗？" → "好") still matches
+    full = asyncio.run(store.retrieve_full_tracker("long"))
+    assert sum(isinstance(e, UserUttered) for e in full.events) == 10  # nothing is lost from the record
+
+
+def test_a_short_conversation_keeps_one_session(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SZ_SESSION_TURNS", "5")
+    store = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=str(tmp_path / "t.sqlite3"))
+    tracker = _long_conversation(store, "short", 4)
+    assert sum(isinstance(e, UserUttered) for e in tracker.events) == 4
