@@ -19,8 +19,7 @@ from typing import Any
 
 import aiohttp
 
-# Conversations citizens have with the assistant: services, follow-ups, forms, responsibility,
-# small talk, out of scope, handoff and feedback, typos included.
+# Scripted conversations with the assistant's own buttons: forms, handoff and feedback.
 SUZHOU_CONVERSATIONS: tuple[tuple[str, ...], ...] = (
     ("你好", "社保卡丢了咋办", "要带什么材料", "在哪办", "谢谢"),
     ("医宝异地被案咋弄", '/inform{"stay_type":"临时外出"}', "/deny", "/affirm", "要带啥"),
@@ -42,6 +41,24 @@ STOCK_CONVERSATIONS: tuple[tuple[str, ...], ...] = (
     ("good morning", "are you a bot?", "see you later"),
     ("hello", "I am feeling good", "thanks, bye"),
 )
+
+
+def citizen_mix(sets: Sequence[str] = ("dev", "dev2")) -> tuple[tuple[str, ...], ...]:
+    """What citizens type, from the independent question sets (never the training data): their
+    multi-turn conversations, their questions (long stories, two questions at once, dialect, typos), each
+    followed by a short follow-up, and the scripted button conversations above."""
+    from harness.citizen import load_conversations, load_questions
+
+    conversations = [tuple(t.text for t in c.turns) for name in sets for c in load_conversations(name)]
+    follow_ups = itertools.cycle(("要带什么材料", "在哪办", "归哪个部门管", "要多久", "谢谢"))
+    questions = [(q.text, next(follow_ups)) for name in sets for q in load_questions(name)]
+    mixed = [*conversations, *questions, *SUZHOU_CONVERSATIONS]
+    return tuple(mixed[i] for i in _spread(len(mixed)))
+
+
+def _spread(n: int) -> list[int]:
+    """A fixed shuffle (the same order in every run), so a run's first minutes are not all one kind."""
+    return sorted(range(n), key=lambda i: (i * 7919) % n)
 
 
 @dataclass
@@ -142,3 +159,37 @@ async def run_level(
         await asyncio.gather(*(citizen() for _ in range(users)))
         result.elapsed = time.perf_counter() - started
     return result
+
+
+async def run_long_conversation(
+    send: Callable[[aiohttp.ClientSession, str, str], Any], texts: Sequence[str], turns: int, timeout: float = 30.0
+) -> LevelResult:
+    """One citizen, ONE conversation id, `turns` messages in a row: does a turn get slower as it grows?"""
+    result = LevelResult(users=1)
+    conversation = uuid.uuid4().hex
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+        started = time.perf_counter()
+        for text in itertools.islice(itertools.cycle(texts), turns):
+            sent = time.perf_counter()
+            try:
+                error = await send(session, conversation, text)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                error = type(exc).__name__
+            result.latencies_ms.append((time.perf_counter() - sent) * 1000)
+            result.messages += 1
+            if error:
+                result.errors += 1
+                if len(result.error_samples) < 5:
+                    result.error_samples.append(error)
+        result.elapsed = time.perf_counter() - started
+    return result
+
+
+def window(result: LevelResult, start: int, end: int) -> dict[str, Any]:
+    """p50/p95 of turns start+1 … end of a long conversation."""
+    part = LevelResult(users=1, latencies_ms=result.latencies_ms[start:end], messages=end - start)
+    return {
+        "turns": f"{start + 1}–{end}",
+        "p50_ms": round(part.percentile(50), 1),
+        "p95_ms": round(part.percentile(95), 1),
+    }
