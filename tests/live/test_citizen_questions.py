@@ -25,6 +25,11 @@ pytestmark = pytest.mark.slow
 RIGHT_BUREAU = 0.92
 KEY_FACT = 0.85
 DECLINED = 0.95
+# Targets of issue 9 not met yet, thresholds unchanged. Strict: once a target is met the test fails
+# until this mark goes. Issue 9 stays open while either mark is here.
+NOT_MET_YET = pytest.mark.xfail(
+    strict=True, reason="issue 9 open: measured 2026-12-01 — declined 0.885 (54 of 61), conversations 33/40"
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +59,16 @@ def test_fact_questions_get_the_fact(heldout: Report) -> None:
     assert heldout.fact_rate >= KEY_FACT, heldout.summary()
 
 
+@NOT_MET_YET
 def test_out_of_scope_questions_are_declined(heldout: Report) -> None:
     assert heldout.declined_rate >= DECLINED, heldout.summary()
 
 
+@NOT_MET_YET
 def test_every_conversation_passes(heldout: Report) -> None:
     failed = [c.id for c, verdicts in heldout.conversations if not all(v.ok for v in verdicts)]
-    assert not failed, heldout.failures()
+    # the failures themselves are in results/citizen-heldout.txt, not in the log: the yardstick is not for tuning
+    assert not failed, f"{len(failed)} of {len(heldout.conversations)} conversations fail"
 
 
 def test_a_service_published_through_the_staff_api_is_answered_by_name_without_retraining(live) -> None:
