@@ -40,6 +40,7 @@ SUPPORTED_SEARCH = 0.3  # with an in-scope NLU intent, this much search support 
 NLU_SUPPORT = 0.4  # NLU's vote for a service counts in full once the search supports it this much …
 NLU_BASE_SUPPORT = 0.3  # … and this much with no support at all
 CONFIDENT_NLU = 0.5
+WHICH_CONTENT = 1  # a first message with at most this much content of its own asks "which service?"
 BARE_CONTENT = 6  # a message with at most this many characters of its own content only asks (a follow-up)
 SURE_NLU = 0.9
 SURE_NLU_OUT_OF_SCOPE = 0.9  # in a conversation, only this sure an out-of-scope NLU overrules the context
@@ -180,8 +181,8 @@ class Resolver:
         )
         context = self.kb.service(question.context) if question.context else None
         if context and bare and follow_up and not names_topic and (
-            not _sure_out_of_scope(question) or _supported(context.key, candidates)
-        ):
+            not _sure_out_of_scope(question) or _supported(context.key, candidates) or not self._content_size(text)
+        ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
             return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, bare)
         near = bool((_ELSEWHERE.search(text) or self.kb.names_elsewhere(text)) and _ERRAND.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, bare=bare)
@@ -213,8 +214,14 @@ class Resolver:
             and best.service.key not in self.kb.anchored_services(question.text)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
-        if u.aspects and not u.names_topic and not question.context and question.intent != OUT_OF_SCOPE:
-            return WHICH
+        if (
+            u.aspects
+            and not u.names_topic
+            and not question.context
+            and question.intent != OUT_OF_SCOPE
+            and self._content_size(normalize(question.text)) <= WHICH_CONTENT
+        ):
+            return WHICH  # "在哪办" to begin with; "低保怎么申请" says what it is about, and it is not ours
         in_scope = best is not None and self._in_scope(question, best, u.bare)
         if in_scope and u.sure:
             return ANSWER
@@ -235,9 +242,8 @@ class Resolver:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
-        if best.context and not _sure_out_of_scope(question) and (
-            bare or best.search >= SUPPORTED_SEARCH or best.unit >= UNIT_FLOOR
-        ):
+        supported = best.search >= SUPPORTED_SEARCH or best.unit >= UNIT_FLOOR
+        if best.context and (supported or (bare and not _sure_out_of_scope(question))):
             return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
