@@ -21,7 +21,10 @@ KB_STAMP := $(DATA_DIR)/.kb-initialised
 MIGRATIONS := $(wildcard kb/migrations/versions/*.py)
 PIPELINE := build/spacy/zh_suzhou_kb/meta.json
 MODEL := models/suzhou.tar.gz
-RASA_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null)
+RASA_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null | sort)
+# The list of training files, rewritten only when it changes: a deleted file retrains too.
+RASA_INPUT_LIST := build/rasa-inputs.list
+$(shell mkdir -p build && { echo "$(RASA_INPUTS)" | cmp -s - $(RASA_INPUT_LIST) || echo "$(RASA_INPUTS)" > $(RASA_INPUT_LIST); })
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export RASA_TELEMETRY_ENABLED := false
@@ -74,7 +77,7 @@ nlu: $(KB_STAMP)
 model: nlu
 	@$(MAKE) --no-print-directory $(MODEL)
 
-$(MODEL): $(RASA_INPUTS) $(PIPELINE) data/nlu/generated/kb.yml
+$(MODEL): $(RASA_INPUTS) $(RASA_INPUT_LIST) $(PIPELINE) data/nlu/generated/kb.yml
 	$(PY) -m rasa train --fixed-model-name suzhou --out models
 	@touch $@
 
