@@ -260,3 +260,24 @@ def test_a_bug_is_an_apology_and_the_log_keeps_no_words(monkeypatch, caplog) -> 
     messages, events = answer("社保卡丢了 俺叫张三", "sscard_loss")
     assert texts(messages) == APOLOGY and events == []
     assert "ValueError" in caplog.text and "张三" not in caplog.text and "社保卡" not in caplog.text
+
+
+def test_which_service_is_asked_only_of_a_message_with_nothing_of_its_own() -> None:
+    asked, _ = answer("在哪办", "ask_channels")
+    assert "您想了解哪项服务的办理渠道" in texts(asked)
+    other, _ = answer("低保怎么申请", "ask_steps")  # says what it is about, and it is not ours
+    assert "您想了解哪项服务" not in texts(other) and "负责部门" not in texts(other)
+
+
+def test_a_fairly_sure_out_of_scope_nlu_outweighs_words_shared_with_a_service() -> None:
+    messages, _ = answer("开票软件的登录密码忘了，税控盘插上去一直提示口令错误", "out_of_scope", confidence=0.78)
+    assert DECLINE_MARK in texts(messages) and "负责部门" not in texts(messages)
+
+
+def test_a_follow_up_with_no_words_of_its_own_stays_with_the_service_however_sure_nlu_is() -> None:
+    messages, _ = answer(
+        "How long is it valid?", "out_of_scope", confidence=0.95, slots={"service_key": "medical_filing"}
+    )
+    assert "负责部门：市医保局" in texts(messages) and DECLINE_MARK not in texts(messages)
+    other, _ = answer("那彩礼一般给多少", "out_of_scope", confidence=0.95, slots={"service_key": "cross_province"})
+    assert DECLINE_MARK in texts(other)
