@@ -107,6 +107,11 @@ class Candidate:
     unit: float = 0.0
     context: bool = False  # the service under discussion
 
+    @property
+    def supported(self) -> bool:
+        """The KB's search or one of its units finds this service in the text."""
+        return self.search >= SUPPORTED_SEARCH or self.unit >= UNIT_FLOOR
+
 
 @dataclass(frozen=True)
 class Understanding:
@@ -116,9 +121,14 @@ class Understanding:
     from_context: bool  # the service is the one under discussion
     near_scope: bool  # a cross-province errand without a service of its own
     decision: str = UNSURE
-    bare: bool = False  # the message says little beyond its question ("那要带啥", "现在能报名了不")
+    content: int = 0  # characters of the message's own content: not cues, question words, particles or places
     second: Candidate | None = None  # another service a second question in the message is about
     second_aspects: tuple[str, ...] = ()
+
+    @property
+    def bare(self) -> bool:
+        """The message says little beyond its question ("那要带啥", "现在能报名了不")."""
+        return self.content <= BARE_CONTENT
 
     @property
     def best(self) -> Candidate | None:
@@ -152,7 +162,7 @@ def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SC
 
 def _supported(key: str, candidates: Sequence[Candidate]) -> bool:
     """The KB finds the service in the text too ("现在能报名了不" after 教育: NLU hears another matter)."""
-    return any(c.service.key == key and (c.unit >= UNIT_FLOOR or c.search >= SUPPORTED_SEARCH) for c in candidates)
+    return any(c.service.key == key and c.supported for c in candidates)
 
 
 def _clauses(text: str) -> list[str]:
@@ -172,7 +182,8 @@ class Resolver:
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
         candidates = self._candidates(question, text)
-        bare = self._content_size(text) <= BARE_CONTENT
+        content = self._content_size(text)
+        bare = content <= BARE_CONTENT
         names_topic = self._names_topic(question, text, candidates, bare)
         follow_up = (
             bool(asked)
@@ -181,11 +192,11 @@ class Resolver:
         )
         context = self.kb.service(question.context) if question.context else None
         if context and bare and follow_up and not names_topic and (
-            not _sure_out_of_scope(question) or _supported(context.key, candidates) or not self._content_size(text)
+            not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
-            return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, bare)
+            return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
         near = bool((_ELSEWHERE.search(text) or self.kb.names_elsewhere(text)) and _ERRAND.search(text))
-        understood = Understanding(tuple(candidates), asked, names_topic, False, near, bare=bare)
+        understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, understood)
@@ -219,7 +230,7 @@ class Resolver:
             and not u.names_topic
             and not question.context
             and question.intent != OUT_OF_SCOPE
-            and self._content_size(normalize(question.text)) <= WHICH_CONTENT
+            and u.content <= WHICH_CONTENT
         ):
             return WHICH  # "在哪办" to begin with; "低保怎么申请" says what it is about, and it is not ours
         in_scope = best is not None and self._in_scope(question, best, u.bare)
@@ -242,8 +253,7 @@ class Resolver:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
-        supported = best.search >= SUPPORTED_SEARCH or best.unit >= UNIT_FLOOR
-        if best.context and (supported or (bare and not _sure_out_of_scope(question))):
+        if best.context and (best.supported or (bare and not _sure_out_of_scope(question))):
             return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
