@@ -134,9 +134,14 @@ def start_product(data_dir: Path, profile: dict[str, str]) -> tuple[subprocess.P
     return process, url
 
 
+def rasa_env() -> dict[str, str]:
+    """The environment every Rasa command here runs with: no telemetry, quiet TensorFlow."""
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
 def build_stock(folder: Path) -> None:
     """Rasa's starter assistant with every default (`rasa init` trains it)."""
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = rasa_env()
     subprocess.run(
         [PYTHON, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(folder)],
         cwd=folder, env=env, check=True, capture_output=True,
@@ -145,7 +150,7 @@ def build_stock(folder: Path) -> None:
 
 def start_stock(folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = rasa_env()
     log = (folder / "stock.log").open("w")
     process = subprocess.Popen(
         [PYTHON, "-m", "rasa", "run", "--interface", "127.0.0.1", "--port", str(port), "--quiet"],
@@ -243,7 +248,7 @@ def time_training() -> dict[str, Any]:
         subprocess.run(
             [PYTHON, "-m", "rasa", "train", "--force", "--out", out, "--fixed-model-name", "timed"],
             cwd=PROJECT_ROOT, check=True, capture_output=True,
-            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
+            env=rasa_env(),
         )  # fmt: skip
         return {"command": "rasa train --force", "seconds": round(time.perf_counter() - started, 1)}
 

@@ -122,6 +122,27 @@ def rasa_rest_client(base_url: str) -> Callable[[aiohttp.ClientSession, str, str
     return send
 
 
+async def timed_turn(
+    send: Callable[[aiohttp.ClientSession, str, str], Any],
+    session: aiohttp.ClientSession,
+    conversation: str,
+    text: str,
+    result: LevelResult,
+) -> None:
+    """Send one message and record its latency, and its error if any, in `result`."""
+    started = time.perf_counter()
+    try:
+        error = await send(session, conversation, text)
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        error = type(exc).__name__
+    result.latencies_ms.append((time.perf_counter() - started) * 1000)
+    result.messages += 1
+    if error:
+        result.errors += 1
+        if len(result.error_samples) < 5:
+            result.error_samples.append(error)
+
+
 async def run_level(
     send: Callable[[aiohttp.ClientSession, str, str], Any],
     conversations: Sequence[Sequence[str]],
@@ -143,17 +164,7 @@ async def run_level(
                 for text in script:
                     if next(budget, None) is None:
                         return
-                    started = time.perf_counter()
-                    try:
-                        error = await send(session, conversation, text)
-                    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-                        error = type(exc).__name__
-                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
-                    result.messages += 1
-                    if error:
-                        result.errors += 1
-                        if len(result.error_samples) < 5:
-                            result.error_samples.append(error)
+                    await timed_turn(send, session, conversation, text, result)
 
         started = time.perf_counter()
         await asyncio.gather(*(citizen() for _ in range(users)))
@@ -170,17 +181,7 @@ async def run_long_conversation(
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
         started = time.perf_counter()
         for text in itertools.islice(itertools.cycle(texts), turns):
-            sent = time.perf_counter()
-            try:
-                error = await send(session, conversation, text)
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-                error = type(exc).__name__
-            result.latencies_ms.append((time.perf_counter() - sent) * 1000)
-            result.messages += 1
-            if error:
-                result.errors += 1
-                if len(result.error_samples) < 5:
-                    result.error_samples.append(error)
+            await timed_turn(send, session, conversation, text, result)
         result.elapsed = time.perf_counter() - started
     return result
 
