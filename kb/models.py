@@ -269,6 +269,30 @@ class UnansweredQuestion(Base):
     handled_at: Mapped[dt.datetime | None] = Column(DateTime)
 
 
+OFFERED = "offered"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+
+
+class NluExampleSuggestion(Base):
+    """A missed question's wording (masked) offered as a training example of the NLU intent of the
+    service staff linked it to. It becomes training data only once an admin accepts it."""
+
+    __tablename__ = "nlu_example_suggestion"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
+    # kept when retention deletes the question: an accepted example is KB content from then on
+    question_id: Mapped[int | None] = Column(ForeignKey("unanswered_question.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = Column(Text, nullable=False)
+    intent: Mapped[str] = Column(String(64), nullable=False, index=True)
+    service_key: Mapped[str] = Column(String(64), nullable=False)
+    status: Mapped[str] = Column(String(16), nullable=False, default=OFFERED, index=True)
+    offered_by: Mapped[str] = Column(String(64), nullable=False)  # who linked the question
+    decided_by: Mapped[str | None] = Column(String(64))
+    decided_at: Mapped[dt.datetime | None] = Column(DateTime)
+
+
 class HandoffMessage(Base):
     """A message a citizen chose to leave for staff (stored only with their consent)."""
 

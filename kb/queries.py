@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from kb.db import default_engine, session_factory
 from kb.models import (
+    ACCEPTED,
     CO,
     LEAD,
     PUBLISHED,
@@ -26,6 +27,7 @@ from kb.models import (
     Faq,
     FaqService,
     KbRevision,
+    NluExampleSuggestion,
     PlanTask,
     PlanTaskUnit,
     Service,
@@ -353,6 +355,18 @@ class KnowledgeBase:
     def vocabulary(self) -> frozenset[str]:
         """The KB words whose homophone typos are corrected (shared with the NLU tokenizer)."""
         return self._fresh().index.corrector.vocabulary
+
+    # --- training data ------------------------------------------------------------------------
+
+    def training_examples(self) -> list[tuple[str, str]]:
+        """The (intent, text) NLU examples admins accepted on the staff pages, by intent, oldest first."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(NluExampleSuggestion.intent, NluExampleSuggestion.text)
+                .where(NluExampleSuggestion.status == ACCEPTED)
+                .order_by(NluExampleSuggestion.intent, NluExampleSuggestion.id)
+            ).all()
+            return [(intent, text) for intent, text in rows]
 
     def revision(self) -> int:
         with self._sessions() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -18,6 +19,7 @@ from kb.models import (
     FaqService,
     Feedback,
     HandoffMessage,
+    NluExampleSuggestion,
     PlanTask,
     PlanTaskUnit,
     Service,
@@ -149,6 +151,32 @@ class StaffReports:
                     "status": r.status,
                 }
                 for r in rows
+            ]
+
+    def suggestions(self, statuses: Collection[str] = (), limit: int = 200) -> list[dict[str, Any]]:
+        """NLU example suggestions (those with one of `statuses`, else all), newest first."""
+        with self._sessions() as session:
+            query = select(NluExampleSuggestion, Service.name).outerjoin(
+                Service, Service.key == NluExampleSuggestion.service_key
+            )
+            if statuses:
+                query = query.where(NluExampleSuggestion.status.in_(statuses))
+            rows = session.execute(query.order_by(NluExampleSuggestion.id.desc()).limit(limit)).all()
+            return [
+                {
+                    "id": s.id,
+                    "at": s.created_at.isoformat(timespec="minutes"),
+                    "text": s.text,
+                    "intent": s.intent,
+                    "service_key": s.service_key,
+                    "service_name": name,
+                    "question_id": s.question_id,
+                    "status": s.status,
+                    "offered_by": s.offered_by,
+                    "decided_by": s.decided_by,
+                    "decided_at": s.decided_at.isoformat(timespec="minutes") if s.decided_at else None,
+                }
+                for s, name in rows
             ]
 
     def messages(self, status: str = "open", page: int = 1, per_page: int = MESSAGES_PER_PAGE) -> list[dict[str, Any]]:

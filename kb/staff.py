@@ -4,14 +4,15 @@ Every rule about who may do what lives here, so the staff pages and the JSON API
 checks. Edits are validated with the same record shapes as import (kb.schema) and written in one
 transaction with an audit revision; a stale version is refused instead of overwriting a colleague.
 
-Roles: admin (everything, manages staff); editor (services and FAQs whose responsible — lead — bureau
-is one of theirs); viewer (reads and reports only).
+Roles: admin (everything, manages staff, decides which NLU examples become training data); editor
+(services and FAQs whose responsible — lead — bureau is one of theirs); viewer (reads and reports only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,16 +29,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from kb.db import session_factory
 from kb.io import apply_service_record, bump_revision, faq_record, jsonable, service_record
 from kb.models import (
+    ACCEPTED,
     ADMIN,
     DRAFT,
     EDITOR,
     PUBLISHED,
+    REJECTED,
     ROLES,
     VIEWER,
     Bureau,
     Faq,
     FaqService,
     HandoffMessage,
+    NluExampleSuggestion,
     PlanTask,
     Revision,
     Service,
@@ -47,7 +51,7 @@ from kb.models import (
     UnansweredQuestion,
     utcnow,
 )
-from kb.privacy import mask_pii
+from kb.privacy import MASK, mask_pii
 from kb.schema import FaqIn, ServiceIn
 from kb.textnorm import normalize
 
@@ -55,6 +59,7 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
 MAX_ALIAS = 100
+_ENTITY_MARKUP = re.compile(r"\[[^\]]+\][({\[]")  # how Rasa annotates an entity in an example: [text](entity)
 # kb.schema.SourceIn allows only OFFICIAL/PRESS/3RD; a staff answer is the bureau's own (official)
 # word, and its title and `staff:` ref say that it is a staff answer, not a published document.
 STAFF_SOURCE_TAG = "OFFICIAL"
@@ -160,8 +165,12 @@ class ContentOps:
 
 
 class StaffOps:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, model_intents: Callable[[], Collection[str]] = frozenset) -> None:
+        """`model_intents` gives the NLU intents the trained model knows (the gateway reads them from
+        domain.yml): a linked question is offered as a training example only for one of those. Without
+        it nothing is offered."""
         self._sessions = session_factory(engine)
+        self._model_intents = model_intents
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -496,9 +505,12 @@ class StaffOps:
         """Tie a question the assistant missed to a service; optionally teach the search its wording.
 
         By design the alias goes live at once (audited as `add_alias`, restorable from the history) and
-        is added to a pending draft too, so publishing that draft later does not drop it.
+        is added to a pending draft too, so publishing that draft later does not drop it. The wording is
+        also offered as an NLU example of the service's intent, which reaches training only if an admin
+        accepts it.
         """
         _require_editor(actor)
+        intents = self._model_intents()
         with self._write() as session:
             question = _open_question(session, question_id)
             _require_question_scope(session, actor, question)
@@ -510,6 +522,8 @@ class StaffOps:
             if add_alias and alias:
                 _require_own_wording(session, actor, service.key, None, {"aliases": [alias]})
                 _add_alias(session, actor, service, alias)
+            if service.intent in intents:
+                _offer_example(session, actor, question, service)
 
     def faq_from_unanswered(self, actor: Actor, question_id: int, answer: str, service_key: str, key: str) -> str:
         """A draft FAQ from a missed question and a staff member's answer, in one transaction."""
@@ -537,6 +551,25 @@ class StaffOps:
             _require_question_scope(session, actor, question)
             _mark_handled(question, actor, "dismissed")
 
+    # NLU example suggestions -------------------------------------------------------------
+
+    def accept_example(self, actor: Actor, suggestion_id: int) -> None:
+        """Make an offered (or earlier rejected) example training data for the next training."""
+        _require_admin(actor, "决定哪些例句用于训练")
+        intents = self._model_intents()
+        with self._write() as session:
+            suggestion = _suggestion(session, suggestion_id, ACCEPTED)
+            if suggestion.intent not in intents:
+                raise Conflict(f"当前模型没有意图 {suggestion.intent}，这条例句不能用于训练")
+            _require_one_intent(session, suggestion)
+            _decide(session, actor, suggestion, ACCEPTED, "accept")
+
+    def reject_example(self, actor: Actor, suggestion_id: int) -> None:
+        """Keep an example out of training; an accepted one is withdrawn before the next training."""
+        _require_admin(actor, "决定哪些例句用于训练")
+        with self._write() as session:
+            _decide(session, actor, _suggestion(session, suggestion_id, REJECTED), REJECTED, "reject")
+
     def mark_message_handled(self, actor: Actor, message_id: int, handled: bool = True) -> None:
         _require_editor(actor)
         with self._write() as session:
@@ -551,9 +584,9 @@ class StaffOps:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _require_admin(actor: Actor) -> None:
+def _require_admin(actor: Actor, what: str = "管理工作人员") -> None:
     if not actor.is_admin:
-        raise Forbidden("只有管理员可以管理工作人员")
+        raise Forbidden(f"只有管理员可以{what}")
 
 
 def _require_editor(actor: Actor) -> None:
@@ -679,6 +712,72 @@ def _add_alias(session: Session, actor: Actor, service: Service, alias: str) -> 
     _flush_or_conflict(session)
     audit(session, "service", service.key, "add_alias", actor, before, _service_record(service))
     bump_revision(session)
+
+
+def _example_text(text: str) -> str:
+    """A question's wording as an NLU example: masked again, on one line (an example is one line of a
+    Rasa block); empty if nothing is left to learn from or Rasa would read it as entity markup."""
+    example = " ".join(mask_pii(text).split())
+    if _ENTITY_MARKUP.search(example) or not any(ch.isalnum() for ch in example.replace(MASK, "")):
+        return ""
+    return example
+
+
+def _offer_example(session: Session, actor: Actor, question: UnansweredQuestion, service: Service) -> None:
+    """Offer the question's wording as an example of the service's intent, unless the same wording was
+    offered for that intent before (whatever was decided then)."""
+    text = _example_text(question.text)
+    if not text or not service.intent:
+        return
+    offered = select(NluExampleSuggestion.id).where(
+        NluExampleSuggestion.text == text, NluExampleSuggestion.intent == service.intent
+    )
+    if session.scalar(offered.limit(1)) is not None:
+        return
+    suggestion = NluExampleSuggestion(
+        question_id=question.id, text=text, intent=service.intent, service_key=service.key, offered_by=actor.username
+    )
+    session.add(suggestion)
+    session.flush()
+    audit(session, "nlu_example", str(suggestion.id), "offer", actor, None, _suggestion_record(suggestion))
+
+
+def _suggestion(session: Session, suggestion_id: int, decision: str) -> NluExampleSuggestion:
+    suggestion = _get(session, NluExampleSuggestion, suggestion_id, "没有这条例句")
+    if suggestion.status == decision:
+        label = "采纳" if decision == ACCEPTED else "拒绝"
+        raise Conflict(f"这条例句已由{suggestion.decided_by or '其他人'}{label}，请刷新列表")
+    return suggestion
+
+
+def _require_one_intent(session: Session, suggestion: NluExampleSuggestion) -> None:
+    """The same wording accepted for two intents would teach the model to confuse them."""
+    other = session.scalar(
+        select(NluExampleSuggestion.intent).where(
+            NluExampleSuggestion.text == suggestion.text,
+            NluExampleSuggestion.intent != suggestion.intent,
+            NluExampleSuggestion.status == ACCEPTED,
+        )
+    )
+    if other:
+        raise Conflict(f"这句话已作为意图 {other} 的例句被采纳，不能再教给意图 {suggestion.intent}")
+
+
+def _decide(session: Session, actor: Actor, suggestion: NluExampleSuggestion, decision: str, action: str) -> None:
+    before = _suggestion_record(suggestion)
+    suggestion.status = decision
+    suggestion.decided_by = actor.username
+    suggestion.decided_at = utcnow()
+    audit(session, "nlu_example", str(suggestion.id), action, actor, before, _suggestion_record(suggestion))
+
+
+def _suggestion_record(suggestion: NluExampleSuggestion) -> dict[str, Any]:
+    return {
+        "text": suggestion.text,
+        "intent": suggestion.intent,
+        "service_key": suggestion.service_key,
+        "status": suggestion.status,
+    }
 
 
 def _staff_source(actor: Actor, service: Service) -> dict[str, str]:
