@@ -3,7 +3,8 @@
 `python -m kb purge [--days N] [--dry-run]` — safe to run from cron: each store is cleaned in one
 transaction, a second run finds nothing more, and nothing newer than the cut-off is touched.
 Covers Rasa's tracker store (the conversations, table `events`) and, in the KB, messages left for a
-person, unanswered questions, feedback and expired staff sessions.
+person, unanswered questions, feedback, expired staff sessions, and the wording of unanswered questions
+offered as NLU examples that no admin accepted (an accepted example is training data: it stays).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from sqlalchemy import MetaData, Table, delete, func, inspect, select
 from sqlalchemy.engine import Engine
 
 from kb.db import make_engine, session_factory
-from kb.models import Feedback, HandoffMessage, StaffSession, UnansweredQuestion, utcnow
+from kb.models import (
+    ACCEPTED,
+    Feedback,
+    HandoffMessage,
+    NluExampleSuggestion,
+    StaffSession,
+    UnansweredQuestion,
+    utcnow,
+)
 
 RASA_EVENTS = "events"  # Rasa's SQLTrackerStore table; `timestamp` is seconds since the epoch
 
@@ -45,6 +54,12 @@ def purge(kb_engine: Engine, tracker_url: str | None, days: int, dry_run: bool =
             counts[label] = session.scalar(select(func.count()).select_from(model).where(old)) or 0
             if not dry_run:
                 session.execute(delete(model).where(old))
+        unaccepted = (NluExampleSuggestion.created_at < cutoff) & (NluExampleSuggestion.status != ACCEPTED)
+        counts["unaccepted NLU examples"] = (
+            session.scalar(select(func.count()).select_from(NluExampleSuggestion).where(unaccepted)) or 0
+        )
+        if not dry_run:
+            session.execute(delete(NluExampleSuggestion).where(unaccepted))
         expired = StaffSession.expires_at < utcnow()
         counts["expired staff sessions"] = (
             session.scalar(select(func.count()).select_from(StaffSession).where(expired)) or 0

@@ -14,7 +14,16 @@ from sqlalchemy import create_engine, func, select, text
 
 from kb.__main__ import main
 from kb.db import session_factory
-from kb.models import Feedback, HandoffMessage, UnansweredQuestion, utcnow
+from kb.models import (
+    ACCEPTED,
+    OFFERED,
+    REJECTED,
+    Feedback,
+    HandoffMessage,
+    NluExampleSuggestion,
+    UnansweredQuestion,
+    utcnow,
+)
 from kb.retention import purge
 
 DAY = 86400
@@ -65,13 +74,33 @@ def test_purge_removes_only_what_is_older_than_the_cutoff(kb_engine, tmp_path) -
 
     report = purge(kb_engine, tracker_url, days=180)
     assert report.counts == {
-        "messages left": 1, "unanswered questions": 1, "feedback": 1,
+        "messages left": 1, "unanswered questions": 1, "feedback": 1, "unaccepted NLU examples": 0,
         "expired staff sessions": 0, "conversation events": 2,
     }  # fmt: skip
     assert _events(tracker_url) == 2
     assert all(_count(kb_engine, m) == 1 for m in (HandoffMessage, UnansweredQuestion, Feedback))
     again = purge(kb_engine, tracker_url, days=180)  # safe to repeat from cron
     assert set(again.counts.values()) == {0}
+
+
+def test_offered_wording_goes_with_its_question_and_accepted_examples_stay(kb_engine) -> None:
+    old = utcnow() - dt.timedelta(days=400)
+    with session_factory(kb_engine).begin() as session:
+        for status in (OFFERED, REJECTED, ACCEPTED):
+            question = UnansweredQuestion(conversation_id="c", text=status, reason="unclear", created_at=old)
+            session.add(question)
+            session.flush()
+            session.add(
+                NluExampleSuggestion(
+                    question_id=question.id, text=status, intent="medical_filing", service_key="medical_filing",
+                    status=status, offered_by="yibao", created_at=old,
+                )
+            )  # fmt: skip
+    report = purge(kb_engine, None, days=180)
+    assert report.counts["unanswered questions"] == 3 and report.counts["unaccepted NLU examples"] == 2
+    with session_factory(kb_engine)() as session:
+        kept = session.execute(select(NluExampleSuggestion.text, NluExampleSuggestion.question_id)).all()
+    assert kept == [(ACCEPTED, None)]  # training data now, no longer tied to the deleted question
 
 
 def test_purge_command_line(kb_engine, tmp_path, monkeypatch, capsys) -> None:
