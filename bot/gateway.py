@@ -28,6 +28,7 @@ from bot.keys import BACKENDS, CLIENT, CONFIG, LIMITER, STAFF, StaffContext
 from bot.routes import setup_routes
 from bot.security import body_limit, client_address, errors, origin_check, request_body, security_headers
 from bot.staff.auth import SqlSessionStorage, staff_errors
+from bot.staff.retraining import model_intents
 from kb.db import default_engine
 from kb.queries import KnowledgeBase
 from kb.reports import StaffReports
@@ -57,7 +58,7 @@ def create_app(config: GatewayConfig, engine: Engine | None = None) -> web.Appli
     app[BACKENDS] = Backends(config.rasa_urls)
     app[LIMITER] = RateLimits.create(config.rate_limit, config.rate_limit_ip, config.rate_limit_sign_in)
     app[STAFF] = StaffContext(
-        ops=StaffOps(engine),
+        ops=StaffOps(engine, model_intents),
         reports=StaffReports(engine),
         kb=KnowledgeBase(engine),
         secret=config.secret_key or secrets.token_bytes(32),

@@ -194,6 +194,25 @@ async def unanswered_dismiss(request: web.Request) -> web.Response:
 
 
 @staff_only()
+async def suggestions(request: web.Request) -> web.Response:
+    """NLU example suggestions, newest first; `?status=offered|accepted|rejected` for one kind."""
+    status = request.query.get("status", "")
+    return web.json_response(await run(ctx(request).reports.suggestions, [status] if status else []))
+
+
+@staff_only(admin=True)
+async def suggestion_accept(request: web.Request) -> web.Response:
+    await run(ctx(request).ops.accept_example, request["actor"], int(request.match_info["id"]))
+    return web.json_response({"status": "accepted"})
+
+
+@staff_only(admin=True)
+async def suggestion_reject(request: web.Request) -> web.Response:
+    await run(ctx(request).ops.reject_example, request["actor"], int(request.match_info["id"]))
+    return web.json_response({"status": "rejected"})
+
+
+@staff_only()
 async def feedback(request: web.Request) -> web.Response:
     return web.json_response(await run(ctx(request).reports.feedback_summary, days_in(request, 30)))
 

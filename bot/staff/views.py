@@ -47,6 +47,7 @@ from bot.staff.forms import (
     service_record,
 )
 from bot.staff.retraining import retraining_report
+from kb.models import ACCEPTED, OFFERED, REJECTED
 from kb.reports import MESSAGES_PER_PAGE
 from kb.staff import Actor, ContentOps, Forbidden, Invalid, LockedOut, NotSignedIn, StaffError
 
@@ -54,6 +55,7 @@ T = TypeVar("T")
 MAX_DAYS = 365  # the longest period a report covers (the feedback timeline has a bar a day)
 MAX_PAGE = 10000
 ASCII_NUMBER = re.compile(r"[0-9]+")
+DECIDED_SHOWN = 100  # the latest accepted and rejected examples on the suggestions page
 
 
 async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -422,6 +424,33 @@ async def message_handled(request: web.Request) -> web.Response:
     await posted_form(request, ActionForm)
     await run(ctx(request).ops.mark_message_handled, request["actor"], int(request.match_info["id"]))
     raise web.HTTPFound("/admin/messages?done=handled")
+
+
+# --- NLU example suggestions ------------------------------------------------------------------
+
+
+@staff_only()
+async def suggestions_list(request: web.Request) -> web.Response:
+    reports = ctx(request).reports
+    offered = await run(reports.suggestions, [OFFERED])
+    decided = await run(reports.suggestions, [ACCEPTED, REJECTED], DECIDED_SHOWN)
+    return await render(
+        request, "suggestions.html", {"offered": offered, "decided": decided, "done": request.query.get("done")}
+    )
+
+
+@staff_only(admin=True)
+async def suggestion_accept(request: web.Request) -> web.Response:
+    await posted_form(request, ActionForm)
+    await run(ctx(request).ops.accept_example, request["actor"], int(request.match_info["id"]))
+    raise web.HTTPFound("/admin/suggestions?done=accepted")
+
+
+@staff_only(admin=True)
+async def suggestion_reject(request: web.Request) -> web.Response:
+    await posted_form(request, ActionForm)
+    await run(ctx(request).ops.reject_example, request["actor"], int(request.match_info["id"]))
+    raise web.HTTPFound("/admin/suggestions?done=rejected")
 
 
 # --- staff and retraining ---------------------------------------------------------------------

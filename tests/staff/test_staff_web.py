@@ -134,7 +134,7 @@ async def test_every_staff_page_renders_for_an_admin(client) -> None:
     for path in ("/admin", "/admin/services", "/admin/services/new", "/admin/faqs", "/admin/faqs/new",
                  "/admin/faqs/emergency_no_filing", "/admin/services/customs/history", "/admin/bureaus",
                  "/admin/tasks", "/admin/stale?days=0", "/admin/unanswered", "/admin/feedback",
-                 "/admin/messages", "/admin/staff", "/admin/retraining"):  # fmt: skip
+                 "/admin/messages", "/admin/staff", "/admin/retraining", "/admin/suggestions"):  # fmt: skip
         reply = await client.get(path)
         assert reply.status == 200, path
         assert "<svg" in await reply.text() or path != "/admin"
@@ -427,3 +427,84 @@ async def test_staff_api_errors_are_json(client) -> None:
     client.app[STAFF].reports.bureaus = broken
     reply = await client.get("/admin/api/bureaus")
     assert reply.status == 500 and "稍后再试" in (await reply.json())["error"]
+
+
+def _filing_question(kb_engine, text: str) -> int:
+    """A question the assistant missed, about 异地就医备案 (市医保局's)."""
+    from kb.db import session_factory
+    from kb.models import UnansweredQuestion
+
+    with session_factory(kb_engine).begin() as session:
+        question = UnansweredQuestion(conversation_id="c", text=text, reason="unclear", suggested=["medical_filing"])
+        session.add(question)
+        session.flush()
+        return question.id
+
+
+async def test_linking_on_the_page_offers_an_example_that_an_admin_accepts(client, kb_engine) -> None:
+    question_id = _filing_question(kb_engine, "电话13812345678，异地就医备案怎么弄")
+    await sign_in(client, "yibao")
+    page = await (await client.get("/admin/unanswered")).text()
+    linked = await client.post(
+        f"/admin/unanswered/{question_id}/link",
+        data={"csrf_token": _token(page), "service_key": "medical_filing"},
+        allow_redirects=False,
+    )
+    assert linked.status == 302
+    [offered] = await (await client.get("/admin/api/suggestions?status=offered")).json()
+    assert offered["text"] == "电话***，异地就医备案怎么弄" and offered["intent"] == "medical_filing"
+    editors_view = await (await client.get("/admin/suggestions")).text()
+    assert "异地就医备案怎么弄" in editors_view and "训练例句" in editors_view
+    assert f"/admin/suggestions/{offered['id']}/accept" not in editors_view  # no buttons for an editor
+
+    await client.post("/admin/logout", data={"csrf_token": _token(editors_view)}, allow_redirects=False)
+    await sign_in(client, "admin")
+    page = await (await client.get("/admin/suggestions")).text()
+    assert f'action="/admin/suggestions/{offered["id"]}/accept"' in page
+    accepted = await client.post(
+        f"/admin/suggestions/{offered['id']}/accept", data={"csrf_token": _token(page)}, allow_redirects=False
+    )
+    assert accepted.status == 302 and accepted.headers["Location"] == "/admin/suggestions?done=accepted"
+    assert [s["id"] for s in await (await client.get("/admin/api/suggestions?status=accepted")).json()] == [
+        offered["id"]
+    ]
+    forged = await client.post(f"/admin/suggestions/{offered['id']}/reject", data={}, allow_redirects=False)
+    assert forged.status == 403 and "CSRF" in await forged.text()
+
+    token = await api_sign_in(client, "admin")
+    url = f"/admin/api/suggestions/{offered['id']}/reject"
+    assert (await client.post(url)).status == 403  # no CSRF header
+    rejected = await client.post(url, headers={"X-CSRF-Token": token})
+    assert rejected.status == 200 and (await rejected.json()) == {"status": "rejected"}
+    again = await client.post(url, headers={"X-CSRF-Token": token})
+    assert again.status == 409 and "已由admin拒绝" in (await again.json())["error"]
+
+
+@pytest.mark.parametrize("username", ["yibao", "viewer"])
+async def test_only_admins_accept_or_reject_examples_on_the_page_and_the_api(client, kb_engine, username) -> None:
+    from bot.staff.retraining import model_intents
+    from kb.reports import StaffReports
+    from kb.staff import StaffOps
+
+    question_id = _filing_question(kb_engine, "异地就医备案怎么弄")
+    admin = StaffOps(kb_engine).authenticate("admin", PASSWORD)
+    StaffOps(kb_engine, model_intents).link_unanswered(admin, question_id, "medical_filing", add_alias=False)
+    [suggestion] = StaffReports(kb_engine).suggestions()
+
+    await sign_in(client, username)
+    page = await client.get("/admin/suggestions")
+    assert page.status == 200 and "异地就医备案怎么弄" in await page.text()  # seeing the list is fine
+    csrf = _token(await page.text())
+    for decision in ("accept", "reject"):
+        reply = await client.post(f"/admin/suggestions/{suggestion['id']}/{decision}", data={"csrf_token": csrf})
+        assert reply.status == 403 and "只有管理员" in await reply.text(), decision
+
+    token = await api_sign_in(client, username)
+    listed = await client.get("/admin/api/suggestions")
+    assert listed.status == 200 and [s["id"] for s in await listed.json()] == [suggestion["id"]]
+    for decision in ("accept", "reject"):
+        reply = await client.post(
+            f"/admin/api/suggestions/{suggestion['id']}/{decision}", headers={"X-CSRF-Token": token}
+        )
+        assert reply.status == 403 and "只有管理员" in (await reply.json())["error"], decision
+    assert StaffReports(kb_engine).suggestions()[0]["status"] == "offered"
