@@ -68,7 +68,8 @@ kb-reset: $(STAMP)
 	rm -f $(DATA_DIR)/kb.sqlite3* $(KB_STAMP)
 	$(MAKE) kb
 
-# The KB-derived spaCy pipeline and Rasa synonyms/lookups; rewritten only when the KB changed.
+# The KB-derived spaCy pipeline, Rasa synonyms/lookups and the NLU examples admins accepted on the
+# staff pages; each rewritten only when what it is made from changed.
 nlu: $(KB_STAMP)
 	$(PY) -m nlp build
 
@@ -77,7 +78,7 @@ nlu: $(KB_STAMP)
 model: nlu
 	@$(MAKE) --no-print-directory $(MODEL)
 
-$(MODEL): $(RASA_INPUTS) $(RASA_INPUT_LIST) $(PIPELINE) data/nlu/generated/kb.yml
+$(MODEL): $(RASA_INPUTS) $(RASA_INPUT_LIST) $(PIPELINE) data/nlu/generated/kb.yml data/nlu/generated/staff.yml
 	$(PY) -m rasa train --fixed-model-name suzhou --out models
 	@touch $@
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from kb import settings
 from kb.db import make_engine
 from kb.queries import KnowledgeBase
-from nlp.build import GENERATED_NLU, PIPELINE_DIR, build
+from nlp.build import GENERATED_NLU, PIPELINE_DIR, STAFF_EXAMPLES, build
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,7 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rebuild even if the KB did not change")
     args = parser.parse_args(argv)
     changed = build(KnowledgeBase(make_engine()), force=args.force)
-    for name, path in (("pipeline", PIPELINE_DIR), ("nlu_data", GENERATED_NLU)):
+    for name, path in (("pipeline", PIPELINE_DIR), ("nlu_data", GENERATED_NLU), ("staff_examples", STAFF_EXAMPLES)):
         print(f"{path.relative_to(settings.PROJECT_ROOT)}: {'rebuilt' if changed[name] else 'up to date'}")
     return 0
 

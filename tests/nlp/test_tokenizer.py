@@ -114,4 +114,5 @@ class TestBuild:
         target = tmp_path / "zh_suzhou_kb"
         first = build(kb, target)
         assert first["pipeline"] and (target / "meta.json").exists()
-        assert build(kb, target)["pipeline"] is False
+        second = build(kb, target)
+        assert second["pipeline"] is False and second["staff_examples"] is False
