@@ -149,9 +149,9 @@ def _citizen_figures(report: Report) -> CitizenScores:
 # --- judging ------------------------------------------------------------------------------------------
 def judge_nlu(candidate: NluScores, serving: NluScores, result: GateResult) -> None:
     if candidate.macro_f1 < INTENT_MACRO_F1:
-        result.reasons.append(f"意图宏平均F1 {candidate.macro_f1:.3f}，低于 {INTENT_MACRO_F1:.2f}")
+        result.reasons.append(f"意图宏平均F1 {candidate.macro_f1:.4f}，低于 {INTENT_MACRO_F1:.2f}")
     if candidate.entity_f1 < ENTITY_F1:
-        result.reasons.append(f"实体F1 {candidate.entity_f1:.3f}，低于 {ENTITY_F1:.2f}")
+        result.reasons.append(f"实体F1 {candidate.entity_f1:.4f}，低于 {ENTITY_F1:.2f}")
     for intent, before in sorted(serving.intent_f1.items()):
         after = candidate.intent_f1.get(intent, 0.0)
         if before - after >= REPORTED_DROP:

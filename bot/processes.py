@@ -21,7 +21,7 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.engine import make_url
 
-from bot.model_store import ModelStore
+from bot.model_store import ModelStore, control_token
 from kb import settings
 from kb.db import private_file
 
@@ -198,6 +198,7 @@ class Supervisor:
 
     async def start(self, timeout: float = START_TIMEOUT) -> None:
         prepare_tracker_store()
+        control_token()  # created before the Rasa servers that check it and the jobs that send it
         try:
             for last in (False, True):
                 group = [spec for spec in self.specs.values() if spec.last == last]
