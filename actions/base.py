@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 from abc import ABC, abstractmethod
@@ -22,7 +23,14 @@ APOLOGY = "抱歉，系统暂时查不到资料，请稍后再试。着急的话
 class KbAction(Action, ABC):
     """An action that reads or writes the KB. Subclasses implement `answer`."""
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """In a worker thread: KB work (a search, or rebuilding the index after an edit) never holds up
+        the action server's other requests."""
+        return await asyncio.to_thread(self._run, dispatcher, tracker, domain)
+
+    def _run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         try:
             with knowledge_base().pinned():
                 return self.answer(dispatcher, tracker, domain)

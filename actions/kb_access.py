@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb.db import default_engine
 from kb.queries import KnowledgeBase
-from kb.records import ConversationRecords
+from kb.records import ConversationRecords, DiscardedRecords
 
 _handles: dict[str, KnowledgeBase | ConversationRecords] = {}
 
@@ -20,15 +20,20 @@ def use_engine(engine: Engine) -> None:
     _handles["records"] = ConversationRecords(engine)
 
 
+def discard_records() -> None:
+    """Keep no feedback, unanswered questions or messages (the quality gate's own action server)."""
+    _handles["records"] = DiscardedRecords(default_engine())
+
+
 def knowledge_base() -> KnowledgeBase:
     if "kb" not in _handles:
-        use_engine(default_engine())
+        _handles["kb"] = KnowledgeBase(default_engine())
     return _handles["kb"]  # type: ignore[return-value]
 
 
 def records() -> ConversationRecords:
     if "records" not in _handles:
-        use_engine(default_engine())
+        _handles["records"] = ConversationRecords(default_engine())
     return _handles["records"]  # type: ignore[return-value]
 
 

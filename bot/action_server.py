@@ -17,14 +17,19 @@ from kb import settings
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.action_server", description=__doc__)
     parser.add_argument("--port", type=int, default=int(settings.env("SZ_ACTION_PORT")))
+    parser.add_argument(
+        "--discard-records", action="store_true", help="store no feedback or unanswered questions (quality gate)"
+    )
     args = parser.parse_args(argv)
     configure_logging()
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
 
     from rasa_sdk.endpoint import run
 
-    from actions.kb_access import warm_up
+    from actions.kb_access import discard_records, warm_up
 
+    if args.discard_records:
+        discard_records()
     warm_up()
     run("actions", port=args.port, cors_origins=None)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.engine import make_url
 
+from bot.model_store import ModelStore, control_token
 from kb import settings
 from kb.db import private_file
 
@@ -82,6 +83,7 @@ def child_environment() -> dict[str, str]:
         "SZ_REDIS_DB": settings.env("SZ_REDIS_DB"),
         "SZ_REDIS_PASSWORD": settings.env("SZ_REDIS_PASSWORD"),
         "SANIC_HOST": LOOPBACK,  # the action server binds to loopback only
+        "SZ_RASA_PYTHON": sys.executable,  # the staff pages start retraining jobs with it
     }
 
 
@@ -140,7 +142,7 @@ def assistant_specs() -> list[ProcessSpec]:
                 f"{url}/health",
             )
         )
-    model = str(settings.resolve(settings.env("SZ_MODEL")))
+    model = str(ModelStore().serving_model())
     log_level = settings.env("SZ_LOG_LEVEL").upper()
     for i, url in enumerate(local_rasa_urls()):
         port = url.rsplit(":", 1)[1]
@@ -196,6 +198,7 @@ class Supervisor:
 
     async def start(self, timeout: float = START_TIMEOUT) -> None:
         prepare_tracker_store()
+        control_token()  # created before the Rasa servers that check it and the jobs that send it
         try:
             for last in (False, True):
                 group = [spec for spec in self.specs.values() if spec.last == last]
@@ -209,7 +212,7 @@ class Supervisor:
     async def _spawn(self, spec: ProcessSpec) -> None:
         logger.info("starting %s", spec.name)
         self.processes[spec.name] = await asyncio.create_subprocess_exec(
-            *spec.argv,
+            *_with_serving_model(spec.argv),
             cwd=settings.PROJECT_ROOT,
             env={**child_environment(), **spec.env},
             start_new_session=True,
@@ -277,6 +280,14 @@ class Supervisor:
             for process in running:
                 _signal_group(process, signal.SIGKILL)
             await asyncio.gather(*(p.wait() for p in running))
+
+
+def _with_serving_model(argv: list[str]) -> list[str]:
+    """A Rasa server (re)started after staff switched models loads the model serving now."""
+    if "--model" not in argv:
+        return argv
+    at = argv.index("--model") + 1
+    return [*argv[:at], str(ModelStore().serving_model()), *argv[at + 1 :]]
 
 
 def _signal_group(process: asyncio.subprocess.Process, sig: int) -> None:

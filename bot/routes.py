@@ -54,6 +54,8 @@ def _staff_pages(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/staff", views.staff_list, name="staff-accounts")
     router.add_post(r"/admin/staff/{id:\d+}", views.staff_update)
     router.add_get("/admin/retraining", views.retraining_page, name="staff-retraining")
+    router.add_post("/admin/retraining/start", views.retraining_start)
+    router.add_post("/admin/retraining/rollback", views.retraining_rollback)
     router.add_get("/admin/static/admin.css", pages.admin_style)
 
 
@@ -84,6 +86,8 @@ def _staff_api(router: web.UrlDispatcher) -> None:
     router.add_post(r"/admin/api/messages/{id:\d+}/handled", api.message_handled)
     router.add_get("/admin/api/staff", api.staff)
     router.add_get("/admin/api/retraining", api.retraining)
+    router.add_post("/admin/api/retraining", api.retraining_start)
+    router.add_post("/admin/api/retraining/rollback", api.retraining_rollback)
 
 
 def _allow_portals(app: web.Application, routes: list[web.AbstractRoute]) -> None:

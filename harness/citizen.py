@@ -31,6 +31,11 @@ SETS = PROJECT_ROOT / "tests" / "citizen"
 SET_NAMES = ("heldout", "dev", "dev2", "dev3")  # the yardstick, then three sets for tuning by other writers
 OUT_OF_SCOPE = "out_of_scope"
 CHITCHAT = "chitchat"
+# Issue 9's targets: the test suite holds the assistant to them, the retraining gate holds a new model to
+# them (or to no worse than the model it replaces).
+RIGHT_BUREAU_TARGET = 0.92
+KEY_FACT_TARGET = 0.85
+DECLINED_TARGET = 0.95
 
 Ask = Callable[[str, str], list[dict]]  # (sender, text) → Rasa's reply messages
 

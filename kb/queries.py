@@ -379,10 +379,17 @@ class KnowledgeBase:
         if pinned is not None:
             return pinned
         revision = self.revision()
-        if revision != self._cache.revision:
-            with self._lock:
+        if revision == self._cache.revision:
+            return self._cache
+        # The first request after an edit rebuilds (and so sees the edit); requests arriving while it
+        # does are answered from the previous revision rather than held for seconds. Only before the
+        # first build is there nothing to answer from.
+        if self._lock.acquire(blocking=self._cache.revision < 0):
+            try:
                 if revision != self._cache.revision:
                     self._cache = self._build_cache(revision)
+            finally:
+                self._lock.release()
         return self._cache
 
     def _build_cache(self, revision: int) -> _Cache:

@@ -96,3 +96,14 @@ class ConversationRecords:
             session.add(row)
             session.flush()
             return row.id
+
+
+class DiscardedRecords(ConversationRecords):
+    """Records that keep nothing: for the quality gate's practice conversations, which are not citizens'
+    and must not reach the staff's unanswered list or feedback report."""
+
+    def _feedback_count(self, conversation_id: str) -> int:
+        return 0
+
+    def _add(self, row: Feedback | UnansweredQuestion | HandoffMessage) -> int:
+        return 0

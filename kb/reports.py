@@ -22,6 +22,7 @@ from kb.models import (
     NluExampleSuggestion,
     PlanTask,
     PlanTaskUnit,
+    Revision,
     Service,
     ServiceBureau,
     UnansweredQuestion,
@@ -240,6 +241,18 @@ class StaffReports:
             "timeline": timeline,
             "services": services,
         }
+
+    def model_history(self, limit: int = 40) -> list[dict[str, Any]]:
+        """Trainings, quality gates, switches and rollbacks of the assistant's model, newest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Revision).where(Revision.entity == "model").order_by(Revision.id.desc()).limit(limit)
+            ).all()
+            return [
+                {"version": r.entity_key, "action": r.action, "username": r.username,
+                 "at": r.at.isoformat(timespec="seconds"), "details": r.after or {}}
+                for r in rows
+            ]  # fmt: skip
 
     def counts(self) -> dict[str, int]:
         with self._sessions() as session:

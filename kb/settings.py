@@ -100,6 +100,11 @@ SETTINGS: dict[str, Setting] = {
             "the gateway with.",
         ),
         Setting(
+            "SZ_RASA_PYTHON",
+            ".venv/bin/python",
+            "Python of Rasa's environment, which the staff pages start a retraining job with.",
+        ),
+        Setting(
             "SZ_ROLE",
             "all",
             "What `python -m bot run` starts: `all`, `assistant` (Rasa and action servers only) or `gateway` "

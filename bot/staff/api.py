@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.staff.auth import TooManySignIns, authenticate, csrf_token, current_actor, sign_in, sign_out, staff_only
-from bot.staff.retraining import retraining_report
+from bot.staff.retraining import retraining_report, start_job
 from bot.staff.views import content_ops, ctx, days_in, page_in, run
 from kb.staff import Invalid, LockedOut, NotSignedIn, StaffError
 
@@ -239,4 +239,18 @@ async def staff(request: web.Request) -> web.Response:
 
 @staff_only()
 async def retraining(request: web.Request) -> web.Response:
-    return web.json_response(await run(retraining_report, ctx(request).kb))
+    report = await run(retraining_report, ctx(request).kb)
+    return web.json_response({**report, "history": await run(ctx(request).reports.model_history)})
+
+
+@staff_only(admin=True)
+async def retraining_start(request: web.Request) -> web.Response:
+    """Start a retraining (202); 409 while one is running. Progress: GET /admin/api/retraining."""
+    await start_job("train", request["actor"].username)
+    return web.json_response({"started": True, "status": "/admin/api/retraining"}, status=202)
+
+
+@staff_only(admin=True)
+async def retraining_rollback(request: web.Request) -> web.Response:
+    await start_job("rollback", request["actor"].username)
+    return web.json_response({"started": True, "status": "/admin/api/retraining"}, status=202)

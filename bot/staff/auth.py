@@ -297,6 +297,7 @@ def staff_only(
             return await handler(request)
 
         wrapper.staff_only = True  # type: ignore[attr-defined] - read by the route inventory test
+        wrapper.admin_only = admin  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

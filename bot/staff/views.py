@@ -46,7 +46,7 @@ from bot.staff.forms import (
     service_form_data,
     service_record,
 )
-from bot.staff.retraining import retraining_report
+from bot.staff.retraining import retraining_report, start_job
 from kb.models import ACCEPTED, OFFERED, REJECTED
 from kb.reports import MESSAGES_PER_PAGE
 from kb.staff import Actor, ContentOps, Forbidden, Invalid, LockedOut, NotSignedIn, StaffError
@@ -482,4 +482,21 @@ async def staff_update(request: web.Request) -> web.Response:
 @staff_only()
 async def retraining_page(request: web.Request) -> web.Response:
     report = await run(retraining_report, ctx(request).kb)
-    return await render(request, "retraining.html", {"report": report})
+    history = await run(ctx(request).reports.model_history)
+    return await render(
+        request, "retraining.html", {"report": report, "history": history, "done": request.query.get("done", "")}
+    )
+
+
+@staff_only(admin=True)
+async def retraining_start(request: web.Request) -> web.Response:
+    await posted_form(request, ActionForm)
+    await start_job("train", request["actor"].username)
+    raise web.HTTPFound("/admin/retraining?done=started")
+
+
+@staff_only(admin=True)
+async def retraining_rollback(request: web.Request) -> web.Response:
+    await posted_form(request, ActionForm)
+    await start_job("rollback", request["actor"].username)
+    raise web.HTTPFound("/admin/retraining?done=rollback")

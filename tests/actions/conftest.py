@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ def make_tracker(
 def run(action, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run an action; returns (messages sent, events returned)."""
     dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, tracker, {})
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
     return dispatcher.messages, events
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from sqlalchemy import select
 
 from kb.db import session_factory
@@ -92,3 +95,34 @@ def test_an_faq_is_withdrawn_with_the_services_it_is_about(kb_engine) -> None:
         session.scalars(select(Service).where(Service.key == "customs")).one().status = DRAFT
         bump_revision(session)
     assert all(faq.key != "customs_cash" for faq, _ in knowledge.search_faqs("出国带多少现金要申报"))
+
+
+def test_while_one_request_rebuilds_after_an_edit_the_others_are_answered_at_once(kb_engine, monkeypatch) -> None:
+    """The request that finds the edit rebuilds the index and sees the edit; requests arriving meanwhile
+    are answered from the previous revision instead of waiting seconds for the rebuild."""
+    knowledge = KnowledgeBase(kb_engine)
+    knowledge.warm_up()
+    building, release = threading.Event(), threading.Event()
+    build = knowledge._build_cache
+
+    def slow_build(revision: int):
+        building.set()
+        assert release.wait(30)
+        return build(revision)
+
+    monkeypatch.setattr(knowledge, "_build_cache", slow_build)
+    with session_factory(kb_engine).begin() as session:
+        service = session.scalars(select(Service).where(Service.key == "elderly_benefits")).one()
+        service.aliases = [*service.aliases, "银发乘车卡"]
+        bump_revision(session)
+    first: list[str] = []
+    rebuilding = threading.Thread(target=lambda: first.append(knowledge.search_services("银发乘车卡")[0].key))
+    rebuilding.start()
+    assert building.wait(30)
+    started = time.monotonic()
+    assert knowledge.search_services("银发乘车卡")[0].key != "elderly_benefits"  # the previous revision
+    assert time.monotonic() - started < 1.0  # not held up by the rebuild
+    release.set()
+    rebuilding.join(30)
+    assert first == ["elderly_benefits"]  # the request that rebuilt sees the edit
+    assert knowledge.search_services("银发乘车卡")[0].key == "elderly_benefits"

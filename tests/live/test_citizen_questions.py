@@ -16,15 +16,25 @@ import uuid
 
 import pytest
 
-from harness.citizen import Judge, Report, load_conversations, load_questions, rest_client, run
+from harness.citizen import (
+    DECLINED_TARGET,
+    KEY_FACT_TARGET,
+    RIGHT_BUREAU_TARGET,
+    Judge,
+    Report,
+    load_conversations,
+    load_questions,
+    rest_client,
+    run,
+)
 from kb.settings import PROJECT_ROOT
 from tests.rasa.conftest import RESULTS
 
 pytestmark = pytest.mark.slow
 
-RIGHT_BUREAU = 0.92
-KEY_FACT = 0.85
-DECLINED = 0.95
+RIGHT_BUREAU = RIGHT_BUREAU_TARGET
+KEY_FACT = KEY_FACT_TARGET
+DECLINED = DECLINED_TARGET
 # Targets of issue 9 not met yet, thresholds unchanged. Strict: once a target is met the test fails
 # until this mark goes. Issue 9 stays open while either mark is here.
 NOT_MET_YET = pytest.mark.xfail(

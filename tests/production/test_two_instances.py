@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -69,6 +70,7 @@ def cluster(postgres, redis, tmp_path_factory):
         "gateway": f"http://127.0.0.1:{gateway}",
         "rasa": [f"http://127.0.0.1:{rasa}", f"http://127.0.0.1:{rasa + 1}"],
         "tracker": postgres.url(f"tracker_{suffix}"),
+        "kb": postgres.url(f"kb_{suffix}"),
         "process": process,
         "log": data_dir / "run.log",
     }
@@ -140,6 +142,43 @@ def test_personal_numbers_never_reach_the_postgres_tracker_store(cluster) -> Non
         rows = connection.execute(text("select data from events where sender_id = :s"), {"s": sender}).scalars().all()
     engine.dispose()
     assert rows and not any("13812345678" in r or "34012319900101123X" in r for r in rows)
+
+
+def test_a_model_switch_rolls_over_both_instances_and_the_conversation_goes_on(cluster) -> None:
+    """The retraining job's switch step (bot.training.switch_all) on two instances, one after the other."""
+    first, second = cluster["rasa"]
+    data_dir = cluster["log"].parent
+    (data_dir / "models").mkdir(exist_ok=True)
+    candidate = data_dir / "models" / "v9.tar.gz"  # the build model under a version's name
+    shutil.copy(PROJECT_ROOT / "models" / "suzhou.tar.gz", candidate)
+    sender = f"switch-{uuid.uuid4().hex[:8]}"
+    assert "【社会保障卡挂失】" in say_to(first, sender, "社保卡丢了咋办")
+    script = (
+        "import json, sys; from pathlib import Path; from bot.training import Run, switch_all; "
+        "print(json.dumps(switch_all(Run('train', 'v9', 'tester'), Path(sys.argv[1]), 'tester', 'v9')))"
+    )
+    env = {**os.environ, "SZ_DATA_DIR": str(data_dir), "SZ_DATABASE_URL": cluster["kb"],
+           "SZ_RASA_PORT": first.rsplit(":", 1)[1], "SZ_RASA_INSTANCES": "2"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(candidate)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [first, second]  # in order, each once
+    token = (data_dir / "model_token").read_text().strip()
+    for url in (first, second):
+        request = urllib.request.Request(f"{url}/webhooks/model/", headers={"X-Model-Token": token})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            assert json.loads(reply.read())["model"] == "v9.tar.gz"
+    assert "社会保障卡挂失 · 所需材料" in say_to(second, sender, "要带什么材料")  # context survives the switch
+    refused = urllib.request.Request(f"{first}/webhooks/model/load", data=b"{}", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(refused, timeout=30)
+    assert error.value.code == 401  # no token, no switch
 
 
 def _rasa_process(url: str) -> psutil.Process:

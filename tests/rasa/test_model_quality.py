@@ -7,10 +7,8 @@ import re
 
 import pytest
 
+from bot.gate import ENTITY_F1, INTENT_MACRO_F1
 from tests.rasa.conftest import RESULTS, rasa
-
-INTENT_MACRO_F1 = 0.90
-ENTITY_F1 = 0.85
 
 
 @pytest.mark.slow

@@ -12,6 +12,14 @@ from bot.gateway import create_app
 from tests.staff.conftest import PASSWORD
 
 PUBLIC_PAGES = {("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/api/session")}
+# What only an admin may do: accounts, and changing what the model citizens are answered by learns.
+ADMIN_ONLY = {
+    ("GET", "/admin/staff"), ("POST", "/admin/staff/{id}"), ("GET", "/admin/api/staff"),
+    ("POST", "/admin/retraining/start"), ("POST", "/admin/retraining/rollback"),
+    ("POST", "/admin/api/retraining"), ("POST", "/admin/api/retraining/rollback"),
+    ("POST", "/admin/suggestions/{id}/accept"), ("POST", "/admin/suggestions/{id}/reject"),
+    ("POST", "/admin/api/suggestions/{id}/accept"), ("POST", "/admin/api/suggestions/{id}/reject"),
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -216,6 +224,7 @@ async def test_every_staff_route_rejects_an_unauthenticated_request(client) -> N
             if r.resource and r.resource.canonical == path and r.method == method
         )
         assert getattr(handler, "staff_only", False), (method, path)
+        assert getattr(handler, "admin_only", False) == ((method, path) in ADMIN_ONLY), (method, path)
 
 
 def _form_fields(html: str) -> dict[str, str]:
