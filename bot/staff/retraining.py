@@ -58,6 +58,7 @@ def retraining_report(kb: KnowledgeBase) -> dict[str, Any]:
         "pipeline_missing": built is None,
         "without_intent": without_intent,
         "command": RETRAIN_COMMAND,
+        "accepted_examples": len(kb.training_examples()),
         "training": training_state(),
         "models": model_versions(),
     }
