@@ -94,27 +94,13 @@ def prepare(source: Path, work: Path, pipeline: Path) -> None:
     """The training data of `source` (the project, or a copy) in `work`, with freshly generated KB artefacts
     and a config whose SpacyNLP loads this version's own pipeline."""
     from kb.queries import KnowledgeBase
-    from nlp.build import (
-        GENERATED_NLU,
-        STAFF_EXAMPLES,
-        build_pipeline,
-        collect,
-        write_generated_nlu,
-        write_staff_examples,
-    )
+    from nlp.build import build
 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     shutil.copy(source / "domain.yml", work / "domain.yml")
     shutil.copytree(source / "data", work / "data", ignore=shutil.ignore_patterns("generated"))
-    kb = KnowledgeBase()
-    vocabulary = collect(kb)
-    shutil.rmtree(pipeline, ignore_errors=True)
-    pipeline.parent.mkdir(parents=True, exist_ok=True)
-    build_pipeline(vocabulary, settings.env("SZ_SPACY_BASE")).to_disk(pipeline)
-    generated = work / "data" / "nlu" / "generated"
-    write_generated_nlu(vocabulary, generated / GENERATED_NLU.name)
-    write_staff_examples(kb.training_examples(), generated / STAFF_EXAMPLES.name)  # accepted by an admin
+    build(KnowledgeBase(), target=pipeline, force=True, generated=work / "data" / "nlu" / "generated")
     config = yaml.safe_load((source / "config.yml").read_text("utf-8"))
     for component in config["pipeline"]:
         if component["name"] == PIPELINE_COMPONENT:

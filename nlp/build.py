@@ -155,8 +155,11 @@ def built_fingerprint(target: Path = PIPELINE_DIR) -> str | None:
     return json.loads(meta.read_text("utf-8")).get("kb_fingerprint") if meta.exists() else None
 
 
-def build(kb: KnowledgeBase, target: Path = PIPELINE_DIR, force: bool = False) -> dict[str, bool]:
-    """Rebuild whatever is out of date; returns which artefacts changed."""
+def build(
+    kb: KnowledgeBase, target: Path = PIPELINE_DIR, force: bool = False, generated: Path = GENERATED_NLU.parent
+) -> dict[str, bool]:
+    """Rebuild whatever is out of date; returns which artefacts changed. The staff pages' retraining job
+    builds into a work folder (`target`, `generated`) of its own."""
     vocabulary = collect(kb)
     fingerprint = vocabulary.fingerprint(settings.env("SZ_SPACY_BASE"))
     pipeline_changed = force or built_fingerprint(target) != fingerprint
@@ -171,8 +174,8 @@ def build(kb: KnowledgeBase, target: Path = PIPELINE_DIR, force: bool = False) -
         staging.rename(target)
     return {
         "pipeline": pipeline_changed,
-        "nlu_data": write_generated_nlu(vocabulary),
-        "staff_examples": write_staff_examples(kb.training_examples()),
+        "nlu_data": write_generated_nlu(vocabulary, generated / GENERATED_NLU.name),
+        "staff_examples": write_staff_examples(kb.training_examples(), generated / STAFF_EXAMPLES.name),
     }
 
 
