@@ -6,8 +6,10 @@ Both the candidate and the model serving now are measured the same way, in this 
   MAX_INTENT_DROP from the serving model's.
 - Answers on the independent citizen set (harness.citizen, the held-out questions and conversations),
   through the gate's own action server: each measure must reach its target or be no worse than the
-  serving model's (by at most one question or one conversation): a model is never swapped in that
-  answers citizens worse than the one it replaces.
+  serving model's (right bureau and key fact within half a percentage point, declined within one
+  question, conversations within one): a model is never swapped in that answers citizens worse than
+  the one it replaces. (Requiring every target outright would block all retraining while the serving
+  model itself misses one.)
 Only figures are reported, never the citizen set's questions (it is a yardstick, not tuning data).
 """
 

@@ -19,13 +19,14 @@ import json
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from kb import settings
-from kb.db import private_file
+from kb.db import private_directory, private_file
 
 BUILD_VERSION = 0
 KEEP_VERSIONS = 3  # trained versions kept on disk (the one serving and the one before it always are)
@@ -61,6 +62,7 @@ class Version:
 class Registry:
     versions: list[Version] = field(default_factory=list)
     activations: list[dict[str, Any]] = field(default_factory=list)  # {"version", "at", "by"}, oldest first
+    last_id: int = BUILD_VERSION  # the last version number handed out (a failed run's too: never reused)
 
     @property
     def active(self) -> int | None:
@@ -89,7 +91,11 @@ class ModelStore:
             raw = json.loads(self.registry_file.read_text("utf-8"))
         except (FileNotFoundError, ValueError):
             return Registry()
-        return Registry([Version(**v) for v in raw.get("versions", [])], list(raw.get("activations", [])))
+        return Registry(
+            [Version(**v) for v in raw.get("versions", [])],
+            list(raw.get("activations", [])),
+            int(raw.get("last_id", BUILD_VERSION)),
+        )
 
     def path_of(self, version: Version) -> Path:
         return settings.resolve(version.file)
@@ -107,12 +113,21 @@ class ModelStore:
         return self.path_of(active)
 
     def serving_version(self) -> Version:
-        registry = self.load()
         serving = self.serving_model()
-        for version in registry.versions:
+        for version in self.load().versions:
             if self.path_of(version) == serving:
                 return version
         return self.build_version()
+
+    def rollback_target(self) -> Version | None:
+        """The version that served before the one serving now, if its file is still there; none when a
+        newer build model (a deployment) serves, which staff do not roll back."""
+        registry = self.load()
+        if registry.active is None or registry.active != self.serving_version().id:
+            return None
+        target = registry.previous()
+        version = registry.version(target) if target is not None else None
+        return version if version is not None and self.path_of(version).exists() else None
 
     def build_version(self) -> Version:
         model = build_model()
@@ -122,8 +137,12 @@ class ModelStore:
         return Version(BUILD_VERSION, relative(model), built, "make model")
 
     # --- writing (the training job, holding the lock) --------------------------------------------
-    def next_id(self) -> int:
-        return max((v.id for v in self.load().versions), default=BUILD_VERSION) + 1
+    def allocate_id(self) -> int:
+        """A new version number, recorded at once so that no later run reuses it."""
+        registry = self.load()
+        registry.last_id = max([registry.last_id, *(v.id for v in registry.versions)]) + 1
+        self._save(registry)
+        return registry.last_id
 
     def version_paths(self, version_id: int) -> tuple[Path, Path]:
         """Where version N's model file and spaCy pipeline go."""
@@ -135,15 +154,27 @@ class ModelStore:
         self._save(registry)
 
     def activate(self, version_id: int, by: str) -> None:
+        """Record that `version_id` serves now. If the build model served until now (first switch, or a
+        deployment since the last one), that is recorded first, so a rollback returns to it."""
+        serving = self.serving_version().id
         registry = self.load()
+        build = self.build_version()
+        registry.versions = [build if v.id == BUILD_VERSION else v for v in registry.versions]
         if registry.version(BUILD_VERSION) is None:
-            registry.versions.insert(0, self.build_version())
-        if not registry.activations:  # what served before the first switch: the build model
-            built = registry.versions[0].created_at
-            registry.activations.append({"version": BUILD_VERSION, "at": built, "by": "make model"})
-        registry.activations.append({"version": version_id, "at": now(), "by": by})
+            registry.versions.insert(0, build)
+        if serving == BUILD_VERSION and registry.active != BUILD_VERSION:
+            registry.activations.append({"version": BUILD_VERSION, "at": build.created_at, "by": "make model"})
+        at = dt.datetime.now(dt.timezone.utc).isoformat()  # to the microsecond: compared with a file time
+        registry.activations.append({"version": version_id, "at": at, "by": by})
         self._save(registry)
         self.prune()
+
+    def remove(self, version_id: int) -> None:
+        """Forget a version that never served (its gate failed, or its switch was undone)."""
+        self.discard(version_id)
+        registry = self.load()
+        registry.versions = [v for v in registry.versions if v.id != version_id]
+        self._save(registry)
 
     def prune(self) -> None:
         """Keep the newest KEEP_VERSIONS trained versions, and always the serving and previous ones."""
@@ -164,8 +195,12 @@ class ModelStore:
         shutil.rmtree(pipeline.parent, ignore_errors=True)
 
     def _save(self, registry: Registry) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        raw = {"versions": [asdict(v) for v in registry.versions], "activations": registry.activations}
+        private_directory(self.folder)
+        raw = {
+            "versions": [asdict(v) for v in registry.versions],
+            "activations": registry.activations,
+            "last_id": registry.last_id,
+        }
         _write_atomically(self.registry_file, json.dumps(raw, ensure_ascii=False, indent=1))
 
 
@@ -194,7 +229,7 @@ def read_status() -> dict[str, Any]:
 
 
 def write_status(status: dict[str, Any]) -> None:
-    training_dir().mkdir(parents=True, exist_ok=True)
+    private_directory(training_dir())
     _write_atomically(status_file(), json.dumps(status, ensure_ascii=False, indent=1))
 
 
@@ -211,15 +246,23 @@ def is_running() -> bool:
 
 
 @contextlib.contextmanager
-def training_lock() -> Iterator[BinaryIO | None]:
-    """Held for a whole run; yields None when another run holds it."""
-    training_dir().mkdir(parents=True, exist_ok=True)
+def training_lock(wait: float = 2.0) -> Iterator[BinaryIO | None]:
+    """Held for a whole run (and by the processes it starts, which inherit it: a job killed half-way
+    keeps the lock until its `rasa train` is gone too); yields None when another run holds it. Waits a
+    moment, since is_running() takes the lock for an instant to look."""
+    private_directory(training_dir())
     with open(training_dir() / "training.lock", "ab") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield None
-            return
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    yield None
+                    return
+                time.sleep(0.05)
+        os.set_inheritable(handle.fileno(), True)
         try:
             yield handle
         finally:

@@ -142,7 +142,7 @@ def assistant_specs() -> list[ProcessSpec]:
                 f"{url}/health",
             )
         )
-    model = str(ModelStore().serving_model())
+    model = "(the serving model)"  # filled in at each start: bot.model_store decides which
     log_level = settings.env("SZ_LOG_LEVEL").upper()
     for i, url in enumerate(local_rasa_urls()):
         port = url.rsplit(":", 1)[1]
@@ -283,7 +283,7 @@ class Supervisor:
 
 
 def _with_serving_model(argv: list[str]) -> list[str]:
-    """A Rasa server (re)started after staff switched models loads the model serving now."""
+    """A Rasa server loads the model serving now (after staff switched or rolled back, too)."""
     if "--model" not in argv:
         return argv
     at = argv.index("--model") + 1

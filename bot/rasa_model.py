@@ -99,4 +99,5 @@ class ModelControlInput(InputChannel):
 
 
 def _authorised(request: Request) -> bool:
-    return hmac.compare_digest(request.headers.get("X-Model-Token", ""), control_token())
+    given = request.headers.get("X-Model-Token", "").encode("utf-8", "replace")
+    return hmac.compare_digest(given, control_token().encode())

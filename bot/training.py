@@ -42,6 +42,9 @@ STAGES = {
     "switch": "切换模型",
 }
 SWITCH_TIMEOUT = 300
+EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the lock
+BUSY_MESSAGE = "已有一次训练或回退正在进行，请等它结束"
+_INHERITED_FDS: list[int] = []  # the run's lock, kept open in every process the run starts
 PIPELINE_COMPONENT = "SpacyNLP"
 
 
@@ -56,6 +59,9 @@ class Run:
         self.started = time.time()
         self.log_path = model_store.training_dir() / f"{name}.log"
         self.log_path.write_text("", encoding="utf-8")
+        handler = logging.FileHandler(self.log_path, encoding="utf-8")  # tracebacks too
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
         self.status: dict[str, Any] = {
             "run": name, "kind": kind, "by": by, "started_at": model_store.now(), "started": self.started,
             "state": "running", "stage": "", "stages": [], "message": "", "gate": None, "log": self.log_path.name,
@@ -119,6 +125,7 @@ def rasa_command(run: Run, *args: str) -> None:
             stdout=log,
             stderr=subprocess.STDOUT,
             check=False,
+            pass_fds=tuple(_INHERITED_FDS),
         )
     if done.returncode != 0:
         raise JobFailed(f"rasa {args[0]} {args[1] if len(args) > 1 else ''} 失败（退出码 {done.returncode}），见日志")
@@ -149,18 +156,17 @@ def quality_gate(run: Run, candidate: Path, serving: Path) -> dict[str, Any]:
 
     configure_structlog(logging.WARNING)  # not a debug line per practice question
     result = gate.GateResult(passed=False)
-    new, old = gate.load_agent(candidate), gate.load_agent(serving)
-    run.log(f"NLU: {gate.NLU_TEST_SET.name}")
-    gate.judge_nlu(gate.nlu_scores(new), gate.nlu_scores(old), result)
-    run.update(gate=result.as_dict())
-    if not result.reasons:
-        with gate_action_server() as action_url:
+    with gate_action_server() as action_url:
+        new, old = gate.load_agent(candidate, action_url), gate.load_agent(serving, action_url)
+        run.log(f"NLU: {gate.NLU_TEST_SET.name}")
+        gate.judge_nlu(gate.nlu_scores(new), gate.nlu_scores(old), result)
+        run.update(gate=result.as_dict())
+        if not result.reasons:  # the citizen set takes minutes: only for a model whose NLU is good
             kb = KnowledgeBase()
             run.log(f"citizen set: {gate.CITIZEN_SET} (candidate)")
-            new_answers = gate.citizen_scores(gate.load_agent(candidate, action_url), kb)
+            new_answers = gate.citizen_scores(new, kb)
             run.log(f"citizen set: {gate.CITIZEN_SET} (serving model)")
-            old_answers = gate.citizen_scores(gate.load_agent(serving, action_url), kb)
-        gate.judge_citizen(new_answers, old_answers, result)
+            gate.judge_citizen(new_answers, gate.citizen_scores(old, kb), result)
     result.passed = not result.reasons
     run.update(gate=result.as_dict())
     return result.as_dict()
@@ -178,6 +184,7 @@ def gate_action_server() -> Iterator[str]:
         env={**os.environ, "SZ_LOG_LEVEL": "warning"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=tuple(_INHERITED_FDS),
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/health", process, timeout=120)
@@ -190,23 +197,40 @@ def gate_action_server() -> Iterator[str]:
             process.kill()
 
 
+class PartlySwitched(JobFailed):
+    """A switch failed and some instance could not be put back: it may still serve the new model."""
+
+
 def switch_all(run: Run, model: Path, by: str, label: str) -> list[str]:
-    """Every Rasa server to `model`, one after the other; if one fails, those already switched go back."""
+    """Every Rasa server to `model`, one after the other. If one fails, every instance already switched is
+    put back on the model it had (all are tried); PartlySwitched if that fails too."""
     from bot.processes import rasa_urls
 
     switched: list[tuple[str, str]] = []
-    for url in rasa_urls():
-        before = _current_model(url)
-        try:
+    try:
+        for url in rasa_urls():
+            before = _current_model(url)
             _load_model(url, model)
-        except JobFailed:
-            for done_url, previous in switched:
-                _load_model(done_url, _model_named(previous))
+            switched.append((url, before))
+            run.log(f"{url}: {before} → {model.name}")
+            audit(label, "switch", by, {"instance": url, "from": before, "to": model.name, "at": model_store.now()})
+    except Exception:
+        if _switch_back(run, switched):
             raise
-        switched.append((url, before))
-        run.log(f"{url}: {before} → {model.name}")
-        audit(label, "switch", by, {"instance": url, "from": before, "to": model.name, "at": model_store.now()})
+        raise PartlySwitched(f"切换失败，且有实例没能换回原模型，可能仍在使用 {model.name}；请回退或重启") from None
     return [url for url, _ in switched]
+
+
+def _switch_back(run: Run, switched: list[tuple[str, str]]) -> bool:
+    restored = True
+    for url, previous in switched:
+        try:
+            _load_model(url, _model_named(previous))
+            run.log(f"{url}: back to {previous}")
+        except JobFailed as exc:
+            run.log(str(exc))
+            restored = False
+    return restored
 
 
 def _load_model(url: str, model: Path) -> None:
@@ -228,8 +252,11 @@ def _model_named(name: str) -> Path:
 
 def _current_model(url: str) -> str:
     request = urllib.request.Request(f"{url}/webhooks/model/", headers=_control_headers())
-    with urllib.request.urlopen(request, timeout=30) as reply:
-        return str(json.loads(reply.read())["model"])
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return str(json.loads(reply.read())["model"])
+    except OSError as exc:  # HTTPError included
+        raise JobFailed(f"{url} 没有响应：{type(exc).__name__}") from exc
 
 
 def _control_headers() -> dict[str, str]:
@@ -247,24 +274,25 @@ def audit(key: str, action: str, by: str, after: dict[str, Any]) -> None:
 # --- the two jobs ----------------------------------------------------------------------------------------
 def train_job(by: str, source: Path) -> int:
     store = ModelStore()
-    version_id = store.next_id()
+    version_id = store.allocate_id()
     label = f"v{version_id}"
     run = Run("train", label, by)
+    work = model_store.training_dir() / label
     model, pipeline = store.version_paths(version_id)
     serving = store.serving_model()
     audit(label, "train_start", by, {"source": str(source), "serving": serving.name})
     try:
         run.stage("prepare")
-        prepare(source, model_store.training_dir() / label, pipeline)
+        prepare(source, work, pipeline)
         run.stage("validate")
-        validate(run, model_store.training_dir() / label)
+        validate(run, work)
         run.stage("train")
-        train(run, model_store.training_dir() / label, model)
+        train(run, work, model)
         run.stage("gate")
         figures = quality_gate(run, model, serving)
         audit(label, "gate_passed" if figures["passed"] else "gate_failed", by, figures)
         if not figures["passed"]:
-            store.discard(version_id)
+            store.remove(version_id)
             run.finish("failed", "没有通过质量检查，群众仍由原模型服务：" + "；".join(figures["reasons"]))
             return 1
         store.add(Version(version_id, model_store.relative(model), model_store.now(), by, _gate_summary(figures)))
@@ -273,40 +301,41 @@ def train_job(by: str, source: Path) -> int:
         store.activate(version_id, by)
         run.finish("switched", f"新模型 {label} 已通过质量检查并上线")
         return 0
-    except JobFailed as exc:
-        store.discard(version_id)
+    except PartlySwitched as exc:  # keep the files: an instance may be serving them
         audit(label, "train_failed", by, {"error": str(exc)})
-        run.finish("failed", str(exc))
+        run.finish("error", str(exc))
         return 1
     except Exception as exc:
-        logger.exception("training %s failed", label)
-        store.discard(version_id)
-        audit(label, "train_failed", by, {"error": type(exc).__name__})
-        run.finish("error", f"训练出错（{type(exc).__name__}），群众仍由原模型服务；详见日志")
+        if not isinstance(exc, JobFailed):
+            logger.exception("training %s failed", label)
+        store.remove(version_id)
+        message = str(exc) if isinstance(exc, JobFailed) else f"训练出错（{type(exc).__name__}），详见日志"
+        audit(label, "train_failed", by, {"error": message})
+        run.finish("failed" if isinstance(exc, JobFailed) else "error", f"{message}；群众仍由原模型服务")
         return 1
     finally:
-        shutil.rmtree(model_store.training_dir() / label, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def rollback_job(by: str) -> int:
     store = ModelStore()
-    registry = store.load()
-    target_id = registry.previous()
+    current = store.serving_version()
+    target = store.rollback_target()
     run = Run("rollback", f"rollback-{int(time.time())}", by)
-    target = registry.version(target_id) if target_id is not None else None
-    if target is None or not store.path_of(target).exists():
+    if target is None:
         run.finish("failed", "没有可回退的上一个模型")
         return 1
-    label = target.label
     try:
         run.stage("switch")
         switch_all(run, store.path_of(target), by, f"v{target.id}")
         store.activate(target.id, by)
-        audit(f"v{target.id}", "rollback", by, {"from": f"v{registry.active}", "to": f"v{target.id}"})
-        run.finish("switched", f"已回退到 {label}")
+        audit(f"v{target.id}", "rollback", by, {"from": f"v{current.id}", "to": f"v{target.id}"})
+        run.finish("switched", f"已回退到 {target.label}")
         return 0
-    except JobFailed as exc:
-        run.finish("failed", str(exc))
+    except Exception as exc:
+        if not isinstance(exc, JobFailed):
+            logger.exception("rollback failed")
+        run.finish("failed" if isinstance(exc, JobFailed) else "error", f"回退没有完成：{exc}")
         return 1
 
 
@@ -333,8 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     with model_store.training_lock() as lock:
         if lock is None:
-            print("另一次训练或回退正在进行", file=sys.stderr)
-            return 2
+            print(BUSY_MESSAGE, file=sys.stderr)
+            return EXIT_BUSY
+        _INHERITED_FDS.append(lock.fileno())
         return jobs[args.job]()
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from bot import model_store
 from bot.model_store import ModelStore
+from bot.training import BUSY_MESSAGE, EXIT_BUSY
 from kb import settings
 from kb.queries import KnowledgeBase
 from kb.staff import StaffError
@@ -34,6 +35,10 @@ class JobBusy(StaffError):
     """A training or rollback is running already."""
 
     status = 409
+
+
+class JobFailedToStart(StaffError):
+    status = 500
 
 
 def model_intents() -> set[str]:
@@ -87,7 +92,8 @@ def model_versions() -> list[dict[str, Any]]:
     store = ModelStore()
     registry = store.load()
     serving = store.serving_version()
-    previous = registry.previous() if registry.active == serving.id else None
+    target = store.rollback_target()
+    previous = target.id if target else None
     versions = registry.versions if registry.version(serving.id) else [serving, *registry.versions]
     return [
         {
@@ -107,9 +113,9 @@ async def start_job(kind: str, username: str) -> None:
     """Start `python -m bot.training KIND` and return once it holds the training lock (or raise JobBusy)."""
     async with _starting:
         if model_store.is_running():
-            raise JobBusy("已有一次训练或回退正在进行，请等它结束")
+            raise JobBusy(BUSY_MESSAGE)
         process = await asyncio.create_subprocess_exec(
-            str(settings.resolve(settings.env("SZ_RASA_PYTHON"))), "-m", "bot.training", kind, "--by", username,
+            str(settings.resolve(settings.env("SZ_RASA_PYTHON"))), "-m", "bot.training", kind, f"--by={username}",
             cwd=settings.PROJECT_ROOT,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
@@ -122,5 +128,14 @@ async def start_job(kind: str, username: str) -> None:
         deadline = time.monotonic() + JOB_START_TIMEOUT
         while not model_store.is_running() and process.returncode is None and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
-        if process.returncode == 2:
-            raise JobBusy("已有一次训练或回退正在进行，请等它结束")
+        if process.returncode == EXIT_BUSY:
+            raise JobBusy(BUSY_MESSAGE)
+        if process.returncode is not None and not model_store.is_running() and _started_by(username) is None:
+            raise JobFailedToStart("训练进程没能启动，请查看服务器日志")
+
+
+def _started_by(username: str) -> dict[str, Any] | None:
+    """The latest run if this user started it in the last minute (a quick job may already be over)."""
+    status = model_store.read_status()
+    recent = status.get("by") == username and time.time() - float(status.get("started") or 0) < 60
+    return status if recent else None
