@@ -196,6 +196,7 @@ def test_admin_retrains_while_a_citizen_keeps_chatting(live, admin, answers_befo
             time.sleep(1)
         assert "已上线" in state, staff.locator("#training").inner_text()
         assert {"训练模型", "质量检查"} & stages_seen, stages_seen  # progress was visible while it ran
+        assert "切换模型" in stages_seen, stages_seen  # the citizen was chatting while Rasa switched
         assert turns > 5  # the citizen chatted all through the training and the swap
         assert citizen.locator(".log .msg.user").count() == turns
         assert unanswered_turns(citizen) == 0  # no turn lost
