@@ -59,12 +59,18 @@ class NluScores:
 
 @dataclass
 class CitizenScores:
-    right_bureau: float
-    key_fact: float
-    declined: float
+    """None where the part of the set behind a figure was not asked (see parts_to_compare)."""
+
+    right_bureau: float | None
+    key_fact: float | None
+    declined: float | None
     declined_of: int
-    conversations: int
+    conversations: int | None
     conversations_of: int
+
+
+IN_SCOPE, OUT_OF_SCOPE, CONVERSATIONS = "in_scope", "out_of_scope", "conversations"
+ALL_PARTS = frozenset({IN_SCOPE, OUT_OF_SCOPE, CONVERSATIONS})
 
 
 @dataclass
@@ -122,7 +128,15 @@ def _entity_f1(examples: Sequence[Any], parsed: Sequence[dict[str, Any]]) -> flo
     return round(2 * precision * recall / (precision + recall), 4)
 
 
-def citizen_scores(agent: Agent, kb: KnowledgeBase, set_name: str = CITIZEN_SET) -> CitizenScores:
+def citizen_scores(
+    agent: Agent, kb: KnowledgeBase, parts: frozenset[str] = ALL_PARTS, set_name: str = CITIZEN_SET
+) -> CitizenScores:
+    """The citizen set's figures for `agent`, asking only the parts of the set named in `parts`."""
+    questions = [
+        c for c in load_questions(set_name)
+        if (c.in_scope and IN_SCOPE in parts) or (c.out_of_scope and OUT_OF_SCOPE in parts)
+    ]  # fmt: skip
+    conversations = load_conversations(set_name) if CONVERSATIONS in parts else []
     loop = asyncio.new_event_loop()
     prefix = f"gate-{uuid.uuid4().hex[:8]}"
 
@@ -131,19 +145,32 @@ def citizen_scores(agent: Agent, kb: KnowledgeBase, set_name: str = CITIZEN_SET)
         return loop.run_until_complete(agent.handle_text(message, sender_id=f"{prefix}-{sender[-12:]}")) or []
 
     try:
-        report = run(ask, Judge(kb), load_questions(set_name), load_conversations(set_name))
+        report = run(ask, Judge(kb), questions, conversations)
     finally:
         loop.close()
-    return _citizen_figures(report)
+    return _citizen_figures(report, parts)
 
 
-def _citizen_figures(report: Report) -> CitizenScores:
+def parts_to_compare(candidate: CitizenScores) -> frozenset[str]:
+    """The parts of the set the serving model must be asked too: those where the candidate misses its
+    target (elsewhere the target alone decides)."""
+    parts = set()
+    if candidate.right_bureau < RIGHT_BUREAU_TARGET or candidate.key_fact < KEY_FACT_TARGET:
+        parts.add(IN_SCOPE)
+    if candidate.declined < DECLINED_TARGET:
+        parts.add(OUT_OF_SCOPE)
+    if candidate.conversations < candidate.conversations_of:
+        parts.add(CONVERSATIONS)
+    return frozenset(parts)
+
+
+def _citizen_figures(report: Report, parts: frozenset[str]) -> CitizenScores:
     return CitizenScores(
-        right_bureau=round(report.bureau_rate, 4),
-        key_fact=round(report.fact_rate, 4),
-        declined=round(report.declined_rate, 4),
+        right_bureau=round(report.bureau_rate, 4) if IN_SCOPE in parts else None,
+        key_fact=round(report.fact_rate, 4) if IN_SCOPE in parts else None,
+        declined=round(report.declined_rate, 4) if OUT_OF_SCOPE in parts else None,
         declined_of=sum(v.case.out_of_scope for v in report.questions),
-        conversations=report.conversations_passed,
+        conversations=report.conversations_passed if CONVERSATIONS in parts else None,
         conversations_of=len(report.conversations),
     )
 
@@ -166,6 +193,7 @@ def judge_nlu(candidate: NluScores, serving: NluScores, result: GateResult) -> N
 
 
 def judge_citizen(candidate: CitizenScores, serving: CitizenScores, result: GateResult) -> None:
+    """`serving` need only have the figures where the candidate misses its target."""
     one_question = 1 / max(candidate.declined_of, 1)
     checks = [
         ("答对负责部门", candidate.right_bureau, serving.right_bureau, RIGHT_BUREAU_TARGET, 0.005),

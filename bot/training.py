@@ -32,6 +32,7 @@ import yaml
 from bot import model_store
 from bot.model_store import ModelStore, Version
 from kb import settings
+from kb.db import private_directory
 
 logger = logging.getLogger(__name__)
 STAGES = {
@@ -57,6 +58,7 @@ class Run:
 
     def __init__(self, kind: str, name: str, by: str) -> None:
         self.started = time.time()
+        private_directory(model_store.training_dir())
         self.log_path = model_store.training_dir() / f"{name}.log"
         self.log_path.write_text("", encoding="utf-8")
         handler = logging.FileHandler(self.log_path, encoding="utf-8")  # tracebacks too
@@ -152,32 +154,38 @@ def quality_gate(run: Run, candidate: Path, serving: Path) -> dict[str, Any]:
     from rasa.utils.log_utils import configure_structlog
 
     from bot import gate
+    from harness.services import free_port
     from kb.queries import KnowledgeBase
 
     configure_structlog(logging.WARNING)  # not a debug line per practice question
     result = gate.GateResult(passed=False)
-    with gate_action_server() as action_url:
-        new, old = gate.load_agent(candidate, action_url), gate.load_agent(serving, action_url)
-        run.log(f"NLU: {gate.NLU_TEST_SET.name}")
-        gate.judge_nlu(gate.nlu_scores(new), gate.nlu_scores(old), result)
-        run.update(gate=result.as_dict())
-        if not result.reasons:  # the citizen set takes minutes: only for a model whose NLU is good
-            kb = KnowledgeBase()
+    port = free_port()  # the gate's action server starts only if the citizen set is asked
+    new, old = gate.load_agent(candidate, action_url(port)), gate.load_agent(serving, action_url(port))
+    run.log(f"NLU: {gate.NLU_TEST_SET.name}")
+    gate.judge_nlu(gate.nlu_scores(new), gate.nlu_scores(old), result)
+    run.update(gate=result.as_dict())
+    if not result.reasons:  # the citizen set takes minutes: only for a model whose NLU is good
+        kb = KnowledgeBase()
+        with gate_action_server(port):
             run.log(f"citizen set: {gate.CITIZEN_SET} (candidate)")
             new_answers = gate.citizen_scores(new, kb)
-            run.log(f"citizen set: {gate.CITIZEN_SET} (serving model)")
-            gate.judge_citizen(new_answers, gate.citizen_scores(old, kb), result)
+            compare = gate.parts_to_compare(new_answers)
+            run.log(f"citizen set: {gate.CITIZEN_SET} (serving model; {', '.join(sorted(compare)) or 'nothing'})")
+            gate.judge_citizen(new_answers, gate.citizen_scores(old, kb, compare), result)
     result.passed = not result.reasons
     run.update(gate=result.as_dict())
     return result.as_dict()
 
 
-@contextlib.contextmanager
-def gate_action_server() -> Iterator[str]:
-    """An action server of the gate's own: it reads the KB but keeps no records of the practice questions."""
-    from harness.services import free_port, wait_for_http
+def action_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/webhook"
 
-    port = free_port()
+
+@contextlib.contextmanager
+def gate_action_server(port: int) -> Iterator[None]:
+    """An action server of the gate's own: it reads the KB but keeps no records of the practice questions."""
+    from harness.services import wait_for_http
+
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.action_server", "--port", str(port), "--discard-records"],
         cwd=settings.PROJECT_ROOT,
@@ -188,7 +196,7 @@ def gate_action_server() -> Iterator[str]:
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/health", process, timeout=120)
-        yield f"http://127.0.0.1:{port}/webhook"
+        yield
     finally:
         process.terminate()
         try:

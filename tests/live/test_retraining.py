@@ -91,9 +91,10 @@ def admin(live) -> StaffApi:
 
 
 @pytest.fixture(scope="module")
-def answers_before(live) -> tuple[str, list[str]]:
-    """The serving model and its answers before any retraining in this module."""
-    return serving_model(live), answers(live)
+def before_retraining() -> dict:
+    """The model serving before the retraining test, and its answers once the new alias was published
+    (the rollback must bring back these, with the KB as it is then)."""
+    return {}
 
 
 def contradictory_copy(target: Path) -> Path:
@@ -108,8 +109,8 @@ def contradictory_copy(target: Path) -> Path:
     return target
 
 
-def test_a_candidate_failing_the_gate_leaves_the_serving_model(live, admin, answers_before, tmp_path) -> None:
-    before, _ = answers_before
+def test_a_candidate_failing_the_gate_leaves_the_serving_model(live, admin, tmp_path) -> None:
+    before = serving_model(live)
     env = {
         **os.environ,
         "SZ_DATA_DIR": str(live.data_dir),
@@ -153,8 +154,8 @@ def unanswered_turns(page: Page) -> int:
     return sum(1 for i, kind in enumerate(kinds) if kind == "u" and (i + 1 == len(kinds) or kinds[i + 1] == "u"))
 
 
-def test_admin_retrains_while_a_citizen_keeps_chatting(live, admin, answers_before) -> None:
-    before, _ = answers_before
+def test_admin_retrains_while_a_citizen_keeps_chatting(live, admin, before_retraining) -> None:
+    before = serving_model(live)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         staff = browser.new_context(locale="zh-CN").new_page()
@@ -172,6 +173,7 @@ def test_admin_retrains_while_a_citizen_keeps_chatting(live, admin, answers_befo
         # longer than the gateway's 3 s timeout; requests meanwhile are answered from the previous
         # revision): let that happen before the citizen's browser starts, which is not what is tested.
         assert TRANSPORT_BUREAU in live.say(f"reindex-{uuid.uuid4().hex[:8]}", ALIAS_QUESTION).texts
+        before_retraining.update(model=before, answers=answers(live))
         staff.goto(f"{live.gateway_url}/admin/retraining")
         expect(staff.locator("body")).to_contain_text("分词、错别字纠正和实体识别还在用旧词表")
 
@@ -215,8 +217,9 @@ def test_admin_retrains_while_a_citizen_keeps_chatting(live, admin, answers_befo
     assert serving_model(live) != before
 
 
-def test_rollback_restores_the_previous_models_answers(live, admin, answers_before) -> None:
-    before, replies_before = answers_before
+def test_rollback_restores_the_previous_models_answers(live, admin, before_retraining) -> None:
+    assert before_retraining, "the retraining test should have run first"
+    before, replies_before = before_retraining["model"], before_retraining["answers"]
     assert serving_model(live) != before, "the retraining test should have switched models"
     code, body = admin.call("POST", "/admin/api/retraining/rollback", {})
     assert code == 202, body

@@ -69,3 +69,15 @@ def test_the_switch_needs_the_control_token(token, tmp_path, monkeypatch) -> Non
     monkeypatch.setenv("SZ_INTERNAL_TOKEN", "")
     assert not _authorised(SimpleNamespace(headers={"X-Model-Token": token}))
     assert _authorised(SimpleNamespace(headers={"X-Model-Token": control_token()}))
+
+
+def test_the_serving_model_is_asked_only_where_the_candidate_misses_a_target() -> None:
+    from bot.gate import CONVERSATIONS, IN_SCOPE, OUT_OF_SCOPE, parts_to_compare
+
+    assert parts_to_compare(citizen()) == {OUT_OF_SCOPE, CONVERSATIONS}  # bureau and fact at target
+    assert parts_to_compare(citizen(fact=0.80, declined=0.96, passed=40)) == {IN_SCOPE}
+    assert parts_to_compare(citizen(declined=0.96, passed=40)) == frozenset()
+    partial = GateResult(passed=False)
+    serving = CitizenScores(None, None, 0.885, 61, 33, 40)  # in-scope part not asked
+    judge_citizen(citizen(), serving, partial)
+    assert not partial.reasons

@@ -60,8 +60,12 @@ async def test_the_page_shows_a_failed_gate_with_the_intents_that_fell(client, d
         "message": "没有通过质量检查，群众仍由原模型服务", "log": "v4.log",
         "gate": {"passed": False, "reasons": ["意图 ask_fees 的F1从 1.00 降到 0.00"],
                  "fell": [{"intent": "ask_fees", "before": 1.0, "after": 0.0}],
-                 "candidate": {"nlu": {"macro_f1": 0.88, "entity_f1": 0.97}},
-                 "serving": {"nlu": {"macro_f1": 0.93, "entity_f1": 0.97}}},
+                 "candidate": {"nlu": {"macro_f1": 0.88, "entity_f1": 0.97},
+                               "citizen": {"right_bureau": 0.93, "key_fact": 0.9, "declined": 0.8, "declined_of": 61,
+                                           "conversations": 33, "conversations_of": 40}},
+                 "serving": {"nlu": {"macro_f1": 0.93, "entity_f1": 0.97},
+                             "citizen": {"right_bureau": None, "key_fact": None, "declined": 0.885, "declined_of": 61,
+                                         "conversations": 33, "conversations_of": 40}}},
     })  # fmt: skip
     (data_dir / "training" / "v4.log").write_text("== 质量检查\nNLU: test_nlu.yml\n", "utf-8")
     await sign_in(client, "admin")
@@ -69,6 +73,7 @@ async def test_the_page_shows_a_failed_gate_with_the_intents_that_fell(client, d
     assert "未通过，群众仍由原模型服务" in html and "训练模型（80 秒）" in html
     assert "ask_fees" in html and "-1.00" in html and "0.880" in html
     assert "NLU: test_nlu.yml" in html  # the log's tail
+    assert "0.800" in html and "0.885" in html and "新模型已达标，未测" in html  # the serving model asked in part
     assert 'http-equiv="refresh"' not in html  # nothing running: no reloading
     assert 'action="/admin/retraining/start"' in html
 
