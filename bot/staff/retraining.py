@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,7 +24,7 @@ from bot.training import BUSY_MESSAGE, EXIT_BUSY
 from kb import settings
 from kb.queries import KnowledgeBase
 from kb.staff import StaffError
-from nlp.build import built_fingerprint, collect
+from nlp.build import PIPELINE_DIR, built_fingerprint, collect
 
 RETRAIN_COMMAND = "make model（或重新运行 make run）"
 JOB_START_TIMEOUT = 30.0  # the job takes its lock within a second or two of starting
@@ -69,10 +70,8 @@ def retraining_report(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def _serving_pipeline(version: model_store.Version) -> Any:
+def _serving_pipeline(version: model_store.Version) -> Path:
     """The spaCy pipeline the serving model was trained with (the build one for `make model`'s)."""
-    from nlp.build import PIPELINE_DIR
-
     if version.id == model_store.BUILD_VERSION:
         return PIPELINE_DIR
     return ModelStore().version_paths(version.id)[1]

@@ -32,9 +32,6 @@ from tests.rasa.conftest import RESULTS
 
 pytestmark = pytest.mark.slow
 
-RIGHT_BUREAU = RIGHT_BUREAU_TARGET
-KEY_FACT = KEY_FACT_TARGET
-DECLINED = DECLINED_TARGET
 # Targets of issue 9 not met yet, thresholds unchanged. Strict: once a target is met the test fails
 # until this mark goes. Issue 9 stays open while either mark is here.
 NOT_MET_YET = pytest.mark.xfail(
@@ -62,16 +59,16 @@ def test_the_held_out_set_is_the_size_the_issue_asks_for() -> None:
 
 
 def test_in_scope_answers_name_an_acceptable_responsible_bureau(heldout: Report) -> None:
-    assert heldout.bureau_rate >= RIGHT_BUREAU, heldout.summary()
+    assert heldout.bureau_rate >= RIGHT_BUREAU_TARGET, heldout.summary()
 
 
 def test_fact_questions_get_the_fact(heldout: Report) -> None:
-    assert heldout.fact_rate >= KEY_FACT, heldout.summary()
+    assert heldout.fact_rate >= KEY_FACT_TARGET, heldout.summary()
 
 
 @NOT_MET_YET
 def test_out_of_scope_questions_are_declined(heldout: Report) -> None:
-    assert heldout.declined_rate >= DECLINED, heldout.summary()
+    assert heldout.declined_rate >= DECLINED_TARGET, heldout.summary()
 
 
 @NOT_MET_YET
