@@ -110,7 +110,7 @@ class ActionAnswer(KbAction):
             say(dispatcher, near_scope_messages(hub))
             return changed(tracker, service_key=hub.key, failed_turns=0, **CLEARED_SITUATION)
         if understood.decision == DECLINE:
-            return decline(dispatcher, tracker)
+            return decline(dispatcher, tracker, understood.closest)
         if understood.decision == WHICH:
             asked = "、".join(aspects.LABELS[a] for a in understood.aspects)
             dispatcher.utter_message(

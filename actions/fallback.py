@@ -55,18 +55,24 @@ def suggest(
     return [SlotSet("failed_turns", failed)]
 
 
-def decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """Not a question this assistant answers: say so, say what it does answer, point to 12345."""
+def decline(
+    dispatcher: CollectingDispatcher, tracker: Tracker, closest: Sequence[ServiceView] = ()
+) -> list[dict[str, Any]]:
+    """Not a question this assistant answers: say so, say what it does answer, point to 12345; offer the
+    closest services, if any come near, in case the citizen means one of them."""
     kb = knowledge_base()
     records().unanswered(
-        tracker.sender_id, latest_text(tracker), "out_of_scope", *_original_intent(tracker), []
+        tracker.sender_id, latest_text(tracker), "out_of_scope", *_original_intent(tracker), [s.key for s in closest]
     )
     failed = _failed(tracker)
-    topics = topic_buttons(kb.topic_entry_points())
+    if closest:
+        offer, buttons = "如果您想问的是下面的事，请点选：", [choose_button(s.name, s.key) for s in closest]
+    else:
+        offer, buttons = "您也可以看看这些：", topic_buttons(kb.topic_entry_points())
     dispatcher.utter_message(
         text=f"抱歉，{DECLINE_MARK}。我主要解答{'、'.join(kb.topics())}方面的政务服务。"
-        "其他事情可以拨打12345政务服务便民热线咨询。您也可以看看这些：",
-        buttons=[HUMAN_BUTTON, *topics] if failed >= HANDOFF_AFTER else topics,
+        f"其他事情可以拨打12345政务服务便民热线咨询。{offer}",
+        buttons=[HUMAN_BUTTON, *buttons] if failed >= HANDOFF_AFTER else buttons,
     )
     return [SlotSet("failed_turns", failed)]
 

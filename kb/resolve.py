@@ -45,7 +45,7 @@ BARE_CONTENT = 6  # a message with at most this many characters of its own conte
 SURE_NLU = 0.9
 SURE_NLU_OUT_OF_SCOPE = 0.9  # in a conversation, only this sure an out-of-scope NLU overrules the context
 LEANING_OUT_OF_SCOPE = 0.7  # without one, this sure outweighs words shared with a service (密码, 医院, 养老保险)
-UNCLEAR_SCORE = 0.45  # NLU unsure, and a service matches this well: offer choices rather than decline
+UNCLEAR_SCORE = 0.45  # declined, but a service matches this well: offered as a button, should it be meant
 TOPIC_SCORE = 0.42  # the text without its aspect cues still matches a service this well: it names a topic
 UNIT_ANSWER = 0.45  # a unit matching an aspect question this well is quoted as the answer …
 UNIT_GENERAL = 0.6  # … and a general question ("社保卡丢了咋办") this well
@@ -55,17 +55,31 @@ UNIT_CLEAR = 0.35
 UNIT_CLEAR_MARGIN = 0.2
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
 MAX_UNITS = 2
+CLAUSE_WEIGHT = 0.8  # a clause's match counts for this much of a match of the whole message
+MIN_CLAUSE = 4
 SECOND_SCORE = 0.5  # a clause naming another service this clearly is a second question
 SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
-_ELSEWHERE = re.compile(
-    r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办"
-)
+_ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办")
 _ERRAND = re.compile(
     r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证"
 )
+
+# A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
+_OTHER_CARD = re.compile(r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡")
+_OUR_CARD = re.compile(r"社保卡|社会保障卡|医保卡|医保|社保|一卡通")
+# With a covered disease named, these words make it a question about medical insurance, not about health
+# ("高血压平时饮食要注意啥" is a doctor's question).
+_INSURANCE_MATTER = re.compile(
+    r"医保|报销|能报|报不|结算|备案|认定|慢特病|慢病|门诊|住院|异地|外地|外省|跨省|省外|刷卡|统筹|费用|花钱|"
+    r"看病|拿药|开药|取药|配药|待遇|病种|算|属于|包括|范围|能办|办理|手续"
+)
+# "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
+_RETRACTED = re.compile(r"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]?")
+_FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
+FOLLOW_ON_BONUS = 0.15
 
 # What to do with a message
 ANSWER = "answer"  # sure of the service: answer it
@@ -146,6 +160,11 @@ class Understanding:
         return best is not None and (self.from_context or (best.score >= SURE_SCORE and self.margin >= SURE_MARGIN))
 
     @property
+    def closest(self) -> tuple[ServiceView, ...]:
+        """Services worth offering as buttons with a declined question, should the citizen mean one."""
+        return tuple(c.service for c in self.candidates[:2] if c.score >= UNCLEAR_SCORE)
+
+    @property
     def probable(self) -> bool:
         """Clearly ahead, if not sure: ahead by a margin, or what NLU said too."""
         best = self.best
@@ -179,6 +198,9 @@ class Resolver:
         return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
 
     def understand(self, question: Question) -> Understanding:
+        if (kept := _RETRACTED.sub("", question.text, count=1)) != question.text:
+            entities = {k: v for k, v in question.entities.items() if k != "service"}
+            question = replace(question, text=kept, entities=entities)  # the taken-back name is not meant
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
         candidates = self._candidates(question, text)
@@ -191,8 +213,12 @@ class Resolver:
             or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
         )
         context = self.kb.service(question.context) if question.context else None
-        if context and bare and follow_up and not names_topic and (
-            not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content
+        if (
+            context
+            and bare
+            and follow_up
+            and not names_topic
+            and (not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content)
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
             return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
         near = bool((_ELSEWHERE.search(text) or self.kb.names_elsewhere(text)) and _ERRAND.search(text))
@@ -203,7 +229,7 @@ class Resolver:
         return understood
 
     def _second_question(self, text: str, u: Understanding) -> Understanding:
-        """"社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
+        """ "社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
         first = u.best.service.key
         ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
         for clause in _clauses(text):
@@ -217,6 +243,8 @@ class Resolver:
 
     def _decide(self, question: Question, u: Understanding) -> str:
         best = u.best
+        if self._another_matter(normalize(question.text), best):
+            return DECLINE
         if (
             u.near_scope
             and best
@@ -233,18 +261,28 @@ class Resolver:
             and u.content <= WHICH_CONTENT
         ):
             return WHICH  # "在哪办" to begin with; "低保怎么申请" says what it is about, and it is not ours
-        in_scope = best is not None and self._in_scope(question, best, u.bare)
+        in_scope = best is not None and self._in_scope(question, best, u.bare, bool(u.aspects))
         if in_scope and u.sure:
             return ANSWER
         if in_scope and u.probable:
             return GUESS
         if u.near_scope:
             return NEAR_SCOPE
-        if in_scope or (question.intent == NLU_FALLBACK and best is not None and best.score >= UNCLEAR_SCORE):
-            return UNSURE  # NLU is unsure, and so is the search: which of these?
-        return DECLINE
+        if in_scope:
+            return UNSURE  # in scope, but no service stands out: which of these?
+        return DECLINE  # with the closest services as buttons, should the citizen mean one of them
 
-    def _in_scope(self, question: Question, best: Candidate, bare: bool) -> bool:
+    def _another_matter(self, text: str, best: Candidate | None) -> bool:
+        """A bank card, or a health question that names a covered disease: words shared with a service,
+        but not its business."""
+        if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
+            return True
+        if best is None or best.context:
+            return False  # "那糖尿病呢" after 门诊慢特病 asks about it
+        diseases = (normalize(w) for t in self.kb.terms("disease") for w in (t.name, *t.aliases))
+        return any(d and d in text for d in diseases) and not _INSURANCE_MATTER.search(text)
+
+    def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
         if best.mentioned or best.unit >= CLEAR_UNIT:
             return True  # the text names the service, or asks an FAQ of it
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
@@ -253,13 +291,22 @@ class Resolver:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
-        if best.context and (best.supported or (bare and not _sure_out_of_scope(question))):
+        # without an aspect asked, NLU leaning out of scope is enough: "那你说电视哪个牌子质量好"
+        out_of_scope = SURE_NLU_OUT_OF_SCOPE if asks_aspect else LEANING_OUT_OF_SCOPE
+        if best.context and (best.supported or bare) and not _sure_out_of_scope(question, out_of_scope):
             return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
+        if best.context and aspects.asks(normalize(question.text)):
+            return True  # "能不能直接退保把钱取出来" after 养老保险转移: a question in the conversation
         if best.search >= ANCHORED_SEARCH and best.service.key in self.kb.anchored_services(question.text):
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not
-        nlu_in_scope = question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU
+        # an aspect asked ("要带什么") is asked of 结婚登记 as much as of 社保卡: an aspect intent does not vote
+        nlu_in_scope = (
+            question.intent not in NOT_SERVICE_INTENTS
+            and aspects.from_intent(question.intent) is None
+            and question.confidence >= CONFIDENT_NLU
+        )
         return nlu_in_scope and best.search >= SUPPORTED_SEARCH
 
     def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
@@ -307,6 +354,8 @@ class Resolver:
         topic = aspects.without_cues(text)  # what is asked (多久, 要带啥) says nothing of which service
         for hit in kb.search_services(topic, limit=8):
             evidence(hit.key)["search"] = hit.score
+        for hit in self._clause_hits(text):  # a long story asks in one of its clauses
+            evidence(hit.key)["search"] = max(evidence(hit.key)["search"], round(CLAUSE_WEIGHT * hit.score, 4))
         for hit in kb.mentioned_services(question.text):
             evidence(hit.key)["mention"] = 1.0
         for value in question.entities.get("service", ()):
@@ -320,7 +369,9 @@ class Resolver:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
         if question.context:
-            evidence(question.context)["context"] = 1.0
+            evidence(question.context)["context"] = 1.0 + (
+                FOLLOW_ON_BONUS / CONTEXT_BONUS if _FOLLOW_ON.search(text) else 0
+            )
 
         candidates = []
         for key, e in scores.items():
@@ -344,6 +395,15 @@ class Resolver:
             )
         candidates.sort(key=lambda c: (-c.score, c.service.key))
         return candidates
+
+    def _clause_hits(self, text: str) -> list:
+        """The best service matches of the message's clauses, when it has several ("……，医保咋弄，是不是得先
+        备个啥案"): the whole text's search dilutes the clause that asks among the ones that tell the story."""
+        clauses = [c for c in _clauses(text) if len(c) >= MIN_CLAUSE]
+        if len(clauses) < 2:
+            return []
+        hits = [hit for c in clauses for hit in self.kb.search_services(aspects.without_cues(c), limit=2)]
+        return sorted(hits, key=lambda h: -h.score)
 
     def _nlu_evidence(self, question: Question, evidence) -> None:
         intent, confidence = question.intent, question.confidence

@@ -281,3 +281,45 @@ def test_a_follow_up_with_no_words_of_its_own_stays_with_the_service_however_sur
     assert "负责部门：市医保局" in texts(messages) and DECLINE_MARK not in texts(messages)
     other, _ = answer("那彩礼一般给多少", "out_of_scope", confidence=0.95, slots={"service_key": "cross_province"})
     assert DECLINE_MARK in texts(other)
+
+
+def test_a_health_question_naming_a_covered_disease_is_not_a_settlement_question() -> None:
+    entities = [{"entity": "disease", "value": "高血压"}]
+    advice, _ = answer("高血压平时饮食要注意啥", "settle_chronic", confidence=0.8, entities=entities)
+    assert DECLINE_MARK in texts(advice) and "门诊慢特病" not in texts(advice).split("请点选")[0]
+    settlement, _ = answer("高血压在外地拿药能报吗", "settle_chronic", confidence=0.8, entities=entities)
+    assert "负责部门：市医保局" in texts(settlement)
+
+
+def test_a_bank_card_is_not_a_social_security_card_even_after_a_correction() -> None:
+    bank, _ = answer("工商银行的储蓄卡密码输错三次被锁了咋办", "sscard_locked", confidence=0.8)
+    assert DECLINE_MARK in texts(bank)
+    corrected, _ = answer(
+        "不是社保卡，我说错了，是农业银行的储蓄卡被锁了",
+        "sscard_locked",
+        confidence=0.75,
+        slots={"service_key": "sscard_locked"},
+    )
+    assert DECLINE_MARK in texts(corrected)
+    ours, _ = answer("社保卡密码输错三次被锁了咋办", "sscard_locked", confidence=0.8)
+    assert DECLINE_MARK not in texts(ours) and "社保卡" in texts(ours)
+
+
+def test_a_declined_question_offers_the_services_that_come_close() -> None:
+    entities = [{"entity": "disease", "value": "糖尿病"}]
+    messages, _ = answer("糖尿病人能吃水果吗", "settle_chronic", confidence=0.83, entities=entities)
+    assert DECLINE_MARK in texts(messages)
+    assert any("settle_chronic" in p for p in payloads(messages) if p.startswith("/choose_service"))
+
+
+def test_an_aspect_intent_alone_does_not_make_another_matter_ours() -> None:
+    messages, _ = answer("新房的不动产权证在哪里办，要带什么", "ask_materials", confidence=0.81)
+    assert DECLINE_MARK in texts(messages)
+
+
+def test_a_follow_up_question_without_an_aspect_leaves_the_context_when_nlu_leans_out_of_scope() -> None:
+    slots = {"service_key": "consumer_complaint"}
+    other, _ = answer("那你说电视哪个牌子质量好", "out_of_scope", confidence=0.83, slots=slots)
+    assert DECLINE_MARK in texts(other)
+    asked, _ = answer("能不能直接退保把钱取出来", "request_human", confidence=0.6, slots={"service_key": "pension_transfer"})
+    assert DECLINE_MARK not in texts(asked) and "养老保险" in texts(asked)
