@@ -7,6 +7,7 @@ service guide; then buttons to go further. It asks back only when nothing stands
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -55,6 +56,8 @@ REPLIES = frozenset({"affirm", "deny", "stop"})
 WHO_INTENT = "ask_responsible"
 SURE_WHO = 0.9
 SITUATION_FORM = "medical_form"
+# "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
+_ACKNOWLEDGED = re.compile(r"(?:中|好的?|行|嗯+|知道了|明白了|晓得了|ok|okay)(?:[，,。.!！ ]|$)")
 
 
 class ActionGreet(KbAction):
@@ -76,7 +79,8 @@ class ActionAnswer(KbAction):
             return self._chosen(dispatcher, tracker, kb)
         question = question_of(tracker)
         replying = tracker.latest_action_name == "action_listen"  # not right after a form, which asked
-        if replying and question.intent in REPLIES and not aspects.asks(normalize(question.text)):
+        said = normalize(question.text)
+        if replying and question.intent in REPLIES and not aspects.asks(said):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
         numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(
@@ -86,6 +90,9 @@ class ActionAnswer(KbAction):
             asks_who = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
             return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
         understood = Resolver(kb).understand(question)
+        if replying and _acknowledges(said, understood):
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
         if _asks_who(question, understood):
             answered = answer_responsibility(dispatcher, tracker, kb, understood)
             if answered is not None:
@@ -155,6 +162,13 @@ def question_of(tracker: Tracker) -> Question:
 def _original_confidence(tracker: Tracker) -> float:
     """NLU's confidence in its intent (for nlu_fallback: in the intent it guessed before falling back)."""
     return float(latest_confidence(tracker) or 0.0)
+
+
+def _acknowledges(said: str, understood: Understanding) -> bool:
+    """"中，俺打过去问问": taking the answer, asking nothing (NLU may still hear 打→咨询电话)."""
+    return bool(_ACKNOWLEDGED.match(said)) and not (
+        aspects.asks(said) or aspects.aspects_in(said) or understood.names_topic
+    )
 
 
 def _asks_who(question: Question, understood: Understanding) -> bool:

@@ -69,7 +69,12 @@ _ERRAND = re.compile(
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡")
-_OUR_CARD = re.compile(r"社保卡|社会保障卡|医保卡|医保|社保|一卡通")
+_OUR_CARD = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医保|社保|一卡通)")  # not "工资卡不是社保卡"
+# Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
+_MEDICAL_ADVICE = re.compile(
+    r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
+    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治"
+)
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
@@ -213,6 +218,9 @@ class Resolver:
             or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
         )
         context = self.kb.service(question.context) if question.context else None
+        elsewhere = bool(_ELSEWHERE.search(text) or self.kb.names_elsewhere(text))
+        if context and bare and not asked and not names_topic and elsewhere and not _ERRAND.search(text):
+            asked, follow_up = (aspects.CHANNELS,), True  # "我人在南京，回不去": how to do it from there
         if (
             context
             and bare
@@ -221,7 +229,7 @@ class Resolver:
             and (not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content)
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
             return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
-        near = bool((_ELSEWHERE.search(text) or self.kb.names_elsewhere(text)) and _ERRAND.search(text))
+        near = elsewhere and bool(_ERRAND.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision in (ANSWER, GUESS):
@@ -247,6 +255,7 @@ class Resolver:
             return DECLINE
         if (
             u.near_scope
+            and not _sure_out_of_scope(question)  # "在苏州被辞退，能申请劳动仲裁吗": elsewhere, but not ours
             and best
             and not best.mentioned
             and best.search < STRONG_SEARCH
@@ -266,21 +275,25 @@ class Resolver:
             return ANSWER
         if in_scope and u.probable:
             return GUESS
-        if u.near_scope:
+        if u.near_scope and not _sure_out_of_scope(question):
             return NEAR_SCOPE
         if in_scope:
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
 
     def _another_matter(self, text: str, best: Candidate | None) -> bool:
-        """A bank card, or a health question that names a covered disease: words shared with a service,
-        but not its business."""
+        """A bank card, a doctor's question (which hospital is best, what to eat), or a health question that
+        names a covered disease: words shared with a service, but not its business."""
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
+            return True
+        if _INSURANCE_MATTER.search(text):
+            return False
+        if _MEDICAL_ADVICE.search(text):
             return True
         if best is None or best.context:
             return False  # "那糖尿病呢" after 门诊慢特病 asks about it
         diseases = (normalize(w) for t in self.kb.terms("disease") for w in (t.name, *t.aliases))
-        return any(d and d in text for d in diseases) and not _INSURANCE_MATTER.search(text)
+        return any(d and d in text for d in diseases)
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
         if best.mentioned or best.unit >= CLEAR_UNIT:

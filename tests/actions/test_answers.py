@@ -323,3 +323,16 @@ def test_a_follow_up_question_without_an_aspect_leaves_the_context_when_nlu_lean
     assert DECLINE_MARK in texts(other)
     asked, _ = answer("能不能直接退保把钱取出来", "request_human", confidence=0.6, slots={"service_key": "pension_transfer"})
     assert DECLINE_MARK not in texts(asked) and "养老保险" in texts(asked)
+
+
+def test_an_acknowledgement_is_taken_as_such_not_as_a_question() -> None:
+    slots = {"service_key": "settle_chronic"}
+    taken, _ = answer("中，俺打过去问问", "ask_contact", confidence=0.93, slots=slots)
+    assert [m.get("response") for m in taken] == ["utter_anything_else"]
+    asked, _ = answer("好的，那电话是多少", "ask_contact", confidence=0.93, slots=slots)
+    assert "12393" in texts(asked)
+
+
+def test_being_elsewhere_in_a_conversation_asks_how_to_do_it_from_there() -> None:
+    messages, _ = answer("我人在南京，回不去", "nlu_fallback", confidence=0.45, slots={"service_key": "sscard_renew"})
+    assert "负责部门：市人力资源社会保障局" in texts(messages) and "掌上12333" in texts(messages)
