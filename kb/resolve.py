@@ -47,12 +47,10 @@ SURE_NLU_OUT_OF_SCOPE = 0.9  # in a conversation, only this sure an out-of-scope
 LEANING_OUT_OF_SCOPE = 0.7  # without one, this sure outweighs words shared with a service (密码, 医院, 养老保险)
 UNCLEAR_SCORE = 0.45  # declined, but a service matches this well: offered as a button, should it be meant
 TOPIC_SCORE = 0.42  # the text without its aspect cues still matches a service this well: it names a topic
-UNIT_ANSWER = 0.45  # a unit matching an aspect question this well is quoted as the answer …
+UNIT_ANSWER = 0.15  # the unit that best fits an aspect question is quoted first if it matches at all …
 UNIT_GENERAL = 0.6  # … and a general question ("社保卡丢了咋办") this well
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
-UNIT_CLEAR = 0.35
-UNIT_CLEAR_MARGIN = 0.2
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
 MAX_UNITS = 2
 CLAUSE_WEIGHT = 0.8  # a clause's match counts for this much of a match of the whole message
@@ -339,9 +337,7 @@ class Resolver:
             return []
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             return []  # several units fit a little: none is the answer
-        threshold = UNIT_ANSWER if asked else UNIT_GENERAL
-        if asked and (len(scored) == 1 or scored[0][1] - scored[1][1] >= UNIT_CLEAR_MARGIN):
-            threshold = UNIT_CLEAR  # a weaker match that no other unit comes near
+        threshold = UNIT_ANSWER if asked else UNIT_GENERAL  # the aspect's own text follows the quote anyway
         fitting = [(u, s) for u, s in scored if u.aspect is None or u.aspect in asked]
         chosen = [u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= threshold + i * UNIT_SECOND_EXTRA]
         return chosen if chosen and chosen[0] is fitting[0][0] else []
