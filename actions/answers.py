@@ -56,6 +56,11 @@ REPLIES = frozenset({"affirm", "deny", "stop"})
 WHO_INTENT = "ask_responsible"
 SURE_WHO = 0.9
 SITUATION_FORM = "medical_form"
+# "卡的事", "喂 在吗 那个卡": the card, and nothing about it yet
+_VAGUE_CARD = re.compile(
+    r"(?:喂|你好|您好|在吗|在不在|请问|问一下|问下|问问|那个|这个|我的|俺的|俺|我|\W)*"
+    r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
+)
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
 _ACKNOWLEDGED = re.compile(r"(?:中|好的?|行|嗯+|知道了|明白了|晓得了|ok|okay)(?:[，,。.!！ ]|$)")
 
@@ -65,6 +70,8 @@ class ActionGreet(KbAction):
         return "action_greet"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if vague_card(latest_text(tracker)):  # "喂 在吗 那个卡": a greeting with the matter in it
+            return card_problems(dispatcher, tracker, knowledge_base(), with_applying=True)
         dispatcher.utter_message(response="utter_greet", buttons=topic_buttons(knowledge_base().topic_entry_points()))
         return []
 
@@ -97,9 +104,10 @@ class ActionAnswer(KbAction):
             answered = answer_responsibility(dispatcher, tracker, kb, understood)
             if answered is not None:
                 return answered
+        if vague_card(question.text):
+            return card_problems(dispatcher, tracker, kb, with_applying=True)
         if latest_intent(tracker) == CARD_FAMILY_INTENT and not _names_card_problem(tracker, understood):
-            say(dispatcher, card_problem_messages([kb.service(k) for k in CARD_PROBLEM_SERVICE.values()]))
-            return changed(tracker, failed_turns=0)
+            return card_problems(dispatcher, tracker, kb)
         return self._by_decision(dispatcher, tracker, kb, question, understood)
 
     def _by_decision(
@@ -162,6 +170,19 @@ def question_of(tracker: Tracker) -> Question:
 def _original_confidence(tracker: Tracker) -> float:
     """NLU's confidence in its intent (for nlu_fallback: in the intent it guessed before falling back)."""
     return float(latest_confidence(tracker) or 0.0)
+
+
+def vague_card(text: str) -> bool:
+    return bool(_VAGUE_CARD.fullmatch(normalize(text)))
+
+
+def card_problems(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, with_applying: bool = False
+) -> list:
+    """社保卡 trouble, or just "the card" (then applying for one too): the common matters, each a button."""
+    keys = [*(["sscard_apply"] if with_applying else []), *CARD_PROBLEM_SERVICE.values()]
+    say(dispatcher, card_problem_messages([kb.service(k) for k in keys]))
+    return changed(tracker, failed_turns=0)
 
 
 def _acknowledges(said: str, understood: Understanding) -> bool:

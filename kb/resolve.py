@@ -39,6 +39,7 @@ ANCHORED_SEARCH = 0.33  # with a distinctive word of the service in the text, th
 SUPPORTED_SEARCH = 0.3  # with an in-scope NLU intent, this much search support keeps a question in scope
 NLU_SUPPORT = 0.4  # NLU's vote for a service counts in full once the search supports it this much …
 NLU_BASE_SUPPORT = 0.3  # … and this much with no support at all
+UNNAMED_NLU = 0.5  # … and half of that for a service NLU hears when the text names another
 CONFIDENT_NLU = 0.5
 WHICH_CONTENT = 1  # a first message with at most this much content of its own asks "which service?"
 BARE_CONTENT = 6  # a message with at most this many characters of its own content only asks (a follow-up)
@@ -383,11 +384,14 @@ class Resolver:
             )
 
         candidates = []
+        named = any(e["mention"] for e in scores.values())
         for key, e in scores.items():
             service = kb.service(key)
             if service is None:
                 continue
             support = NLU_BASE_SUPPORT + (1 - NLU_BASE_SUPPORT) * min(1.0, e["search"] / NLU_SUPPORT)
+            if named and not e["mention"]:
+                support *= UNNAMED_NLU  # "想用手机申请换社保卡" names 换社保卡; NLU hears 申请
             score = (
                 e["search"]
                 + NLU_WEIGHT * e["nlu"] * support

@@ -321,7 +321,8 @@ def test_a_follow_up_question_without_an_aspect_leaves_the_context_when_nlu_lean
     slots = {"service_key": "consumer_complaint"}
     other, _ = answer("那你说电视哪个牌子质量好", "out_of_scope", confidence=0.83, slots=slots)
     assert DECLINE_MARK in texts(other)
-    asked, _ = answer("能不能直接退保把钱取出来", "request_human", confidence=0.6, slots={"service_key": "pension_transfer"})
+    pension = {"service_key": "pension_transfer"}
+    asked, _ = answer("能不能直接退保把钱取出来", "request_human", confidence=0.6, slots=pension)
     assert DECLINE_MARK not in texts(asked) and "养老保险" in texts(asked)
 
 
@@ -336,3 +337,14 @@ def test_an_acknowledgement_is_taken_as_such_not_as_a_question() -> None:
 def test_being_elsewhere_in_a_conversation_asks_how_to_do_it_from_there() -> None:
     messages, _ = answer("我人在南京，回不去", "nlu_fallback", confidence=0.45, slots={"service_key": "sscard_renew"})
     assert "负责部门：市人力资源社会保障局" in texts(messages) and "掌上12333" in texts(messages)
+
+
+def test_just_the_card_gets_the_common_card_matters_with_their_bureau() -> None:
+    for text, intent in (("卡的事", "nlu_fallback"), ("喂 在吗 那个卡", "greet")):
+        action = ActionGreet() if intent == "greet" else ActionAnswer()
+        messages, _ = run(action, make_tracker(text, intent, confidence=0.9))
+        assert "负责部门：市人力资源社会保障局" in texts(messages), text
+        chosen = {p for p in payloads(messages) if p.startswith("/choose_service")}
+        assert any("sscard_loss" in p for p in chosen) and any("sscard_apply" in p for p in chosen), text
+    greeting, _ = run(ActionGreet(), make_tracker("你好", "greet", confidence=0.99))
+    assert [m.get("response") for m in greeting] == ["utter_greet"]
