@@ -82,6 +82,7 @@ _INSURANCE_MATTER = re.compile(
 )
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 _RETRACTED = re.compile(r"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]?")
+_STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 _FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
 FOLLOW_ON_BONUS = 0.15
 
@@ -218,7 +219,15 @@ class Resolver:
         )
         context = self.kb.service(question.context) if question.context else None
         elsewhere = bool(_ELSEWHERE.search(text) or self.kb.names_elsewhere(text))
-        if context and bare and not asked and not names_topic and elsewhere and not _ERRAND.search(text):
+        if (
+            context
+            and bare
+            and not asked
+            and not names_topic
+            and elsewhere
+            and _STATES_WHERE.search(text)
+            and not (_ERRAND.search(text) or aspects.asks(text))
+        ):
             asked, follow_up = (aspects.CHANNELS,), True  # "我人在南京，回不去": how to do it from there
         if (
             context
