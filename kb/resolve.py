@@ -34,6 +34,7 @@ SURE_MARGIN = 0.12
 PROBABLE_SCORE = 0.5
 GUESS_MARGIN = 0.03  # closer than this, two services are equally likely: ask which
 STRONG_SEARCH = 0.55  # the KB search alone is this sure: in scope, whatever NLU said
+CLEAR_SEARCH = 0.82  # … and this sure, on a word of the service's own, whatever NLU leans to
 STRONG_UNIT = 0.6
 ANCHORED_SEARCH = 0.33  # with a distinctive word of the service in the text, this much search keeps it in scope
 SUPPORTED_SEARCH = 0.3  # with an in-scope NLU intent, this much search support keeps a question in scope
@@ -306,6 +307,8 @@ class Resolver:
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
         if best.mentioned or best.unit >= CLEAR_UNIT:
             return True  # the text names the service, or asks an FAQ of it
+        if best.search >= CLEAR_SEARCH and best.service.key in self.kb.anchored_services(question.text):
+            return True  # "用公积金贷款，那边要宿州开个证明": NLU leans elsewhere, the service's own words do not
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
         if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:

@@ -348,3 +348,8 @@ def test_just_the_card_gets_the_common_card_matters_with_their_bureau() -> None:
         assert any("sscard_loss" in p for p in chosen) and any("sscard_apply" in p for p in chosen), text
     greeting, _ = run(ActionGreet(), make_tracker("你好", "greet", confidence=0.99))
     assert [m.get("response") for m in greeting] == ["utter_greet"]
+
+
+def test_a_very_clear_match_on_the_services_own_words_outweighs_nlu_leaning_elsewhere() -> None:
+    messages, _ = answer("在杭州买房用公积金贷款，那边要宿州开个证明", "out_of_scope", confidence=0.85)
+    assert "异地贷款缴存使用证明" in texts(messages) and DECLINE_MARK not in texts(messages)
