@@ -8,6 +8,7 @@ service guide; then buttons to go further. It asks back only when nothing stands
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -20,6 +21,7 @@ from actions.forms import CARD_WORDS, NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_
 from actions.kb_access import knowledge_base
 from actions.replies import (
     answer_messages,
+    aspect_known,
     bureau_messages,
     card_problem_messages,
     near_scope_messages,
@@ -186,7 +188,7 @@ def card_problems(
 
 
 def _acknowledges(said: str, understood: Understanding) -> bool:
-    """"中，俺打过去问问": taking the answer, asking nothing (NLU may still hear 打→咨询电话)."""
+    """The citizen takes the answer and asks nothing ("中，俺打过去问问"); NLU may still hear 打→咨询电话."""
     return bool(_ACKNOWLEDGED.match(said)) and not (
         aspects.asks(said) or aspects.aspects_in(said) or understood.names_topic
     )
@@ -222,11 +224,22 @@ def answer_service(
         alternatives = [s for s in alternatives if s.key != second.key]
     intro = [*disease_intro(tracker, kb, service), *medical_situation_intro(tracker, kb, service)]
     units = resolver.answering_units(question.text, service, asked)
+    if asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
+        intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
+        service, units = built_on, resolver.answering_units(question.text, built_on, asked)
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
     if second:
         units = resolver.answering_units(question.text, second, understood.second_aspects)
         say(dispatcher, answer_messages(second, understood.second_aspects, units, [], brief=True))
     return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
+
+
+def _knows_what_it_lacks(kb: KnowledgeBase, service: ServiceView, asked: Sequence[str]) -> ServiceView | None:
+    """The service it builds on, for an aspect the service lacks: "手机上咋弄" of 住院直接结算 → 备案."""
+    wanted = [a for a in asked if a in aspects.LABELS and a not in (aspects.RESPONSIBLE, aspects.CONTACT)]
+    if not wanted or any(aspect_known(service, a) for a in wanted):
+        return None
+    return next((s for s in kb.services_it_builds_on(service.key) if all(aspect_known(s, a) for a in wanted)), None)
 
 
 def answer_tasks(

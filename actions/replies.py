@@ -67,7 +67,7 @@ def answer_messages(
     lines = [*lead, *intro, f"【{service.name}{''.join(' · ' + aspects.LABELS[a] for a in asked)}】"]
     quoted = [u.text for u in units]
     lines += quoted
-    known = [a for a in asked if _aspect_known(service, a)]
+    known = [a for a in asked if aspect_known(service, a)]
     for aspect in known:
         body = _aspect_body(service, aspect)
         if not any(body in q or q in body for q in quoted):
@@ -202,7 +202,7 @@ def _numbered(items: Sequence[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
-def _aspect_known(service: ServiceView, aspect: str) -> bool:
+def aspect_known(service: ServiceView, aspect: str) -> bool:
     fields = {
         aspects.MATERIALS: service.materials,
         aspects.STEPS: service.steps,

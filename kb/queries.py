@@ -208,6 +208,14 @@ class KnowledgeBase:
         hits = self.search_services(name, limit=1, min_score=0.5)
         return self.service(hits[0].key) if hits else None
 
+    def services_it_builds_on(self, key: str) -> list[ServiceView]:
+        """Other services a service's summary names ("办好异地就医备案，……出院时直接结算"), in order."""
+        service = self.service(key)
+        if service is None:
+            return []
+        hits = self.mentioned_services(service.summary)
+        return [s for hit in hits if hit.key != key and (s := self.service(hit.key))]
+
     def services_for_intent(self, intent: str) -> list[ServiceView]:
         """The services an NLU intent routes to; the one whose key is the intent comes first."""
         family = [s for s in self._fresh().services.values() if s.intent == intent]

@@ -353,3 +353,10 @@ def test_just_the_card_gets_the_common_card_matters_with_their_bureau() -> None:
 def test_a_very_clear_match_on_the_services_own_words_outweighs_nlu_leaning_elsewhere() -> None:
     messages, _ = answer("在杭州买房用公积金贷款，那边要宿州开个证明", "out_of_scope", confidence=0.85)
     assert "异地贷款缴存使用证明" in texts(messages) and DECLINE_MARK not in texts(messages)
+
+
+def test_an_aspect_a_service_lacks_is_answered_from_the_service_it_builds_on() -> None:
+    slots = {"service_key": "settle_inpatient"}
+    messages, events = answer("手机上咋弄", "ask_channels", confidence=0.9, slots=slots)
+    assert "国家医保服务平台" in texts(messages) and "要先办好“跨省异地就医备案”" in texts(messages)
+    assert slots_set(events).get("service_key") == "medical_filing"
