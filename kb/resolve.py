@@ -82,7 +82,8 @@ _INSURANCE_MATTER = re.compile(
     r"看病|拿药|开药|取药|配药|待遇|病种|算|属于|包括|范围|能办|办理|手续"
 )
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
-_RETRACTED = re.compile(r"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]?")
+# (but "不是本人，能代办吗" takes nothing back)
+_RETRACTED = re.compile(r"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]\s*(?=.*(?:是|说错|弄错|搞错))")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 _FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
 FOLLOW_ON_BONUS = 0.15
@@ -190,6 +191,11 @@ def _supported(key: str, candidates: Sequence[Candidate]) -> bool:
     return any(c.service.key == key and c.supported for c in candidates)
 
 
+def without_taken_back(text: str) -> str:
+    """The message without a first clause the citizen takes back ("不是社保卡，我说错了，是…")."""
+    return _RETRACTED.sub("", text, count=1)
+
+
 def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if len(c) >= 2]
 
@@ -204,7 +210,7 @@ class Resolver:
         return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
 
     def understand(self, question: Question) -> Understanding:
-        if (kept := _RETRACTED.sub("", question.text, count=1)) != question.text:
+        if (kept := without_taken_back(question.text)) != question.text:
             entities = {k: v for k, v in question.entities.items() if k != "service"}
             question = replace(question, text=kept, entities=entities)  # the taken-back name is not meant
         text = normalize(question.text)

@@ -10,7 +10,7 @@ from actions.replies import DECLINE_MARK, faq_message
 from kb.db import session_factory
 from kb.io import bump_revision
 from kb.models import Faq, Service
-from kb.resolve import CARD_PROBLEM_SERVICE
+from kb.resolve import CARD_PROBLEM_SERVICE, without_taken_back
 from tests.actions.conftest import make_tracker, payloads, run, slots_set, texts
 
 
@@ -360,3 +360,10 @@ def test_an_aspect_a_service_lacks_is_answered_from_the_service_it_builds_on() -
     messages, events = answer("手机上咋弄", "ask_channels", confidence=0.9, slots=slots)
     assert "国家医保服务平台" in texts(messages) and "要先办好“跨省异地就医备案”" in texts(messages)
     assert slots_set(events).get("service_key") == "medical_filing"
+
+
+def test_only_a_correction_takes_a_name_back() -> None:
+    assert without_taken_back("不是社保卡，我说错了，是农业银行的储蓄卡") == "我说错了，是农业银行的储蓄卡"
+    assert without_taken_back("不是，我是说社保卡") == "我是说社保卡"
+    for text in ("不是本人，能代办吗", "不是本人能办吗", "社保卡不是丢了，是锁了"):
+        assert without_taken_back(text) == text
