@@ -150,6 +150,7 @@ class _Cache:
     unit_index: SearchIndex | None = None
     places: re.Pattern[str] = re.compile("(?!)")
     elsewhere: re.Pattern[str] = re.compile("(?!)")  # places that are not 宿州 or its districts and counties
+    diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
 
 
 class KnowledgeBase:
@@ -349,6 +350,10 @@ class KnowledgeBase:
         """The text with the place names it contains blanked out (on normalised text)."""
         return self._fresh().places.sub(" ", text)
 
+    def names_disease(self, text: str) -> bool:
+        """Whether the (normalised) text names a covered chronic disease: 高血压, 糖尿病 …"""
+        return bool(self._fresh().diseases.search(text))
+
     def names_elsewhere(self, text: str) -> bool:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""
         return bool(self._fresh().elsewhere.search(text))
@@ -466,6 +471,7 @@ class KnowledgeBase:
                 elsewhere=_alternation(
                     w for t in terms if t.kind == "place" and not _home(t) for w in (t.name, *t.aliases)
                 ),
+                diseases=_alternation(w for t in terms if t.kind == "disease" for w in (t.name, *t.aliases)),
             )
 
 

@@ -307,8 +307,7 @@ class Resolver:
             return True
         if best is None or best.context:
             return False  # "那糖尿病呢" after 门诊慢特病 asks about it
-        diseases = (normalize(w) for t in self.kb.terms("disease") for w in (t.name, *t.aliases))
-        return any(d and d in text for d in diseases)
+        return self.kb.names_disease(text)
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
         if best.mentioned or best.unit >= CLEAR_UNIT:
@@ -376,7 +375,8 @@ class Resolver:
 
         def evidence(key: str) -> dict[str, float]:
             return scores.setdefault(
-                key, {"search": 0.0, "nlu": 0.0, "mention": 0.0, "unit": 0.0, "card": 0.0, "context": 0.0}
+                key,
+                {"search": 0.0, "nlu": 0.0, "mention": 0.0, "unit": 0.0, "card": 0.0, "context": 0.0, "follow_on": 0.0},
             )
 
         topic = aspects.without_cues(text)  # what is asked (多久, 要带啥) says nothing of which service
@@ -397,9 +397,8 @@ class Resolver:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
         if question.context:
-            evidence(question.context)["context"] = 1.0 + (
-                FOLLOW_ON_BONUS / CONTEXT_BONUS if _FOLLOW_ON.search(text) else 0
-            )
+            evidence(question.context)["context"] = 1.0
+            evidence(question.context)["follow_on"] = 1.0 if _FOLLOW_ON.search(text) else 0.0
 
         candidates = []
         named = any(e["mention"] for e in scores.values())
@@ -418,6 +417,7 @@ class Resolver:
                 + (CLEAR_UNIT_BONUS if e["unit"] >= CLEAR_UNIT else 0.0)
                 + CARD_PROBLEM_BONUS * e["card"]
                 + CONTEXT_BONUS * e["context"]
+                + FOLLOW_ON_BONUS * e["follow_on"]
             )
             candidates.append(
                 Candidate(
