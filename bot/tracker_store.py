@@ -17,6 +17,14 @@ session, so a turn's work stays bounded. Not while a form is asking: its questio
 On SQLite, Rasa opens a new connection for every unit of work; in WAL mode the close of the last
 connection checkpoints the log to disk, so every turn paid for a checkpoint. Here SQLite connections are
 pooled, and the log is checkpointed in the background as SQLite normally does.
+
+Loading a tracker (reading its rows, decoding the JSON, replaying the events) was a tenth of the
+server's time. The store keeps the trackers it saved last (`SZ_TRACKER_CACHE` of them) and hands one
+back instead of loading it, but only while the conversation's newest stored row is still the one it
+saved: one indexed `max(id)` query tells. Another Rasa server's turn, the retention job deleting the
+conversation or a new domain (a new model) all make it load from the database as before, and so does a
+tracker that has events it did not save (a turn that failed half-way). A tracker handed out is no longer
+kept until it is saved again.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import itertools
 import json
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,7 +41,7 @@ from rasa.core import tracker_store as rasa_tracker_store
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import create_engine, insert
+from sqlalchemy import bindparam, create_engine, func, insert, select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -52,6 +61,22 @@ class SQLTrackerStore(rasa_tracker_store.SQLTrackerStore):
         # id(tracker) → (weak reference, events stored); trackers are unhashable, and the entry goes
         # with the tracker object
         self._loaded: dict[int, tuple[weakref.ref, int]] = {}
+        # sender id → (tracker as last saved, its events then, the conversation's newest row id), oldest first
+        self._saved: OrderedDict[str, tuple[DialogueStateTracker, int, int]] = OrderedDict()
+        self._cache_size = int(settings.env("SZ_TRACKER_CACHE"))
+        # conversations just found to have no stored events: the tracker Rasa then creates is all new
+        self._found_empty: OrderedDict[str, None] = OrderedDict()
+        table = self.SQLEvent.__table__
+        self._newest_row_query = select(func.max(table.c.id)).where(table.c.sender_id == bindparam("sender_id"))
+
+    @property
+    def domain(self) -> Any:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Any) -> None:
+        self._saved = OrderedDict()  # trackers made with the old domain's slots
+        rasa_tracker_store.TrackerStore.domain.fset(self, domain)  # type: ignore[attr-defined]
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
         key = id(tracker)
@@ -64,8 +89,14 @@ class SQLTrackerStore(rasa_tracker_store.SQLTrackerStore):
         return entry[1] if entry and entry[0]() is tracker else None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        tracker = await super().retrieve(sender_id)
-        if tracker is not None and _session_is_full(tracker):
+        tracker = self._take_saved(sender_id)
+        if tracker is None:
+            tracker = await super().retrieve(sender_id)
+        if tracker is None:
+            self._found_empty[sender_id] = None
+            while len(self._found_empty) > max(self._cache_size, 1):
+                self._found_empty.popitem(last=False)
+        elif _session_is_full(tracker):
             tracker = self._continue_in_new_session(tracker)
         if tracker is not None:
             self._remember(tracker)
@@ -87,11 +118,35 @@ class SQLTrackerStore(rasa_tracker_store.SQLTrackerStore):
             rows = [_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
             if rows:
                 session.execute(insert(self.SQLEvent.__table__), rows)
+            newest = self._newest_row(session, tracker.sender_id)
             session.commit()
         self._remember(tracker)
+        self._keep_saved(tracker, newest)
+
+    def _newest_row(self, session: Any, sender_id: str) -> int | None:
+        return session.execute(self._newest_row_query, {"sender_id": sender_id}).scalar()
+
+    def _keep_saved(self, tracker: DialogueStateTracker, newest: int | None) -> None:
+        if self._cache_size <= 0 or newest is None:
+            return
+        self._saved[tracker.sender_id] = (tracker, len(tracker.events), newest)
+        self._saved.move_to_end(tracker.sender_id)
+        while len(self._saved) > self._cache_size:
+            self._saved.popitem(last=False)
+
+    def _take_saved(self, sender_id: str) -> DialogueStateTracker | None:
+        tracker, events, newest = self._saved.pop(sender_id, (None, 0, 0))
+        if tracker is None or len(tracker.events) != events:  # changed since it was saved: not what is stored
+            return None
+        with self.session_scope() as session:
+            still_newest = self._newest_row(session, sender_id) == newest
+        return tracker if still_newest else None
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         stored = self._stored_count(tracker)
+        if stored is None and tracker.sender_id in self._found_empty:
+            del self._found_empty[tracker.sender_id]
+            stored = 0
         if stored is None:
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, stored, len(tracker.events))

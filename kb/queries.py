@@ -153,6 +153,9 @@ class _Cache:
     diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
 
 
+_REVISION_QUERY = select(KbRevision.__table__.c.revision).where(KbRevision.__table__.c.id == 1)
+
+
 class KnowledgeBase:
     """Read access to published KB content. Thread-safe; one instance per process is enough."""
 
@@ -382,8 +385,9 @@ class KnowledgeBase:
             return [(intent, text) for intent, text in rows]
 
     def revision(self) -> int:
-        with self._sessions() as session:
-            return session.scalar(select(KbRevision.revision).where(KbRevision.id == 1)) or 0
+        # asked before every answer: a plain connection and a ready statement, a fifth of an ORM session
+        with self.engine.connect() as connection:
+            return connection.execute(_REVISION_QUERY).scalar() or 0
 
     # --- cache --------------------------------------------------------------------------------
 

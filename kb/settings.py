@@ -139,6 +139,12 @@ SETTINGS: dict[str, Setting] = {
             "Citizen messages after which a conversation continues in a new Rasa session (slots carried over), "
             "so a turn's cost does not grow with the conversation's length.",
         ),
+        Setting(
+            "SZ_TRACKER_CACHE",
+            "256",
+            "Conversations whose tracker the Rasa server keeps in memory after a turn (checked against the "
+            "store before use; 0 turns it off).",
+        ),
         Setting("SZ_LOCK_STORE", "in_memory", "Rasa's lock store: `in_memory` (one Rasa server) or `redis` (several)."),
         Setting("SZ_REDIS_HOST", "127.0.0.1", "Redis host for the lock store (and staff sessions when Redis is used)."),
         Setting("SZ_REDIS_PORT", "6379", "Redis port."),

@@ -84,3 +84,55 @@ def test_a_short_conversation_keeps_one_session(tmp_path, monkeypatch) -> None:
     store = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=str(tmp_path / "t.sqlite3"))
     tracker = _long_conversation(store, "short", 4)
     assert sum(isinstance(e, UserUttered) for e in tracker.events) == 4
+
+
+def _first_turn(store, sender: str) -> DialogueStateTracker:
+    async def run() -> DialogueStateTracker:
+        tracker = await store.get_or_create_tracker(sender)
+        tracker.update(UserUttered("社保卡丢了", {"name": "sscard_loss"}))
+        tracker.update(ActionExecuted("action_answer"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+        return tracker
+
+    return asyncio.run(run())
+
+
+def test_the_tracker_of_the_last_turn_is_handed_back_without_loading(tmp_path) -> None:
+    store = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=str(tmp_path / "t.sqlite3"))
+    saved = _first_turn(store, "c1")
+    assert asyncio.run(store.retrieve("c1")) is saved  # kept: no rows read, no events replayed
+    assert asyncio.run(store.retrieve("c1")) is not saved  # handed out once; then loaded as before
+
+
+def test_a_turn_another_server_took_is_loaded_not_taken_from_memory(tmp_path) -> None:
+    path = str(tmp_path / "t.sqlite3")
+    ours = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=path)
+    theirs = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=path)
+    _first_turn(ours, "c1")
+
+    async def their_turn() -> None:
+        tracker = await theirs.retrieve("c1")
+        tracker.update(UserUttered("要带啥", {"name": "ask_materials"}))
+        await theirs.save(tracker)
+
+    asyncio.run(their_turn())
+    latest = asyncio.run(ours.retrieve("c1"))
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["社保卡丢了", "要带啥"]
+
+
+def test_a_tracker_changed_after_saving_is_not_handed_back(tmp_path) -> None:
+    store = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=str(tmp_path / "t.sqlite3"))
+    saved = _first_turn(store, "c1")
+    saved.update(UserUttered("这句没有存下", {"name": "greet"}))  # a turn that failed before saving
+    loaded = asyncio.run(store.retrieve("c1"))
+    assert loaded is not saved
+    assert [e.text for e in loaded.events if isinstance(e, UserUttered)] == ["社保卡丢了"]
+
+
+def test_a_new_model_drops_the_kept_trackers(tmp_path) -> None:
+    store = SQLTrackerStore(Domain.from_yaml(DOMAIN), dialect="sqlite", db=str(tmp_path / "t.sqlite3"))
+    saved = _first_turn(store, "c1")
+    store.domain = Domain.from_yaml(DOMAIN + "  stay_type:\n    type: text\n    mappings: [{type: custom}]\n")
+    loaded = asyncio.run(store.retrieve("c1"))
+    assert loaded is not saved and "stay_type" in loaded.slots  # rebuilt with the new domain's slots
