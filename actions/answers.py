@@ -38,6 +38,7 @@ from kb.resolve import (
     CARD_PROBLEM_SERVICE,
     DECLINE,
     GUESS,
+    HUB_SERVICE,
     NEAR_SCOPE,
     WHICH,
     Question,
@@ -64,7 +65,10 @@ _VAGUE_CARD = re.compile(
     r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
 )
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
-_ACKNOWLEDGED = re.compile(r"(?:中|好的?|行|嗯+|知道了|明白了|晓得了|ok|okay)(?:[，,。.!！ ]|$)")
+_ACKNOWLEDGED = re.compile(
+    r"(?:中|好的?|好嘞|好吧|行|嗯+|哦+|噢+|喔+|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay)(?:[，,。.!！~ ]|$)"
+)
+_CORRECTS = re.compile(r"说错|弄错|搞错|打错|我是说|我的意思是")  # "说错了，是我爸要办" is not a bare "no"
 
 
 class ActionGreet(KbAction):
@@ -89,7 +93,7 @@ class ActionAnswer(KbAction):
         question = question_of(tracker)
         replying = tracker.latest_action_name == "action_listen"  # not right after a form, which asked
         said = normalize(question.text)
-        if replying and question.intent in REPLIES and not aspects.asks(said):
+        if replying and question.intent in REPLIES and not aspects.asks(said) and not _CORRECTS.search(said):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
         numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(
@@ -123,7 +127,7 @@ class ActionAnswer(KbAction):
         best = understood.best
         if understood.decision in (ANSWER, GUESS) and best:
             return answer_service(dispatcher, tracker, kb, question, understood)
-        if understood.decision == NEAR_SCOPE and (hub := kb.service("cross_province")):
+        if understood.decision == NEAR_SCOPE and (hub := kb.service(HUB_SERVICE)):
             say(dispatcher, near_scope_messages(hub))
             return changed(tracker, service_key=hub.key, failed_turns=0, **CLEARED_SITUATION)
         if understood.decision == DECLINE:

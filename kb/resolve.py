@@ -73,13 +73,19 @@ _OUR_CARD = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医�
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
-    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治"
+    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|保健品|"
+    r"(?:对|治)[^，,。？?]{0,6}有(?:好处|用|效果?)"
+)
+# Weather and shopping advice: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
+_EVERYDAY_MATTER = re.compile(
+    r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|"
+    r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
     r"医保|报销|能报|报不|结算|备案|认定|慢特病|慢病|门诊|住院|异地|外地|外省|跨省|省外|刷卡|统筹|费用|花钱|"
-    r"看病|拿药|开药|取药|配药|待遇|病种|算|属于|包括|范围|能办|办理|手续"
+    r"看病|拿药|开药|取药|配药|开[^，,。？?]{1,4}药|直接结|待遇|病种|算|属于|包括|范围|能办|办理|手续"
 )
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
@@ -87,6 +93,8 @@ _RETRACTED = re.compile(r"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 _FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
 FOLLOW_ON_BONUS = 0.15
+
+HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
 
 # What to do with a message
 ANSWER = "answer"  # sure of the service: answer it
@@ -191,6 +199,12 @@ def _supported(key: str, candidates: Sequence[Candidate]) -> bool:
     return any(c.service.key == key and c.supported for c in candidates)
 
 
+def _only_elsewhere_named(candidates: Sequence[Candidate]) -> bool:
+    """The topic heard is only the 跨省通办 hub, which "人在苏州打工，回不去" matches by saying where."""
+    named = [c for c in candidates if c.mentioned] or candidates[:1]
+    return all(c.service.key == HUB_SERVICE for c in named)
+
+
 def without_taken_back(text: str) -> str:
     """The message without a first clause the citizen takes back ("不是社保卡，我说错了，是…")."""
     return _RETRACTED.sub("", text, count=1)
@@ -230,18 +244,20 @@ class Resolver:
             context
             and bare
             and not asked
-            and not names_topic
+            and (not names_topic or _only_elsewhere_named(candidates))
             and elsewhere
             and _STATES_WHERE.search(text)
             and not (_ERRAND.search(text) or aspects.asks(text))
         ):
             asked, follow_up = (aspects.CHANNELS,), True  # "我人在南京，回不去": how to do it from there
+            names_topic = False
         if (
             context
             and bare
             and follow_up
             and not names_topic
             and (not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content)
+            and not self._another_matter(text, Candidate(context, 1.0, context=True))
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
             return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
         near = elsewhere and bool(_ERRAND.search(text))
@@ -300,6 +316,8 @@ class Resolver:
         """A bank card, a doctor's question (which hospital is best, what to eat), or a health question that
         names a covered disease: words shared with a service, but not its business."""
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
+            return True
+        if _EVERYDAY_MATTER.search(text):
             return True
         if _INSURANCE_MATTER.search(text):
             return False

@@ -367,3 +367,38 @@ def test_only_a_correction_takes_a_name_back() -> None:
     assert without_taken_back("不是，我是说社保卡") == "我是说社保卡"
     for text in ("不是本人，能代办吗", "不是本人能办吗", "社保卡不是丢了，是锁了"):
         assert without_taken_back(text) == text
+
+
+def test_oh_and_mm_are_acknowledgements_too() -> None:
+    for text in ("哦哦", "嗯嗯，知道啦"):
+        taken, _ = answer(text, "ask_time_limit", confidence=0.57, slots={"service_key": "e_sscard"})
+        assert [m.get("response") for m in taken] == ["utter_anything_else"], text
+
+
+def test_which_medicine_or_whether_a_supplement_helps_is_a_doctors_question() -> None:
+    for text in ("我妈胃不好，该吃点啥药", "这个保健品对降血糖有用不"):
+        advice, _ = answer(text, "nlu_fallback", confidence=0.45, slots={"service_key": "settle_chronic"})
+        assert DECLINE_MARK in texts(advice), text
+    medicine, _ = answer("在外地开降糖药能直接结吗", "settle_chronic", confidence=0.9)
+    assert "负责部门：市医保局" in texts(medicine)  # medicine and settling it: ours
+
+
+def test_weather_and_shopping_advice_leave_the_conversation() -> None:
+    for text in ("杭州那两天下雨不", "上海哪家商场东西便宜"):
+        other, _ = answer(text, "inform", confidence=0.57, slots={"service_key": "onecard_transport"})
+        assert DECLINE_MARK in texts(other), text
+    fare, _ = answer("那要花钱不", "ask_fees", confidence=0.8, slots={"service_key": "onecard_transport"})
+    assert DECLINE_MARK not in texts(fare) and "市交通运输局" in texts(fare)
+
+
+def test_saying_where_one_works_keeps_the_service_though_it_sounds_like_cross_province() -> None:
+    messages, _ = answer("人在无锡打工，回不去", "inform", confidence=0.93, slots={"service_key": "sscard_renew"})
+    assert "负责部门：市人力资源社会保障局" in texts(messages) and "掌上12333" in texts(messages)
+
+
+def test_a_correction_is_not_a_bare_no() -> None:
+    slots = {"service_key": "elderly_benefits"}
+    corrected, _ = answer("说错了，是我妈要办，她六十八了", "stop", confidence=0.61, slots=slots)
+    assert "60周岁" in texts(corrected)
+    stopped, _ = answer("算了", "stop", confidence=0.9, slots=slots)
+    assert [m.get("response") for m in stopped] == ["utter_anything_else"]
