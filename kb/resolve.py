@@ -73,7 +73,7 @@ _OUR_CARD = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医�
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
-    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|保健品|"
+    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|"
     r"(?:对|治)[^，,。？?]{0,6}有(?:好处|用|效果?)"
 )
 # Weather and shopping advice: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
@@ -263,9 +263,23 @@ class Resolver:
         near = elsewhere and bool(_ERRAND.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
+        if understood.decision == UNSURE:
+            understood = self._first_step_first(understood)
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, understood)
         return understood
+
+    def _first_step_first(self, u: Understanding) -> Understanding:
+        """Two services equally likely, one the step the other builds on ("在外地看病医宝咋弄": 门诊直接结算
+        begins with 备案): that step is the answer, the other a button."""
+        if len(u.candidates) < 2:
+            return u
+        first, second = u.candidates[:2]
+        if second.score < PROBABLE_SCORE:
+            return u
+        if second.service.key not in {s.key for s in self.kb.services_it_builds_on(first.service.key)}:
+            return u
+        return replace(u, candidates=(second, first, *u.candidates[2:]), decision=GUESS)
 
     def _second_question(self, text: str, u: Understanding) -> Understanding:
         """ "社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
