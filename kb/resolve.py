@@ -76,6 +76,8 @@ _MEDICAL_ADVICE = re.compile(
     r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|"
     r"(?:对|治)[^，,。？?]{0,6}有(?:好处|用|效果?)"
 )
+# Commercial insurance (惠民保, 商业保险) pays by its own contract: not a 医保 question unless 医保 is asked too.
+_COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险")
 # Weather and shopping advice: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|"
@@ -333,6 +335,8 @@ class Resolver:
             return True
         if _EVERYDAY_MATTER.search(text):
             return True
+        if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
+            return True
         if _INSURANCE_MATTER.search(text):
             return False
         if _MEDICAL_ADVICE.search(text):
@@ -342,9 +346,10 @@ class Resolver:
         return self.kb.names_disease(text)
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
-        if best.mentioned or best.unit >= CLEAR_UNIT:
-            return True  # the text names the service, or asks an FAQ of it
-        if best.search >= CLEAR_SEARCH and best.service.key in self.kb.anchored_services(question.text):
+        anchored = best.service.key in self.kb.anchored_services(question.text)
+        if best.mentioned or (best.unit >= CLEAR_UNIT and (anchored or not _sure_out_of_scope(question))):
+            return True  # the text names the service, or asks an FAQ of it (not "今年春晚啥时候开始")
+        if best.search >= CLEAR_SEARCH and anchored:
             return True  # "用公积金贷款，那边要宿州开个证明": NLU leans elsewhere, the service's own words do not
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import jieba
 from rapidfuzz import fuzz
 
+from kb import aspects
 from kb.textnorm import FUNCTION_CHARS, PinyinCorrector, normalize, text_pinyin
 
 UNIGRAM_WEIGHT = 0.3
@@ -279,6 +280,7 @@ def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None)
             and any(ch not in FUNCTION_CHARS for ch in word)
             and not (neutral and neutral.search(word))
             and everyday.get(word, 0) < ANCHOR_MAX_FREQUENCY
+            and aspects.without_cues(word).strip()  # not a question word ("啥时候", of "一网通办啥时候开始的")
         )
 
     return {key: {w for n in ns for w in vocabulary_of([n]) if content(w)} for key, ns in names.items()}

@@ -410,3 +410,15 @@ def test_of_two_equally_likely_services_the_first_step_is_answered() -> None:
     assert "跨省异地就医备案" in reply.split("\n")[0] or "跨省异地就医备案" in reply[:80]
     assert "负责部门：市医保局" in reply
     assert "是下面这些吗" not in reply
+
+
+def test_commercial_insurance_is_another_matter_unless_medical_insurance_is_asked_too() -> None:
+    other, _ = answer("给老人买了惠民保，住院花了三万，惠民保能赔多少", "settle_inpatient", confidence=0.8)
+    assert DECLINE_MARK in texts(other)
+    ours, _ = answer("医保报完了剩下的惠民保还能报吗，在外地住院医保能直接结算不", "settle_inpatient", confidence=0.8)
+    assert "负责部门：市医保局" in texts(ours)
+
+
+def test_an_faq_like_wording_does_not_outweigh_sure_nlu_without_the_services_own_words() -> None:
+    other, _ = answer("中秋晚会啥时候开始", "out_of_scope", confidence=0.94)
+    assert DECLINE_MARK in texts(other)
