@@ -36,6 +36,7 @@ from kb.resolve import (
     ANSWER,
     CARD_FAMILY_INTENT,
     CARD_PROBLEM_SERVICE,
+    CORRECTS,
     DECLINE,
     GUESS,
     HUB_SERVICE,
@@ -68,7 +69,6 @@ _VAGUE_CARD = re.compile(
 _ACKNOWLEDGED = re.compile(
     r"(?:中|好的?|好嘞|好吧|行|嗯+|哦+|噢+|喔+|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay)(?:[，,。.!！~ ]|$)"
 )
-_CORRECTS = re.compile(r"说错|弄错|搞错|打错|我是说|我的意思是")  # "说错了，是我爸要办" is not a bare "no"
 
 
 class ActionGreet(KbAction):
@@ -93,7 +93,7 @@ class ActionAnswer(KbAction):
         question = question_of(tracker)
         replying = tracker.latest_action_name == "action_listen"  # not right after a form, which asked
         said = normalize(question.text)
-        if replying and question.intent in REPLIES and not aspects.asks(said) and not _CORRECTS.search(said):
+        if replying and question.intent in REPLIES and not aspects.asks(said) and not CORRECTS.search(said):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
         numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(

@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import AsyncIterator, Hashable
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -120,26 +121,15 @@ def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[di
 CLIENT_KEEP_ALIVE = 2.0  # seconds an idle connection to the action server is kept; Sanic closes at 5
 
 
-class _KeptSession:
+@asynccontextmanager
+async def _kept_session(endpoint: EndpointConfig) -> AsyncIterator[aiohttp.ClientSession]:
     """What `async with endpoint.session()` gives: the endpoint's one session, left open afterwards."""
-
-    def __init__(self, endpoint: EndpointConfig) -> None:
-        self.endpoint = endpoint
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        loop = asyncio.get_running_loop()
-        kept_loop, kept = self.endpoint.__dict__.get("_kept_session", (None, None))
-        if kept is None or kept.closed or kept_loop is not loop:
-            kept = _new_session(self.endpoint)
-            self.endpoint.__dict__["_kept_session"] = (loop, kept)
-        return kept
-
-    async def __aexit__(self, *_exc: object) -> None:
-        return None
-
-
-def _kept_session(endpoint: EndpointConfig) -> _KeptSession:
-    return _KeptSession(endpoint)
+    loop = asyncio.get_running_loop()
+    kept_loop, kept = endpoint.__dict__.get("_kept_session", (None, None))
+    if kept is None or kept.closed or kept_loop is not loop:
+        kept = _new_session(endpoint)
+        endpoint.__dict__["_kept_session"] = (loop, kept)
+    yield kept
 
 
 def _new_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:

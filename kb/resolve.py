@@ -91,7 +91,9 @@ _INSURANCE_MATTER = re.compile(
 )
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
-_RETRACTED = re.compile(r"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]\s*(?=.*(?:是|说错|弄错|搞错))")
+_CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
+CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
+_RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]\s*(?=.*(?:是|{_CORRECTION}))")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 _FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
 FOLLOW_ON_BONUS = 0.15
@@ -259,7 +261,7 @@ class Resolver:
             and follow_up
             and not names_topic
             and (not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content)
-            and not self._another_matter(text, Candidate(context, 1.0, context=True))
+            and not self._another_matter(text, disease_alone=False)
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
             return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
         near = elsewhere and bool(_ERRAND.search(text))
@@ -298,7 +300,7 @@ class Resolver:
 
     def _decide(self, question: Question, u: Understanding) -> str:
         best = u.best
-        if self._another_matter(normalize(question.text), best):
+        if self._another_matter(normalize(question.text), disease_alone=best is not None and not best.context):
             return DECLINE
         if (
             u.near_scope
@@ -328,9 +330,10 @@ class Resolver:
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
 
-    def _another_matter(self, text: str, best: Candidate | None) -> bool:
-        """A bank card, a doctor's question (which hospital is best, what to eat), or a health question that
-        names a covered disease: words shared with a service, but not its business."""
+    def _another_matter(self, text: str, disease_alone: bool) -> bool:
+        """A bank card, a doctor's question (which hospital is best, what to eat), or — where `disease_alone`
+        counts, i.e. not in a conversation — a health question that names a covered disease: words shared
+        with a service, but not its business."""
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
             return True
         if _EVERYDAY_MATTER.search(text):
@@ -341,7 +344,7 @@ class Resolver:
             return False
         if _MEDICAL_ADVICE.search(text):
             return True
-        if best is None or best.context:
+        if not disease_alone:
             return False  # "那糖尿病呢" after 门诊慢特病 asks about it
         return self.kb.names_disease(text)
 
