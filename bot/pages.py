@@ -73,7 +73,6 @@ async def widget_script(request: web.Request) -> web.Response:
     )
 
 
-
 widget_style = _asset("widget.css", "text/css; charset=utf-8", cross_origin=True)
 portal_style = _asset("portal.css", "text/css; charset=utf-8", cross_origin=False)
 admin_style = _asset("admin.css", "text/css; charset=utf-8", cross_origin=False)

@@ -27,6 +27,11 @@ SpacyNLP's doc is of the very same text, the extractor now reads that doc. Logis
 combines every sparse feature of a message, sequence features included, to use the sentence features
 only; now it combines just those, into the same matrix.
 
+Rasa runs each graph (the NLU pipeline once per message, the policies once per predicted action) with
+dask's synchronous scheduler, which builds and orders a task graph on every run. Here the nodes are
+called in dependency order, worked out once per runner and targets; the inputs, outputs and errors are
+Rasa's.
+
 Imported by bot/rasa_channel.py, which Rasa loads from credentials.yml.
 """
 
@@ -44,6 +49,8 @@ from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -169,6 +176,47 @@ def _create_X(self: LogisticRegressionClassifier, messages: list[Message]) -> cs
     return vstack(rows)
 
 
+def _run_in_order(
+    self: DaskGraphRunner, inputs: dict[str, Any] | None = None, targets: list[str] | None = None
+) -> dict[str, Any]:
+    """What `DaskGraphRunner.run` returns, computed by calling the nodes in dependency order."""
+    run_targets = tuple(targets if targets else self._graph_schema.target_names)
+    order = _execution_order(self, run_targets)
+    results: dict[str, Any] = {}
+    for name, value in (inputs or {}).items():
+        if isinstance(value, str) and value in order:
+            return RASA_ORIGINALS[DaskGraphRunner, "run"](self, inputs, targets)  # Rasa's clash error
+        results[name] = (name, value)
+    try:
+        for name, needs in order.items():
+            if name not in results:
+                results[name] = self._instantiated_nodes[name](*(results.get(n, n) for n in needs))
+    except RuntimeError as e:
+        raise GraphRunError("Error running runner.") from e
+    return dict(results.get(name, (name, name)) for name in run_targets)
+
+
+def _execution_order(runner: DaskGraphRunner, targets: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The nodes the targets depend on, each after the nodes it needs, with what it needs."""
+    orders = runner.__dict__.setdefault("_execution_orders", {})
+    if targets not in orders:
+        nodes = runner._graph_schema.minimal_graph_schema(list(targets)).nodes
+        order: dict[str, tuple[str, ...]] = {}
+
+        def visit(name: str) -> None:
+            if name in order or name not in nodes:
+                return
+            needs = tuple(nodes[name].needs.values())
+            for need in needs:
+                visit(need)
+            order[name] = needs
+
+        for name in nodes:
+            visit(name)
+        orders[targets] = order
+    return orders[targets]
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
@@ -182,6 +230,7 @@ PATCHES: list[tuple[type, str, Any]] = [
     (SpacyEntityExtractor, "process", _extract_spacy_entities),
     (LogisticRegressionClassifier, "_create_X", _create_X),
     (EndpointConfig, "session", _kept_session),
+    (DaskGraphRunner, "run", _run_in_order),
 ]
 RASA_ORIGINALS = {(owner, name): getattr(owner, name) for owner, name, _ in PATCHES}  # before any patching
 

@@ -12,8 +12,12 @@ from typing import Any
 import pytest
 from rasa.core.agent import Agent
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_tuning
 
@@ -72,3 +76,28 @@ def test_nlu_parses_are_rasas(model: Path, monkeypatch: pytest.MonkeyPatch) -> N
     ours = _parses(agent)
     assert ours == rasas
     assert any(parse["entities"] for parse in ours)  # entities were extracted at all
+
+
+def _parses_and_predictions(agent: Agent) -> list[tuple[Any, ...]]:
+    async def run_all() -> list[tuple[Any, ...]]:
+        results = []
+        for i, text in enumerate(TEXTS):
+            parse = await agent.parse_message(text)
+            events = [ActionExecuted(ACTION_LISTEN_NAME), UserUttered(text, parse["intent"], parse["entities"], parse)]
+            tracker = DialogueStateTracker.from_events(f"runner-{i}", events, slots=agent.domain.slots)
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            results.append((parse, prediction.policy_name, prediction.max_confidence_index, prediction.probabilities))
+        return results
+
+    return asyncio.run(run_all())
+
+
+def test_graph_run_in_order_is_rasas(model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    agent = Agent.load(str(model))
+    monkeypatch.setattr(DaskGraphRunner, "run", rasa_tuning.RASA_ORIGINALS[DaskGraphRunner, "run"])
+    rasas = _parses_and_predictions(agent)
+    monkeypatch.setattr(DaskGraphRunner, "run", rasa_tuning._run_in_order)
+    ours = _parses_and_predictions(agent)
+    assert ours == rasas
+    assert {policy for _, policy, _, _ in ours} - {None}  # a policy predicted at all
+    assert agent.processor.graph_runner.__dict__["_execution_orders"]  # the nodes were run by _run_in_order
