@@ -12,6 +12,8 @@ character and pinyin features (bigrams, and unigrams at a lower weight):
   rewards a long message whose hints are spread over several phrases.
 
 The score is their weighted mean, in [0, 1]; ties break on the service key, so ranking is deterministic.
+A query's phrases are scored together with numpy (inverted postings summed with bincount, in the
+order a Python loop would add them), and rapidfuzz only where a partial match can change the results.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jieba
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from kb import aspects
 from kb.textnorm import FUNCTION_CHARS, PinyinCorrector, normalize, text_pinyin
@@ -119,9 +122,7 @@ def _chars(segments: Sequence[str]) -> list[Units]:
 
 def _sound(segments: Sequence[str]) -> list[Units]:
     """Pinyin units, one syllable per character (numbers and latin words whole), weighted like _chars."""
-    return [
-        [(u if len(u) > 1 else text_pinyin(u)[0], _content(u)) for u in _UNIT.findall(seg)] for seg in segments
-    ]
+    return [[(u if len(u) > 1 else text_pinyin(u)[0], _content(u)) for u in _UNIT.findall(seg)] for seg in segments]
 
 
 class SearchIndex:
@@ -158,15 +159,17 @@ class SearchIndex:
             self._vocab_chars[key].update(chars)
             self._vocab_sounds[key].update(sounds)
         # inverted indexes: a query is compared only with the phrases that share a feature with it
-        self._char_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._sound_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, phrase in enumerate(self._phrases):
-            for gram, weight in phrase.chars.items():
-                self._char_postings[gram].append((i, weight))
-            for gram, weight in phrase.sounds.items():
-                self._sound_postings[gram].append((i, weight))
-        self._key_char_postings = _key_postings(self._vocab_chars)
-        self._key_sound_postings = _key_postings(self._vocab_sounds)
+        self._char_postings = _Postings.of_rows([p.chars for p in self._phrases])
+        self._sound_postings = _Postings.of_rows([p.sounds for p in self._phrases])
+        self._keys = sorted(self.entries)
+        key_number = {key: n for n, key in enumerate(self._keys)}
+        self._phrase_keys = np.array([key_number[p.key] for p in self._phrases], dtype=np.intp)
+        self._char_masses = np.array([p.char_mass for p in self._phrases])
+        self._sound_masses = np.array([p.sound_mass for p in self._phrases])
+        self._fuzzy_texts = [p.text for p in self._phrases]
+        self._fuzzy_able = np.array([_fuzzy_able(p.text) for p in self._phrases], dtype=bool)
+        self._key_char_postings = _Postings.of_rows([dict.fromkeys(self._vocab_chars[k], 1.0) for k in self._keys])
+        self._key_sound_postings = _Postings.of_rows([dict.fromkeys(self._vocab_sounds[k], 1.0) for k in self._keys])
 
         named = {(name, e.key) for e in self.entries.values() for n in e.names if (name := self.prepare(n))}
         self._names = sorted(named, key=lambda item: (-len(item[0]), item[1], item[0]))
@@ -189,11 +192,13 @@ class SearchIndex:
         words with an FAQ question.
         """
         query = self.prepare(text)
+        fuzzy = [name for name, _ in self._names if 3 <= len(name) <= len(query)]
+        ratios = dict(zip(fuzzy, _partial_ratios(fuzzy, query), strict=True))
         hits: dict[str, Hit] = {}
         for name, key in self._names:
             if key in hits or not MIN_MENTION <= len(name) <= len(query):
                 continue
-            ratio = 100.0 if name in query else fuzz.partial_ratio(name, query) if len(name) >= 3 else 0.0
+            ratio = 100.0 if name in query else ratios.get(name, 0.0)
             if ratio >= min_ratio * 100:
                 hits[key] = Hit(key, self.entries[key].name, round(ratio / 100, 4), name)
         return list(hits.values())
@@ -228,35 +233,90 @@ class SearchIndex:
         q_char_mass, q_sound_mass = sum(q_chars.values()), sum(q_sounds.values())
         if not q_char_mass and not q_sound_mass:
             return []
-        allowed = set(keys) if keys is not None else None
-        char_matched = _matched(q_chars, self._char_postings)
-        sound_matched = _matched(q_sounds, self._sound_postings)
-        phrase_score: dict[str, tuple[float, str]] = {}
-        for i in sorted(char_matched.keys() | sound_matched.keys()):
-            phrase = self._phrases[i]
-            if allowed is not None and phrase.key not in allowed:
-                continue
-            score = max(
-                _ratio(char_matched.get(i, 0.0), phrase.char_mass, q_char_mass),
-                PINYIN_DISCOUNT * _ratio(sound_matched.get(i, 0.0), phrase.sound_mass, q_sound_mass),
-                FUZZY_DISCOUNT * _fuzzy(phrase, query, q_char_mass) if i in char_matched else 0.0,
-            )
-            if score > phrase_score.get(phrase.key, (-1.0, ""))[0]:
-                phrase_score[phrase.key] = (score, phrase.text)
-        hits = []
+        char_matched = self._char_postings.row_weights(q_chars)
+        sound_matched = self._sound_postings.row_weights(q_sounds)
+        matched = (char_matched > 0) | (sound_matched > 0)
+        if keys is not None:
+            wanted = [n for n, key in enumerate(self._keys) if key in set(keys)]
+            matched &= np.isin(self._phrase_keys, wanted)
+        phrases = np.flatnonzero(matched)
+        if not len(phrases):
+            return []
+        char_part, char_masses = char_matched[phrases], self._char_masses[phrases]
+        scores = np.maximum(
+            _ratios(char_part, char_masses, q_char_mass),
+            PINYIN_DISCOUNT * _ratios(sound_matched[phrases], self._sound_masses[phrases], q_sound_mass),
+        )
+        key_of = self._phrase_keys[phrases]
         informative = min(1.0, q_char_mass / MIN_QUERY_MASS)  # "归" alone is covered by anything
-        char_covered = _covered(q_chars, self._key_char_postings)
-        sound_covered = _covered(q_sounds, self._key_sound_postings)
-        for key, (best, text_matched) in phrase_score.items():
-            coverage = informative * max(
-                char_covered.get(key, 0.0) / q_char_mass if q_char_mass else 0.0,
-                PINYIN_DISCOUNT * sound_covered.get(key, 0.0) / q_sound_mass if q_sound_mass else 0.0,
+        coverage = informative * np.maximum(
+            self._key_char_postings.query_weights(q_chars) / q_char_mass if q_char_mass else 0.0,
+            PINYIN_DISCOUNT * self._key_sound_postings.query_weights(q_sounds) / q_sound_mass if q_sound_mass else 0.0,
+        )
+        if q_char_mass:
+            scores = self._with_fuzzy(
+                query, q_char_mass, phrases, char_part, scores, key_of, coverage, limit, min_score
             )
-            score = PHRASE_WEIGHT * best + (1 - PHRASE_WEIGHT) * coverage
-            if score > min_score:
-                hits.append(Hit(key, self.entries[key].name, round(score, 4), text_matched))
+
+        # each item's best phrase: its highest score, the first such phrase on a tie
+        order = np.lexsort((phrases, -scores, key_of))
+        firsts = order[np.r_[True, key_of[order][1:] != key_of[order][:-1]]]
+        items = key_of[firsts]
+        totals = PHRASE_WEIGHT * scores[firsts] + (1 - PHRASE_WEIGHT) * coverage[items]
+        kept = np.flatnonzero(totals > min_score)
+        if len(kept) > limit:  # only the best can be returned; keep whatever rounds level with them
+            floor = np.partition(totals[kept], len(kept) - limit)[len(kept) - limit]
+            kept = kept[totals[kept] >= floor - 1e-4]
+        hits = [
+            Hit(key, self.entries[key].name, round(float(totals[n]), 4), self._phrases[phrases[firsts[n]]].text)
+            for n in kept
+            for key in [self._keys[items[n]]]
+        ]
         hits.sort(key=lambda h: (-h.score, h.key))
         return hits[:limit]
+
+    def _with_fuzzy(
+        self,
+        query: str,
+        query_mass: float,
+        phrases: np.ndarray,
+        char_matched: np.ndarray,
+        scores: np.ndarray,
+        key_of: np.ndarray,
+        coverage: np.ndarray,
+        limit: int,
+        min_score: float,
+    ) -> np.ndarray:
+        """The phrases' scores raised by rapidfuzz partial matching where that can change the results.
+
+        A partial match scores at most its ceiling (a ratio of 100). It is computed only for a phrase
+        whose ceiling beats its score so far and whose item could then reach the top `limit`; every
+        other phrase's score, and so the results, are what computing all of them would give."""
+        masses = self._char_masses[phrases]
+        shared = self._fuzzy_able[phrases] & (char_matched > 0)
+        ceilings = np.where(shared, FUZZY_DISCOUNT * (2 * np.minimum(masses, query_mass) / (masses + query_mass)), 0.0)
+        worth = ceilings > scores
+        if not worth.any():
+            return scores
+        plain_best = np.full(len(coverage), -np.inf)
+        np.maximum.at(plain_best, key_of, scores)
+        ceiling_best = plain_best.copy()
+        np.maximum.at(ceiling_best, key_of, ceilings)
+        plain_totals = PHRASE_WEIGHT * plain_best + (1 - PHRASE_WEIGHT) * coverage
+        ceiling_totals = PHRASE_WEIGHT * ceiling_best + (1 - PHRASE_WEIGHT) * coverage
+        floor = -np.inf
+        if len(plain_totals) >= limit:  # the results' lowest score is at least the limit-th best so far
+            floor = np.partition(plain_totals, len(plain_totals) - limit)[len(plain_totals) - limit] - 1e-4
+        reachable = (ceiling_totals > min_score) & (ceiling_totals >= floor)
+        worth &= reachable[key_of]
+        at = np.flatnonzero(worth)
+        if not len(at):
+            return scores
+        ratios = _partial_ratios([self._fuzzy_texts[i] for i in phrases[at]], query) / 100
+        fuzzy = FUZZY_DISCOUNT * (2 * (ratios * np.minimum(masses[at], query_mass)) / (masses[at] + query_mass))
+        scores = scores.copy()
+        scores[at] = np.maximum(scores[at], fuzzy)
+        return scores
 
     def _segments(self, text: str) -> list[str]:
         """The text split around neutral terms (place names), which are dropped."""
@@ -314,42 +374,63 @@ def _weights(segments: Sequence[Units], idf: Features) -> Features:
     return weights
 
 
-def _matched(query: Features, postings: dict[str, list[tuple[int, float]]]) -> dict[int, float]:
-    """For each phrase sharing a feature with the query: the phrase's weight of the shared features."""
-    matched: dict[int, float] = defaultdict(float)
-    for gram in query:
-        for i, weight in postings.get(gram, ()):
-            matched[i] += weight
-    return matched
+class _Postings:
+    """Rows (phrases or items) by feature: per query, the rows' summed weights in one numpy pass.
+
+    A row's sum adds its weights in the order of the query's features, as a Python loop over the
+    postings would: the same floats, so the ranking does not depend on how it was computed."""
+
+    def __init__(self, spans: dict[str, tuple[int, int]], rows: np.ndarray, weights: np.ndarray, size: int) -> None:
+        self.spans, self.rows, self.weights, self.size = spans, rows, weights, size
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Features]) -> _Postings:
+        columns: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for row, features in enumerate(rows):
+            for gram, weight in features.items():
+                columns[gram].append((row, weight))
+        spans, flat = {}, []
+        for gram, postings in columns.items():
+            spans[gram] = (len(flat), len(flat) + len(postings))
+            flat += postings
+        return cls(
+            spans,
+            np.array([row for row, _ in flat], dtype=np.intp),
+            np.array([weight for _, weight in flat], dtype=float),
+            len(rows),
+        )
+
+    def row_weights(self, query: Features) -> np.ndarray:
+        """For each row: its own weight of the features it shares with the query."""
+        at, _ = self._postings(query)
+        return np.bincount(self.rows[at], weights=self.weights[at], minlength=self.size)
+
+    def query_weights(self, query: Features) -> np.ndarray:
+        """For each row: the query's weight of the features it shares with the row."""
+        at, counts = self._postings(query)
+        return np.bincount(self.rows[at], weights=np.repeat(list(query.values()), counts), minlength=self.size)
+
+    def _postings(self, query: Features) -> tuple[np.ndarray, list[int]]:
+        spans = [self.spans.get(gram, (0, 0)) for gram in query]
+        at = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.zeros(0, dtype=np.intp)
+        return at, [b - a for a, b in spans]
 
 
-def _ratio(matched: float, phrase_mass: float, query_mass: float) -> float:
+def _ratios(matched: np.ndarray, phrase_masses: np.ndarray, query_mass: float) -> np.ndarray:
     """F1 of the overlap: twice the matched weight over both masses."""
-    if not phrase_mass or not query_mass:
-        return 0.0
-    return 2 * matched / (phrase_mass + query_mass)
+    if not query_mass:
+        return np.zeros(len(matched))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(phrase_masses > 0, 2 * matched / (phrase_masses + query_mass), 0.0)
 
 
-def _key_postings(vocabularies: dict[str, set[str]]) -> dict[str, list[str]]:
-    postings: dict[str, list[str]] = defaultdict(list)
-    for key, grams in vocabularies.items():
-        for gram in grams:
-            postings[gram].append(key)
-    return postings
+def _fuzzy_able(phrase: str) -> bool:
+    """Character edits are typos in words, not in numbers; and a short phrase is not matched loosely."""
+    return len(phrase) >= FUZZY_MIN_PHRASE and not _DIGITS.search(phrase)
 
 
-def _covered(query: Features, postings: dict[str, list[str]]) -> dict[str, float]:
-    """For each item: the query's weight that the item's whole vocabulary explains."""
-    covered: dict[str, float] = defaultdict(float)
-    for gram, weight in query.items():
-        for key in postings.get(gram, ()):
-            covered[key] += weight
-    return covered
-
-
-def _fuzzy(phrase: _Phrase, query: str, query_mass: float) -> float:
-    if len(phrase.text) < FUZZY_MIN_PHRASE or not query_mass or _DIGITS.search(phrase.text):
-        return 0.0  # character edits are typos in words, not in numbers
-    ratio = fuzz.partial_ratio(phrase.text, query) / 100
-    matched = ratio * min(phrase.char_mass, query_mass)
-    return 2 * matched / (phrase.char_mass + query_mass)
+def _partial_ratios(texts: Sequence[str], query: str) -> np.ndarray:
+    """fuzz.partial_ratio(text, query) of each text, computed in one call."""
+    if not texts:
+        return np.zeros(0)
+    return process.cdist(texts, [query], scorer=fuzz.partial_ratio, dtype=np.float64)[:, 0]

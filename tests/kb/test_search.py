@@ -118,3 +118,14 @@ class TestTextNormalisation:
         assert corrector.correct("住绍兴十来年了") == "住绍兴十来年了"  # 十来年, not 绍兴市
         assert corrector.correct("住绍兴是来年了") == "住绍兴是来年了"  # 是 is a function word
         assert corrector.correct("绍星市") == "绍兴市"  # a real typo is still corrected
+
+
+@pytest.mark.parametrize("index_name", ["index", "unit_index"])
+def test_the_best_results_are_those_of_the_whole_ranking(kb, index_name: str) -> None:
+    """Partial (rapidfuzz) matching is computed only where it can change the top results: the top five
+    must be the first five of the whole ranking, where every item is scored in full."""
+    index = getattr(kb._fresh(), index_name)
+    everything = len(index.entries)
+    for query in QUERIES:
+        top = index._search(query["query"], 5, None, 0.0)
+        assert top == index._search(query["query"], everything, None, 0.0)[:5], query["query"]
