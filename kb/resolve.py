@@ -83,6 +83,16 @@ _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
+# Errands of offices this KB does not cover (婚姻登记, 出入境证件, 公积金提取) and requests that are no errand
+# (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and 材料 with 备案, not its
+# business. Doing one of them from another province is a 跨省通办 question, and customs, the 公积金 loan
+# certificate and the card's transport use are ours.
+_OTHER_OFFICE = re.compile(
+    r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|"
+    r"公积金[^，,。？?]{0,8}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
+    r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
+)
+_OURS_AMONG_OTHERS = re.compile(r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|一卡通|刷卡")
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
@@ -309,6 +319,7 @@ class Resolver:
             and not best.mentioned
             and best.search < STRONG_SEARCH
             and best.service.key not in self.kb.anchored_services(question.text)
+            and not _OUR_CARD.search(question.text)  # "俺这医宝搁那边看病能用不": one of our services
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
         if (
@@ -331,12 +342,16 @@ class Resolver:
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
 
     def _another_matter(self, text: str, disease_alone: bool) -> bool:
-        """A bank card, a doctor's question (which hospital is best, what to eat), or — where `disease_alone`
-        counts, i.e. not in a conversation — a health question that names a covered disease: words shared
-        with a service, but not its business."""
+        """A bank card, another office's errand, a doctor's question (which hospital is best, what to eat),
+        or — where `disease_alone` counts, i.e. not in a conversation — a health question that names a
+        covered disease: words shared with a service, but not its business."""
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
             return True
         if _EVERYDAY_MATTER.search(text):
+            return True
+        if _OTHER_OFFICE.search(text) and not (
+            _OURS_AMONG_OTHERS.search(text) or _ELSEWHERE.search(text) or self.kb.names_elsewhere(text)
+        ):
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True

@@ -422,3 +422,14 @@ def test_commercial_insurance_is_another_matter_unless_medical_insurance_is_aske
 def test_an_faq_like_wording_does_not_outweigh_sure_nlu_without_the_services_own_words() -> None:
     other, _ = answer("中秋晚会啥时候开始", "out_of_scope", confidence=0.94)
     assert DECLINE_MARK in texts(other)
+
+
+def test_another_offices_errand_is_declined_but_not_from_another_province_or_at_customs() -> None:
+    for text in ("下个月跟对象去领结婚证，结婚登记要带啥材料", "第一次办护照要多长时间，能不能加急",
+                 "公积金能不能提出来交房租？一年能提几次", "宿州火车站坐几路公交能到高铁站"):  # fmt: skip
+        other, _ = answer(text, "medical_filing", confidence=0.6)
+        assert DECLINE_MARK in texts(other), text
+    customs, _ = answer("带着护照入境，行李里的药品要申报吗", "customs", confidence=0.8)
+    assert "负责部门：宿州海关" in texts(customs)
+    certificate, _ = answer("公积金异地贷款缴存使用证明咋开", "cross_province", confidence=0.8)
+    assert DECLINE_MARK not in texts(certificate)
