@@ -410,10 +410,12 @@ class _Postings:
         at, counts = self._postings(query)
         return np.bincount(self.rows[at], weights=np.repeat(list(query.values()), counts), minlength=self.size)
 
-    def _postings(self, query: Features) -> tuple[np.ndarray, list[int]]:
-        spans = [self.spans.get(gram, (0, 0)) for gram in query]
-        at = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.zeros(0, dtype=np.intp)
-        return at, [b - a for a, b in spans]
+    def _postings(self, query: Features) -> tuple[np.ndarray, np.ndarray]:
+        """Where the query's features' postings are in `rows` and `weights`, and how many each has."""
+        spans = np.array([self.spans.get(gram, (0, 0)) for gram in query], dtype=np.intp).reshape(-1, 2)
+        starts, counts = spans[:, 0], spans[:, 1] - spans[:, 0]
+        ends = np.cumsum(counts)
+        return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - counts), counts), counts
 
 
 def _ratios(matched: np.ndarray, phrase_masses: np.ndarray, query_mass: float) -> np.ndarray:
