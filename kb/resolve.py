@@ -195,11 +195,12 @@ class Understanding:
 
     @property
     def probable(self) -> bool:
-        """Clearly ahead, if not sure: ahead by a margin, or what NLU said too."""
+        """Clearly ahead, if not sure: ahead by a margin, or what NLU said too, or the service under
+        discussion answering the follow-up with a fact of its own ("回宿州以后看病还能刷卡不" after 备案)."""
         best = self.best
         return (
             best is not None
-            and (best.score >= PROBABLE_SCORE or best.nlu >= SURE_NLU)
+            and (best.score >= PROBABLE_SCORE or best.nlu >= SURE_NLU or (best.context and best.unit >= UNIT_FLOOR))
             and (self.margin >= GUESS_MARGIN or best.nlu > 0 or best.mentioned or best.context)
         )
 

@@ -433,3 +433,10 @@ def test_another_offices_errand_is_declined_but_not_from_another_province_or_at_
     assert "负责部门：宿州海关" in texts(customs)
     certificate, _ = answer("公积金异地贷款缴存使用证明咋开", "cross_province", confidence=0.8)
     assert DECLINE_MARK not in texts(certificate)
+
+
+def test_a_follow_up_the_service_under_discussion_answers_with_a_fact_of_its_own_is_answered() -> None:
+    context = {"service_key": "medical_filing"}
+    messages, _ = answer("回宿州以后看病还能刷卡不", "nlu_fallback", confidence=0.45, slots=context)
+    reply = texts(messages)
+    assert "我不太确定" not in reply and "负责部门：市医保局" in reply
