@@ -41,6 +41,7 @@ from kb.resolve import (
     GUESS,
     HUB_SERVICE,
     NEAR_SCOPE,
+    UNSURE_CHOICES,
     WHICH,
     Question,
     Resolver,
@@ -139,7 +140,7 @@ class ActionAnswer(KbAction):
                 buttons=topic_buttons(kb.topic_entry_points()),
             )
             return []
-        return suggest(dispatcher, tracker, [c.service for c in understood.candidates[:3]])
+        return suggest(dispatcher, tracker, [c.service for c in understood.candidates[:UNSURE_CHOICES]])
 
     def _chosen(self, dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase) -> list:
         """A button named the service: its guide."""

@@ -205,6 +205,21 @@ class Understanding:
         )
 
 
+UNSURE_CHOICES = 3  # the services the list offers when no service stands out
+CONTACT_ASPECTS = frozenset({aspects.CONTACT, aspects.RESPONSIBLE})
+
+
+def _same_answer_first(u: Understanding) -> Understanding:
+    """Asking back only when the answer depends on it: whom to call or who is in charge, where all the
+    likeliest services have the same bureaus and hotline ("社保卡的事该打12345还是12333"), is answered."""
+    if u.decision != UNSURE or not u.aspects or not set(u.aspects) <= CONTACT_ASPECTS:
+        return u
+    likeliest = u.candidates[:UNSURE_CHOICES]
+    if len({(c.service.bureaus, c.service.hotline) for c in likeliest}) == 1:
+        return replace(u, decision=GUESS)
+    return u
+
+
 def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SCOPE) -> bool:
     return question.intent == OUT_OF_SCOPE and question.confidence >= threshold
 
@@ -279,7 +294,7 @@ class Resolver:
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision == UNSURE:
-            understood = self._first_step_first(understood)
+            understood = _same_answer_first(self._first_step_first(understood))
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, understood)
         return understood

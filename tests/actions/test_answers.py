@@ -440,3 +440,9 @@ def test_a_follow_up_the_service_under_discussion_answers_with_a_fact_of_its_own
     messages, _ = answer("回宿州以后看病还能刷卡不", "nlu_fallback", confidence=0.45, slots=context)
     reply = texts(messages)
     assert "我不太确定" not in reply and "负责部门：市医保局" in reply
+
+
+def test_whom_to_call_is_answered_when_the_likeliest_services_share_bureau_and_hotline() -> None:
+    messages, _ = answer("社保卡的事到底该打12345还是12333", "ask_contact", confidence=0.81)
+    reply = texts(messages)
+    assert "我不太确定" not in reply and "12333" in reply and "负责部门：市人力资源社会保障局" in reply
