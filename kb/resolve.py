@@ -42,6 +42,7 @@ NLU_SUPPORT = 0.4  # NLU's vote for a service counts in full once the search sup
 NLU_BASE_SUPPORT = 0.3  # … and this much with no support at all
 UNNAMED_NLU = 0.5  # … and half of that for a service NLU hears when the text names another
 CONFIDENT_NLU = 0.5
+NLU_NAMES_SERVICE = 0.8  # NLU this confident of a likely service: not a cross-province errand without one
 WHICH_CONTENT = 1  # a first message with at most this much content of its own asks "which service?"
 BARE_CONTENT = 6  # a message with at most this many characters of its own content only asks (a follow-up)
 SURE_NLU = 0.9
@@ -220,6 +221,12 @@ def _same_answer_first(u: Understanding) -> Understanding:
     return u
 
 
+def _nlu_names_one(u: Understanding) -> bool:
+    """NLU is confident the message is about one of its likeliest services: a story set in another province
+    ("在苏州给俺爹新办了社保卡…激活") is about that service, not an errand the KB has no service for."""
+    return any(c.nlu >= NLU_NAMES_SERVICE and c.service.key != HUB_SERVICE for c in u.candidates[:UNSURE_CHOICES])
+
+
 def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SCOPE) -> bool:
     return question.intent == OUT_OF_SCOPE and question.confidence >= threshold
 
@@ -336,6 +343,7 @@ class Resolver:
             and best.search < STRONG_SEARCH
             and best.service.key not in self.kb.anchored_services(question.text)
             and not _OUR_CARD.search(question.text)  # "俺这医宝搁那边看病能用不": one of our services
+            and not _nlu_names_one(u)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
         if (
@@ -351,7 +359,7 @@ class Resolver:
             return ANSWER
         if in_scope and u.probable:
             return GUESS
-        if u.near_scope and not _sure_out_of_scope(question):
+        if u.near_scope and not _sure_out_of_scope(question) and not _nlu_names_one(u):
             return NEAR_SCOPE
         if in_scope:
             return UNSURE  # in scope, but no service stands out: which of these?

@@ -446,3 +446,10 @@ def test_whom_to_call_is_answered_when_the_likeliest_services_share_bureau_and_h
     messages, _ = answer("社保卡的事到底该打12345还是12333", "ask_contact", confidence=0.81)
     reply = texts(messages)
     assert "我不太确定" not in reply and "12333" in reply and "负责部门：市人力资源社会保障局" in reply
+
+
+def test_a_story_set_in_another_province_is_about_the_service_nlu_is_confident_of() -> None:
+    text = "俺六十多了，想冬天去苏州闺女家住仨月，在那边犯病了看病医宝能用不，要办啥"
+    messages, _ = answer(text, "medical_filing", confidence=0.88)
+    reply = texts(messages)
+    assert "没有专门的办事指南" not in reply and "负责部门：市医保局" in reply
