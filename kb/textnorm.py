@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import opencc
@@ -108,7 +107,9 @@ class PinyinCorrector:
 
     def __init__(self, terms: Iterable[str], is_common_word: Callable[[str], bool] | None = None) -> None:
         self._is_common_word = is_common_word
-        self._by_first: dict[str, list[tuple[str, tuple[str, ...], bool]]] = defaultdict(list)
+        # terms by syllable path, as spelt and with fuzzy syllables: a text's readings lead only to the
+        # terms they can spell
+        self._exact, self._loose = _SyllableTrie(), _SyllableTrie()
         seen: set[str] = set()
         for raw in terms:
             term = normalize(raw.strip())
@@ -118,17 +119,13 @@ class PinyinCorrector:
                 continue
             seen.add(term)
             syllables = term_pinyin(term)
-            fuzzy = len(term) >= FUZZY_MIN_TERM
-            self._by_first[syllables[0]].append((term, syllables, False))
-            if fuzzy:
-                loose = tuple(fuzzy_syllable(s) for s in syllables)
-                self._by_first[loose[0]].append((term, loose, True))
-        for candidates in self._by_first.values():
-            candidates.sort(key=lambda c: (-len(c[0]), c[0]))  # longest first, then stable
+            self._exact.add(syllables, term)
+            if len(term) >= FUZZY_MIN_TERM:
+                self._loose.add(tuple(fuzzy_syllable(s) for s in syllables), term)
         self.vocabulary = frozenset(seen)
 
     def correct(self, text: str) -> str:
-        if not self._by_first:
+        if not self.vocabulary:
             return text
         readings = [char_readings(ch) for ch in text]
         loose = [frozenset(fuzzy_syllable(r) for r in rs) for rs in readings]
@@ -170,14 +167,9 @@ class PinyinCorrector:
     ) -> str | None:
         """The longest term readable at `start` that keeps correctly spelt terms ("苏州实习" stays)."""
         matches: set[str] = set()
-        for first in readings[start] | loose[start]:
-            for term, syllables, is_fuzzy in self._by_first.get(first, ()):
+        for term in self._exact.spelt(readings, start) + self._loose.spelt(loose, start):
+            if term not in matches:
                 end = start + len(term)
-                if end > len(text):
-                    continue
-                table = loose if is_fuzzy else readings
-                if not all(s in table[start + k] for k, s in enumerate(syllables)):
-                    continue
                 changed = [start + k for k, ch in enumerate(term) if text[start + k] != ch]
                 if (
                     len(changed) * 2 <= len(term)
@@ -191,3 +183,28 @@ class PinyinCorrector:
         longest = max(len(m) for m in matches)
         window = text[start : start + longest]
         return window if window in matches else min(m for m in matches if len(m) == longest)
+
+
+class _SyllableTrie:
+    """Terms by their syllables, one node per syllable."""
+
+    def __init__(self) -> None:
+        self.children: dict[str, _SyllableTrie] = {}
+        self.terms: list[str] = []
+
+    def add(self, syllables: Sequence[str], term: str) -> None:
+        node = self
+        for syllable in syllables:
+            node = node.children.setdefault(syllable, _SyllableTrie())
+        node.terms.append(term)
+
+    def spelt(self, readings: Sequence[frozenset[str]], start: int) -> list[str]:
+        """The terms whose k-th syllable is among the readings of position start + k, for every k."""
+        found: list[str] = []
+        pending = [(self, start)]
+        while pending:
+            node, at = pending.pop()
+            found += node.terms
+            if at < len(readings):
+                pending += [(child, at + 1) for r in readings[at] if (child := node.children.get(r))]
+        return found
