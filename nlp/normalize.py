@@ -50,12 +50,13 @@ class SentenceFeatureNormalizer(GraphComponent):
         for message in messages:
             for features in message.features:
                 if features.type == FEATURE_TYPE_SENTENCE and features.is_sparse():
-                    features.features = unit_rows(features.features) * self.length
+                    features.features = unit_rows(features.features, self.length)
         return messages
 
 
-def unit_rows(matrix: spmatrix) -> csr_matrix:
-    """Each row scaled to unit L2 length, rows of zeros left as they are: what
+def unit_rows(matrix: spmatrix, length: float = 1.0) -> csr_matrix:
+    """Each row scaled to unit L2 length, then by `length` (in place: a scalar product would build one more
+    sparse matrix), rows of zeros left as they are: what
     `sklearn.preprocessing.normalize(matrix, norm="l2")` returns (to the last bit or two: the same sums
     in the same order, where sklearn's compiled loop may fuse a multiply and add), without its input
     checks, which cost more than the sum itself on a one-row matrix."""
@@ -67,4 +68,5 @@ def unit_rows(matrix: spmatrix) -> csr_matrix:
             squares += value * value
         if squares:
             data[starts[row] : starts[row + 1]] /= squares**0.5
+    data *= length
     return rows

@@ -27,3 +27,8 @@ def test_the_input_is_left_as_it_was() -> None:
     matrix = sp.csr_matrix(np.array([[3.0, 4.0, 0.0]]))
     assert unit_rows(matrix).toarray().tolist() == [[0.6, 0.8, 0.0]]
     assert matrix.toarray().tolist() == [[3.0, 4.0, 0.0]]
+
+
+def test_scaling_to_a_length_is_the_unit_rows_times_that_length() -> None:
+    matrix = sp.coo_matrix(np.array([[1.0, 2.0, 0.0, 7.0], [0.0, 0.0, 0.0, 0.0], [5.0, 0.0, 3.0, 1.0]]))
+    assert (unit_rows(matrix, 16.0) != unit_rows(matrix) * 16.0).nnz == 0  # the very same floats
