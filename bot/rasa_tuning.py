@@ -173,7 +173,7 @@ def _create_X(self: LogisticRegressionClassifier, messages: list[Message]) -> cs
         if not sentence or message.get_dense_features(TEXT)[1] is not None:  # not this pipeline's shape
             return RASA_ORIGINALS[LogisticRegressionClassifier, "_create_X"](self, messages)
         rows.append(hstack([*sentence, csr_matrix([])]))
-    return vstack(rows)
+    return rows[0] if len(rows) == 1 else vstack(rows)  # a message at a time, when serving
 
 
 def _run_in_order(
