@@ -333,7 +333,8 @@ class Resolver:
 
     def _decide(self, question: Question, u: Understanding) -> str:
         best = u.best
-        if self._another_matter(normalize(question.text), disease_alone=best is not None and not best.context):
+        said = normalize(question.text)
+        if self._another_matter(said, disease_alone=best is not None and not best.context):
             return DECLINE
         if (
             u.near_scope
@@ -342,7 +343,7 @@ class Resolver:
             and not best.mentioned
             and best.search < STRONG_SEARCH
             and best.service.key not in self.kb.anchored_services(question.text)
-            and not _OUR_CARD.search(question.text)  # "俺这医宝搁那边看病能用不": one of our services
+            and not _OUR_CARD.search(said)  # "俺这醫保搁那边看病能用不": one of our services
             and not _nlu_names_one(u)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them

@@ -166,7 +166,6 @@ class SearchIndex:
         self._phrase_keys = np.array([key_number[p.key] for p in self._phrases], dtype=np.intp)
         self._char_masses = np.array([p.char_mass for p in self._phrases])
         self._sound_masses = np.array([p.sound_mass for p in self._phrases])
-        self._fuzzy_texts = [p.text for p in self._phrases]
         self._fuzzy_able = np.array([_fuzzy_able(p.text) for p in self._phrases], dtype=bool)
         self._key_char_postings = _Postings.of_rows([dict.fromkeys(self._vocab_chars[k], 1.0) for k in self._keys])
         self._key_sound_postings = _Postings.of_rows([dict.fromkeys(self._vocab_sounds[k], 1.0) for k in self._keys])
@@ -237,8 +236,8 @@ class SearchIndex:
         sound_matched = self._sound_postings.row_weights(q_sounds)
         matched = (char_matched > 0) | (sound_matched > 0)
         if keys is not None:
-            wanted = [n for n, key in enumerate(self._keys) if key in set(keys)]
-            matched &= np.isin(self._phrase_keys, wanted)
+            allowed = set(keys)
+            matched &= np.isin(self._phrase_keys, [n for n, key in enumerate(self._keys) if key in allowed])
         phrases = np.flatnonzero(matched)
         if not len(phrases):
             return []
@@ -312,7 +311,7 @@ class SearchIndex:
         at = np.flatnonzero(worth)
         if not len(at):
             return scores
-        ratios = _partial_ratios([self._fuzzy_texts[i] for i in phrases[at]], query) / 100
+        ratios = _partial_ratios([self._phrases[i].text for i in phrases[at]], query) / 100
         fuzzy = FUZZY_DISCOUNT * (2 * (ratios * np.minimum(masses[at], query_mass)) / (masses[at] + query_mass))
         scores = scores.copy()
         scores[at] = np.maximum(scores[at], fuzzy)

@@ -119,6 +119,11 @@ class TestTextNormalisation:
         assert corrector.correct("住绍兴是来年了") == "住绍兴是来年了"  # 是 is a function word
         assert corrector.correct("绍星市") == "绍兴市"  # a real typo is still corrected
 
+    def test_dialect_sounds_are_corrected_in_terms_of_three_characters_or_more(self) -> None:
+        corrector = PinyinCorrector(["身份证", "社保"])
+        assert corrector.correct("森份证丢了") == "身份证丢了"  # sen for shen, as northern Anhui says it
+        assert corrector.correct("色保") == "色保"  # too short to be read loosely
+
 
 @pytest.mark.parametrize("index_name", ["index", "unit_index"])
 def test_the_best_results_are_those_of_the_whole_ranking(kb, index_name: str) -> None:
