@@ -10,6 +10,7 @@ import argparse
 import os
 from collections.abc import Sequence
 
+from bot import heap
 from bot.processes import configure_logging
 from kb import settings
 
@@ -31,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.discard_records:
         discard_records()
     warm_up()
+    heap.freeze()
     run("actions", port=args.port, cors_origins=None)
 
 

@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp_session import session_middleware
 from sqlalchemy.engine import Engine
 
+from bot import heap
 from bot.backends import Backends, RateLimits
 from bot.config import GatewayConfig
 from bot.connections import ConnectionCap, runner
@@ -91,6 +92,7 @@ async def serve(config: GatewayConfig, host: str, port: int, engine: Engine | No
         await app_runner.cleanup()
         return 1
     logger.info("gateway listening on %s:%s (aiohttp %s)", host, port, aiohttp.__version__)
+    heap.freeze()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -25,6 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import heap
 from bot.model_store import build_model, control_token, models_dir
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,10 @@ class ModelControlInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         control = Blueprint("model_control", __name__)
 
+        @control.listener("after_server_start")
+        async def freeze_heap(_app: Any, _loop: Any) -> None:  # Rasa loads the model before the server starts
+            heap.freeze()
+
         @control.route("/", methods=["GET"])
         async def current(request: Request) -> HTTPResponse:
             if not _authorised(request):
@@ -92,6 +97,7 @@ class ModelControlInput(InputChannel):
                     logger.error("loading %s failed: %s", raw, exc)
                     return response.json({"error": f"模型加载失败：{type(exc).__name__}"}, status=422)
                 switch(agent, processor)
+                heap.refreeze()
             logger.info("now serving %s", model_name(agent))
             return response.json({"model": model_name(agent)})
 
