@@ -193,6 +193,10 @@ class KnowledgeBase:
         """Services one of whose distinctive name words the text contains."""
         return self._fresh().index.anchored(text)
 
+    def corrected(self, text: str) -> str:
+        """The text as the search reads it: normalised, homophone typos corrected (医宝 → 医保), no punctuation."""
+        return self._fresh().index.prepare(text)
+
     def mentioned_services(self, text: str) -> list[Hit]:
         """Services whose name or alias the text contains (typos tolerated), longest name first."""
         return self._fresh().index.mentions(text)

@@ -71,6 +71,17 @@ _ERRAND = re.compile(
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡")
 _OUR_CARD = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医保|社保|一卡通)")  # not "工资卡不是社保卡"
+# The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever
+# the citizen wants of it in another province, one of the card and 医保 services answers, not the hub.
+_CARD_OR_MEDICAL = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医保|一卡通)")
+# Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
+# 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
+_SEES_DOCTOR = re.compile(r"看病|看门诊|就医|住院|医院|拿药|开药|生孩子|生娃|做手术|透析|备案|备个案")
+# … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧")
+_NOT_FILING = re.compile(
+    r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|没刷上|出院了|回来报|回宿州报|手工报销"
+)
+MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
@@ -334,6 +345,7 @@ class Resolver:
     def _decide(self, question: Question, u: Understanding) -> str:
         best = u.best
         said = normalize(question.text)
+        corrected = self.kb.corrected(question.text)
         if self._another_matter(said, disease_alone=best is not None and not best.context):
             return DECLINE
         if (
@@ -343,7 +355,7 @@ class Resolver:
             and not best.mentioned
             and best.search < STRONG_SEARCH
             and best.service.key not in self.kb.anchored_services(question.text)
-            and not _OUR_CARD.search(said)  # "俺这醫保搁那边看病能用不": one of our services
+            and not _OUR_CARD.search(corrected)  # "俺这医宝搁那边看病能用不": one of our services
             and not _nlu_names_one(u)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
@@ -355,16 +367,33 @@ class Resolver:
             and u.content <= WHICH_CONTENT
         ):
             return WHICH  # "在哪办" to begin with; "低保怎么申请" says what it is about, and it is not ours
-        in_scope = best is not None and self._in_scope(question, best, u.bare, bool(u.aspects))
+        in_scope = best is not None and (
+            self._in_scope(question, best, u.bare, bool(u.aspects)) or self._ours_elsewhere(question, corrected, best)
+        )
         if in_scope and u.sure:
             return ANSWER
         if in_scope and u.probable:
             return GUESS
-        if u.near_scope and not _sure_out_of_scope(question) and not _nlu_names_one(u):
+        if (
+            u.near_scope
+            and not _sure_out_of_scope(question)
+            and not _nlu_names_one(u)
+            and not _CARD_OR_MEDICAL.search(corrected)
+        ):
             return NEAR_SCOPE
         if in_scope:
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
+
+    def _ours_elsewhere(self, question: Question, corrected: str, best: Candidate) -> bool:
+        """The card or 医保 wanted in another province ("宿州办的社保卡在上海坐地铁能刷不"), which the
+        search finds a service for: in scope, however long the story around it."""
+        return (
+            bool(_CARD_OR_MEDICAL.search(corrected))
+            and bool(_ELSEWHERE.search(corrected) or self.kb.names_elsewhere(corrected))
+            and best.search >= SUPPORTED_SEARCH
+            and not _sure_out_of_scope(question)
+        )
 
     def _another_matter(self, text: str, disease_alone: bool) -> bool:
         """A bank card, another office's errand, a doctor's question (which hospital is best, what to eat),
@@ -466,6 +495,9 @@ class Resolver:
             evidence(hit.key)["search"] = max(evidence(hit.key)["search"], round(CLAUSE_WEIGHT * hit.score, 4))
         for hit in kb.mentioned_services(question.text):
             evidence(hit.key)["mention"] = 1.0
+        corrected = kb.corrected(question.text)
+        if self._sees_doctor_elsewhere(corrected):
+            evidence(MEDICAL_ELSEWHERE_SERVICE)["mention"] = 1.0
         for value in question.entities.get("service", ()):
             if service := kb.service_by_name(value):
                 evidence(service.key)["mention"] = 1.0
@@ -505,7 +537,17 @@ class Resolver:
                 )
             )
         candidates.sort(key=lambda c: (-c.score, c.service.key))
+        if _CARD_OR_MEDICAL.search(corrected):
+            return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
+
+    def _sees_doctor_elsewhere(self, corrected: str) -> bool:
+        return (
+            bool(_CARD_OR_MEDICAL.search(corrected))
+            and bool(_SEES_DOCTOR.search(corrected))
+            and not _NOT_FILING.search(corrected)
+            and bool(_ELSEWHERE.search(corrected) or self.kb.names_elsewhere(corrected))
+        )
 
     def _clause_hits(self, text: str) -> list:
         """The best service matches of the message's clauses, when it has several ("……，医保咋弄，是不是得先

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from actions import kb_access
 from actions.answers import ActionAnswer, ActionGreet
 from actions.base import APOLOGY
 from actions.replies import DECLINE_MARK, faq_message
 from kb.db import session_factory
 from kb.io import bump_revision
 from kb.models import Faq, Service
-from kb.resolve import CARD_PROBLEM_SERVICE, without_taken_back
+from kb.resolve import CARD_PROBLEM_SERVICE, HUB_SERVICE, Question, Resolver, without_taken_back
 from tests.actions.conftest import make_tracker, payloads, run, slots_set, texts
 
 
@@ -453,3 +454,27 @@ def test_a_story_set_in_another_province_is_about_the_service_nlu_is_confident_o
     messages, _ = answer(text, "medical_filing", confidence=0.88)
     reply = texts(messages)
     assert "没有专门的办事指南" not in reply and "负责部门：市医保局" in reply
+
+
+def test_seeing_a_doctor_in_another_province_on_our_insurance_is_remote_medical_care() -> None:
+    text = "我爸跟着我在杭州住，最近老咳嗽想在杭州的医院查查，他的医宝是宿州交的，这要咋弄"
+    messages, _ = answer(text, "nlu_fallback", confidence=0.45)
+    reply = texts(messages)
+    assert "跨省异地就医备案" in reply.split("\n")[0] and "负责部门：市医保局" in reply
+    assert "没有专门的办事指南" not in reply
+
+
+def test_claiming_back_what_was_paid_in_another_province_is_not_taken_for_filing() -> None:
+    text = "在杭州住院那回医保没刷上，钱是自己先付的，回来还能报不，发票都留着"
+    messages, _ = answer(text, "nlu_fallback", confidence=0.45)
+    assert "跨省异地就医备案" not in texts(messages).split("\n")[0]
+
+
+def test_the_card_wanted_in_another_province_is_not_an_errand_for_the_hub() -> None:
+    resolver = Resolver(kb_access.knowledge_base())
+    text = "我人在温州上班，一年回去一趟，网上申请的社保卡做好了能不能让我妹在宿州帮我领"
+    understood = resolver.understand(Question(text, "nlu_fallback", 0.45))
+    assert understood.best.service.key == "sscard_apply"
+    assert HUB_SERVICE not in {c.service.key for c in understood.candidates}
+    named = resolver.understand(Question("社保卡的事在外地能跨省通办吗", "nlu_fallback", 0.45))
+    assert HUB_SERVICE in {c.service.key for c in named.candidates}  # unless the citizen names it
