@@ -58,7 +58,7 @@ _CUES: dict[str, str] = {
     ),
     FEES: (
         r"收费|费用|免费|要钱|花钱|多少钱|钱吗|钱不|工本费|收钱|几块|掏钱|花费|贵不贵|要不要钱|交钱"
-        r"|how much|fee|cost"
+        r"|报多少|能报多少|报几成|报销比例|报百分之|how much|fee|cost"
     ),
     CONTACT: r"电话|热线|号码|打哪个|打给谁|联系方式|联系谁|咨询哪|问谁|找谁问|客服|咨询|phone|hotline",
     RESPONSIBLE: (

@@ -60,6 +60,11 @@ CLAUSE_WEIGHT = 0.8  # a clause's match counts for this much of a match of the w
 MIN_CLAUSE = 4
 SECOND_SCORE = 0.5  # a clause naming another service this clearly is a second question
 SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
+SIBLING_UNIT = 0.45  # a fact of a service next to the one under discussion answers a follow-up this well …
+SIBLING_MARGIN = 0.1  # … and this much better than any of the one under discussion
+SERVICE_OWN_ASPECTS = frozenset(
+    {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
+)
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
@@ -307,15 +312,58 @@ class Resolver:
             and (not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content)
             and not self._another_matter(text, disease_alone=False)
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
-            return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
+            followed = Understanding(
+                (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
+            )
+            return self._sibling_first(text, followed, question.intent)
         near = elsewhere and bool(_ERRAND.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision == UNSURE:
             understood = _same_answer_first(self._first_step_first(understood))
         if understood.decision in (ANSWER, GUESS):
-            understood = self._second_question(text, understood)
+            understood = self._second_question(text, self._sibling_first(text, understood, question.intent))
         return understood
+
+    def _sibling_first(self, text: str, u: Understanding, intent: str | None) -> Understanding:
+        """A follow-up about a service next to the one under discussion is answered from there, saying so,
+        with the one under discussion as a button: NLU is sure of it ("出院的时候还用付全款吗" after 备案: 住院
+        直接结算), or NLU hears it and a fact of its own answers clearly better than any of the one under
+        discussion ("报多少是按嘉兴的还是宿州的" after 备案: the 直接结算 note on whose rates apply)."""
+        best = u.best
+        if best is None or not best.context:
+            return u
+        sibling = next(
+            (c for c in u.candidates[1:] if c.nlu >= SURE_NLU and self._next_to(c.service.key, best.service)), None
+        ) or self._sibling_with_the_fact(text, best.service, intent)
+        if sibling is None:
+            return u
+        others = tuple(c for c in u.candidates if c.service.key != sibling.service.key)
+        return replace(u, candidates=(replace(sibling, score=best.score), *others), decision=GUESS)
+
+    def _sibling_with_the_fact(self, text: str, current: ServiceView, intent: str | None) -> Candidate | None:
+        hits = self.kb.search_units(text, limit=1, min_score=SIBLING_UNIT)
+        if not hits or hits[0][0].aspect in SERVICE_OWN_ASPECTS or current.key in hits[0][0].services:
+            return None  # where, how long, whom to call: the service under discussion has its own answer
+        unit, score = hits[0]
+        heard = [s for key in unit.services if (s := self.kb.service(key)) and s.intent == intent]
+        if not heard or heard[0].key == HUB_SERVICE or not self._next_to(heard[0].key, current):
+            return None
+        own = self.kb.search_units(text, services=[current.key], limit=1)
+        if own and own[0][1] + SIBLING_MARGIN > score:
+            return None
+        return Candidate(heard[0], 0.0, unit=score)
+
+    def _next_to(self, key: str, current: ServiceView) -> bool:
+        """The same topic (异地就医, 社保卡), or one service builds on the other."""
+        service = self.kb.service(key)
+        if service is None:
+            return False
+        return (
+            service.topic == current.topic
+            or current.key in {s.key for s in self.kb.services_it_builds_on(key)}
+            or key in {s.key for s in self.kb.services_it_builds_on(current.key)}
+        )
 
     def _first_step_first(self, u: Understanding) -> Understanding:
         """Two services equally likely, one the step the other builds on ("在外地看病医宝咋弄": 门诊直接结算

@@ -56,7 +56,7 @@ def test_family_member_chosen_by_the_citizens_words() -> None:
 
 
 def test_the_search_finds_the_service_when_nlu_hears_the_wrong_one() -> None:
-    """"社宝卡补办要带啥": NLU may say anything; the words name 社保卡挂失 and ask for materials."""
+    """ "社宝卡补办要带啥": NLU may say anything; the words name 社保卡挂失 and ask for materials."""
     messages, events = answer("社宝卡补办要带啥", "ask_materials", confidence=0.4)
     assert slots_set(events)["service_key"] == "sscard_loss"
     assert "【社会保障卡挂失 · 所需材料】" in texts(messages)
@@ -250,7 +250,6 @@ def test_a_yes_or_no_out_of_the_blue_asks_what_else_but_a_question_is_answered()
     assert [m["response"] for m in messages] == ["utter_anything_else"]
     messages, _ = answer("要是卡没这个功能呢", "deny", slots={"service_key": "onecard_transport"})
     assert "社保卡“一卡通行”" in texts(messages) and "负责部门：" in texts(messages)
-
 
 
 def test_a_bug_is_an_apology_and_the_log_keeps_no_words(monkeypatch, caplog) -> None:
@@ -478,3 +477,20 @@ def test_the_card_wanted_in_another_province_is_not_an_errand_for_the_hub() -> N
     assert HUB_SERVICE not in {c.service.key for c in understood.candidates}
     named = resolver.understand(Question("社保卡的事在外地能跨省通办吗", "nlu_fallback", 0.45))
     assert HUB_SERVICE in {c.service.key for c in named.candidates}  # unless the citizen names it
+
+
+def test_a_follow_up_nlu_is_sure_is_about_the_next_service_is_answered_from_there() -> None:
+    resolver = Resolver(kb_access.knowledge_base())
+    question = Question("出院的时候全款得自己付吗", "settle_inpatient", 0.95, context="medical_filing")
+    understood = resolver.understand(question)
+    assert [c.service.key for c in understood.candidates[:2]] == ["settle_inpatient", "medical_filing"]
+    assert understood.decision == "guess"  # said so, with 备案 as a button
+
+
+def test_a_follow_up_whose_fact_belongs_to_the_next_service_is_answered_with_that_fact() -> None:
+    context = {"service_key": "medical_filing"}
+    messages, _ = answer("报销比例是按那边的算还是按宿州的算", "settle_outpatient", confidence=0.6, slots=context)
+    reply = texts(messages)
+    assert "按参保地宿州的标准" in reply and "负责部门：市医保局" in reply
+    own, _ = answer("那要带啥材料", "ask_materials", confidence=0.97, slots=context)
+    assert "【跨省异地就医备案 · 所需材料】" in texts(own)  # what the service under discussion answers itself
