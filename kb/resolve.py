@@ -109,6 +109,12 @@ _OTHER_OFFICE = re.compile(
     r"公积金[^，,。？?]{0,8}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
 )
+# Taxes, an injury at work or a boss who will not pay, a pension that has not arrived: matters for the tax
+# office, labour inspection or the pension office, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
+_NO_ERRAND_OF_OURS = re.compile(
+    r"个税|个人所得税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
+    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)"
+)
 _OURS_AMONG_OTHERS = re.compile(r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|一卡通|刷卡")
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
@@ -449,7 +455,7 @@ class Resolver:
         covered disease: words shared with a service, but not its business."""
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
             return True
-        if _EVERYDAY_MATTER.search(text):
+        if _EVERYDAY_MATTER.search(text) or _NO_ERRAND_OF_OURS.search(text):
             return True
         if _OTHER_OFFICE.search(text) and not (
             _OURS_AMONG_OTHERS.search(text) or _ELSEWHERE.search(text) or self.kb.names_elsewhere(text)

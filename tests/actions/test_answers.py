@@ -494,3 +494,12 @@ def test_a_follow_up_whose_fact_belongs_to_the_next_service_is_answered_with_tha
     assert "按参保地宿州的标准" in reply and "负责部门：市医保局" in reply
     own, _ = answer("那要带啥材料", "ask_materials", confidence=0.97, slots=context)
     assert "【跨省异地就医备案 · 所需材料】" in texts(own)  # what the service under discussion answers itself
+
+
+def test_taxes_injuries_at_work_and_late_pensions_are_declined_wherever_the_citizen_is() -> None:
+    for text in ("在昆山厂里干活把腿砸伤了，老板不认工伤，俺该咋办", "个人所得税年度汇算在外地能办不",
+                 "俺爹的养老金这个月还没到账咋回事"):  # fmt: skip
+        messages, _ = answer(text, "nlu_fallback", confidence=0.45)
+        assert DECLINE_MARK in texts(messages), text
+    ours, _ = answer("养老保险从上海转回宿州咋办", "nlu_fallback", confidence=0.45)
+    assert DECLINE_MARK not in texts(ours)
