@@ -81,7 +81,7 @@ _OUR_CARD = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医�
 _CARD_OR_MEDICAL = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医保|一卡通)")
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
-_SEES_DOCTOR = re.compile(r"看病|看门诊|就医|住院|医院|拿药|开药|生孩子|生娃|做手术|透析|备案|备个案")
+_SEES_DOCTOR = re.compile(r"看病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案")
 # … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧")
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|没刷上|出院了|回来报|回宿州报|手工报销"
@@ -335,7 +335,8 @@ class Resolver:
         """A follow-up about a service next to the one under discussion is answered from there, saying so,
         with the one under discussion as a button: NLU is sure of it ("出院的时候还用付全款吗" after 备案: 住院
         直接结算), or NLU hears it and a fact of its own answers clearly better than any of the one under
-        discussion ("报多少是按嘉兴的还是宿州的" after 备案: the 直接结算 note on whose rates apply)."""
+        discussion ("报多少是按嘉兴的还是宿州的" after 备案: the 直接结算 note on whose rates apply), or the
+        search alone is sure of such a fact ("换卡能让别人替我跑不" after 换卡: 申领's "必须本人去领")."""
         best = u.best
         if best is None or not best.context:
             return u
@@ -352,13 +353,16 @@ class Resolver:
         if not hits or hits[0][0].aspect in SERVICE_OWN_ASPECTS or current.key in hits[0][0].services:
             return None  # where, how long, whom to call: the service under discussion has its own answer
         unit, score = hits[0]
-        heard = [s for key in unit.services if (s := self.kb.service(key)) and s.intent == intent]
-        if not heard or heard[0].key == HUB_SERVICE or not self._next_to(heard[0].key, current):
-            return None
         own = self.kb.search_units(text, services=[current.key], limit=1)
-        if own and own[0][1] + SIBLING_MARGIN > score:
-            return None
-        return Candidate(heard[0], 0.0, unit=score)
+        lead = score - (own[0][1] if own else 0.0)
+        siblings = [s for key in unit.services if key != HUB_SERVICE and (s := self.kb.service(key))]
+        siblings = [s for s in siblings if self._next_to(s.key, current)]
+        heard = [s for s in siblings if s.intent == intent]
+        if heard and lead >= SIBLING_MARGIN:
+            return Candidate(heard[0], 0.0, unit=score)
+        if siblings and score >= STRONG_UNIT and lead >= 2 * SIBLING_MARGIN:
+            return Candidate(siblings[0], 0.0, unit=score)  # the search alone is sure: "换卡能让别人替我跑不"
+        return None
 
     def _next_to(self, key: str, current: ServiceView) -> bool:
         """The same topic (异地就医, 社保卡), or one service builds on the other."""

@@ -503,3 +503,9 @@ def test_taxes_injuries_at_work_and_late_pensions_are_declined_wherever_the_citi
         assert DECLINE_MARK in texts(messages), text
     ours, _ = answer("养老保险从上海转回宿州咋办", "nlu_fallback", confidence=0.45)
     assert DECLINE_MARK not in texts(ours)
+
+
+def test_a_fact_the_search_alone_is_sure_of_in_the_next_service_answers_the_follow_up() -> None:
+    context = {"service_key": "sscard_renew"}
+    messages, _ = answer("换新卡能让别人代办吗", "sscard_renew", confidence=0.94, slots=context)
+    assert "必须本人去领" in texts(messages)

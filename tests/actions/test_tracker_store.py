@@ -73,7 +73,8 @@ def test_a_long_conversation_continues_in_a_new_session_with_its_state(tmp_path,
     assert tracker.get_slot("service_key") == "sscard_loss"  # the service under discussion carried over
     assert tracker.latest_action_name == "action_listen"
     assert [e.action_name for e in tracker.events if isinstance(e, ActionExecuted)][-2:] == [
-        "action_handoff", "action_listen"
+        "action_handoff",
+        "action_listen",
     ]  # a rule waiting on the last bot action ("要留言吗？" → "好") still matches
     full = asyncio.run(store.retrieve_full_tracker("long"))
     assert sum(isinstance(e, UserUttered) for e in full.events) == 10  # nothing is lost from the record

@@ -41,9 +41,7 @@ NOT_MET_YET = pytest.mark.xfail(
 
 @pytest.fixture(scope="module")
 def heldout(live, kb) -> Report:
-    report = run(
-        rest_client(live.rasa_url), Judge(kb), load_questions("heldout"), load_conversations("heldout")
-    )
+    report = run(rest_client(live.rasa_url), Judge(kb), load_questions("heldout"), load_conversations("heldout"))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "citizen-heldout.txt").write_text(report.summary() + "\n\n" + report.failures(), encoding="utf-8")
     print(report.summary())

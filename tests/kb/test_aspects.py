@@ -1,0 +1,27 @@
+"""What a question asks (kb/aspects.py): the cues citizens use, in their own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import aspects
+from kb.textnorm import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("在外地住院能报多少", aspects.FEES),
+        ("报销比例按哪边的", aspects.FEES),
+        ("俺不会弄手机，能叫孩子帮着弄不", aspects.ELIGIBILITY),
+        ("能让别人代办吗", aspects.ELIGIBILITY),
+        ("要带啥材料", aspects.MATERIALS),
+        ("备案能管多久", aspects.TIME_LIMIT),
+    ],
+)
+def test_a_cue_says_which_aspect_is_asked(text: str, aspect: str) -> None:
+    assert aspect in aspects.aspects_in(normalize(text))
+
+
+def test_a_story_asks_no_aspect_by_its_words_alone() -> None:
+    assert aspects.aspects_in(normalize("俺孙子刚生下来，社保卡咋办")) == []
