@@ -79,6 +79,13 @@ _OUR_CARD = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医�
 # The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever
 # the citizen wants of it in another province, one of the card and 医保 services answers, not the hub.
 _CARD_OR_MEDICAL = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医保|一卡通)")
+# … but a paper about them (a 参保证明 to print in another province) is an errand for the hub
+_PAPERWORK = re.compile(r"证明|凭证|打印|记录|清单|开具")
+
+
+def _wants_card_or_medical(corrected: str) -> bool:
+    return bool(_CARD_OR_MEDICAL.search(corrected)) and not _PAPERWORK.search(corrected)
+
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(r"看病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案")
@@ -436,7 +443,7 @@ class Resolver:
             u.near_scope
             and not _sure_out_of_scope(question)
             and not _nlu_names_one(u)
-            and not _CARD_OR_MEDICAL.search(corrected)
+            and not _wants_card_or_medical(corrected)
         ):
             return NEAR_SCOPE
         if in_scope:
@@ -447,7 +454,7 @@ class Resolver:
         """The card or 医保 wanted in another province ("宿州办的社保卡在上海坐地铁能刷不"), which the
         search finds a service for: in scope, however long the story around it."""
         return (
-            bool(_CARD_OR_MEDICAL.search(corrected))
+            _wants_card_or_medical(corrected)
             and bool(_ELSEWHERE.search(corrected) or self.kb.names_elsewhere(corrected))
             and best.search >= SUPPORTED_SEARCH
             and not _sure_out_of_scope(question)
@@ -595,7 +602,7 @@ class Resolver:
                 )
             )
         candidates.sort(key=lambda c: (-c.score, c.service.key))
-        if _CARD_OR_MEDICAL.search(corrected):
+        if _wants_card_or_medical(corrected):
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
 

@@ -477,6 +477,8 @@ def test_the_card_wanted_in_another_province_is_not_an_errand_for_the_hub() -> N
     assert HUB_SERVICE not in {c.service.key for c in understood.candidates}
     named = resolver.understand(Question("社保卡的事在外地能跨省通办吗", "nlu_fallback", 0.45))
     assert HUB_SERVICE in {c.service.key for c in named.candidates}  # unless the citizen names it
+    paper = resolver.understand(Question("在苏州上班，单位要宿州的医保参保证明，能在这边打印不", "nlu_fallback", 0.45))
+    assert paper.best.service.key == HUB_SERVICE  # or wants a paper about it: an errand for the hub
 
 
 def test_a_follow_up_nlu_is_sure_is_about_the_next_service_is_answered_from_there() -> None:
