@@ -272,6 +272,10 @@ class KnowledgeBase:
         """The sentence-level units of a service: its own fields, then the FAQs about it."""
         return [u for u in self._fresh().units.values() if service_key in u.services]
 
+    def hotline_unit(self, number: str) -> Unit | None:
+        """The unit that says what a hotline is and does ("12393是国家医保局设立的医疗保障服务热线…")."""
+        return next((u for u in self._fresh().units.values() if u.text.startswith(f"{number}是")), None)
+
     def search_units(
         self, text: str, services: Iterable[str] | None = None, limit: int = 3, min_score: float = 0.0
     ) -> list[tuple[Unit, float]]:

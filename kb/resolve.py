@@ -86,6 +86,7 @@ _PAPERWORK = re.compile(r"证明|凭证|打印|记录|清单|开具")
 def _wants_card_or_medical(corrected: str) -> bool:
     return bool(_CARD_OR_MEDICAL.search(corrected)) and not _PAPERWORK.search(corrected)
 
+
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(r"看病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案")
@@ -94,6 +95,10 @@ _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|没刷上|出院了|回来报|回宿州报|手工报销"
 )
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
+# A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
+# not "已经打12333挂上了" in a story. Its FAQ is the question asked.
+_HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
+_HOTLINE_ASKED = re.compile(r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)")
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
@@ -563,6 +568,12 @@ class Resolver:
         corrected = kb.corrected(question.text)
         if self._sees_doctor_elsewhere(corrected):
             evidence(MEDICAL_ELSEWHERE_SERVICE)["mention"] = 1.0
+        asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
+        several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
+        for number in () if several else asked_hotlines:
+            if unit := kb.hotline_unit(number):
+                hotline = evidence(unit.services[0])
+                hotline["mention"], hotline["unit"] = 1.0, max(hotline["unit"], CLEAR_UNIT)
         for value in question.entities.get("service", ()):
             if service := kb.service_by_name(value):
                 evidence(service.key)["mention"] = 1.0

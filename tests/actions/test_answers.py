@@ -511,3 +511,11 @@ def test_a_fact_the_search_alone_is_sure_of_in_the_next_service_answers_the_foll
     context = {"service_key": "sscard_renew"}
     messages, _ = answer("换新卡能让别人代办吗", "sscard_renew", confidence=0.94, slots=context)
     assert "必须本人去领" in texts(messages)
+
+
+def test_a_question_about_a_hotline_itself_is_answered_with_what_that_hotline_is() -> None:
+    messages, _ = answer("12393过年放假有人接不", "out_of_scope", confidence=0.9)
+    reply = texts(messages)
+    assert "医疗保障服务热线" in reply and "负责部门：市医保局" in reply and DECLINE_MARK not in reply
+    compared, _ = answer("12345和12333哪个管社保卡补办", "ask_contact", confidence=0.9)
+    assert "负责部门：市人力资源社会保障局" in texts(compared)  # two hotlines compared: the topic decides
