@@ -121,12 +121,18 @@ _OTHER_OFFICE = re.compile(
     r"公积金[^，,。？?]{0,8}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
 )
-# Taxes, an injury at work or a boss who will not pay, a pension that has not arrived: matters for the tax
-# office, labour inspection or the pension office, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
+# Taxes, an injury at work or a boss who will not pay, a pension that has not arrived, the 医保 app's code or
+# an account balance: matters for the tax office, labour inspection, the pension office or the app, wherever
+# the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"个税|个人所得税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
-    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)"
+    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)|"
+    r"医保电子凭证|医保码|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
+# Tickets and discounts for anyone ("迪士尼门票学生打折吗") are the venue's business; with the card or for the
+# elderly they are ours ("拿社保卡逛景区门票便宜不").
+_TICKETS = re.compile(r"门票|票价")
+_CARD_OR_ELDERLY = re.compile(r"社保卡|社会保障卡|一卡通|老年|老人|敬老|优待证|六十|七十|八十")
 _OURS_AMONG_OTHERS = re.compile(r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|一卡通|刷卡")
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
@@ -328,7 +334,7 @@ class Resolver:
             and follow_up
             and not names_topic
             and (not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content)
-            and not self._another_matter(text, disease_alone=False)
+            and not self._another_matter(text, alone=False)
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
             followed = Understanding(
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
@@ -416,7 +422,7 @@ class Resolver:
         best = u.best
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
-        if self._another_matter(said, disease_alone=best is not None and not best.context):
+        if self._another_matter(said, alone=best is not None and not best.context):
             return DECLINE
         if (
             u.near_scope
@@ -465,14 +471,16 @@ class Resolver:
             and not _sure_out_of_scope(question)
         )
 
-    def _another_matter(self, text: str, disease_alone: bool) -> bool:
+    def _another_matter(self, text: str, alone: bool) -> bool:
         """A bank card, another office's errand, a doctor's question (which hospital is best, what to eat),
-        or — where `disease_alone` counts, i.e. not in a conversation — a health question that names a
-        covered disease: words shared with a service, but not its business."""
+        or — where the message stands `alone`, i.e. not a follow-up in a conversation — tickets without the
+        card or a health question that names a covered disease: words shared with a service, not its business."""
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
             return True
         if _EVERYDAY_MATTER.search(text) or _NO_ERRAND_OF_OURS.search(text):
             return True
+        if alone and _TICKETS.search(text) and not _CARD_OR_ELDERLY.search(text):
+            return True  # "门票打折不" after 社保卡逛景区 asks about the card
         if _OTHER_OFFICE.search(text) and not (
             _OURS_AMONG_OTHERS.search(text) or _ELSEWHERE.search(text) or self.kb.names_elsewhere(text)
         ):
@@ -483,7 +491,7 @@ class Resolver:
             return False
         if _MEDICAL_ADVICE.search(text):
             return True
-        if not disease_alone:
+        if not alone:
             return False  # "那糖尿病呢" after 门诊慢特病 asks about it
         return self.kb.names_disease(text)
 
@@ -503,11 +511,13 @@ class Resolver:
         out_of_scope = SURE_NLU_OUT_OF_SCOPE if asks_aspect else LEANING_OUT_OF_SCOPE
         if best.context and (best.supported or bare) and not _sure_out_of_scope(question, out_of_scope):
             return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
+        if anchored and best.search >= ANCHORED_SEARCH and best.unit >= UNIT_FLOOR:
+            return True  # "备案让上传居住证明…传不上去": NLU half hears another matter; the service's words, a fact not
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
         if best.context and aspects.asks(normalize(question.text)):
             return True  # "能不能直接退保把钱取出来" after 养老保险转移: a question in the conversation
-        if best.search >= ANCHORED_SEARCH and best.service.key in self.kb.anchored_services(question.text):
+        if best.search >= ANCHORED_SEARCH and anchored:
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not
         # an aspect asked ("要带什么") is asked of 结婚登记 as much as of 社保卡: an aspect intent does not vote
         nlu_in_scope = (

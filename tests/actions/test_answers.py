@@ -519,3 +519,25 @@ def test_a_question_about_a_hotline_itself_is_answered_with_what_that_hotline_is
     assert "医疗保障服务热线" in reply and "负责部门：市医保局" in reply and DECLINE_MARK not in reply
     compared, _ = answer("12345和12333哪个管社保卡补办", "ask_contact", confidence=0.9)
     assert "负责部门：市人力资源社会保障局" in texts(compared)  # two hotlines compared: the topic decides
+
+
+def test_tickets_for_anyone_are_the_venues_business_but_with_the_card_they_are_ours() -> None:
+    other, _ = answer("迪士尼的门票学生能打折吗", "onecard_culture_tourism", confidence=0.6)
+    assert DECLINE_MARK in texts(other)
+    ours, _ = answer("拿社保卡逛景区门票能便宜不", "onecard_culture_tourism", confidence=0.6)
+    assert DECLINE_MARK not in texts(ours)
+    context = {"service_key": "onecard_culture_tourism"}
+    follow_up, _ = answer("那门票能打折不", "out_of_scope", confidence=0.6, slots=context)
+    assert DECLINE_MARK not in texts(follow_up)
+
+
+def test_the_insurance_apps_code_and_account_balances_are_declined() -> None:
+    for text in ("医保电子凭证在微信里咋激活", "社保卡里还剩多少钱在哪查余额"):
+        messages, _ = answer(text, "nlu_fallback", confidence=0.45)
+        assert DECLINE_MARK in texts(messages), text
+
+
+def test_a_services_own_word_and_fact_outweigh_nlu_half_hearing_another_matter() -> None:
+    messages, _ = answer("备案时候居住证明传不上去咋回事", "out_of_scope", confidence=0.56)
+    reply = texts(messages)
+    assert DECLINE_MARK not in reply and "负责部门：市医保局" in reply
