@@ -151,6 +151,7 @@ class _Cache:
     places: re.Pattern[str] = re.compile("(?!)")
     elsewhere: re.Pattern[str] = re.compile("(?!)")  # places that are not 宿州 or its districts and counties
     diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
+    built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
 
 
 _REVISION_QUERY = select(KbRevision.__table__.c.revision).where(KbRevision.__table__.c.id == 1)
@@ -219,11 +220,12 @@ class KnowledgeBase:
 
     def services_it_builds_on(self, key: str) -> list[ServiceView]:
         """Other services a service's summary names ("办好异地就医备案，……出院时直接结算"), in order."""
-        service = self.service(key)
-        if service is None:
-            return []
-        hits = self.mentioned_services(service.summary)
-        return [s for hit in hits if hit.key != key and (s := self.service(hit.key))]
+        cache = self._fresh()
+        if key not in cache.built_on:  # content only: the same until the next edit
+            service = cache.services.get(key)
+            hits = cache.index.mentions(service.summary) if service and cache.index else []
+            cache.built_on[key] = tuple(hit.key for hit in hits if hit.key != key)
+        return [s for k in cache.built_on[key] if (s := cache.services.get(k))]
 
     def services_for_intent(self, intent: str) -> list[ServiceView]:
         """The services an NLU intent routes to; the one whose key is the intent comes first."""
