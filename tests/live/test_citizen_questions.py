@@ -35,7 +35,8 @@ pytestmark = pytest.mark.slow
 # Targets of issue 9 not met yet, thresholds unchanged. Strict: once a target is met the test fails
 # until this mark goes. Issue 9 stays open while either mark is here.
 NOT_MET_YET = pytest.mark.xfail(
-    strict=True, reason="issue 9 open: measured 2026-12-02 (second session) — declined 0.918 (56 of 61), conversations 35/40"
+    strict=True,
+    reason="issue 9 open: measured 2026-12-02 (second session) — declined 0.918 (56 of 61), conversations 35/40",
 )
 
 
