@@ -75,10 +75,11 @@ _ERRAND = re.compile(
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡")
-_OUR_CARD = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医保|社保|一卡通)")  # not "工资卡不是社保卡"
+_CARD = r"社保卡|社会保障卡|医保卡|一卡通"
+_OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever
 # the citizen wants of it in another province, one of the card and 医保 services answers, not the hub.
-_CARD_OR_MEDICAL = re.compile(r"(?<!不是)(?:社保卡|社会保障卡|医保卡|医保|一卡通)")
+_CARD_OR_MEDICAL = re.compile(rf"(?<!不是)(?:{_CARD}|医保)")
 # … but a paper about them (a 参保证明 to print in another province) is an errand for the hub
 _PAPERWORK = re.compile(r"证明|凭证|打印|记录|清单|开具")
 
@@ -132,7 +133,7 @@ _NO_ERRAND_OF_OURS = re.compile(
 # Tickets and discounts for anyone ("迪士尼门票学生打折吗") are the venue's business; with the card or for the
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
 _TICKETS = re.compile(r"门票|票价")
-_CARD_OR_ELDERLY = re.compile(r"社保卡|社会保障卡|一卡通|老年|老人|敬老|优待证|六十|七十|八十")
+_CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|七十|八十")
 _OURS_AMONG_OTHERS = re.compile(r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|一卡通|刷卡")
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
@@ -316,7 +317,7 @@ class Resolver:
             or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
         )
         context = self.kb.service(question.context) if question.context else None
-        elsewhere = bool(_ELSEWHERE.search(text) or self.kb.names_elsewhere(text))
+        elsewhere = self._elsewhere(text)
         if (
             context
             and bare
@@ -466,10 +467,14 @@ class Resolver:
         search finds a service for: in scope, however long the story around it."""
         return (
             _wants_card_or_medical(corrected)
-            and bool(_ELSEWHERE.search(corrected) or self.kb.names_elsewhere(corrected))
+            and self._elsewhere(corrected)
             and best.search >= SUPPORTED_SEARCH
             and not _sure_out_of_scope(question)
         )
+
+    def _elsewhere(self, text: str) -> bool:
+        """The (normalised) text is set in another place: 外地, 跨省 … or a place outside 宿州."""
+        return bool(_ELSEWHERE.search(text) or self.kb.names_elsewhere(text))
 
     def _another_matter(self, text: str, alone: bool) -> bool:
         """A bank card, another office's errand, a doctor's question (which hospital is best, what to eat),
@@ -481,9 +486,7 @@ class Resolver:
             return True
         if alone and _TICKETS.search(text) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
-        if _OTHER_OFFICE.search(text) and not (
-            _OURS_AMONG_OTHERS.search(text) or _ELSEWHERE.search(text) or self.kb.names_elsewhere(text)
-        ):
+        if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True
@@ -632,7 +635,7 @@ class Resolver:
             bool(_CARD_OR_MEDICAL.search(corrected))
             and bool(_SEES_DOCTOR.search(corrected))
             and not _NOT_FILING.search(corrected)
-            and bool(_ELSEWHERE.search(corrected) or self.kb.names_elsewhere(corrected))
+            and self._elsewhere(corrected)
         )
 
     def _clause_hits(self, text: str) -> list:
