@@ -58,6 +58,12 @@ SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
 CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 CHOOSE = "choose_service"
 REPLIES = frozenset({"affirm", "deny", "stop"})
+ABOUT_ITSELF = "bot_challenge"
+# "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
+_ASKS_WHAT_IT_IS = re.compile(
+    r"机器人|机器|真人|活人|是人|人工智能|(?<![a-z])ai(?![a-z])|大模型|模型|chatgpt|gpt|文心|程序|你是谁|你是啥|你是什么|你叫",
+    re.IGNORECASE,
+)
 WHO_INTENT = "ask_responsible"
 SURE_WHO = 0.9
 SITUATION_FORM = "medical_form"
@@ -96,6 +102,9 @@ class ActionAnswer(KbAction):
         said = normalize(question.text)
         if replying and question.intent in REPLIES and not aspects.asks(said) and not CORRECTS.search(said):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
+            return []
+        if question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said):
+            dispatcher.utter_message(response="utter_iamabot")
             return []
         numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(
             question.text

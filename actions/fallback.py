@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KbAction
@@ -77,6 +77,17 @@ def decline(
     return [SlotSet("failed_turns", failed)]
 
 
+def _answered_this_turn(tracker: Tracker) -> bool:
+    """The assistant has replied since the citizen's latest message (an answer run as a follow-up action,
+    which no rule continues): dialogue falling back now must not loop on the fallback."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
+
+
 class ActionCoreFallback(KbAction):
     """Dialogue could not decide what to do: re-ask the open question, or suggest services."""
 
@@ -84,6 +95,8 @@ class ActionCoreFallback(KbAction):
         return "action_core_fallback"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if _answered_this_turn(tracker):
+            return [FollowupAction("action_listen")]  # no second reply after an answer: wait for the citizen
         requested = tracker.get_slot("requested_slot")
         if tracker.active_loop.get("name") and requested:
             dispatcher.utter_message(text="不好意思，没听明白。请点下面的按钮选一下，或者说“算了”。")

@@ -18,6 +18,7 @@ from kb import aspects
 from kb.textnorm import normalize
 
 SURE_FEEDBACK = 0.8
+_DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不" only sounds like one to NLU.
 _ASKS_FOR_PERSON = re.compile(r"人|客服|坐席|领导|机器|电话|human|person|agent", re.IGNORECASE)
 
@@ -28,8 +29,9 @@ class ActionHandoff(KbAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = latest_text(tracker)
-        if not text.startswith("/") and not _ASKS_FOR_PERSON.search(text):
-            return [FollowupAction("action_answer")]  # not right after an offer to leave a message
+        if not text.startswith("/") and (not _ASKS_FOR_PERSON.search(text) or aspects.PROXY.search(text)):
+            # "能找人代办不" asks who may do it; answered as a question (not right after an offer to leave a message)
+            return [FollowupAction("action_answer")]
         service = current_service(tracker, knowledge_base())
         lines = ["需要人工帮助的话：", "1. 拨打12345政务服务便民热线，7×24小时有人工服务。"]
         if service:
@@ -84,5 +86,7 @@ def _not_feedback(tracker: Tracker) -> bool:
     if not any(event.get("event") == "bot" for event in tracker.events):
         return True
     text = latest_text(tracker)
+    if _DISPLEASED.search(text):
+        return False  # "你说的啥玩意儿，蠢死了" has a question word, and asks nothing
     unsure = float(latest_confidence(tracker) or 0.0) < SURE_FEEDBACK
     return unsure and not text.startswith("/") and aspects.asks(normalize(text))

@@ -110,7 +110,7 @@ def guide_messages(service: ServiceView, intro: Sequence[str], buttons: list[But
 
 
 def tailor_buttons(service: ServiceView) -> list[Button]:
-    """"按您的情况细说": the situations that change the answer, where there are such."""
+    """ "按您的情况细说": the situations that change the answer, where there are such."""
     return [button(title, payload) for title, payload in SITUATIONS.get(service.key, ())]
 
 

@@ -31,6 +31,13 @@ LABELS: dict[str, str] = {
     RESPONSIBLE: "负责部门",
 }
 
+# Someone else doing it for the citizen ("能找人代办不"): who may do it, not a request for a person to talk to
+PROXY_CUES = (
+    r"代办|代领|代替|替我|帮忙办|帮我办|帮她办|帮他办|别人办|家人办|"
+    r"帮着办|帮着弄|帮忙弄|帮我弄|帮她弄|帮他弄|替他|替她"
+)
+PROXY = re.compile(PROXY_CUES)
+
 _CUES: dict[str, str] = {
     MATERIALS: (
         r"materials|documents|what to bring|"
@@ -53,9 +60,7 @@ _CUES: dict[str, str] = {
     ),
     ELIGIBILITY: (
         r"谁能|谁可以|能不能办|能办吗|可以办吗|能办不|能不能享受|能享受|符合|条件|资格|算不算|算哪|哪一类|哪类|够不够|"
-        r"岁数|年龄|多大|够格|有没有份|我能不能|能不能用|代办|代领|代替|替我|帮忙办|帮我办|帮她办|帮他办|别人办|家人办|"
-        r"帮着办|帮着弄|帮忙弄|帮我弄|帮她弄|帮他弄|替他|替她|"
-        r"who can|eligible"
+        r"岁数|年龄|多大|够格|有没有份|我能不能|能不能用|" + PROXY_CUES + r"|who can|eligible"
     ),
     FEES: (
         r"收费|费用|免费|要钱|花钱|多少钱|钱吗|钱不|工本费|收钱|几块|掏钱|花费|贵不贵|要不要钱|交钱"

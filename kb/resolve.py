@@ -90,7 +90,9 @@ def _wants_card_or_medical(corrected: str) -> bool:
 
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
-_SEES_DOCTOR = re.compile(r"看病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案")
+_SEES_DOCTOR = re.compile(
+    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案"
+)
 # … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧")
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|没刷上|出院了|回来报|回宿州报|手工报销"
@@ -110,23 +112,26 @@ _MEDICAL_ADVICE = re.compile(
 _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险")
 # Weather and shopping advice: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
 _EVERYDAY_MATTER = re.compile(
-    r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|"
+    r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
-# Errands of offices this KB does not cover (婚姻登记, 出入境证件, 公积金提取) and requests that are no errand
-# (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and 材料 with 备案, not its
-# business. Doing one of them from another province is a 跨省通办 question, and customs, the 公积金 loan
-# certificate and the card's transport use are ours.
+# Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, veterans)
+# and requests that are no errand (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and
+# 材料 with 备案, not its business. Doing one of them from another province is a 跨省通办 question, and customs,
+# the 公积金 loan certificate, the card's transport use and 12315 complaints are ours.
 _OTHER_OFFICE = re.compile(
-    r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|"
+    r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|摇号|"
+    r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|"
     r"公积金[^，,。？?]{0,8}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
 )
-# Taxes, an injury at work or a boss who will not pay, a pension that has not arrived, the 医保 app's code or
-# an account balance: matters for the tax office, labour inspection, the pension office or the app, wherever
-# the citizen is ("在外地工地上摔伤，包工头不管了").
+# Taxes, an injury at work or a boss who will not pay, paying in (where to pay, gaps, arrears, which grade),
+# exams and school places, car-plate lotteries, a pension that has not arrived, the 医保 app's code or an
+# account balance: matters for other offices or the app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"个税|个人所得税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
+    r"断缴|补缴|滞纳金|缴费档次|交哪个档|家庭共济|公务员|省考|国考|事业单位|事业编|高考|中考|填志愿|摇号|居住证积分|"
+    r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续)[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)|"
     r"医保电子凭证|医保码|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
@@ -134,7 +139,9 @@ _NO_ERRAND_OF_OURS = re.compile(
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
 _TICKETS = re.compile(r"门票|票价")
 _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|七十|八十")
-_OURS_AMONG_OTHERS = re.compile(r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|一卡通|刷卡")
+_OURS_AMONG_OTHERS = re.compile(
+    r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|一卡通|刷卡|12315|投诉|维权"
+)
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
@@ -146,6 +153,7 @@ _INSURANCE_MATTER = re.compile(
 _CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
 _RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]\s*(?=.*(?:是|{_CORRECTION}))")
+_DENIED = re.compile(r"[，,；;]\s*不是[^，,。.；;！!？?吗呢]*(?=[。.！!]?\s*$|[，,；;])")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 _FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
 FOLLOW_ON_BONUS = 0.15
@@ -284,8 +292,10 @@ def _only_elsewhere_named(candidates: Sequence[Candidate]) -> bool:
 
 
 def without_taken_back(text: str) -> str:
-    """The message without a first clause the citizen takes back ("不是社保卡，我说错了，是…")."""
-    return _RETRACTED.sub("", text, count=1)
+    """The message without a first clause the citizen takes back ("不是社保卡，我说错了，是…") and, once
+    something is taken back, without a later one that denies ("…，不是要转关系")."""
+    kept = _RETRACTED.sub("", text, count=1)
+    return _DENIED.sub("", kept) if kept != text else kept
 
 
 def _clauses(text: str) -> list[str]:
@@ -302,12 +312,13 @@ class Resolver:
         return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
 
     def understand(self, question: Question) -> Understanding:
-        if (kept := without_taken_back(question.text)) != question.text:
+        retracted = (kept := without_taken_back(question.text)) != question.text
+        if retracted:
             entities = {k: v for k, v in question.entities.items() if k != "service"}
             question = replace(question, text=kept, entities=entities)  # the taken-back name is not meant
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
-        candidates = self._candidates(question, text)
+        candidates = self._candidates(question, text, retracted)
         content = self._content_size(text)
         bare = content <= BARE_CONTENT
         names_topic = self._names_topic(question, text, candidates, bare)
@@ -561,7 +572,7 @@ class Resolver:
             found.insert(0, from_intent) if not found else found.append(from_intent)
         return tuple(found)
 
-    def _candidates(self, question: Question, text: str) -> list[Candidate]:
+    def _candidates(self, question: Question, text: str, retracted: bool = False) -> list[Candidate]:
         kb = self.kb
         scores: dict[str, dict[str, float]] = {}
 
@@ -579,7 +590,7 @@ class Resolver:
         for hit in kb.mentioned_services(question.text):
             evidence(hit.key)["mention"] = 1.0
         corrected = kb.corrected(question.text)
-        if self._sees_doctor_elsewhere(corrected):
+        if self._sees_doctor_elsewhere(corrected, self._about_medical_insurance(question.context)):
             evidence(MEDICAL_ELSEWHERE_SERVICE)["mention"] = 1.0
         asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
         several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
@@ -597,7 +608,8 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
-        if question.context:
+        named_instead = retracted and any(e["mention"] for k, e in scores.items() if k != question.context)
+        if question.context and not named_instead:  # "不是，我就是去上海看个病": not the one under discussion
             evidence(question.context)["context"] = 1.0
             evidence(question.context)["follow_on"] = 1.0 if _FOLLOW_ON.search(text) else 0.0
 
@@ -630,9 +642,15 @@ class Resolver:
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
 
-    def _sees_doctor_elsewhere(self, corrected: str) -> bool:
+    def _about_medical_insurance(self, key: str | None) -> bool:
+        """The service under discussion is named for 医保 (moving it): after it, "我就是去上海看个病" needs no
+        医保 to be 异地就医. (Within 异地就医 itself, "备案办了的" says where the citizen is, not what to do.)"""
+        service = self.kb.service(key) if key else None
+        return service is not None and bool(_CARD_OR_MEDICAL.search(service.name))
+
+    def _sees_doctor_elsewhere(self, corrected: str, about_medical_insurance: bool = False) -> bool:
         return (
-            bool(_CARD_OR_MEDICAL.search(corrected))
+            (about_medical_insurance or bool(_CARD_OR_MEDICAL.search(corrected)))
             and bool(_SEES_DOCTOR.search(corrected))
             and not _NOT_FILING.search(corrected)
             and self._elsewhere(corrected)

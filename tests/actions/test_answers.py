@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from actions import kb_access
@@ -365,8 +366,34 @@ def test_an_aspect_a_service_lacks_is_answered_from_the_service_it_builds_on() -
 def test_only_a_correction_takes_a_name_back() -> None:
     assert without_taken_back("不是社保卡，我说错了，是农业银行的储蓄卡") == "我说错了，是农业银行的储蓄卡"
     assert without_taken_back("不是，我是说社保卡") == "我是说社保卡"
-    for text in ("不是本人，能代办吗", "不是本人能办吗", "社保卡不是丢了，是锁了"):
+    for text in ("不是本人，能代办吗", "不是本人能办吗", "社保卡不是丢了，是锁了", "我要去上海，不是要备案吗"):
         assert without_taken_back(text) == text
+    # once something is taken back, a clause that only denies goes too; a question stays
+    assert without_taken_back("不是，我就是去上海看个病，不是要转关系") == "我就是去上海看个病"
+    assert without_taken_back("不是，我是问在哪办，不是要备案吗") == "我是问在哪办，不是要备案吗"
+
+
+def test_a_correction_to_seeing_a_doctor_elsewhere_leaves_moving_medical_insurance(kb) -> None:
+    question = Question(
+        text="不是，我就是去上海看个病，不是要转关系",
+        intent="out_of_scope",
+        confidence=0.67,
+        entities={},
+        context="medical_insurance_transfer",
+    )
+    understood = Resolver(kb).understand(question)
+    assert understood.best.service.key == "medical_filing" and understood.decision in ("answer", "guess")
+
+
+def test_a_correction_of_the_aspect_keeps_the_service_under_discussion(kb) -> None:
+    question = Question(
+        text="不是，我是问在哪办",
+        intent="ask_channels",
+        confidence=0.9,
+        entities={},
+        context="medical_insurance_transfer",
+    )
+    assert Resolver(kb).understand(question).best.service.key == "medical_insurance_transfer"
 
 
 def test_oh_and_mm_are_acknowledgements_too() -> None:
@@ -541,3 +568,14 @@ def test_a_services_own_word_and_fact_outweigh_nlu_half_hearing_another_matter()
     messages, _ = answer("备案时候居住证明传不上去咋回事", "out_of_scope", confidence=0.56)
     reply = texts(messages)
     assert DECLINE_MARK not in reply and "负责部门：市医保局" in reply
+
+
+@pytest.mark.parametrize("text", ["你是机器人吗", "你是AI吗", "你用的什么大模型，ChatGPT吗", "是真人在回吗"])
+def test_asked_what_it_is_the_assistant_says_so(text: str) -> None:
+    messages, _ = run(ActionAnswer(), make_tracker(text, "bot_challenge"))
+    assert [m.get("response") for m in messages] == ["utter_iamabot"]
+
+
+def test_what_nlu_only_took_for_a_question_about_the_assistant_is_answered_as_any_question() -> None:
+    messages, _ = run(ActionAnswer(), make_tracker("你觉得美国总统谁当更好", "bot_challenge", confidence=0.8))
+    assert DECLINE_MARK in texts(messages)

@@ -85,6 +85,32 @@ def test_a_question_that_only_sounds_like_a_request_for_help_is_answered() -> No
     assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
 
 
+def test_someone_else_doing_the_errand_is_a_question_not_a_request_for_a_person() -> None:
+    messages, events = run(
+        ActionHandoff(), make_tracker("能找人代办不", "request_human", slots={"service_key": "sscard_apply"})
+    )
+    assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
+
+
+def test_dialogue_falling_back_after_an_answer_listens_instead_of_replying_again() -> None:
+    # an answer run as a follow-up action (see above) is continued by no rule: the core fallback comes next
+    tracker = make_tracker("大概六千来块钱的", "request_human")
+    tracker.events.append({"event": "bot", "text": "【出入境旅客通关申报】…"})
+    messages, events = run(ActionCoreFallback(), tracker)
+    assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
+
+
+def test_core_fallback_on_a_new_message_still_suggests() -> None:
+    messages, _ = run(ActionCoreFallback(), make_tracker("社保卡", "inform", answered=True))
+    assert "我不太确定您问的是哪件事" in texts(messages)  # the earlier answer was to an earlier message
+
+
+def test_abuse_after_an_answer_is_taken_as_feedback_though_it_has_a_question_word(actions_kb) -> None:
+    tracker = make_tracker("你说的啥玩意儿，蠢死了", "feedback_unhelpful", confidence=0.7, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "抱歉没帮上忙" in texts(messages) and "/request_human" in payloads(messages)
+
+
 def test_message_left_is_stored_masked_with_context(actions_kb) -> None:
     tracker = make_tracker(
         "想问问", "inform", slots={"handoff_text": f"回宿州怎么报销 {PERSONAL}", "service_key": "manual_reimbursement"}

@@ -72,6 +72,19 @@ def test_a_short_conversation(live) -> None:
     assert "市医保局" in responsible.texts
 
 
+def test_a_question_heard_as_a_request_for_a_person_is_answered_and_the_conversation_goes_on(live) -> None:
+    # NLU hears "找人" in "能找人代办不" as a request for a person; it asks who may do the errand. The answer
+    # runs as a follow-up action, which no rule continues: dialogue must then listen, not loop on fallbacks
+    # until Rasa's circuit breaker stops the turn (and the next one).
+    sender = f"proxy-{uuid.uuid4().hex[:8]}"
+    live.say(sender, "第一次办社保卡在哪申请")
+    proxy = live.say(sender, "能找人代办不")
+    assert "需要人工帮助" not in proxy.texts and "本人" in proxy.texts, proxy.texts
+    assert "没太明白" not in proxy.texts and "没太听明白" not in proxy.texts, proxy.texts
+    after = live.say(sender, "那在哪办")
+    assert "社会保障卡申领" in after.texts and "市人力资源社会保障局" in after.texts, after.texts
+
+
 @pytest.mark.parametrize(("question", "key"), CITIZEN_QUESTIONS, ids=[k for _, k in CITIZEN_QUESTIONS])
 def test_in_scope_answers_name_service_and_plan_bureau(live, kb, question: str, key: str) -> None:
     service = kb.service(key)
