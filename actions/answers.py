@@ -46,6 +46,7 @@ from kb.resolve import (
     Question,
     Resolver,
     Understanding,
+    without_taken_back,
 )
 from kb.textnorm import normalize
 
@@ -73,9 +74,10 @@ _VAGUE_CARD = re.compile(
     r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
 )
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
-_ACKNOWLEDGED = re.compile(
-    r"(?:中|好的?|好嘞|好吧|行|嗯+|哦+|噢+|喔+|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay)(?:[，,。.!！~ ]|$)"
-)
+_ACK = r"中|好的?|好嘞|好吧|行|嗯+|哦+|噢+|喔+|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"
+_ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
+# what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
+_WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问一问|咨询一下)")
 
 
 class ActionGreet(KbAction):
@@ -100,7 +102,8 @@ class ActionAnswer(KbAction):
         question = question_of(tracker)
         replying = tracker.latest_action_name == "action_listen"  # not right after a form, which asked
         said = normalize(question.text)
-        if replying and question.intent in REPLIES and not aspects.asks(said) and not CORRECTS.search(said):
+        corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
+        if replying and question.intent in REPLIES and not aspects.asks(said) and not corrects:
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
         if question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said):
@@ -203,9 +206,10 @@ def card_problems(
 
 def _acknowledges(said: str, understood: Understanding) -> bool:
     """The citizen takes the answer and asks nothing ("中，俺打过去问问"); NLU may still hear 打→咨询电话."""
-    return bool(_ACKNOWLEDGED.match(said)) and not (
-        aspects.asks(said) or aspects.aspects_in(said) or understood.names_topic
-    )
+    if not _ACKNOWLEDGED.match(said):
+        return False
+    said = _WILL_CALL.sub("", said)
+    return not (aspects.asks(said) or aspects.aspects_in(said) or understood.names_topic)
 
 
 def _asks_who(question: Question, understood: Understanding) -> bool:

@@ -19,8 +19,12 @@ from kb.textnorm import normalize
 
 SURE_FEEDBACK = 0.8
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
-# A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不" only sounds like one to NLU.
-_ASKS_FOR_PERSON = re.compile(r"人|客服|坐席|领导|机器|电话|human|person|agent", re.IGNORECASE)
+# A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
+# "行，我打电话问问" only sound like one to NLU.
+_ASKS_FOR_PERSON = re.compile(
+    r"人工|真人|活人|找人|转人|有人|人呢|工作人员|客服|坐席|领导|机器|打给我|给我打|回电话|human|person|agent",
+    re.IGNORECASE,
+)
 
 
 class ActionHandoff(KbAction):

@@ -97,7 +97,17 @@ _SEES_DOCTOR = re.compile(
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|没刷上|出院了|回来报|回宿州报|手工报销"
 )
+# … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
+_REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫|建议|开了?单子让)")
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
+# A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
+# 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind.
+_SELLER = re.compile(r"商家|店家|老板|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺")
+_SOLD_BADLY = re.compile(
+    r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
+    r"宰客|被宰|缺斤少两|以次充好"
+)
+CONSUMER_SERVICE = "consumer_complaint"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
 # not "已经打12333挂上了" in a story. Its FAQ is the question asked.
 _HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
@@ -110,31 +120,40 @@ _MEDICAL_ADVICE = re.compile(
 )
 # Commercial insurance (惠民保, 商业保险) pays by its own contract: not a 医保 question unless 医保 is asked too.
 _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险")
-# Weather and shopping advice: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
+# Weather, shopping advice, politics: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
+    r"台湾|总统|选举|政治|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
-# Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, veterans)
+# Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
+# 宅基地, 不动产, 违建, 身份证 lost at home, veterans)
 # and requests that are no errand (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and
 # 材料 with 备案, not its business. Doing one of them from another province is a 跨省通办 question, and customs,
 # the 公积金 loan certificate, the card's transport use and 12315 complaints are ours.
 _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|摇号|"
-    r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|"
+    r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|低保|最低生活保障|残疾人|残疾证|两项补贴|"
+    r"宅基地|不动产|房产证|房本|违建|违章建筑|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|"
     r"公积金[^，,。？?]{0,8}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
 )
 # Taxes, an injury at work or a boss who will not pay, paying in (where to pay, gaps, arrears, which grade),
-# exams and school places, car-plate lotteries, a pension that has not arrived, the 医保 app's code or an
-# account balance: matters for other offices or the app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
+# maternity insurance, the retirement age, car-plate lotteries, a pension that has not arrived, the 医保 app's
+# code or an account balance: matters for other offices or the app, wherever the citizen is ("在外地工地上摔伤，
+# 包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
-    r"个税|个人所得税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
-    r"断缴|补缴|滞纳金|缴费档次|交哪个档|家庭共济|公务员|省考|国考|事业单位|事业编|高考|中考|填志愿|摇号|居住证积分|"
+    r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
+    r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|家庭共济|摇号|居住证积分|生育保险|生育津贴|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|"
+    r"所得税|报税|"
     r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续)[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)|"
     r"医保电子凭证|医保码|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
+# Exams and school places are the education office's, unless the schools' cooperation is asked about
+# ("宿州职业技术学院跟上海的学校有合作没，孩子中考分不高").
+_EXAMS = re.compile(r"公务员|省考|国考|事业单位|事业编|高考|中考|填志愿|分数线")
+_SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职业技术学院|学院")
 # Tickets and discounts for anyone ("迪士尼门票学生打折吗") are the venue's business; with the card or for the
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
 _TICKETS = re.compile(r"门票|票价")
@@ -152,8 +171,9 @@ _INSURANCE_MATTER = re.compile(
 # (but "不是本人，能代办吗" takes nothing back)
 _CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
-_RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?]*[，,。.；;！!？?]\s*(?=.*(?:是|{_CORRECTION}))")
-_DENIED = re.compile(r"[，,；;]\s*不是[^，,。.；;！!？?吗呢]*(?=[。.！!]?\s*$|[，,；;])")
+# (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
+_RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))")
+_DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢\s]*(?=[。.！!]?\s*$|[，,；;\s])")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 _FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
 FOLLOW_ON_BONUS = 0.15
@@ -292,10 +312,10 @@ def _only_elsewhere_named(candidates: Sequence[Candidate]) -> bool:
 
 
 def without_taken_back(text: str) -> str:
-    """The message without a first clause the citizen takes back ("不是社保卡，我说错了，是…") and, once
-    something is taken back, without a later one that denies ("…，不是要转关系")."""
+    """The message without a first clause the citizen takes back ("不是社保卡，我说错了，是…") and, in a
+    correction, without a later one that denies ("…，不是要转关系", "我说错了 是医保 不是养老那个")."""
     kept = _RETRACTED.sub("", text, count=1)
-    return _DENIED.sub("", kept) if kept != text else kept
+    return _DENIED.sub("", kept).strip() if kept != text or CORRECTS.search(text) else kept
 
 
 def _clauses(text: str) -> list[str]:
@@ -422,6 +442,8 @@ class Resolver:
         first = u.best.service.key
         ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
         for clause in _clauses(text):
+            if not (self.kb.anchored_services(clause) & ranked.keys()) - {first}:
+                continue  # the search below could find no second question here: spared
             topic = aspects.without_cues(clause)
             hits = self.kb.search_services(topic, limit=1, min_score=SECOND_SCORE)
             if not hits or hits[0].key == first or hits[0].key not in ranked:
@@ -434,7 +456,8 @@ class Resolver:
         best = u.best
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
-        if self._another_matter(said, alone=best is not None and not best.context):
+        alone = best is not None and not best.context and not self._continues(question, best)
+        if self._another_matter(said, alone=alone):
             return DECLINE
         if (
             u.near_scope
@@ -473,6 +496,13 @@ class Resolver:
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
 
+    def _continues(self, question: Question, best: Candidate) -> bool:
+        """ "那糖尿病呢" after 门诊结算: on with the matter under discussion, about a service next to it."""
+        current = self.kb.service(question.context) if question.context else None
+        return (
+            current is not None and bool(_FOLLOW_ON.search(question.text)) and self._next_to(best.service.key, current)
+        )
+
     def _ours_elsewhere(self, question: Question, corrected: str, best: Candidate) -> bool:
         """The card or 医保 wanted in another province ("宿州办的社保卡在上海坐地铁能刷不"), which the
         search finds a service for: in scope, however long the story around it."""
@@ -494,6 +524,8 @@ class Resolver:
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
             return True
         if _EVERYDAY_MATTER.search(text) or _NO_ERRAND_OF_OURS.search(text):
+            return True
+        if _EXAMS.search(text) and not _SCHOOLS_COOPERATING.search(text):
             return True
         if alone and _TICKETS.search(text) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
@@ -592,6 +624,9 @@ class Resolver:
         corrected = kb.corrected(question.text)
         if self._sees_doctor_elsewhere(corrected, self._about_medical_insurance(question.context)):
             evidence(MEDICAL_ELSEWHERE_SERVICE)["mention"] = 1.0
+        if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected):  # as clear as the FAQ it would be
+            dispute = evidence(CONSUMER_SERVICE)
+            dispute["mention"], dispute["unit"] = 1.0, max(dispute["unit"], CLEAR_UNIT)
         asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
         several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
         for number in () if several else asked_hotlines:
@@ -650,7 +685,7 @@ class Resolver:
 
     def _sees_doctor_elsewhere(self, corrected: str, about_medical_insurance: bool = False) -> bool:
         return (
-            (about_medical_insurance or bool(_CARD_OR_MEDICAL.search(corrected)))
+            (about_medical_insurance or bool(_CARD_OR_MEDICAL.search(corrected) or _REFERRED.search(corrected)))
             and bool(_SEES_DOCTOR.search(corrected))
             and not _NOT_FILING.search(corrected)
             and self._elsewhere(corrected)

@@ -331,14 +331,19 @@ ANCHOR_MAX_ITEMS = 2  # a word in the names of at most this many items is distin
 ANCHOR_MAX_FREQUENCY = 5000  # … unless everyday Chinese uses it this often (jieba's counts: 孩子, 多少, 关系)
 
 
+# Words of errands in general: "法律援助去哪申请" and "出生证明能补办不" name no service of ours by them
+ERRAND_WORDS = frozenset({"申请", "补办", "办理", "手续", "证明", "材料", "流程", "咨询", "服务"})
+
+
 def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None) -> dict[str, set[str]]:
-    """Each item's words that say what it is about: not particles, places or everyday words."""
+    """Each item's words that say what it is about: not particles, places, errands in general or everyday words."""
     jieba.dt.check_initialized()
     everyday = jieba.dt.FREQ
 
     def content(word: str) -> bool:
         return (
             len(word) >= 2
+            and word not in ERRAND_WORDS
             and any(ch not in FUNCTION_CHARS for ch in word)
             and not (neutral and neutral.search(word))
             and everyday.get(word, 0) < ANCHOR_MAX_FREQUENCY

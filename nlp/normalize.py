@@ -4,7 +4,7 @@ Rasa's count-vector features of a sentence are raw counts, so a long story ("俺
 has large features and a linear classifier's scores grow with its length: long messages in-scope were read
 as out of scope because the long examples the classifier had seen were out-of-scope ones. Scaling every
 featurizer's sentence features to unit L2 length (as TF-IDF pipelines do) keeps what a message says and drops
-how long it is. Sequence features (what the CRF tags) are left as they are.
+how long it is. Sequence features are left as they are.
 """
 
 from __future__ import annotations

@@ -579,3 +579,66 @@ def test_asked_what_it_is_the_assistant_says_so(text: str) -> None:
 def test_what_nlu_only_took_for_a_question_about_the_assistant_is_answered_as_any_question() -> None:
     messages, _ = run(ActionAnswer(), make_tracker("你觉得美国总统谁当更好", "bot_challenge", confidence=0.8))
     assert DECLINE_MARK in texts(messages)
+
+
+# other offices' matters, in words of their own (what NLU hears varies: a wrong in-scope guess, or unsure)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "俺闺女是三级残疾，残疾证咋申请",
+        "宅基地能转给城里的亲戚不",
+        "老房子的不动产证丢了要去哪补",
+        "女职工现在多大岁数退休",
+        "生育津贴啥时候能发下来",
+        "个体户的所得税咋申报",
+        "楼上天天半夜装修，噪音扰民找谁",
+        "家里困难，低保咋申请",
+        "身份证丢了，人就在埇桥，咋补办",
+        "今年中考分数线啥时候出",
+        "辞职以后社保断了两个月，能补交吗",
+        "你觉得下届总统会是谁",
+    ],
+)
+def test_other_offices_matters_are_declined(text: str) -> None:
+    messages, _ = answer(text, "sscard_apply", confidence=0.55)
+    assert DECLINE_MARK in texts(messages), text
+
+
+def test_schools_cooperating_are_ours_though_an_exam_is_named() -> None:
+    messages, _ = answer("宿州职业技术学院和上海的学校有合作吗，孩子中考没考好想读个技术", "education", confidence=0.6)
+    assert DECLINE_MARK not in texts(messages) and "【长三角教育合作" in texts(messages)
+
+
+def test_a_seller_and_trouble_with_what_they_sold_is_a_consumer_complaint() -> None:
+    text = "前天在商场买的电饭煲用了两次就坏了，商家说是人为损坏不给换，这事上哪说理去"
+    messages, _ = answer(text, "out_of_scope", confidence=0.85)
+    assert "12315消费投诉举报" in texts(messages) and "市市场监管局" in texts(messages)
+
+
+def test_a_doctor_here_sending_the_citizen_there_is_medical_treatment_elsewhere() -> None:
+    messages, _ = answer("县医院让我去南京的大医院做手术，走之前要先办啥", "nlu_fallback", confidence=0.45)
+    assert "跨省异地就医备案" in texts(messages) and "市医保局" in texts(messages)
+
+
+def test_a_disease_named_as_a_follow_on_is_asked_about_in_the_conversation() -> None:
+    entities = [{"entity": "disease", "value": "糖尿病"}]
+    slots = {"service_key": "settle_outpatient"}
+    messages, _ = answer("那糖尿病呢 我婆婆有", "inform", confidence=0.9, entities=entities, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "门诊慢特病" in texts(messages)
+
+
+@pytest.mark.parametrize("text", ["好的知道了", "行 我打电话问问", "嗯嗯 晓得了"])
+def test_acknowledgements_in_a_conversation_get_anything_else(text: str) -> None:
+    messages, _ = answer(text, "inform", confidence=0.56, slots={"service_key": "sscard_locked"})
+    assert [m.get("response") for m in messages] == ["utter_anything_else"], texts(messages)
+
+
+def test_a_no_that_corrects_is_answered() -> None:
+    messages, _ = answer("不是急诊 是自己要去的", "deny", confidence=0.8, slots={"service_key": "medical_filing"})
+    assert [m.get("response") for m in messages] != ["utter_anything_else"] and "市医保局" in texts(messages)
+
+
+def test_errand_words_are_no_service_s_own() -> None:
+    kb = kb_access.knowledge_base()
+    assert not kb.anchored_services("法律援助去哪申请") and not kb.anchored_services("出生证明能补办不")
+    assert "sscard_loss" in kb.anchored_services("社保卡挂失了")

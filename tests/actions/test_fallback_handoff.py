@@ -213,3 +213,9 @@ def test_message_text_is_masked_and_never_empty() -> None:
     dispatcher = CollectingDispatcher()
     assert ValidateHandoffForm().validate_handoff_text(PERSONAL, dispatcher, None, {})["handoff_text"].count("***") == 2
     assert ValidateHandoffForm().validate_handoff_text("   ", dispatcher, None, {}) == {"handoff_text": None}
+
+
+@pytest.mark.parametrize("text", ["宅基地能卖给外村的人不", "行，我打电话问问"])
+def test_words_of_people_and_phones_alone_ask_for_no_person(text: str) -> None:
+    messages, events = run(ActionHandoff(), make_tracker(text, "request_human"))
+    assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
