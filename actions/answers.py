@@ -100,7 +100,9 @@ class ActionAnswer(KbAction):
         if latest_intent(tracker) == CHOOSE:
             return self._chosen(dispatcher, tracker, kb)
         question = question_of(tracker)
-        replying = tracker.latest_action_name == "action_listen"  # not right after a form, which asked
+        # the citizen's own turn (also when a "request for a person" was handed on as a question), not the
+        # answer to a form's question
+        replying = tracker.latest_action_name in ("action_listen", "action_handoff")
         said = normalize(question.text)
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
         if replying and question.intent in REPLIES and not aspects.asks(said) and not corrects:

@@ -642,3 +642,10 @@ def test_errand_words_are_no_service_s_own() -> None:
     kb = kb_access.knowledge_base()
     assert not kb.anchored_services("法律援助去哪申请") and not kb.anchored_services("出生证明能补办不")
     assert "sscard_loss" in kb.anchored_services("社保卡挂失了")
+
+
+def test_an_acknowledgement_nlu_took_for_a_request_for_a_person_gets_anything_else() -> None:
+    tracker = make_tracker("行，我打电话问问", "request_human", latest_action="action_handoff")
+    tracker.slots["service_key"] = "elderly_care"
+    messages, _ = run(ActionAnswer(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_anything_else"], texts(messages)
