@@ -126,3 +126,9 @@ def test_while_one_request_rebuilds_after_an_edit_the_others_are_answered_at_onc
     rebuilding.join(30)
     assert first == ["elderly_benefits"]  # the request that rebuilt sees the edit
     assert knowledge.search_services("银发乘车卡")[0].key == "elderly_benefits"
+
+
+def test_county_level_cities_where_citizens_work_are_elsewhere(kb) -> None:
+    for text in ("我在昆山厂里上班", "在义乌做小生意", "儿子在浦东住"):
+        assert kb.names_elsewhere(text), text
+    assert not kb.names_elsewhere("我在埇桥区上班")
