@@ -61,6 +61,10 @@ CHOOSE = "choose_service"
 REPLIES = frozenset({"affirm", "deny", "stop"})
 ABOUT_ITSELF = "bot_challenge"
 # "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
+_ASKS_WHAT_IT_DOES = re.compile(
+    r"你都?(?:会|能|可以)(?:干|做|帮|回答|解答|问|查)[^，,。？?]{0,6}(?:啥|什么|哪些)"
+    r"(?:问题|事|事情|业务|服务|忙|呀|啊|呢)?[？?！!。.\s]*$|你(?:有|都有)(?:啥|什么)(?:功能|本事)"
+)  # not "你会做什么菜"
 _ASKS_WHAT_IT_IS = re.compile(
     r"机器人|机器|真人|活人|是人|人工智能|(?<![a-z])ai(?![a-z])|大模型|模型|chatgpt|gpt|文心|程序|你是谁|你是啥|你是什么|你叫",
     re.IGNORECASE,
@@ -110,6 +114,9 @@ class ActionAnswer(KbAction):
             return []
         if question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said):
             dispatcher.utter_message(response="utter_iamabot")
+            return []
+        if _ASKS_WHAT_IT_DOES.search(said):  # "你会干啥": what it answers, as the greeting says, not a refusal
+            dispatcher.utter_message(response="utter_greet", buttons=topic_buttons(kb.topic_entry_points()))
             return []
         numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(
             question.text

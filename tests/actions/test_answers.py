@@ -649,3 +649,14 @@ def test_an_acknowledgement_nlu_took_for_a_request_for_a_person_gets_anything_el
     tracker.slots["service_key"] = "elderly_care"
     messages, _ = run(ActionAnswer(), tracker)
     assert [m.get("response") for m in messages] == ["utter_anything_else"], texts(messages)
+
+
+@pytest.mark.parametrize("text", ["你会干啥", "你能帮我做什么", "你都能回答啥问题"])
+def test_asked_what_it_can_do_the_assistant_names_its_topics(text: str) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=0.85)
+    assert [m.get("response") for m in messages] == ["utter_greet"] and payloads(messages)
+
+
+def test_a_request_to_do_something_else_is_no_question_about_what_it_can_do() -> None:
+    messages, _ = answer("你会做什么菜", "out_of_scope", confidence=0.9)
+    assert DECLINE_MARK in texts(messages)
