@@ -93,9 +93,10 @@ def _wants_card_or_medical(corrected: str) -> bool:
 _SEES_DOCTOR = re.compile(
     r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案"
 )
-# … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧")
+# … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"),
 _NOT_FILING = re.compile(
-    r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|没刷上|出院了|回来报|回宿州报|手工报销"
+    r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|自己掏|没刷上|出院了|回来报|回宿州报|手工报销|"
+    r"坐车|坐公交|坐地铁|乘车|当啥用|啥用"  # … nor what else the card does there ("坐车看病都行吗")
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫|建议|开了?单子让)")
@@ -123,7 +124,7 @@ _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|
 # Weather, shopping advice, politics: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
-    r"台湾|总统|选举|政治|"
+    r"台湾|总统|选举|政治|(?:哪个|哪家)公司|工资高|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
@@ -135,7 +136,7 @@ _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|摇号|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|低保|最低生活保障|残疾人|残疾证|两项补贴|"
     r"宅基地|不动产|房产证|房本|违建|违章建筑|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|"
-    r"公积金[^，,。？?]{0,8}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
+    r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
 )
 # Taxes, an injury at work or a boss who will not pay, paying in (where to pay, gaps, arrears, which grade),
@@ -539,7 +540,7 @@ class Resolver:
             return True
         if not alone:
             return False  # "那糖尿病呢" after 门诊慢特病 asks about it
-        return self.kb.names_disease(text)
+        return self.kb.names_disease(text) and not self._elsewhere(text)  # "在上海查出尿毒症，要一直透析"
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
         anchored = best.service.key in self.kb.anchored_services(question.text)
@@ -623,7 +624,8 @@ class Resolver:
             evidence(hit.key)["mention"] = 1.0
         corrected = kb.corrected(question.text)
         if self._sees_doctor_elsewhere(corrected, self._about_medical_insurance(question.context)):
-            evidence(MEDICAL_ELSEWHERE_SERVICE)["mention"] = 1.0
+            elsewhere = evidence(MEDICAL_ELSEWHERE_SERVICE)  # as clear as the FAQ it would be
+            elsewhere["mention"], elsewhere["unit"] = 1.0, max(elsewhere["unit"], CLEAR_UNIT)
         if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected):  # as clear as the FAQ it would be
             dispute = evidence(CONSUMER_SERVICE)
             dispute["mention"], dispute["unit"] = 1.0, max(dispute["unit"], CLEAR_UNIT)

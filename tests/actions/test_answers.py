@@ -660,3 +660,31 @@ def test_asked_what_it_can_do_the_assistant_names_its_topics(text: str) -> None:
 def test_a_request_to_do_something_else_is_no_question_about_what_it_can_do() -> None:
     messages, _ = answer("你会做什么菜", "out_of_scope", confidence=0.9)
     assert DECLINE_MARK in texts(messages)
+
+
+def test_seeing_a_doctor_where_one_works_on_home_medical_insurance_is_filing_not_moving_it() -> None:
+    text = "我在无锡工地干活，年后还去，医保是在灵璧老家交的，在那边看病怎么才能直接刷"
+    messages, _ = answer(text, "cross_province", confidence=0.66)
+    assert "【跨省异地就医备案" in texts(messages) or "要先办好“跨省异地就医备案”" in texts(messages)
+    assert "医保关系转移接续" not in texts(messages).split("\n")[0]
+
+
+def test_a_covered_disease_in_a_story_set_elsewhere_is_no_doctors_question() -> None:
+    entities = [{"entity": "disease", "value": "尿毒症透析"}]
+    messages, _ = answer(
+        "俺哥在南京打工，查出尿毒症了，以后得一直透析", "nlu_fallback", confidence=0.45, entities=entities
+    )
+    assert DECLINE_MARK not in texts(messages) and "门诊慢特病" in texts(messages)
+
+
+def test_english_words_of_a_service_find_it() -> None:
+    messages, _ = answer(
+        "My father had surgery in Nanjing, how to get reimbursement in 宿州?", "nlu_fallback", confidence=0.45
+    )
+    assert "手工报销" in texts(messages) and "市医保局" in texts(messages)
+
+
+@pytest.mark.parametrize("text", ["宿州的公积金，以后能全提出来吗", "宿州哪家公司工资高"])
+def test_more_matters_of_others_are_declined(text: str) -> None:
+    messages, _ = answer(text, "loan_deposit_certificate", confidence=0.6)
+    assert DECLINE_MARK in texts(messages), text
