@@ -624,8 +624,10 @@ class Resolver:
             evidence(hit.key)["mention"] = 1.0
         corrected = kb.corrected(question.text)
         if self._sees_doctor_elsewhere(corrected, self._about_medical_insurance(question.context)):
-            elsewhere = evidence(MEDICAL_ELSEWHERE_SERVICE)  # as clear as the FAQ it would be
-            elsewhere["mention"], elsewhere["unit"] = 1.0, max(elsewhere["unit"], CLEAR_UNIT)
+            elsewhere = evidence(MEDICAL_ELSEWHERE_SERVICE)
+            elsewhere["mention"] = 1.0
+            if not self._nlu_hears_topic_of(question, MEDICAL_ELSEWHERE_SERVICE):  # not "住院能直接结吗"
+                elsewhere["unit"] = max(elsewhere["unit"], CLEAR_UNIT)  # as clear as the FAQ it would be
         if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected):  # as clear as the FAQ it would be
             dispute = evidence(CONSUMER_SERVICE)
             dispute["mention"], dispute["unit"] = 1.0, max(dispute["unit"], CLEAR_UNIT)
@@ -678,6 +680,13 @@ class Resolver:
         if _wants_card_or_medical(corrected):
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
+
+    def _nlu_hears_topic_of(self, question: Question, key: str) -> bool:
+        """NLU hears a service of the same topic as `key` (a sibling whose own question it may be)."""
+        service = self.kb.service(key)
+        return service is not None and any(
+            s.intent == question.intent for s in self.kb.services_by_topic(service.topic)
+        )
 
     def _about_medical_insurance(self, key: str | None) -> bool:
         """The service under discussion is named for 医保 (moving it): after it, "我就是去上海看个病" needs no
