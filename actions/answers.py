@@ -61,12 +61,14 @@ CHOOSE = "choose_service"
 REPLIES = frozenset({"affirm", "deny", "stop"})
 ABOUT_ITSELF = "bot_challenge"
 # "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
+# the whole message asks it: not "你会做什么菜", nor "你能帮我查备案要什么"
 _ASKS_WHAT_IT_DOES = re.compile(
-    r"你都?(?:会|能|可以)(?:干|做|帮|回答|解答|问|查)[^，,。？?]{0,6}(?:啥|什么|哪些)"
-    r"(?:问题|事|事情|业务|服务|忙|呀|啊|呢)?[？?！!。.\s]*$|你(?:有|都有)(?:啥|什么)(?:功能|本事)"
-)  # not "你会做什么菜"
-_ASKS_WHAT_IT_IS = re.compile(
-    r"机器人|机器|真人|活人|是人|人工智能|(?<![a-z])ai(?![a-z])|大模型|模型|chatgpt|gpt|文心|程序|你是谁|你是啥|你是什么|你叫",
+    r"^(?:请问)?你都?(?:会|能|可以)(?:帮我|帮|给我)?(?:干|做|回答|解答|问|查|办)?(?:些|点)?(?:啥|什么|哪些)"
+    r"(?:问题|事|事情|业务|服务|忙)?[呀啊呢？?！!。.\s]*$|^(?:请问)?你都?有(?:啥|什么)(?:功能|本事)"
+)
+_ASKS_WHAT_IT_IS = re.compile(  # not "是人社局办还是医保局办", "自助机器上能补卡吗", "备案的程序是什么"
+    r"机器人|真人|活人|是人(?!社)|人工智能|(?<![a-z])ai(?![a-z])|大模型|模型|chatgpt|gpt|文心|你是谁|你是啥|你是什么|"
+    r"你叫|你是(?:不是)?(?:个)?(?:机器|程序)",
     re.IGNORECASE,
 )
 WHO_INTENT = "ask_responsible"
@@ -78,7 +80,7 @@ _VAGUE_CARD = re.compile(
     r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
 )
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
-_ACK = r"中|好的?|好嘞|好吧|行|嗯+|哦+|噢+|喔+|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"
+_ACK = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"  # runs by the `*` below
 _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
 # what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
 _WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问一问|咨询一下)")

@@ -20,11 +20,9 @@ from kb.textnorm import normalize
 SURE_FEEDBACK = 0.8
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
-# "行，我打电话问问" only sound like one to NLU.
-_ASKS_FOR_PERSON = re.compile(
-    r"人工|真人|活人|找人|转人|有人|人呢|工作人员|客服|坐席|领导|机器|打给我|给我打|回电话|human|person|agent",
-    re.IGNORECASE,
-)
+# "行，我打电话问问" only sound like one to NLU, and "能找人代办不" asks who may do the errand.
+_ASKS_FOR_PERSON = re.compile(r"人工|真人|活人|转人|工作人员|客服|坐席|找个人|human|person|agent", re.IGNORECASE)
+_MAY_ASK_FOR_PERSON = re.compile(r"找人|有人|人呢|领导|机器|打给我|给我打|回电话")  # unless someone is to do it
 
 
 class ActionHandoff(KbAction):
@@ -33,8 +31,10 @@ class ActionHandoff(KbAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = latest_text(tracker)
-        if not text.startswith("/") and (not _ASKS_FOR_PERSON.search(text) or aspects.PROXY.search(text)):
-            # "能找人代办不" asks who may do it; answered as a question (not right after an offer to leave a message)
+        asks = _ASKS_FOR_PERSON.search(text) or (_MAY_ASK_FOR_PERSON.search(text) and not aspects.PROXY.search(text))
+        if not text.startswith("/") and not asks:
+            # answered as a question; as a follow-up action, so that a "好" next is not taken as yes to leaving
+            # a message
             return [FollowupAction("action_answer")]
         service = current_service(tracker, knowledge_base())
         lines = ["需要人工帮助的话：", "1. 拨打12345政务服务便民热线，7×24小时有人工服务。"]

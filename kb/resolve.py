@@ -93,17 +93,19 @@ def _wants_card_or_medical(corrected: str) -> bool:
 _SEES_DOCTOR = re.compile(
     r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案"
 )
-# … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"),
+# … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"), nor what
+# else the card does there ("坐车看病都行吗")
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|自己掏|没刷上|出院了|回来报|回宿州报|手工报销|"
-    r"坐车|坐公交|坐地铁|乘车|当啥用|啥用"  # … nor what else the card does there ("坐车看病都行吗")
+    r"坐车|坐公交|坐地铁|乘车|啥用"
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
-_REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫|建议|开了?单子让)")
+_REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
-# 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind.
-_SELLER = re.compile(r"商家|店家|老板|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺")
+# 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
+# in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
+_SELLER = re.compile(r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺")
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
     r"宰客|被宰|缺斤少两|以次充好"
@@ -121,46 +123,52 @@ _MEDICAL_ADVICE = re.compile(
 )
 # Commercial insurance (惠民保, 商业保险) pays by its own contract: not a 医保 question unless 医保 is asked too.
 _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险")
-# Weather, shopping advice, politics: "苏州那几天下雨不" is not a question about the 交通卡 discussed before it.
+# Weather, shopping advice, politics, subway lines: "苏州那几天下雨不" is not a question about the 交通卡 discussed
+# before it (but "社保卡在上海能坐地铁几号线" asks about the card).
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
-    r"台湾|总统|选举|政治|(?:哪个|哪家)公司|工资高|"
+    r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
-# 宅基地, 不动产, 违建, 身份证 lost at home, veterans)
+# 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
 # and requests that are no errand (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and
 # 材料 with 备案, not its business. Doing one of them from another province is a 跨省通办 question, and customs,
 # the 公积金 loan certificate, the card's transport use and 12315 complaints are ours.
 _OTHER_OFFICE = re.compile(
-    r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|摇号|"
-    r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|低保|最低生活保障|残疾人|残疾证|两项补贴|"
-    r"宅基地|不动产|房产证|房本|违建|违章建筑|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|"
+    r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
+    r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
+    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
 )
-# Taxes, an injury at work or a boss who will not pay, paying in (where to pay, gaps, arrears, which grade),
-# maternity insurance, the retirement age, car-plate lotteries, a pension that has not arrived, the 医保 app's
-# code or an account balance: matters for other offices or the app, wherever the citizen is ("在外地工地上摔伤，
-# 包工头不管了").
+# Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
+# pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
+# app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
-    r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|家庭共济|摇号|居住证积分|生育保险|生育津贴|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|"
-    r"所得税|报税|"
-    r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续)[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)|"
+    r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)|"
     r"医保电子凭证|医保码|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
+# Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
+# asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
+_PAYING_IN = re.compile(
+    r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|"
+    r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)"
+)
+_WITH_AN_ERRAND_OF_OURS = re.compile(r"转移|转过|转回|转到|转出|接续|备案|报销|材料|结算|直接结|看病|住院")
 # Exams and school places are the education office's, unless the schools' cooperation is asked about
 # ("宿州职业技术学院跟上海的学校有合作没，孩子中考分不高").
 _EXAMS = re.compile(r"公务员|省考|国考|事业单位|事业编|高考|中考|填志愿|分数线")
-_SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职业技术学院|学院")
+_SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职业技术学院|学院|人才|引进")
 # Tickets and discounts for anyone ("迪士尼门票学生打折吗") are the venue's business; with the card or for the
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
 _TICKETS = re.compile(r"门票|票价")
 _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|七十|八十")
 _OURS_AMONG_OTHERS = re.compile(
-    r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|一卡通|刷卡|12315|投诉|维权"
+    r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
+    r"第一次办身份证|首次申领"
 )
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
@@ -174,7 +182,7 @@ _CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
 # (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
 _RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))")
-_DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢\s]*(?=[。.！!]?\s*$|[，,；;\s])")
+_DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 _FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
 FOLLOW_ON_BONUS = 0.15
@@ -524,7 +532,9 @@ class Resolver:
         card or a health question that names a covered disease: words shared with a service, not its business."""
         if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
             return True
-        if _EVERYDAY_MATTER.search(text) or _NO_ERRAND_OF_OURS.search(text):
+        if _EVERYDAY_MATTER.search(text) and not _OUR_CARD.search(text):
+            return True
+        if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
             return True
         if _EXAMS.search(text) and not _SCHOOLS_COOPERATING.search(text):
             return True
@@ -628,8 +638,8 @@ class Resolver:
             elsewhere["mention"] = 1.0
             if not self._nlu_hears_topic_of(question, MEDICAL_ELSEWHERE_SERVICE):  # not "住院能直接结吗"
                 elsewhere["unit"] = max(elsewhere["unit"], CLEAR_UNIT)  # as clear as the FAQ it would be
-        if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected):  # as clear as the FAQ it would be
-            dispute = evidence(CONSUMER_SERVICE)
+        if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected) and not _OUR_CARD.search(corrected):
+            dispute = evidence(CONSUMER_SERVICE)  # as clear as the FAQ it would be
             dispute["mention"], dispute["unit"] = 1.0, max(dispute["unit"], CLEAR_UNIT)
         asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
         several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
@@ -692,7 +702,7 @@ class Resolver:
         """The service under discussion is named for 医保 (moving it): after it, "我就是去上海看个病" needs no
         医保 to be 异地就医. (Within 异地就医 itself, "备案办了的" says where the citizen is, not what to do.)"""
         service = self.kb.service(key) if key else None
-        return service is not None and bool(_CARD_OR_MEDICAL.search(service.name))
+        return service is not None and "医保" in service.name
 
     def _sees_doctor_elsewhere(self, corrected: str, about_medical_insurance: bool = False) -> bool:
         return (

@@ -597,6 +597,7 @@ def test_what_nlu_only_took_for_a_question_about_the_assistant_is_answered_as_an
         "今年中考分数线啥时候出",
         "辞职以后社保断了两个月，能补交吗",
         "你觉得下届总统会是谁",
+        "生育保险报销生孩子的钱要准备啥",
     ],
 )
 def test_other_offices_matters_are_declined(text: str) -> None:
@@ -665,8 +666,7 @@ def test_a_request_to_do_something_else_is_no_question_about_what_it_can_do() ->
 def test_seeing_a_doctor_where_one_works_on_home_medical_insurance_is_filing_not_moving_it() -> None:
     text = "我在无锡工地干活，年后还去，医保是在灵璧老家交的，在那边看病怎么才能直接刷"
     messages, _ = answer(text, "cross_province", confidence=0.66)
-    assert "【跨省异地就医备案" in texts(messages) or "要先办好“跨省异地就医备案”" in texts(messages)
-    assert "医保关系转移接续" not in texts(messages).split("\n")[0]
+    assert texts(messages).startswith(("【跨省异地就医备案", "您问的应该是“跨省异地就医备案”")), texts(messages)[:80]
 
 
 def test_a_covered_disease_in_a_story_set_elsewhere_is_no_doctors_question() -> None:
@@ -688,3 +688,31 @@ def test_english_words_of_a_service_find_it() -> None:
 def test_more_matters_of_others_are_declined(text: str) -> None:
     messages, _ = answer(text, "loan_deposit_certificate", confidence=0.6)
     assert DECLINE_MARK in texts(messages), text
+
+
+# words that decline another office's matter, asked with one of ours
+@pytest.mark.parametrize(
+    ("text", "intent", "bureau"),
+    [
+        ("社保卡在上海能坐地铁几号线", "onecard_transport", "市交通运输局"),
+        ("养老保险转移，中间断缴的那几个月能转吗", "pension_transfer", "市人力资源社会保障局"),
+        ("异地就医备案材料不全，能后面补交吗", "medical_filing", "市医保局"),
+        ("转到上海工作以后，能续上宿州的医保吗", "medical_insurance_transfer", "市数据资源管理局(政务服务局)"),
+        ("人才引进进事业单位有补贴吗", "talent", "市人力资源社会保障局"),
+        ("身份证过期了，医保卡在外地还能刷吗", "settle_outpatient", "市医保局"),
+    ],
+)
+def test_words_of_other_matters_asked_with_ours_are_answered(text: str, intent: str, bureau: str) -> None:
+    messages, _ = answer(text, intent, confidence=0.7)
+    assert DECLINE_MARK not in texts(messages) and bureau in texts(messages), text
+
+
+def test_our_card_in_a_shop_is_no_consumer_complaint() -> None:
+    messages, _ = answer("在超市用社保卡买东西，说卡过期了", "sscard_renew", confidence=0.7)
+    assert "12315消费投诉举报" not in texts(messages) and "社会保障卡换领" in texts(messages)
+
+
+def test_a_long_run_of_acknowledgements_is_read_at_once() -> None:
+    # nested repetition in the acknowledgement pattern made this take minutes (catastrophic backtracking)
+    messages, _ = answer("嗯" * 400 + "吗", "affirm", confidence=0.9)
+    assert messages

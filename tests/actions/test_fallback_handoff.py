@@ -74,7 +74,10 @@ def test_handoff_names_12345_and_the_responsible_bureau() -> None:
     assert payloads(messages) == ["/affirm", "/deny"]
 
 
-@pytest.mark.parametrize("text", ["不想跟机器说话", "有真人客服吗", "human please", "/request_human"])
+@pytest.mark.parametrize(
+    "text",
+    ["不想跟机器说话", "有真人客服吗", "human please", "/request_human", "能不能找个工作人员帮我办一下", "找个人问问"],
+)
 def test_a_request_for_a_person_is_handed_over(text: str) -> None:
     messages, _ = run(ActionHandoff(), make_tracker(text, "request_human"))
     assert "需要人工帮助的话" in texts(messages)
@@ -215,7 +218,7 @@ def test_message_text_is_masked_and_never_empty() -> None:
     assert ValidateHandoffForm().validate_handoff_text("   ", dispatcher, None, {}) == {"handoff_text": None}
 
 
-@pytest.mark.parametrize("text", ["宅基地能卖给外村的人不", "行，我打电话问问"])
+@pytest.mark.parametrize("text", ["宅基地能卖给外村的人不", "行，我打电话问问", "能不打电话不，俺不爱跟人说"])
 def test_words_of_people_and_phones_alone_ask_for_no_person(text: str) -> None:
     messages, events = run(ActionHandoff(), make_tracker(text, "request_human"))
     assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
