@@ -451,13 +451,11 @@ class Resolver:
         first = u.best.service.key
         ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
         for clause in _clauses(text):
-            if not (self.kb.anchored_services(clause) & ranked.keys()) - {first}:
-                continue  # the search below could find no second question here: spared
-            topic = aspects.without_cues(clause)
-            hits = self.kb.search_services(topic, limit=1, min_score=SECOND_SCORE)
-            if not hits or hits[0].key == first or hits[0].key not in ranked:
-                continue
-            if hits[0].key in self.kb.anchored_services(clause):
+            named = (self.kb.anchored_services(clause) & ranked.keys()) - {first}  # by a word of its own
+            if not named:
+                continue  # no search needed: it could find no second question here
+            hits = self.kb.search_services(aspects.without_cues(clause), limit=1, min_score=SECOND_SCORE)
+            if hits and hits[0].key in named:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
         return u
 

@@ -373,27 +373,21 @@ def test_only_a_correction_takes_a_name_back() -> None:
     assert without_taken_back("不是，我是问在哪办，不是要备案吗") == "我是问在哪办，不是要备案吗"
 
 
-def test_a_correction_to_seeing_a_doctor_elsewhere_leaves_moving_medical_insurance(kb) -> None:
+def _after_moving_medical_insurance(kb, text: str, intent: str, confidence: float):
     question = Question(
-        text="不是，我就是去上海看个病，不是要转关系",
-        intent="out_of_scope",
-        confidence=0.67,
-        entities={},
-        context="medical_insurance_transfer",
+        text=text, intent=intent, confidence=confidence, entities={}, context="medical_insurance_transfer"
     )
-    understood = Resolver(kb).understand(question)
+    return Resolver(kb).understand(question)
+
+
+def test_a_correction_to_seeing_a_doctor_elsewhere_leaves_moving_medical_insurance(kb) -> None:
+    understood = _after_moving_medical_insurance(kb, "不是，我就是去上海看个病，不是要转关系", "out_of_scope", 0.67)
     assert understood.best.service.key == "medical_filing" and understood.decision in ("answer", "guess")
 
 
 def test_a_correction_of_the_aspect_keeps_the_service_under_discussion(kb) -> None:
-    question = Question(
-        text="不是，我是问在哪办",
-        intent="ask_channels",
-        confidence=0.9,
-        entities={},
-        context="medical_insurance_transfer",
-    )
-    assert Resolver(kb).understand(question).best.service.key == "medical_insurance_transfer"
+    understood = _after_moving_medical_insurance(kb, "不是，我是问在哪办", "ask_channels", 0.9)
+    assert understood.best.service.key == "medical_insurance_transfer"
 
 
 def test_oh_and_mm_are_acknowledgements_too() -> None:
