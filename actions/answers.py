@@ -136,7 +136,11 @@ class ActionAnswer(KbAction):
                 return answered
         if vague_card(question.text):
             return card_problems(dispatcher, tracker, kb, with_applying=True)
-        if latest_intent(tracker) == CARD_FAMILY_INTENT and not _names_card_problem(tracker, understood):
+        if (
+            latest_intent(tracker) == CARD_FAMILY_INTENT
+            and not _names_card_problem(tracker, understood)
+            and not _continues_another_topic(understood, kb)
+        ):
             return card_problems(dispatcher, tracker, kb)
         return self._by_decision(dispatcher, tracker, kb, question, understood)
 
@@ -228,6 +232,19 @@ def _asks_who(question: Question, understood: Understanding) -> bool:
     said = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
     sure = question.intent == WHO_INTENT and question.confidence >= SURE_WHO
     return aspects.RESPONSIBLE in understood.aspects and (said or sure)
+
+
+def _continues_another_topic(understood: Understanding, kb: KnowledgeBase) -> bool:
+    """The resolver goes on with a service under discussion that is no card trouble ("再问刚才那个，医院是不是联网
+    的" after 住院结算): NLU's guess at card trouble is no reason to list them."""
+    best = understood.best
+    card_topics = {s.topic for key in CARD_PROBLEM_SERVICE.values() if (s := kb.service(key))}
+    return (
+        understood.decision in (ANSWER, GUESS)
+        and best is not None
+        and best.context
+        and best.service.topic not in card_topics
+    )
 
 
 def _names_card_problem(tracker: Tracker, understood: Understanding) -> bool:

@@ -46,13 +46,22 @@ def suggest(
             buttons=[HUMAN_BUTTON, *choices],
         )
     elif choices:
-        dispatcher.utter_message(text="我不太确定您问的是哪件事，是下面这些吗？", buttons=[*choices, HUMAN_BUTTON])
+        dispatcher.utter_message(text=_which_of(likely), buttons=[*choices, HUMAN_BUTTON])
     else:
         dispatcher.utter_message(
             text="我没太听明白，能换个说法吗？比如“去上海看病要备案吗”。也可以点下面的主题。",
             buttons=topic_buttons(knowledge_base().topic_entry_points()),
         )
     return [SlotSet("failed_turns", failed)]
+
+
+def _which_of(likely: Sequence[ServiceView]) -> str:
+    """Which of these? Saying who is responsible when they all have the same lead bureau (社保卡's matters)."""
+    text = "我不太确定您问的是哪件事，是下面这些吗？"
+    leads = {s.lead_bureau for s in likely}
+    if len(likely) > 1 and len(leads) == 1:
+        text += f"这几件事都由{leads.pop()}负责。"
+    return text
 
 
 def decline(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,7 +38,7 @@ from kb.models import (
 )
 from kb.schema import TOPICS
 from kb.search import Entry, Hit, SearchIndex, clean, vocabulary_of
-from kb.textnorm import normalize
+from kb.textnorm import FUNCTION_CHARS, char_readings, normalize
 from kb.units import Unit, faq_unit, service_units
 
 NATIONAL_HOTLINES = {
@@ -152,6 +153,7 @@ class _Cache:
     elsewhere: re.Pattern[str] = re.compile("(?!)")  # places that are not 宿州 or its districts and counties
     diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
+    name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
 
 
 _REVISION_QUERY = select(KbRevision.__table__.c.revision).where(KbRevision.__table__.c.id == 1)
@@ -194,6 +196,15 @@ class KnowledgeBase:
         """Services one of whose distinctive name words the text contains."""
         return self._fresh().index.anchored(text)
 
+    def topics_named(self, text: str) -> dict[str, set[str]]:
+        """The services' name words the text contains ("社保卡", "报销"), each with the topics of the services
+        whose names have it."""
+        cache = self._fresh()
+        return {
+            word: {s.topic for key in keys if (s := cache.services.get(key))}
+            for word, keys in cache.index.words_in(text).items()
+        }
+
     def corrected(self, text: str) -> str:
         """The text as the search reads it: normalised, homophone typos corrected (医宝 → 医保), no punctuation."""
         return self._fresh().index.prepare(text)
@@ -226,6 +237,17 @@ class KnowledgeBase:
             hits = cache.index.mentions(service.summary) if service and cache.index else []
             cache.built_on[key] = tuple(hit.key for hit in hits if hit.key != key)
         return [s for k in cache.built_on[key] if (s := cache.services.get(k))]
+
+    def own_name_sounds(self, key: str) -> frozenset[str]:
+        """How the characters of a service's name that at most two other names share sound: 挂 of 社会保障卡
+        挂失, 报 of 手工报销 — not 异, 地, 医, 卡, which many names have."""
+        cache = self._fresh()
+        if key not in cache.name_sounds:  # content only: the same until the next edit
+            service = cache.services.get(key)
+            shared = Counter(ch for s in cache.services.values() for ch in set(s.name))
+            own = {ch for ch in (service.name if service else "") if shared[ch] <= 3 and ch not in FUNCTION_CHARS}
+            cache.name_sounds[key] = frozenset(r for ch in own for r in char_readings(ch))
+        return cache.name_sounds[key]
 
     def services_for_intent(self, intent: str) -> list[ServiceView]:
         """The services an NLU intent routes to; the one whose key is the intent comes first."""

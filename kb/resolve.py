@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from kb import aspects
 from kb.queries import KnowledgeBase, ServiceView
-from kb.textnorm import FUNCTION_CHARS, is_cjk, normalize
+from kb.textnorm import FUNCTION_CHARS, char_readings, is_cjk, normalize
 from kb.units import Unit
 
 # weights of the evidence (search scores are in [0, 1])
@@ -56,6 +56,9 @@ UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
 MAX_UNITS = 2
+EVIDENCE = ("search", "nlu", "mention", "unit", "card", "context", "follow_on", "corrected")
+TAKEN_BACK_RANK = 3  # a service the search finds this high in what the citizen takes back is taken back
+MAX_TOPICS_OF_A_WORD = 2  # a name word shared by more topics than this says nothing of which one is meant
 CLAUSE_WEIGHT = 0.8  # a clause's match counts for this much of a match of the whole message
 MIN_CLAUSE = 4
 SECOND_SCORE = 0.5  # a clause naming another service this clearly is a second question
@@ -71,6 +74,17 @@ _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还
 _ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办")
 _ERRAND = re.compile(
     r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证"
+)
+# … and what makes it one for 跨省通办: it moves something from one place to another ("残疾军人证想从江苏迁回
+# 宿州"), or asks whether it can be done without going there ("结婚登记能不能在杭州办，不想两头跑"). "外地户口
+# 居住证咋办" or "外地打工回来的能申请公租房吗" ask the errand's own requirements, which only its office
+# knows: declined, with 12345.
+_ASKS_ACROSS = re.compile(
+    r"从[^，,。？?\s]{1,8}(?:迁|转)|"
+    r"跨省|异地|通办|两头跑|两边跑|来回跑|跑一趟|不回去|回不去|不用回|不想回|不回\S{0,4}(?:行|能|可以)|"
+    r"(?:还|就)?[得要]回\S{0,3}(?:办|弄|领|开|跑)|网上|手机上|线上|远程|不用跑|不跑|"
+    r"(?:能|可以|能不能|可不可以)(?:直接|就)?在(?!宿州)\S{1,5}(?:办|弄|领|开|换|打印|认证|注销|转)|"
+    r"在(?!宿州)\S{1,5}(?:能|可以)(?:直接)?(?:办|弄|领|开|换|打印|认证|注销)"
 )
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
@@ -91,7 +105,8 @@ def _wants_card_or_medical(corrected: str) -> bool:
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(
-    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|拿药|开药|怀孕|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案"
+    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案|"
+    r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)"  # "媳妇怀上了，打算在昆山生"
 )
 # … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"), nor what
 # else the card does there ("坐车看病都行吗")
@@ -111,6 +126,13 @@ _SOLD_BADLY = re.compile(
     r"宰客|被宰|缺斤少两|以次充好"
 )
 CONSUMER_SERVICE = "consumer_complaint"
+# Treated in another province without filing, and it is over ("住院没备案，已经出院了", "当时不知道要备案，钱全是
+# 自己掏的"): what is left is 手工报销 back home.
+_NOT_FILED = re.compile(r"(?:没|没有|未|忘了|不知道要|不知道得|来不及)(?:办|做|去)?(?:备案|备过案|备上案|备个案)")
+_TREATED_ALREADY = re.compile(
+    r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫了|垫付|付过了|交过了"
+)
+REIMBURSEMENT_SERVICE = "manual_reimbursement"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
 # not "已经打12333挂上了" in a story. Its FAQ is the question asked.
 _HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
@@ -183,8 +205,16 @@ CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen
 # (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
 _RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))")
 _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])")
+# "不是人社局吗" after an answer naming 市医保局: the citizen doubts which bureau is responsible
+_DOUBTS_BUREAU = re.compile(
+    r"^\s*(?:那|可|难道)?(?:不是|不该是|不应该是|不归|应该是)(.{2,12}?)(?:管)?(?:吗|么|嘛|吧|啊|呀|呢)?[？?。.！!]*\s*$"
+)
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*$"
+)  # "那社保卡呢"
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
-_FOLLOW_ON = re.compile(r"^\s*那")  # "那要带啥": on with the matter under discussion
+# "那要带啥", "再问刚才那个，…": on with the matter under discussion
+_FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
 
 HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
@@ -327,6 +357,14 @@ def without_taken_back(text: str) -> str:
     return _DENIED.sub("", kept).strip() if kept != text or CORRECTS.search(text) else kept
 
 
+def taken_back(text: str) -> str:
+    """What `without_taken_back` leaves out of the text ("不是锁了" of "不是锁了，是找不着了")."""
+    retracted = _RETRACTED.match(text)
+    kept = text[retracted.end() :] if retracted else text
+    denied = _DENIED.findall(kept) if retracted or CORRECTS.search(text) else []
+    return "".join([retracted.group(0) if retracted else "", *denied])
+
+
 def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if len(c) >= 2]
 
@@ -342,12 +380,15 @@ class Resolver:
 
     def understand(self, question: Question) -> Understanding:
         retracted = (kept := without_taken_back(question.text)) != question.text
-        if retracted:
-            entities = {k: v for k, v in question.entities.items() if k != "service"}
-            question = replace(question, text=kept, entities=entities)  # the taken-back name is not meant
+        context = self.kb.service(question.context) if question.context else None
+        # "不是锁了，是找不着了" after 锁卡: the service under discussion is what the citizen takes back
+        context_taken_back = retracted and context is not None and self._about(taken_back(question.text), context)
+        if retracted:  # the taken-back name or card problem is not meant
+            entities = {k: v for k, v in question.entities.items() if k not in ("service", "card_problem")}
+            question = replace(question, text=kept, entities=entities)
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
-        candidates = self._candidates(question, text, retracted)
+        candidates = self._candidates(question, text, retracted, context_taken_back)
         content = self._content_size(text)
         bare = content <= BARE_CONTENT
         names_topic = self._names_topic(question, text, candidates, bare)
@@ -356,7 +397,12 @@ class Resolver:
             or aspects.asks(text)
             or (question.intent not in NOT_SERVICE_INTENTS and question.confidence >= CONFIDENT_NLU)
         )
-        context = self.kb.service(question.context) if question.context else None
+        if context_taken_back:
+            context = None
+        if context and self._doubts_bureau(question.text):  # the answer names who is responsible, and why
+            return Understanding(
+                (Candidate(context, 1.0, context=True),), (aspects.RESPONSIBLE,), False, True, False, ANSWER, content
+            )
         elsewhere = self._elsewhere(text)
         if (
             context
@@ -374,14 +420,19 @@ class Resolver:
             and bare
             and follow_up
             and not names_topic
-            and (not _sure_out_of_scope(question) or _supported(context.key, candidates) or not content)
+            and (
+                not _sure_out_of_scope(question)
+                or _supported(context.key, candidates)
+                or not content
+                or self._echoes_name(text, context)
+            )
             and not self._another_matter(text, alone=False)
-        ):  # NLU hears another matter in "那彩礼给多少", but not in "多久" or "How long is it valid?"
+        ):  # NLU hears another matter in "那彩礼给多少", but not in "多久", "How long is it valid?" or "大晚上的能挂不"
             followed = Understanding(
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
             )
             return self._sibling_first(text, followed, question.intent)
-        near = elsewhere and bool(_ERRAND.search(text))
+        near = elsewhere and bool(_ERRAND.search(text)) and bool(_ASKS_ACROSS.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision == UNSURE:
@@ -389,6 +440,17 @@ class Resolver:
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, self._sibling_first(text, understood, question.intent))
         return understood
+
+    def _echoes_name(self, text: str, service: ServiceView) -> bool:
+        """A short follow-up says a word of the service's own name, or a homophone of it: 挂 after 社保卡挂失,
+        "现在还能包不" (报) after 手工报销."""
+        rest = self.kb.without_places(aspects.without_cues(text))
+        said = {r for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS for r in char_readings(ch)}
+        return bool(said & self.kb.own_name_sounds(service.key))
+
+    def _doubts_bureau(self, text: str) -> bool:
+        doubted = _DOUBTS_BUREAU.match(text)
+        return bool(doubted and self.kb.bureau_name(doubted.group(1)))
 
     def _sibling_first(self, text: str, u: Understanding, intent: str | None) -> Understanding:
         """A follow-up about a service next to the one under discussion is answered from there, saying so,
@@ -538,7 +600,8 @@ class Resolver:
             return True
         if alone and _TICKETS.search(text) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
-        if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
+        asked_across = self._elsewhere(text) and _ASKS_ACROSS.search(text)  # "能在杭州领结婚证吗"
+        if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or asked_across):
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True
@@ -613,15 +676,22 @@ class Resolver:
             found.insert(0, from_intent) if not found else found.append(from_intent)
         return tuple(found)
 
-    def _candidates(self, question: Question, text: str, retracted: bool = False) -> list[Candidate]:
+    def _about(self, said: str, service: ServiceView) -> bool:
+        """What was said is about the service: it names it, or the search finds it among the first."""
+        said = aspects.without_cues(normalize(said))
+        if any(hit.key == service.key for hit in self.kb.mentioned_services(said)):
+            return True
+        hits = self.kb.search_services(said, limit=TAKEN_BACK_RANK, min_score=TOPIC_SCORE)
+        return any(hit.key == service.key for hit in hits)  # "不是养老那个": 养老服务 or 养老保险
+
+    def _candidates(
+        self, question: Question, text: str, retracted: bool = False, context_taken_back: bool = False
+    ) -> list[Candidate]:
         kb = self.kb
         scores: dict[str, dict[str, float]] = {}
 
         def evidence(key: str) -> dict[str, float]:
-            return scores.setdefault(
-                key,
-                {"search": 0.0, "nlu": 0.0, "mention": 0.0, "unit": 0.0, "card": 0.0, "context": 0.0, "follow_on": 0.0},
-            )
+            return scores.setdefault(key, dict.fromkeys(EVIDENCE, 0.0))
 
         topic = aspects.without_cues(text)  # what is asked (多久, 要带啥) says nothing of which service
         for hit in kb.search_services(topic, limit=8):
@@ -639,6 +709,9 @@ class Resolver:
         if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected) and not _OUR_CARD.search(corrected):
             dispute = evidence(CONSUMER_SERVICE)  # as clear as the FAQ it would be
             dispute["mention"], dispute["unit"] = 1.0, max(dispute["unit"], CLEAR_UNIT)
+        if _NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected):
+            claim = evidence(REIMBURSEMENT_SERVICE)  # as clear as the FAQ it would be
+            claim["mention"], claim["unit"] = 1.0, max(claim["unit"], CLEAR_UNIT)
         asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
         several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
         for number in () if several else asked_hotlines:
@@ -655,10 +728,18 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
-        named_instead = retracted and any(e["mention"] for k, e in scores.items() if k != question.context)
-        if question.context and not named_instead:  # "不是，我就是去上海看个病": not the one under discussion
+        named_instead = context_taken_back or (
+            retracted and any(e["mention"] for k, e in scores.items() if k != question.context)
+        )
+        context = kb.service(question.context) if question.context else None
+        # "不是，我就是去上海看个病", "那社保卡呢": not the one under discussion
+        if context and not named_instead and not self._names_another_topic(text, context):
             evidence(question.context)["context"] = 1.0
             evidence(question.context)["follow_on"] = 1.0 if _FOLLOW_ON.search(text) else 0.0
+        if context and context_taken_back:  # "说错了，是医保" after 养老保险转移: 医保关系转移, of the same topic
+            for service in kb.services_by_topic(context.topic):
+                if service.key != context.key and scores.get(service.key, {}).get("search"):
+                    evidence(service.key).update(corrected=1.0, follow_on=1.0)
 
         candidates = []
         named = any(e["mention"] for e in scores.values())
@@ -676,7 +757,7 @@ class Resolver:
                 + UNIT_WEIGHT * max(0.0, e["unit"] - UNIT_FLOOR)
                 + (CLEAR_UNIT_BONUS if e["unit"] >= CLEAR_UNIT else 0.0)
                 + CARD_PROBLEM_BONUS * e["card"]
-                + CONTEXT_BONUS * e["context"]
+                + CONTEXT_BONUS * max(e["context"], e["corrected"])
                 + FOLLOW_ON_BONUS * e["follow_on"]
             )
             candidates.append(
@@ -719,6 +800,17 @@ class Resolver:
         hits = [hit for c in clauses for hit in self.kb.search_services(aspects.without_cues(c), limit=2)]
         return sorted(hits, key=lambda h: -h.score)
 
+    def _names_another_topic(self, text: str, context: ServiceView) -> bool:
+        """ "那社保卡呢" after 手工报销: what about something a word of another topic's service names says (not
+        外地 or 长三角, which many topics' names share), and no word of the topic under discussion says."""
+        what_about = _WHAT_ABOUT.match(text)
+        if not what_about:
+            return False  # "社保卡也要带着吗" after 手工报销 asks about that
+        named = [topics for word, topics in self.kb.topics_named(what_about.group(1)).items() if len(word) >= 2]
+        return not any(context.topic in topics for topics in named) and any(
+            len(topics) <= MAX_TOPICS_OF_A_WORD for topics in named
+        )
+
     def _nlu_evidence(self, question: Question, evidence) -> None:
         intent, confidence = question.intent, question.confidence
         if not intent or intent not in self.kb.service_intents():
@@ -751,6 +843,8 @@ class Resolver:
         ):
             return True  # "另外问一句，研究生回宿州有补贴吗": NLU hears another topic
         rest = aspects.without_cues(text)
+        if context is not None and self._names_another_topic(text, context):
+            return True
         hits = self.kb.search_services(rest, limit=1)
         if not hits or hits[0].score < TOPIC_SCORE:
             return False

@@ -206,6 +206,16 @@ class SearchIndex:
         """The words of all items' names that say what they are about (社保卡, 备案, 慢特病, 12315)."""
         return {w for ws in self._words.values() for w in ws}
 
+    def words_in(self, text: str) -> dict[str, set[str]]:
+        """The items' name words the text contains, each with the items whose names have it."""
+        query = self.prepare(text)
+        found: dict[str, set[str]] = {}
+        for key, words in self._words.items():
+            for word in words:
+                if word in query:
+                    found.setdefault(word, set()).add(key)
+        return found
+
     def anchored(self, text: str) -> set[str]:
         """Items one of whose distinctive name words ("身份证", "养老保险", "透析") the text contains: a match
         on such a word says more than one on words every service shares (办, 证明, 外地)."""

@@ -710,3 +710,98 @@ def test_a_long_run_of_acknowledgements_is_read_at_once() -> None:
     # nested repetition in the acknowledgement pattern made this take minutes (catastrophic backtracking)
     messages, _ = answer("嗯" * 400 + "吗", "affirm", confidence=0.9)
     assert messages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "户口从宿州迁到上海要办啥手续",  # moves something between provinces: 跨省通办's question
+        "孩子在上海生的，户口想上回砀山老家，俺们人都在上海，能不能不回去办",
+        "港澳通行证能在苏州办吗 户口在宿州",
+        "我跟对象都在杭州打工，结婚证能在杭州领吗",
+    ],
+)
+def test_another_offices_errand_across_provinces_goes_to_the_hub(text: str) -> None:
+    messages, events = answer(text, "out_of_scope", confidence=0.6)
+    assert DECLINE_MARK not in texts(messages) and "跨省通办" in texts(messages) and "12345" in texts(messages)
+    assert slots_set(events)["service_key"] == HUB_SERVICE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在苏州办居住证要啥条件",  # the errand's own requirements: only its office knows them
+        "宿州公租房申请需要什么条件，外地打工回来的能申请吗",
+        "我在苏州交的公积金，回宿州了能全提出来吗",
+    ],
+)
+def test_another_offices_errand_asked_for_its_own_requirements_is_declined(text: str) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=0.6)
+    assert DECLINE_MARK in texts(messages) and "12345" in texts(messages)
+    assert "市数据资源管理局" not in texts(messages)
+
+
+def test_doubting_the_bureau_named_gets_who_is_responsible_for_the_matter() -> None:
+    slots = {"service_key": "manual_reimbursement"}
+    entities = [{"entity": "bureau", "value": "市人力资源社会保障局"}]
+    messages, _ = answer("不是人社局吗", "deny", confidence=0.76, entities=entities, slots=slots)
+    assert texts(messages).startswith("“异地就医费用手工报销（回参保地报销）”由市医保局负责。")
+
+
+@pytest.mark.parametrize(("key", "text"), [("sscard_loss", "大晚上的能挂不"), ("manual_reimbursement", "现在还能包不")])
+def test_a_short_follow_up_saying_a_word_of_the_service_s_name_stays_with_it(kb, key: str, text: str) -> None:
+    """NLU is sure it is another matter; 挂 (挂失), or 包 for 报 (报销), says which one."""
+    messages, _ = answer(text, "out_of_scope", confidence=0.92, slots={"service_key": key})
+    assert DECLINE_MARK not in texts(messages)
+    assert f"【{kb.service(key).name}" in texts(messages)
+
+
+def test_a_follow_up_naming_another_topic_leaves_the_one_under_discussion() -> None:
+    messages, _ = answer("那社保卡呢", "nlu_fallback", confidence=0.45, slots={"service_key": "manual_reimbursement"})
+    assert "市人力资源社会保障局" in texts(messages) and "手工报销" not in texts(messages)
+    messages, _ = answer("备案要带社保卡吗", "nlu_fallback", confidence=0.45, slots={"service_key": "medical_filing"})
+    assert "【跨省异地就医备案" in texts(messages)
+
+
+def test_returning_to_what_was_asked_before_continues_the_matter_under_discussion() -> None:
+    slots = {"service_key": "settle_inpatient"}
+    messages, _ = answer("再问刚才那个，医院是不是联网的咋知道", "sscard_problem", confidence=0.52, slots=slots)
+    assert "跨省异地就医住院费用直接结算" in texts(messages).split("\n")[0]
+
+
+def test_giving_birth_in_another_province_on_home_medical_insurance_is_medical_treatment_elsewhere() -> None:
+    text = "俺跟媳妇都在昆山厂里上班，春节回来了，媳妇怀上了，打算在昆山生，医保是在宿州交的居民医保"
+    _, events = answer(text, "cross_province", confidence=0.57)
+    assert slots_set(events)["service_key"] in {"medical_filing", "settle_inpatient"}
+
+
+def test_a_correction_taking_back_the_matter_under_discussion_answers_the_one_meant() -> None:
+    entities = [{"entity": "card_problem", "value": "锁定"}]
+    slots = {"service_key": "sscard_locked"}
+    _, events = answer("不是锁了，是找不着了", "deny", confidence=0.8, entities=entities, slots=slots)
+    assert slots_set(events)["service_key"] == "sscard_loss"
+    slots = {"service_key": "pension_transfer"}  # "把社保从苏州转回宿州" was answered with 养老保险
+    _, events = answer("我说错了 是医保 不是养老那个", "medical_filing", confidence=0.95, slots=slots)
+    assert slots_set(events)["service_key"] == "medical_insurance_transfer"
+
+
+@pytest.mark.parametrize(
+    "text", ["俺在温州住院没备案，已经出院了", "去年俺爸在上海住了半个月院，当时不知道要备案，钱全是自己掏的"]
+)
+def test_treated_elsewhere_without_filing_and_it_is_over_is_a_claim_back_home(text: str) -> None:
+    messages, events = answer(text, "settle_inpatient", confidence=0.7)
+    assert slots_set(events)["service_key"] == "manual_reimbursement"
+    assert texts(messages).startswith("【异地就医费用手工报销（回参保地报销）】")
+
+
+def test_not_yet_filed_and_asking_about_settlement_stays_with_settlement() -> None:
+    _, events = answer("住院没备案能直接结算吗", "settle_inpatient", confidence=0.9)
+    assert slots_set(events)["service_key"] == "settle_inpatient"
+
+
+def test_card_trouble_nlu_hears_in_a_follow_up_on_another_matter_lists_no_card_troubles() -> None:
+    slots = {"service_key": "settle_inpatient"}
+    messages, _ = answer("再问刚才那个，医院是不是联网的咋知道", "sscard_problem", confidence=0.52, slots=slots)
+    assert "社保卡常见的几种情况" not in texts(messages)
+    messages, _ = answer("社保卡有点事想问问", "sscard_problem", confidence=0.8)
+    assert texts(messages).startswith("社保卡常见的几种情况")

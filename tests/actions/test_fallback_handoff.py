@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, select
 
 from actions import kb_access
 from actions.answers import ActionAnswer
 from actions.base import APOLOGY
-from actions.fallback import ActionCoreFallback
+from actions.fallback import ActionCoreFallback, suggest
 from actions.forms import CARD_WORDS, ValidateHandoffForm, ValidateMedicalForm, canonical
 from actions.handoff import ActionHandoff, ActionSaveHandoffMessage, ActionStoreFeedback
 from kb.db import session_factory
@@ -222,3 +223,15 @@ def test_message_text_is_masked_and_never_empty() -> None:
 def test_words_of_people_and_phones_alone_ask_for_no_person(text: str) -> None:
     messages, events = run(ActionHandoff(), make_tracker(text, "request_human"))
     assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
+
+
+def test_likely_services_with_one_lead_bureau_say_who_is_responsible(kb) -> None:
+    cards = [kb.service(k) for k in ("sscard_apply", "sscard_loss", "sscard_locked")]
+    assert "这几件事都由市人力资源社会保障局负责" in texts(_suggested(cards))
+    assert "负责" not in texts(_suggested([kb.service(k) for k in ("sscard_apply", "medical_filing")]))
+
+
+def _suggested(services) -> list:
+    dispatcher = CollectingDispatcher()
+    suggest(dispatcher, make_tracker("社保卡", "nlu_fallback", confidence=0.45), services)
+    return dispatcher.messages
