@@ -75,17 +75,6 @@ _ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家
 _ERRAND = re.compile(
     r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证"
 )
-# … and what makes it one for 跨省通办: it moves something from one place to another ("残疾军人证想从江苏迁回
-# 宿州"), or asks whether it can be done without going there ("结婚登记能不能在杭州办，不想两头跑"). "外地户口
-# 居住证咋办" or "外地打工回来的能申请公租房吗" ask the errand's own requirements, which only its office
-# knows: declined, with 12345.
-_ASKS_ACROSS = re.compile(
-    r"从[^，,。？?\s]{1,8}(?:迁|转)|"
-    r"跨省|异地|通办|两头跑|两边跑|来回跑|跑一趟|不回去|回不去|不用回|不想回|不回\S{0,4}(?:行|能|可以)|"
-    r"(?:还|就)?[得要]回\S{0,3}(?:办|弄|领|开|跑)|网上|手机上|线上|远程|不用跑|不跑|"
-    r"(?:能|可以|能不能|可不可以)(?:直接|就)?在(?!宿州)\S{1,5}(?:办|弄|领|开|换|打印|认证|注销|转)|"
-    r"在(?!宿州)\S{1,5}(?:能|可以)(?:直接)?(?:办|弄|领|开|换|打印|认证|注销)"
-)
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡")
@@ -432,7 +421,7 @@ class Resolver:
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
             )
             return self._sibling_first(text, followed, question.intent)
-        near = elsewhere and bool(_ERRAND.search(text)) and bool(_ASKS_ACROSS.search(text))
+        near = elsewhere and bool(_ERRAND.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision == UNSURE:
@@ -600,8 +589,7 @@ class Resolver:
             return True
         if alone and _TICKETS.search(text) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
-        asked_across = self._elsewhere(text) and _ASKS_ACROSS.search(text)  # "能在杭州领结婚证吗"
-        if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or asked_across):
+        if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True
