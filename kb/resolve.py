@@ -62,6 +62,7 @@ MAX_TOPICS_OF_A_WORD = 2  # a name word shared by more topics than this says not
 CLAUSE_WEIGHT = 0.8  # a clause's match counts for this much of a match of the whole message
 MIN_CLAUSE = 4
 SECOND_SCORE = 0.5  # a clause naming another service this clearly is a second question
+CLEAR_SECOND = 0.82  # … or a clause's search finds it this clearly ("还有俺娘社保卡前两天赶集丢了")
 SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 SIBLING_UNIT = 0.45  # a fact of a service next to the one under discussion answers a follow-up this well …
 SIBLING_MARGIN = 0.1  # … and this much better than any of the one under discussion
@@ -101,7 +102,7 @@ _SEES_DOCTOR = re.compile(
 # else the card does there ("坐车看病都行吗")
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|自己掏|没刷上|出院了|回来报|回宿州报|手工报销|"
-    r"坐车|坐公交|坐地铁|乘车|啥用"
+    r"坐车|坐公交|坐地铁|乘车|啥用|激活|密码|挂失|补卡|换卡"  # the card's own errands
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
@@ -117,9 +118,12 @@ _SOLD_BADLY = re.compile(
 CONSUMER_SERVICE = "consumer_complaint"
 # Treated in another province without filing, and it is over ("住院没备案，已经出院了", "当时不知道要备案，钱全是
 # 自己掏的"): what is left is 手工报销 back home.
-_NOT_FILED = re.compile(r"(?:没|没有|未|忘了|不知道要|不知道得|来不及)(?:办|做|去)?(?:备案|备过案|备上案|备个案)")
+_NOT_FILED = re.compile(
+    r"(?:没|没有|未|忘了|不知道要|不知道得|来不及)(?:办|做|去)?(?:备案|备过案|备上案|备个案)|"
+    r"(?:啥|什么)[也都]没(?:办|弄)|没办(?:任何)?手续"  # "当时慌里慌张啥也没办，钱都是借钱垫的"
+)
 _TREATED_ALREADY = re.compile(
-    r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫了|垫付|付过了|交过了"
+    r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫[了的付上钱]|付过了|交过了"
 )
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
@@ -501,12 +505,18 @@ class Resolver:
         """ "社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
         first = u.best.service.key
         ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
-        for clause in _clauses(text):
+        clauses = _clauses(text)
+        for clause in clauses:
             named = (self.kb.anchored_services(clause) & ranked.keys()) - {first}  # by a word of its own
             if not named:
                 continue  # no search needed: it could find no second question here
             hits = self.kb.search_services(aspects.without_cues(clause), limit=1, min_score=SECOND_SCORE)
             if hits and hits[0].key in named:
+                return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
+        for clause in clauses if len(clauses) > 1 else ():  # or one its words match as clearly as a name
+            # (the same search as the clause's evidence for the candidates: remembered, not repeated)
+            hits = self.kb.search_services(aspects.without_cues(clause), limit=2) if len(clause) >= MIN_CLAUSE else []
+            if hits and hits[0].score >= CLEAR_SECOND and hits[0].key in ranked.keys() - {first}:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
         return u
 

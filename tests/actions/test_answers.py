@@ -772,7 +772,12 @@ def test_a_correction_taking_back_the_matter_under_discussion_answers_the_one_me
 
 
 @pytest.mark.parametrize(
-    "text", ["俺在温州住院没备案，已经出院了", "去年俺爸在上海住了半个月院，当时不知道要备案，钱全是自己掏的"]
+    "text",
+    [
+        "俺在温州住院没备案，已经出院了",
+        "去年俺爸在上海住了半个月院，当时不知道要备案，钱全是自己掏的",
+        "俺家老二在温州厂里干活胳膊被机器绞了，住了半个月院，当时慌里慌张啥也没办，钱都是借钱垫的，回来上哪报去",
+    ],
 )
 def test_treated_elsewhere_without_filing_and_it_is_over_is_a_claim_back_home(text: str) -> None:
     messages, events = answer(text, "settle_inpatient", confidence=0.7)
@@ -791,3 +796,16 @@ def test_card_trouble_nlu_hears_in_a_follow_up_on_another_matter_lists_no_card_t
     assert "社保卡常见的几种情况" not in texts(messages)
     messages, _ = answer("社保卡有点事想问问", "sscard_problem", confidence=0.8)
     assert texts(messages).startswith("社保卡常见的几种情况")
+
+
+def test_the_cards_own_errands_told_in_another_province_are_no_filing() -> None:
+    text = "在苏州给俺爹新办了社保卡，领回来以后是不是还得激活才能看病？激活以后密码输错几回会锁"
+    messages, _ = answer(text, "medical_filing", confidence=0.6)
+    assert "跨省异地就医备案" not in texts(messages).split("\n")[0]
+    assert "市人力资源社会保障局" in texts(messages)
+
+
+def test_a_second_question_the_search_finds_clearly_in_its_clause_is_answered_too() -> None:
+    text = "下个月带俺娘去上海瑞金看病，听说得先备案吧？还有俺娘社保卡前两天赶集丢了，这个得咋弄，俩事一块问"
+    messages, _ = answer(text, "medical_filing", confidence=0.87)
+    assert "【跨省异地就医备案" in texts(messages) and "挂失" in texts(messages)
