@@ -202,9 +202,8 @@ _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢�
 _DOUBTS_BUREAU = re.compile(
     r"^\s*(?:那|可|难道)?(?:不是|不该是|不应该是|不归|应该是)(.{2,12}?)(?:管)?(?:吗|么|嘛|吧|啊|呀|呢)?[？?。.！!]*\s*$"
 )
-_WHAT_ABOUT = re.compile(
-    r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*$"
-)  # "那社保卡呢"
+# "那社保卡呢": what about something else
+_WHAT_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*$")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
@@ -513,7 +512,7 @@ class Resolver:
             hits = self.kb.search_services(aspects.without_cues(clause), limit=1, min_score=SECOND_SCORE)
             if hits and hits[0].key in named:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
-        for clause in clauses if len(clauses) > 1 else ():  # or one its words match as clearly as a name
+        for clause in clauses if len(clauses) > 1 else ():  # or one whose words match it as clearly as a name
             # (the same search as the clause's evidence for the candidates: remembered, not repeated)
             hits = self.kb.search_services(aspects.without_cues(clause), limit=2) if len(clause) >= MIN_CLAUSE else []
             if hits and hits[0].score >= CLEAR_SECOND and hits[0].key in ranked.keys() - {first}:

@@ -1,8 +1,9 @@
 """The independent citizen question sets (tests/citizen), asked over Rasa's REST webhook of the real servers.
 
 The held-out set is the yardstick of issue 9: the figures and the weakest categories are written to
-results/citizen-heldout.txt. The dev set is for tuning (`python -m harness.citizen --set dev`) and is not
-judged here.
+results/citizen-heldout.txt, the failing questions apart to results/citizen-heldout-failures.txt (reading
+the figures shows none of them). The dev set is for tuning (`python -m harness.citizen --set dev`) and is
+not judged here.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.slow
 # until this mark goes. Issue 9 stays open while either mark is here.
 NOT_MET_YET = pytest.mark.xfail(
     strict=True,
-    reason="issue 9 open: measured 2026-12-02 (third session) — declined 0.918 (56 of 61), conversations 36/40",
+    reason="issue 9 open: measured 2026-12-02 (fourth session) — declined 0.918 (56 of 61), conversations 36/40",
 )
 
 
@@ -44,7 +45,8 @@ NOT_MET_YET = pytest.mark.xfail(
 def heldout(live, kb) -> Report:
     report = run(rest_client(live.rasa_url), Judge(kb), load_questions("heldout"), load_conversations("heldout"))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "citizen-heldout.txt").write_text(report.summary() + "\n\n" + report.failures(), encoding="utf-8")
+    (RESULTS / "citizen-heldout.txt").write_text(report.summary() + "\n", encoding="utf-8")
+    (RESULTS / "citizen-heldout-failures.txt").write_text(report.failures(), encoding="utf-8")
     print(report.summary())
     return report
 
@@ -73,7 +75,7 @@ def test_out_of_scope_questions_are_declined(heldout: Report) -> None:
 @NOT_MET_YET
 def test_every_conversation_passes(heldout: Report) -> None:
     failed = [c.id for c, verdicts in heldout.conversations if not all(v.ok for v in verdicts)]
-    # the failures themselves are in results/citizen-heldout.txt, not in the log: the yardstick is not for tuning
+    # the failures are in results/citizen-heldout-failures.txt, not in the log: the yardstick is not for tuning
     assert not failed, f"{len(failed)} of {len(heldout.conversations)} conversations fail"
 
 
