@@ -347,7 +347,8 @@ def check_targets(report: dict[str, Any]) -> dict[str, tuple[bool, str]]:
         long = report["long_conversation"]
         ratio = long["p95_ratio_last_to_first"]
         targets["long conversation: p95 of turns 251–300 ≤ 1.3 × turns 1–50"] = (
-            ratio <= 1.3, f"{long['last']['p95_ms']} / {long['first']['p95_ms']} ms = {ratio}×"
+            ratio <= 1.3,
+            f"{long['last']['p95_ms']} / {long['first']['p95_ms']} ms = {ratio}×",
         )
     if "1" in product:
         targets["one user: p50 ≤ 25 ms"] = (product["1"]["p50_ms"] <= 25, f"{product['1']['p50_ms']} ms")
