@@ -38,6 +38,11 @@ PROXY_CUES = (
 )
 PROXY = re.compile(PROXY_CUES)
 
+# "不是人社局吗", "不归医保局管吗": the citizen doubts the bureau named (the group: which one they think of)
+DOUBTED_BUREAU = (
+    r"(?:不是|不该是|不应该是|应该是|不归)([^，,。？?\s]{1,8}?(?:局|委|部门))(?:管)?(?:吗|么|嘛|吧|啊|呀|呢)"
+)
+
 _CUES: dict[str, str] = {
     MATERIALS: (
         r"materials|documents|what to bring|"
@@ -69,8 +74,7 @@ _CUES: dict[str, str] = {
     CONTACT: r"电话|热线|号码|打哪个|打给谁|联系方式|联系谁|咨询哪|问谁|找谁问|客服|咨询|phone|hotline",
     RESPONSIBLE: (
         r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家单位|谁管|谁负责|谁来管|归哪|归谁|牵头|负责单位|"
-        r"主管部门|管这事|管这个|找哪个部门|哪个科室|职责|"
-        r"不归[^，,。？?\s]{1,8}管|不是[^，,。？?\s]{1,8}(?:局|委|部门)(?:管)?(?:吗|么|嘛|吧)"  # "不是人社局吗"
+        r"主管部门|管这事|管这个|找哪个部门|哪个科室|职责|" + DOUBTED_BUREAU
     ),
 }
 _PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}

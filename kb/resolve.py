@@ -198,11 +198,8 @@ CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen
 # (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
 _RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))")
 _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])")
-# "不是人社局吗" after an answer naming 市医保局: the citizen doubts which bureau is responsible
-_DOUBTS_BUREAU = re.compile(
-    r"^\s*(?:那|可|难道)?(?:不是|不该是|不应该是|不归|应该是)(.{2,12}?)(?:管)?(?:吗|么|嘛|吧|啊|呀|呢)?[？?。.！!]*\s*$"
-)
 # "那社保卡呢": what about something else
+_DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
 _WHAT_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*$")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
@@ -345,16 +342,17 @@ def _only_elsewhere_named(candidates: Sequence[Candidate]) -> bool:
 def without_taken_back(text: str) -> str:
     """The message without a first clause the citizen takes back ("不是社保卡，我说错了，是…") and, in a
     correction, without a later one that denies ("…，不是要转关系", "我说错了 是医保 不是养老那个")."""
-    kept = _RETRACTED.sub("", text, count=1)
-    return _DENIED.sub("", kept).strip() if kept != text or CORRECTS.search(text) else kept
+    return split_taken_back(text)[0]
 
 
-def taken_back(text: str) -> str:
-    """What `without_taken_back` leaves out of the text ("不是锁了" of "不是锁了，是找不着了")."""
+def split_taken_back(text: str) -> tuple[str, str]:
+    """(what the citizen means, what they take back): ("是找不着了", "不是锁了，") of "不是锁了，是找不着了"."""
     retracted = _RETRACTED.match(text)
+    if not retracted and not CORRECTS.search(text):
+        return text, ""
     kept = text[retracted.end() :] if retracted else text
-    denied = _DENIED.findall(kept) if retracted or CORRECTS.search(text) else []
-    return "".join([retracted.group(0) if retracted else "", *denied])
+    taken = (retracted.group(0) if retracted else "") + "".join(_DENIED.findall(kept))
+    return _DENIED.sub("", kept).strip(), taken
 
 
 def _clauses(text: str) -> list[str]:
@@ -371,19 +369,21 @@ class Resolver:
         return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
 
     def understand(self, question: Question) -> Understanding:
-        retracted = (kept := without_taken_back(question.text)) != question.text
+        kept, taken = split_taken_back(question.text)
+        retracted = kept != question.text
         context = self.kb.service(question.context) if question.context else None
         # "不是锁了，是找不着了" after 锁卡: the service under discussion is what the citizen takes back
-        context_taken_back = retracted and context is not None and self._about(taken_back(question.text), context)
+        context_taken_back = retracted and context is not None and self._about(taken, context)
         if retracted:  # the taken-back name or card problem is not meant
             entities = {k: v for k, v in question.entities.items() if k not in ("service", "card_problem")}
             question = replace(question, text=kept, entities=entities)
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
-        candidates = self._candidates(question, text, retracted, context_taken_back)
+        another_topic = context is not None and self._names_another_topic(text, context)  # "那社保卡呢"
+        candidates = self._candidates(question, text, retracted, context_taken_back or another_topic)
         content = self._content_size(text)
         bare = content <= BARE_CONTENT
-        names_topic = self._names_topic(question, text, candidates, bare)
+        names_topic = another_topic or self._names_topic(question, text, candidates, bare)
         follow_up = (
             bool(asked)
             or aspects.asks(text)
@@ -391,7 +391,7 @@ class Resolver:
         )
         if context_taken_back:
             context = None
-        if context and self._doubts_bureau(question.text):  # the answer names who is responsible, and why
+        if context and self._doubts_bureau(question.text, bare):  # the answer names who is responsible, and why
             return Understanding(
                 (Candidate(context, 1.0, context=True),), (aspects.RESPONSIBLE,), False, True, False, ANSWER, content
             )
@@ -440,9 +440,10 @@ class Resolver:
         said = {r for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS for r in char_readings(ch)}
         return bool(said & self.kb.own_name_sounds(service.key))
 
-    def _doubts_bureau(self, text: str) -> bool:
-        doubted = _DOUBTS_BUREAU.match(text)
-        return bool(doubted and self.kb.bureau_name(doubted.group(1)))
+    def _doubts_bureau(self, text: str, bare: bool) -> bool:
+        """ "不是人社局吗" after an answer naming 市医保局: a short message doubting a bureau the KB knows."""
+        doubted = _DOUBTED_BUREAU.search(text)
+        return bare and bool(doubted and self.kb.bureau_name(doubted.group(1)))
 
     def _sibling_first(self, text: str, u: Understanding, intent: str | None) -> Understanding:
         """A follow-up about a service next to the one under discussion is answered from there, saying so,
@@ -682,7 +683,7 @@ class Resolver:
         return any(hit.key == service.key for hit in hits)  # "不是养老那个": 养老服务 or 养老保险
 
     def _candidates(
-        self, question: Question, text: str, retracted: bool = False, context_taken_back: bool = False
+        self, question: Question, text: str, retracted: bool = False, context_left: bool = False
     ) -> list[Candidate]:
         kb = self.kb
         scores: dict[str, dict[str, float]] = {}
@@ -725,15 +726,13 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
-        named_instead = context_taken_back or (
-            retracted and any(e["mention"] for k, e in scores.items() if k != question.context)
-        )
+        named_instead = retracted and any(e["mention"] for k, e in scores.items() if k != question.context)
         context = kb.service(question.context) if question.context else None
-        # "不是，我就是去上海看个病", "那社保卡呢": not the one under discussion
-        if context and not named_instead and not self._names_another_topic(text, context):
+        # "不是，我就是去上海看个病", "不是锁了，是…", "那社保卡呢": not the one under discussion
+        if context and not (named_instead or context_left):
             evidence(question.context)["context"] = 1.0
             evidence(question.context)["follow_on"] = 1.0 if _FOLLOW_ON.search(text) else 0.0
-        if context and context_taken_back:  # "说错了，是医保" after 养老保险转移: 医保关系转移, of the same topic
+        if context and retracted and context_left:  # "说错了，是医保" after 养老保险转移: 医保关系转移, same topic
             for service in kb.services_by_topic(context.topic):
                 if service.key != context.key and scores.get(service.key, {}).get("search"):
                     evidence(service.key).update(corrected=1.0, follow_on=1.0)
@@ -840,8 +839,6 @@ class Resolver:
         ):
             return True  # "另外问一句，研究生回宿州有补贴吗": NLU hears another topic
         rest = aspects.without_cues(text)
-        if context is not None and self._names_another_topic(text, context):
-            return True
         hits = self.kb.search_services(rest, limit=1)
         if not hits or hits[0].score < TOPIC_SCORE:
             return False
