@@ -48,11 +48,12 @@ from kb.resolve import (
     Understanding,
     without_taken_back,
 )
-from kb.textnorm import normalize
+from kb.textnorm import is_cjk, normalize
 
 FIELD_SCORE = 0.5  # a plan task matching this well is what "who leads field X" asks about
 WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is meant
 ALTERNATIVES = 2
+MIN_ENGLISH_LETTERS = 8  # "ok", "thx", "app" alone are no English question
 
 MEDICAL_FORM_SLOTS = ("medical_stay", "medical_emergency", "medical_referral")
 SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
@@ -192,13 +193,22 @@ def question_of(tracker: Tracker) -> Question:
         if value is not None:
             entities.setdefault(name, []).append(str(value))
     text = latest_text(tracker)
+    if text.startswith("/"):
+        text = ""  # a button's payload is not a question
+    english = _mostly_english(text)
     return Question(
-        text="" if text.startswith("/") else text,  # a button's payload is not a question
-        intent=latest_intent(tracker),
-        confidence=_original_confidence(tracker),
+        text=knowledge_base().in_chinese(text),  # "my social security card got stolen": 社保卡 丢了
+        # NLU learnt Chinese: on an English message its intent is noise, and the words decide
+        intent=None if english else latest_intent(tracker),
+        confidence=0.0 if english else _original_confidence(tracker),
         entities=entities,
         context=tracker.get_slot("service_key"),
     )
+
+
+def _mostly_english(text: str) -> bool:
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return letters > 3 * sum(is_cjk(ch) for ch in text) and letters >= MIN_ENGLISH_LETTERS
 
 
 def _original_confidence(tracker: Tracker) -> float:

@@ -29,7 +29,7 @@ from kb.textnorm import normalize
 
 SETS = PROJECT_ROOT / "tests" / "citizen"
 # the yardstick, then sets for tuning written by other helpers
-SET_NAMES = ("heldout", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
+SET_NAMES = ("heldout", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8")
 OUT_OF_SCOPE = "out_of_scope"
 CHITCHAT = "chitchat"
 # Issue 9's targets: the test suite holds the assistant to them, the retraining gate holds a new model to
@@ -198,7 +198,30 @@ class Report:
             bureau = _rate(v.bureau_ok for v in verdicts if v.bureau_ok is not None)
             fact = _rate(v.facts_ok for v in verdicts if v.facts_ok is not None)
             lines.append(f"  {label:<32} {bureau:.2f} / {fact:.2f} / {len(verdicts)}")
+        lines.append("out of scope by style (declined / n):")
+        for label, verdicts in sorted(self._out_of_scope_styles().items(), key=lambda kv: _rate(v.ok for v in kv[1])):
+            lines.append(f"  {label:<32} {_rate(v.declined for v in verdicts):.2f} / {len(verdicts)}")
+        if self.conversations:
+            lines.append("conversation turns (ok / n):")
+            for label, verdicts in self._turn_kinds().items():
+                lines.append(f"  {label:<32} {sum(v.ok for v in verdicts)} / {len(verdicts)}")
         return "\n".join(lines)
+
+    def _out_of_scope_styles(self) -> dict[str, list[Verdict]]:
+        groups: dict[str, list[Verdict]] = defaultdict(list)
+        for v in self.questions:
+            if v.case.out_of_scope:
+                for style in v.case.styles or ("plain",):
+                    groups[style].append(v)
+        return groups
+
+    def _turn_kinds(self) -> dict[str, list[Verdict]]:
+        groups: dict[str, list[Verdict]] = defaultdict(list)
+        for _, verdicts in self.conversations:
+            for position, v in enumerate(verdicts):
+                kind = "out of scope" if v.case.out_of_scope else CHITCHAT if v.case.aspect == CHITCHAT else "in scope"
+                groups[f"{'first' if position == 0 else 'later'} turn, {kind}"].append(v)
+        return dict(sorted(groups.items()))
 
     def _categories(self) -> dict[str, list[Verdict]]:
         groups: dict[str, list[Verdict]] = defaultdict(list)

@@ -208,7 +208,7 @@ class Faq(Base):
 
 
 class Term(Base):
-    """Gazetteer entries the NLU needs: places and covered chronic diseases."""
+    """Gazetteer entries: places and covered chronic diseases (for the NLU), English words (for the resolver)."""
 
     __tablename__ = "term"
     __table_args__ = (UniqueConstraint("kind", "name"),)

@@ -49,6 +49,7 @@ NATIONAL_HOTLINES = {
 }
 GENERAL_HOTLINE = "12345"
 HOME_CITY = "宿州"
+ENGLISH = "english"  # the kind of the glossary terms
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
     r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
@@ -152,6 +153,8 @@ class _Cache:
     places: re.Pattern[str] = re.compile("(?!)")
     elsewhere: re.Pattern[str] = re.compile("(?!)")  # places that are not 宿州 or its districts and counties
     diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
+    english: re.Pattern[str] = re.compile("(?!)")  # the English glossary's phrases
+    in_chinese: dict[str, str] = field(default_factory=dict)  # … each with the KB's Chinese word
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
     name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
 
@@ -390,6 +393,15 @@ class KnowledgeBase:
         """Whether the (normalised) text names a covered chronic disease: 高血压, 糖尿病 …"""
         return bool(self._fresh().diseases.search(text))
 
+    def in_chinese(self, text: str) -> str:
+        """The text with the English glossary's words in the KB's Chinese ("my social security card got
+        stolen" → "my 社保卡 丢了"); lower-cased and normalised where it had English, as it was otherwise."""
+        cache = self._fresh()
+        said = normalize(text)
+        if not cache.english.search(said):
+            return text
+        return cache.english.sub(lambda m: cache.in_chinese[m.group(0)], said)
+
     def names_elsewhere(self, text: str) -> bool:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""
         return bool(self._fresh().elsewhere.search(text))
@@ -516,12 +528,21 @@ class KnowledgeBase:
                     w for t in terms if t.kind == "place" and not _home(t) for w in (t.name, *t.aliases)
                 ),
                 diseases=_alternation(w for t in terms if t.kind == "disease" for w in (t.name, *t.aliases)),
+                english=_english_phrases(a for t in terms if t.kind == ENGLISH for a in t.aliases),
+                in_chinese={normalize(a): t.name for t in terms if t.kind == ENGLISH for a in t.aliases},
             )
 
 
 def _home(place: Term) -> bool:
     """宿州 itself and its districts and counties (the place terms' detail says whose they are)."""
     return place.name.startswith(HOME_CITY) or (place.detail or "").startswith(HOME_CITY)
+
+
+def _english_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Whole English words and phrases, longest first ("medical insurance" before "insurance")."""
+    ordered = sorted({normalize(p) for p in phrases if p}, key=len, reverse=True)
+    alternation = "|".join(re.escape(p) for p in ordered)
+    return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])" if ordered else "(?!)")
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:

@@ -32,6 +32,7 @@ CONTEXT_BONUS = 0.35  # the service under discussion: a follow-up that names lit
 SURE_SCORE = 0.75
 SURE_MARGIN = 0.12
 PROBABLE_SCORE = 0.5
+LEAD_SCORE = 0.4  # … or this, if as far ahead as a sure answer must be ("备案的时候证明材料一直传不上去")
 GUESS_MARGIN = 0.03  # closer than this, two services are equally likely: ask which
 STRONG_SEARCH = 0.55  # the KB search alone is this sure: in scope, whatever NLU said
 CLEAR_SEARCH = 0.82  # … and this sure, on a word of the service's own, whatever NLU leans to
@@ -74,11 +75,14 @@ _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
 _ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办")
 _ERRAND = re.compile(
-    r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证"
+    r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证"
 )
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
-_OTHER_CARD = re.compile(r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡")
+_OTHER_CARD = re.compile(
+    r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)的?卡|"
+    r"取款机|柜员机|atm"
+)
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever
@@ -138,11 +142,12 @@ _MEDICAL_ADVICE = re.compile(
 )
 # Commercial insurance (惠民保, 商业保险) pays by its own contract: not a 医保 question unless 医保 is asked too.
 _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险")
-# Weather, shopping advice, politics, subway lines: "苏州那几天下雨不" is not a question about the 交通卡 discussed
-# before it (but "社保卡在上海能坐地铁几号线" asks about the card).
+# Weather, shopping advice, politics, subway lines, ETC, games: "苏州那几天下雨不" is not a question about the
+# 交通卡 discussed before it (but "社保卡在上海能坐地铁几号线" asks about the card).
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
-    r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|"
+    r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
+    r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|"  # 通关 in a game is no customs clearance
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
@@ -155,7 +160,8 @@ _OTHER_OFFICE = re.compile(
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
     r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
-    r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|坐几路|几路(?:公交|车)"
+    r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?]{0,6}换|"
+    r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
@@ -201,10 +207,22 @@ _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢�
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
 _WHAT_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*$")
+# "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
+_ASKS_ACROSS = re.compile(
+    r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
+    r"回(?:宿州|老家|来|去)(?:办|弄|做|跑)|跨省办|异地办"
+)
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
+
+# Moving something else between provinces (公积金, 失业保险, 户口, a veteran's 关系) is not moving 养老保险 or 医保,
+# however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
+_SOMETHING_ELSE_MOVED = re.compile(r"公积金|失业|退役|军人|户口|户籍|档案|党组织|组织关系|党员|学籍|工伤|生育|车")
+_INSURANCE_MOVED = re.compile(r"养老|社保|医保|医疗保险|合作医疗|农合|退休")
+INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
+_MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 
 HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
 
@@ -300,7 +318,7 @@ class Understanding:
             best is not None
             and (best.score >= PROBABLE_SCORE or best.nlu >= SURE_NLU or (best.context and best.unit >= UNIT_FLOOR))
             and (self.margin >= GUESS_MARGIN or best.nlu > 0 or best.mentioned or best.context)
-        )
+        ) or (best is not None and best.score >= LEAD_SCORE and self.margin >= SURE_MARGIN)
 
 
 UNSURE_CHOICES = 3  # the services the list offers when no service stands out
@@ -424,7 +442,7 @@ class Resolver:
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
             )
             return self._sibling_first(text, followed, question.intent)
-        near = elsewhere and bool(_ERRAND.search(text))
+        near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision == UNSURE:
@@ -529,7 +547,8 @@ class Resolver:
             return DECLINE
         if (
             u.near_scope
-            and not _sure_out_of_scope(question)  # "在苏州被辞退，能申请劳动仲裁吗": elsewhere, but not ours
+            # "在苏州被辞退，能申请劳动仲裁吗": elsewhere, but not ours, unless asked of doing it from there
+            and (not _sure_out_of_scope(question) or _ASKS_ACROSS.search(said))
             and best
             and not best.mentioned
             and best.search < STRONG_SEARCH
@@ -555,7 +574,7 @@ class Resolver:
             return GUESS
         if (
             u.near_scope
-            and not _sure_out_of_scope(question)
+            and (not _sure_out_of_scope(question) or _ASKS_ACROSS.search(said))
             and not _nlu_names_one(u)
             and not _wants_card_or_medical(corrected)
         ):
@@ -726,6 +745,11 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
+        if _SOMETHING_ELSE_MOVED.search(corrected) and not _INSURANCE_MOVED.search(corrected):
+            for key in INSURANCE_TRANSFERS:
+                scores.pop(key, None)
+            if _MOVING.search(corrected) and self._elsewhere(corrected):
+                evidence(HUB_SERVICE)["mention"] = 1.0  # "退役军人…想把关系转回宿州老家": the hub's errand by name
         named_instead = retracted and any(e["mention"] for k, e in scores.items() if k != question.context)
         context = kb.service(question.context) if question.context else None
         # "不是，我就是去上海看个病", "不是锁了，是…", "那社保卡呢": not the one under discussion
@@ -821,8 +845,13 @@ class Resolver:
         evidence(chosen.key)["nlu"] = confidence
 
     def _pick_in_family(self, family: list[ServiceView], text: str) -> ServiceView:
+        """The family's service the text names by its own words and is most like; the family's first (its
+        general service) if it names none ("想把孩子转到杭州读初中，能转吗" is no 医保关系转移 for sharing 转…手续)."""
         if len(family) > 1:
-            hits = self.kb.search_services(text, limit=1, keys=[s.key for s in family], min_score=0.3)
+            named = [s.key for s in family if s.key in self.kb.anchored_services(text)]
+            if not named:
+                return family[0]  # the family's own service: 跨省通办 for "公积金咋转回宿州来"
+            hits = self.kb.search_services(text, limit=1, keys=named, min_score=0.3)
             if hits:
                 return next(s for s in family if s.key == hits[0].key)
         return family[0]

@@ -57,7 +57,8 @@ def collect(kb: KnowledgeBase) -> KbVocabulary:
     for bureau in kb.bureaus():
         named["bureau"][bureau.name] = [bureau.name, *bureau.aliases]
     for term in kb.terms():
-        named[term.kind][term.name] = [term.name, *term.aliases]
+        if term.kind in named:  # not the English glossary: the resolver reads English, not the NLU
+            named[term.kind][term.name] = [term.name, *term.aliases]
 
     patterns = [
         {"label": label, "pattern": surface, "id": canonical}

@@ -809,3 +809,61 @@ def test_a_second_question_the_search_finds_clearly_in_its_clause_is_answered_to
     text = "下个月带俺娘去上海瑞金看病，听说得先备案吧？还有俺娘社保卡前两天赶集丢了，这个得咋弄，俩事一块问"
     messages, _ = answer(text, "medical_filing", confidence=0.87)
     assert "【跨省异地就医备案" in texts(messages) and "挂失" in texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "service", "fact"),
+    [
+        ("my social security card got stolen in Nanjing, what number should i call?", "sscard_loss", "12333"),
+        ("can I use my Suzhou medical insurance for outpatient visits in Shanghai?", "settle_outpatient", "备案"),
+        ("My mom has COPD. Which chronic diseases can be settled directly?", "settle_chronic", "慢性阻塞性肺疾病"),
+    ],
+)  # fmt: skip
+def test_a_question_in_english_is_read_in_the_kbs_words(text: str, service: str, fact: str) -> None:
+    """NLU learnt Chinese: on an English message NLU says out of scope, the glossary's words find the service."""
+    messages, events = answer(text, "out_of_scope", confidence=0.9)
+    assert slots_set(events)["service_key"] == service
+    assert fact in texts(messages) and "负责部门：" in texts(messages)
+
+
+def test_english_about_another_matter_is_still_declined() -> None:
+    messages, _ = answer("how to apply for a US visa", "sscard_apply", confidence=0.5)
+    assert DECLINE_MARK in texts(messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公积金在上海交了六年，今年回宿州工作了，上海那边的公积金咋转回宿州来",
+        "在浙江交了几年失业保险，现在回宿州了，失业保险关系咋转过来",
+        "我是退役军人，之前在浙江安置，现在想把关系转回宿州老家，需要两边跑吗",
+    ],
+)
+def test_moving_something_else_between_provinces_is_no_insurance_transfer(text: str) -> None:
+    """Shared words (转回宿州) made these 养老保险 transfers; they are errands to start at 跨省通办."""
+    messages, _ = answer(text, "cross_province", confidence=0.8)
+    reply = texts(messages)
+    assert "养老保险" not in reply.split("\n")[0] and "医保关系" not in reply.split("\n")[0]
+    assert "市数据资源管理局(政务服务局)" in reply and "12345" in reply
+
+
+def test_the_general_service_of_a_family_when_the_words_name_no_member() -> None:
+    """ "想把孩子转到杭州读初中，能转吗" shares 转…手续 with 医保关系转移, and names it not."""
+    text = "孩子在萧县上初二，我们两口子都在杭州打工，想把孩子转到杭州读初中，户口不在杭州能转吗，要办什么手续？"
+    messages, _ = answer(text, "cross_province", confidence=0.8)
+    assert "医保关系" not in texts(messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "俺在村口农行的取款机上取钱，密码按错了三回，卡被锁住了，取不出来钱，咋解锁啊",
+        "原神深渊12层打了一晚上一直通关不了，有没有大佬给个配队推荐",
+        "我们公司新做了个官网，ICP备案一般多少天能下来，需要准备啥材料",
+        "小区电梯坏了半个多月物业一直拖着不修，还是直接打电话投诉物业",
+        "毕业证还在，学位证搬家弄丢了，能补办吗",
+    ],
+)
+def test_our_words_in_another_sense_are_declined(text: str) -> None:
+    messages, _ = answer(text, "nlu_fallback", confidence=0.5)
+    assert DECLINE_MARK in texts(messages), texts(messages)
