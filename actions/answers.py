@@ -60,6 +60,7 @@ SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
 CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 CHOOSE = "choose_service"
 REPLIES = frozenset({"affirm", "deny", "stop"})
+POLITE_REPLIES = {"thank": "utter_you_are_welcome", "goodbye": "utter_goodbye"}
 ABOUT_ITSELF = "bot_challenge"
 # "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
 # the whole message asks it: not "你会做什么菜", nor "你能帮我查备案要什么"
@@ -112,7 +113,11 @@ class ActionAnswer(KbAction):
         replying = tracker.latest_action_name in ("action_listen", "action_handoff")
         said = normalize(question.text)
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
-        if replying and question.intent in REPLIES and not aspects.asks(said) and not corrects:
+        asks_nothing = not (aspects.asks(said) or aspects.aspects_in(_WILL_CALL.sub("", said)))
+        if replying and question.intent in POLITE_REPLIES and asks_nothing:
+            dispatcher.utter_message(response=POLITE_REPLIES[question.intent])  # "谢谢恁", "再见"
+            return []
+        if replying and question.intent in REPLIES and asks_nothing and not corrects:
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
         if question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said):

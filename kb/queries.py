@@ -199,13 +199,16 @@ class KnowledgeBase:
         """Services one of whose distinctive name words the text contains."""
         return self._fresh().index.anchored(text)
 
+    def services_named(self, text: str) -> dict[str, set[str]]:
+        """The services' name words the text contains ("社保卡", "报销"), each with the services whose names have it."""
+        return self._fresh().index.words_in(text)
+
     def topics_named(self, text: str) -> dict[str, set[str]]:
-        """The services' name words the text contains ("社保卡", "报销"), each with the topics of the services
-        whose names have it."""
+        """The services' name words the text contains, each with the topics of the services whose names have it."""
         cache = self._fresh()
         return {
             word: {s.topic for key in keys if (s := cache.services.get(key))}
-            for word, keys in cache.index.words_in(text).items()
+            for word, keys in self.services_named(text).items()
         }
 
     def corrected(self, text: str) -> str:

@@ -222,6 +222,7 @@ FOLLOW_ON_BONUS = 0.15
 _SOMETHING_ELSE_MOVED = re.compile(r"公积金|失业|退役|军人|户口|户籍|档案|党组织|组织关系|党员|学籍|工伤|生育|车")
 _INSURANCE_MOVED = re.compile(r"养老|社保|医保|医疗保险|合作医疗|农合|退休")
 INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
+SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen sees a doctor elsewhere
 _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 
 HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
@@ -413,6 +414,16 @@ class Resolver:
             return Understanding(
                 (Candidate(context, 1.0, context=True),), (aspects.RESPONSIBLE,), False, True, False, ANSWER, content
             )
+        if context and (sibling := self._sibling_asked_about(text, context)):  # "那医保的呢" after 养老保险转移
+            return Understanding((Candidate(sibling, 1.0, context=True),), asked, True, True, False, ANSWER, content)
+        # "说错了，是我妈不是我爸，她今年59": the same matter, for someone else; "是急诊，当时情况挺急的": the
+        # citizen's situation in it; however sure NLU is of another matter
+        tells_situation = (
+            context is not None
+            and context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
+            and any(question.entities.get(e) for e in SITUATION_ENTITIES)
+        )
+        corrects_who = bool(context and not names_topic and ((CORRECTS.search(text) and bare) or tells_situation))
         elsewhere = self._elsewhere(text)
         if (
             context
@@ -427,11 +438,12 @@ class Resolver:
             names_topic = False
         if (
             context
-            and bare
-            and follow_up
+            and (bare or corrects_who)
+            and (follow_up or corrects_who)
             and not names_topic
             and (
-                not _sure_out_of_scope(question)
+                corrects_who
+                or not _sure_out_of_scope(question)
                 or _supported(context.key, candidates)
                 or not content
                 or self._echoes_name(text, context)
@@ -819,6 +831,24 @@ class Resolver:
             return []
         hits = [hit for c in clauses for hit in self.kb.search_services(aspects.without_cues(c), limit=2)]
         return sorted(hits, key=lambda h: -h.score)
+
+    def _sibling_asked_about(self, text: str, context: ServiceView) -> ServiceView | None:
+        """ "那医保的呢" after 养老保险转移: the one service of the same topic a word names that the service
+        under discussion does not have."""
+        what_about = _WHAT_ABOUT.match(text)
+        if not what_about:
+            return None
+        own = {w for w, keys in self.kb.services_named(context.name).items() if context.key in keys}
+        named = {w: keys for w, keys in self.kb.services_named(what_about.group(1)).items() if w not in own}
+        in_topic = {w: {k for k in keys if self._topic_of(k) == context.topic} for w, keys in named.items()}
+        if any(not keys for w, keys in in_topic.items() if len(w) >= 2):
+            return None  # "那异地看病备案的事呢" after 社保卡申领: another topic's word
+        siblings = {k for w, keys in in_topic.items() if len(w) >= 2 for k in keys} - {context.key}
+        return self.kb.service(siblings.pop()) if len(siblings) == 1 else None
+
+    def _topic_of(self, key: str) -> str | None:
+        service = self.kb.service(key)
+        return service.topic if service else None
 
     def _names_another_topic(self, text: str, context: ServiceView) -> bool:
         """ "那社保卡呢" after 手工报销: what about something a word of another topic's service names says (not

@@ -867,3 +867,39 @@ def test_the_general_service_of_a_family_when_the_words_name_no_member() -> None
 def test_our_words_in_another_sense_are_declined(text: str) -> None:
     messages, _ = answer(text, "nlu_fallback", confidence=0.5)
     assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_thanks_and_goodbye_are_answered_politely_unless_they_ask_something() -> None:
+    messages, _ = answer("谢谢恁", "thank")
+    assert [m.get("response") for m in messages] == ["utter_you_are_welcome"]
+    messages, _ = answer("中，俺打电话问问，谢谢", "thank", slots={"service_key": "sscard_loss"})
+    assert [m.get("response") for m in messages] == ["utter_you_are_welcome"]
+    messages, _ = answer("再见", "goodbye")
+    assert [m.get("response") for m in messages] == ["utter_goodbye"]
+    slots = {"service_key": "elderly_benefits"}  # NLU hears a goodbye in "那等她满了去哪办"
+    messages, _ = answer("那等她满了去哪办", "goodbye", confidence=0.69, slots=slots)
+    assert "安徽省老年人优待证办理" in texts(messages) and "utter_goodbye" not in [m.get("response") for m in messages]
+
+
+def test_a_yes_or_no_that_tells_what_the_citizen_cannot_do_is_answered() -> None:
+    """ "俺七十多了 不会弄手机" after 社保卡封存 (NLU: stop): how to do it without a phone."""
+    messages, _ = answer("俺七十多了 不会弄手机", "stop", confidence=0.94, slots={"service_key": "sscard_activate"})
+    assert "社会保障卡" in texts(messages) and "网点" in texts(messages)
+
+
+def test_what_about_a_sibling_of_the_same_topic_answers_that_sibling() -> None:
+    _, events = answer("那医保的呢", "ask_steps", confidence=0.94, slots={"service_key": "pension_transfer"})
+    assert slots_set(events)["service_key"] == "medical_insurance_transfer"
+    # … a word of another topic is no sibling: "备案" after 社保卡申领
+    _, events = answer("那异地看病备案的事呢", "medical_filing", confidence=0.94, slots={"service_key": "sscard_apply"})
+    assert slots_set(events)["service_key"] == "medical_filing"
+
+
+def test_a_correction_of_who_or_the_situation_stays_with_the_matter_under_discussion() -> None:
+    slots = {"service_key": "elderly_benefits"}
+    messages, _ = answer("说错了，是我妈不是我爸，她今年59", "out_of_scope", confidence=0.99, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "60周岁" in texts(messages)
+    entities = [{"entity": "emergency", "value": "急诊"}]
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer("是急诊，当时情况挺急的", "inform", confidence=0.97, entities=entities, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "急诊" in texts(messages)
