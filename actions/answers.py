@@ -117,7 +117,7 @@ class ActionAnswer(KbAction):
         if replying and question.intent in POLITE_REPLIES and asks_nothing:
             dispatcher.utter_message(response=POLITE_REPLIES[question.intent])  # "谢谢恁", "再见"
             return []
-        if replying and question.intent in REPLIES and asks_nothing and not corrects:
+        if replying and question.intent in REPLIES and asks_nothing and not (corrects or vague_card(question.text)):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
         if question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said):

@@ -48,7 +48,8 @@ _CUES: dict[str, str] = {
         r"materials|documents|what to bring|"
         r"材料|带啥|带什么|带些啥|带些什么|带哪些|要带|得带|拿啥|拿什么|拿哪些|准备啥|准备什么|准备哪些|准备些|"
         r"要啥东西|要什么东西|啥证件|什么证件|哪些证件|复印件|原件|证件照|照片|户口本|户口簿|"
-        r"单据|单子|发票|开啥证明|开什么证明|啥证明|什么证明"
+        r"单据|单子|发票|开啥证明|开什么证明|啥证明|什么证明|"
+        r"啥手续|什么手续|哪些手续"  # "要啥手续": the papers as much as the steps
     ),
     STEPS: (
         r"procedure|process|steps|流程|步骤|程序|啥手续|什么手续|哪些手续|怎么操作|咋操作|怎么申请|咋申请|从哪开始|第一步|先干啥|先弄啥|先做啥|先办啥|咋个办法|"
@@ -71,7 +72,9 @@ _CUES: dict[str, str] = {
         r"收费|费用|免费|要钱|花钱|多少钱|钱吗|钱不|工本费|收钱|几块|掏钱|花费|贵不贵|要不要钱|交钱"
         r"|报多少|能报多少|报几成|报销比例|报百分之|how much|fee|cost"
     ),
-    CONTACT: r"电话|热线|号码|打哪个|打给谁|联系方式|联系谁|咨询哪|问谁|找谁问|客服|咨询|phone|hotline",
+    CONTACT: (
+        r"电话|热线|号码|打哪个|打给谁|联系方式|联系谁|咨询哪|问谁|找谁问|客服|咨询|phone|hotline|\bcall\b|contact"
+    ),
     RESPONSIBLE: (
         r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家单位|谁管|谁负责|谁来管|归哪|归谁|牵头|负责单位|"
         r"主管部门|管这事|管这个|找哪个部门|哪个科室|职责|" + DOUBTED_BUREAU
@@ -104,7 +107,8 @@ def mentions(text: str) -> list[AspectMention]:
 
 # A message that asks something: a follow-up in a conversation, even when it names no service itself.
 _QUESTION = re.compile(
-    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|能不能|行不行|中不中|是不是|要不要|有没有|不$|没$|了不|[?？]"
+    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|能不能|行不行|中不中|是不是|要不要|有没有|不$|没$|了不|[?？]|"
+    r"^(?:can|could|how|what|where|when|who|which|is|are|do|does|should)\b"  # "can I call someone"
 )
 
 

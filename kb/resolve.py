@@ -45,6 +45,7 @@ UNNAMED_NLU = 0.5  # … and half of that for a service NLU hears when the text 
 CONFIDENT_NLU = 0.5
 NLU_NAMES_SERVICE = 0.8  # NLU this confident of a likely service: not a cross-province errand without one
 WHICH_CONTENT = 1  # a first message with at most this much content of its own asks "which service?"
+MIN_OWN_CONTENT = 2  # "看病用" says something; "行吧" does not
 BARE_CONTENT = 6  # a message with at most this many characters of its own content only asks (a follow-up)
 SURE_NLU = 0.9
 SURE_NLU_OUT_OF_SCOPE = 0.9  # in a conversation, only this sure an out-of-scope NLU overrules the context
@@ -110,11 +111,13 @@ _NOT_FILING = re.compile(
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
+# … or an emergency there ("去无锡玩，俺娘突然晕倒送医院急诊了"): 临时外出就医, however it is told
+_EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|120")
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
 # in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
-_SELLER = re.compile(r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺")
+_SELLER = re.compile(r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服")
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
     r"宰客|被宰|缺斤少两|以次充好"
@@ -337,6 +340,26 @@ def _same_answer_first(u: Understanding) -> Understanding:
     return u
 
 
+def _shares_a_word(text: str, name: str) -> bool:
+    """Two characters of the text in a row that the name has too ("是养老的": 养老保险关系跨省转移接续)."""
+    return any(text[i : i + 2] in name for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1]))
+
+
+def _context_first(u: Understanding) -> Understanding:
+    current = next((c for c in u.candidates if c.context), None)
+    if current is None:
+        return u
+    return replace(u, candidates=(current, *(c for c in u.candidates if c is not current)), decision=GUESS)
+
+
+def _topic_first(u: Understanding) -> Understanding:
+    topic = u.candidates[0].service.topic
+    in_topic = tuple(c for c in u.candidates if c.service.topic == topic)
+    if len(in_topic) < 2:
+        return u
+    return replace(u, candidates=(*in_topic, *(c for c in u.candidates if c.service.topic != topic)))
+
+
 def _nlu_names_one(u: Understanding) -> bool:
     """NLU is confident the message is about one of its likeliest services: a story set in another province
     ("在苏州给俺爹新办了社保卡…激活") is about that service, not an errand the KB has no service for."""
@@ -423,6 +446,10 @@ class Resolver:
             and context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
             and any(question.entities.get(e) for e in SITUATION_ENTITIES)
         )
+        if retracted and context and (meant := self._sibling_meant(text, candidates, context)):
+            # "不是看病那块，是养老的" after 社保转移: the matter next to it, not 养老服务 of another topic
+            others = tuple(c for c in candidates if c is not meant)
+            return Understanding((meant, *others), asked, True, True, False, ANSWER, content)
         corrects_who = bool(context and not names_topic and ((CORRECTS.search(text) and bare) or tells_situation))
         elsewhere = self._elsewhere(text)
         if (
@@ -457,11 +484,48 @@ class Resolver:
         near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
+        if understood.decision == UNSURE and context and bare and content >= MIN_OWN_CONTENT and not names_topic:
+            understood = _context_first(understood)  # "看病用" after 门诊结算: most likely still about it
         if understood.decision == UNSURE:
-            understood = _same_answer_first(self._first_step_first(understood))
+            understood = self._pension_for_social_insurance(text, understood)
+        if understood.decision == UNSURE and bare and not context:
+            understood = _topic_first(understood)  # "老人的事": that topic's matters to choose from
+        elif understood.decision == UNSURE:
+            understood = self._first_step_first(understood)
+        if understood.decision == UNSURE:
+            understood = _same_answer_first(understood)
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, self._sibling_first(text, understood, question.intent))
         return understood
+
+    def _sibling_meant(self, text: str, candidates: Sequence[Candidate], context: ServiceView) -> Candidate | None:
+        """In a correction, the likeliest service of the topic under discussion (itself, too: "不是看病那块，是养老的"
+        after 养老保险转移) that a word of its own names
+        and the words match clearly, unless the citizen names a service of another topic or another matter."""
+        if any(c.mentioned and c.service.topic != context.topic for c in candidates):
+            return None  # "不是医保，是社保卡"
+        if self._another_matter(text, alone=False):
+            return None  # "不是社保卡，我说错了，是农业银行的储蓄卡被锁了"
+        anchored = self.kb.anchored_services(text)  # not "不是急诊 是他自己去的"
+        return next(
+            (
+                c
+                for c in candidates[:UNSURE_CHOICES]
+                if c.service.topic == context.topic
+                and c.search >= TOPIC_SCORE
+                and (c.service.key in anchored or _shares_a_word(text, c.service.name))
+            ),
+            None,
+        )
+
+    def _pension_for_social_insurance(self, text: str, u: Understanding) -> Understanding:
+        """ "宿州的社保转到杭州去要咋弄": 社保 moved is first of all 养老保险 (医保 a button), unless 医保 is said."""
+        top = {c.service.key for c in u.candidates[:2]}
+        if top != set(INSURANCE_TRANSFERS) or "社保" not in text or re.search(r"医保|医疗", text):
+            return u
+        pension = next(c for c in u.candidates if c.service.key == INSURANCE_TRANSFERS[0])
+        others = tuple(c for c in u.candidates if c is not pension)
+        return replace(u, candidates=(pension, *others), decision=GUESS)
 
     def _echoes_name(self, text: str, service: ServiceView) -> bool:
         """A short follow-up says a word of the service's own name, or a homophone of it: 挂 after 社保卡挂失,
@@ -591,9 +655,21 @@ class Resolver:
             and not _wants_card_or_medical(corrected)
         ):
             return NEAR_SCOPE
-        if in_scope:
+        if in_scope or self._names_only_a_topic(question, corrected, u):
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
+
+    def _names_only_a_topic(self, question: Question, corrected: str, u: Understanding) -> bool:
+        """ "医保的事想问问", "老人的事": a first message naming one of our topics and little else."""
+        best = u.best
+        return (
+            best is not None
+            and not question.context
+            and u.content <= BARE_CONTENT
+            and best.search >= TOPIC_SCORE
+            and not _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
+            and bool(_OUR_CARD.search(corrected) or _CARD_OR_ELDERLY.search(corrected))
+        )
 
     def _continues(self, question: Question, best: Candidate) -> bool:
         """ "那糖尿病呢" after 门诊结算: on with the matter under discussion, about a service next to it."""
@@ -640,13 +716,16 @@ class Resolver:
             return True
         if not alone:
             return False  # "那糖尿病呢" after 门诊慢特病 asks about it
-        return self.kb.names_disease(text) and not self._elsewhere(text)  # "在上海查出尿毒症，要一直透析"
+        # "高血压的药是早上吃好还是晚上吃好" is a doctor's question; "在上海查出尿毒症，要一直透析" and
+        # "俺娘尿毒症，一周透析三次" tell the citizen's situation (门诊慢特病)
+        asked = aspects.asks(text) or "还是" in text
+        return self.kb.names_disease(text) and not self._elsewhere(text) and asked
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
         anchored = best.service.key in self.kb.anchored_services(question.text)
         if best.mentioned or (best.unit >= CLEAR_UNIT and (anchored or not _sure_out_of_scope(question))):
             return True  # the text names the service, or asks an FAQ of it (not "今年春晚啥时候开始")
-        if best.search >= CLEAR_SEARCH and anchored:
+        if anchored and (best.search >= CLEAR_SEARCH or (best.search >= STRONG_SEARCH and best.unit >= STRONG_UNIT)):
             return True  # "用公积金贷款，那边要宿州开个证明": NLU leans elsewhere, the service's own words do not
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
@@ -817,7 +896,12 @@ class Resolver:
 
     def _sees_doctor_elsewhere(self, corrected: str, about_medical_insurance: bool = False) -> bool:
         return (
-            (about_medical_insurance or bool(_CARD_OR_MEDICAL.search(corrected) or _REFERRED.search(corrected)))
+            (
+                about_medical_insurance
+                or bool(
+                    _CARD_OR_MEDICAL.search(corrected) or _REFERRED.search(corrected) or _EMERGENCY.search(corrected)
+                )
+            )
             and bool(_SEES_DOCTOR.search(corrected))
             and not _NOT_FILING.search(corrected)
             and self._elsewhere(corrected)
@@ -844,7 +928,14 @@ class Resolver:
         if any(not keys for w, keys in in_topic.items() if len(w) >= 2):
             return None  # "那异地看病备案的事呢" after 社保卡申领: another topic's word
         siblings = {k for w, keys in in_topic.items() if len(w) >= 2 for k in keys} - {context.key}
+        if not siblings:  # "电子的呢" after 社保卡换领: a part of one sibling's name
+            siblings = {s.key for s in self._siblings_named_by(what_about.group(1).rstrip("的"), context)}
         return self.kb.service(siblings.pop()) if len(siblings) == 1 else None
+
+    def _siblings_named_by(self, word: str, context: ServiceView) -> list[ServiceView]:
+        if len(word) < 2 or word in context.name:
+            return []
+        return [s for s in self.kb.services_by_topic(context.topic) if s.key != context.key and word in s.name]
 
     def _topic_of(self, key: str) -> str | None:
         service = self.kb.service(key)

@@ -903,3 +903,71 @@ def test_a_correction_of_who_or_the_situation_stays_with_the_matter_under_discus
     slots = {"service_key": "medical_filing"}
     messages, _ = answer("是急诊，当时情况挺急的", "inform", confidence=0.97, entities=entities, slots=slots)
     assert DECLINE_MARK not in texts(messages) and "急诊" in texts(messages)
+
+
+def test_a_word_of_a_siblings_name_asks_about_that_sibling() -> None:
+    _, events = answer("电子的呢", "e_sscard", confidence=0.63, slots={"service_key": "sscard_renew"})
+    assert slots_set(events)["service_key"] == "e_sscard"
+
+
+def test_a_correction_stays_in_the_topic_under_discussion() -> None:
+    """ "不是看病那块，是养老的" after 社保转移: 养老保险转移, not 养老服务 of another topic (NLU: elderly_care)."""
+    for current in ("medical_insurance_transfer", "pension_transfer"):
+        slots = {"service_key": current}
+        _, events = answer("不是看病那块，是养老的", "elderly_care", confidence=0.68, slots=slots)
+        assert slots_set(events).get("service_key", current) == "pension_transfer", current
+    # … but a bank card named instead is declined, and a correction of the situation stays where it was
+    slots = {"service_key": "sscard_locked"}
+    messages, _ = answer("不是社保卡，我说错了，是农业银行的储蓄卡被锁了", "sscard_locked", confidence=0.74, slots=slots)
+    assert DECLINE_MARK in texts(messages)
+    entities = [{"entity": "emergency", "value": "急诊"}]
+    slots = {"service_key": "medical_filing"}
+    _, events = answer("不是急诊 是他自己去的", "deny", confidence=0.69, entities=entities, slots=slots)
+    assert slots_set(events).get("service_key", "medical_filing") == "medical_filing"
+
+
+def test_a_short_unclear_follow_up_stays_with_the_matter_under_discussion() -> None:
+    slots = {"service_key": "settle_outpatient"}
+    messages, events = answer("看病用", "nlu_fallback", confidence=0.45, slots=slots)
+    assert "【跨省异地就医普通门诊费用直接结算】" in texts(messages) and "我不太确定" not in texts(messages)
+    messages, _ = answer("行吧", "nlu_fallback", confidence=0.45, slots=slots)
+    assert "【" not in texts(messages)  # nothing said: no service card
+
+
+def test_a_topic_named_and_little_else_offers_that_topics_matters() -> None:
+    messages, _ = answer("医保的事想问问", "ask_contact", confidence=0.93)
+    reply = texts(messages)
+    assert DECLINE_MARK not in reply and "市医保局" in reply, reply
+    messages, _ = answer("卡的问题", "affirm", confidence=0.96)
+    assert "挂失" in texts(messages), texts(messages)  # the card's problems, not "好的"
+
+
+def test_social_insurance_moved_is_answered_as_pension_with_medical_as_a_button() -> None:
+    messages, events = answer("宿州的社保转到杭州去要咋弄", "medical_filing", confidence=0.73)
+    assert slots_set(events)["service_key"] == "pension_transfer"
+    assert "choose_service" in " ".join(payloads(messages)) and "medical_insurance_transfer" in " ".join(
+        payloads(messages)
+    )
+
+
+def test_an_emergency_elsewhere_is_seeing_a_doctor_elsewhere() -> None:
+    entities = [{"entity": "emergency", "value": "急诊"}]
+    _, events = answer("上个月去无锡玩，俺娘突然晕倒送医院急诊了", "inform", confidence=0.94, entities=entities)
+    assert slots_set(events)["service_key"] == "medical_filing"
+
+
+def test_a_covered_disease_told_is_a_situation_asked_about_it_is_a_doctors_question() -> None:
+    _, events = answer("俺妈有尿毒症，一个礼拜透析三回", "settle_chronic", confidence=0.79)
+    assert slots_set(events)["service_key"] == "settle_chronic"
+    messages, _ = answer("高血压的药是早上吃好还是晚上吃好", "settle_chronic", confidence=0.85)
+    assert DECLINE_MARK in texts(messages)
+
+
+def test_follow_ups_in_english_keep_the_matter() -> None:
+    messages, _ = answer("can I call someone", "out_of_scope", confidence=0.5, slots={"service_key": "sscard_loss"})
+    assert "12333" in texts(messages) and DECLINE_MARK not in texts(messages)
+
+
+def test_asking_what_papers_it_takes_gets_the_materials() -> None:
+    messages, _ = answer("要啥手续", "nlu_fallback", confidence=0.45, slots={"service_key": "pension_transfer"})
+    assert "参保缴费凭证" in texts(messages), texts(messages)
