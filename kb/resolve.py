@@ -190,6 +190,8 @@ _SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职�
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
 _TICKETS = re.compile(r"门票|票价")
 _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|七十|八十")
+# Words that name one of our topics on their own ("看病的事", "老人的事")
+_TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
 _OURS_AMONG_OTHERS = re.compile(
     r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
     r"第一次办身份证|首次申领"
@@ -240,6 +242,11 @@ DECLINE = "decline"  # not what this assistant answers
 OUT_OF_SCOPE = "out_of_scope"
 NLU_FALLBACK = "nlu_fallback"
 NOT_SERVICE_INTENTS = frozenset({OUT_OF_SCOPE, NLU_FALLBACK})
+# The conversation's own intents: being sure of one says nothing of a service being asked about
+CONVERSATION_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "bot_challenge", "request_human", "feedback_helpful", "feedback_unhelpful"}
+    | {"affirm", "deny", "stop"}
+)
 
 # 社保卡 problems (entity card_problem) and the service about each
 CARD_PROBLEM_SERVICE = {
@@ -668,7 +675,7 @@ class Resolver:
             and u.content <= BARE_CONTENT
             and best.search >= TOPIC_SCORE
             and not _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
-            and bool(_OUR_CARD.search(corrected) or _CARD_OR_ELDERLY.search(corrected))
+            and bool(_TOPIC_WORDS.search(corrected))
         )
 
     def _continues(self, question: Question, best: Candidate) -> bool:
@@ -739,6 +746,8 @@ class Resolver:
             return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
         if anchored and best.search >= ANCHORED_SEARCH and best.unit >= UNIT_FLOOR:
             return True  # "备案让上传居住证明…传不上去": NLU half hears another matter; the service's words, a fact not
+        if best.context and _FOLLOW_ON.search(question.text) and best.unit >= UNIT_FLOOR:
+            return True  # "那给家里买点水果干海鲜干货能带不" after 通关: on with it, and a fact of it fits
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
         if best.context and aspects.asks(normalize(question.text)):
@@ -747,7 +756,7 @@ class Resolver:
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not
         # an aspect asked ("要带什么") is asked of 结婚登记 as much as of 社保卡: an aspect intent does not vote
         nlu_in_scope = (
-            question.intent not in NOT_SERVICE_INTENTS
+            question.intent not in NOT_SERVICE_INTENTS | CONVERSATION_INTENTS
             and aspects.from_intent(question.intent) is None
             and question.confidence >= CONFIDENT_NLU
         )
