@@ -100,7 +100,7 @@ def _wants_card_or_medical(corrected: str) -> bool:
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(
-    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案|"
+    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案|"
     r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)"  # "媳妇怀上了，打算在昆山生"
 )
 # … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"), nor what
@@ -148,7 +148,7 @@ _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|
 # Weather, shopping advice, politics, subway lines, ETC, games: "苏州那几天下雨不" is not a question about the
 # 交通卡 discussed before it (but "社保卡在上海能坐地铁几号线" asks about the card).
 _EVERYDAY_MATTER = re.compile(
-    r"天气|下雨|下雪|气温|多少度|刮风|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
+    r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|"  # 通关 in a game is no customs clearance
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
@@ -181,7 +181,9 @@ _PAYING_IN = re.compile(
     r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|"
     r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)"
 )
-_WITH_AN_ERRAND_OF_OURS = re.compile(r"转移|转过|转回|转到|转出|接续|备案|报销|材料|结算|直接结|看病|住院")
+_WITH_AN_ERRAND_OF_OURS = re.compile(
+    r"转移|转过|转回|转到|转出|接续|弄过来|弄回来|转过来|备案|报销|材料|结算|直接结|看病|住院"
+)
 # Exams and school places are the education office's, unless the schools' cooperation is asked about
 # ("宿州职业技术学院跟上海的学校有合作没，孩子中考分不高").
 _EXAMS = re.compile(r"公务员|省考|国考|事业单位|事业编|高考|中考|填志愿|分数线")
@@ -219,6 +221,8 @@ _ASKS_ACROSS = re.compile(
 )
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
+# "对了", "顺便问下": the citizen turns to something else
+_TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
 
@@ -433,6 +437,8 @@ class Resolver:
         content = self._content_size(text)
         bare = content <= BARE_CONTENT
         names_topic = another_topic or self._names_topic(question, text, candidates, bare)
+        if names_topic and context and not another_topic and self._still_about(text, context, candidates, bare):
+            names_topic = False  # "先说养老的吧" after 社保转移; "俺不会用手机 老年人能去窗口办吗" after 备案
         follow_up = (
             bool(asked)
             or aspects.asks(text)
@@ -483,6 +489,7 @@ class Resolver:
                 or self._echoes_name(text, context)
             )
             and not self._another_matter(text, alone=False)
+            and not (_TURNS_AWAY.search(text) and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE))
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久", "How long is it valid?" or "大晚上的能挂不"
             followed = Understanding(
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
@@ -504,6 +511,16 @@ class Resolver:
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, self._sibling_first(text, understood, question.intent))
         return understood
+
+    def _still_about(self, text: str, context: ServiceView, candidates: Sequence[Candidate], bare: bool) -> bool:
+        """A message naming no service by name that says a word of the service under discussion's own name
+        (short), or asks what a fact of it answers clearly."""
+        if any(c.mentioned and c.service.key != context.key for c in candidates):
+            return False
+        current = next((c for c in candidates if c.context), None)
+        if current is not None and current.unit >= STRONG_UNIT:
+            return True
+        return bare and _shares_a_word(aspects.without_cues(text), context.name)
 
     def _sibling_meant(self, text: str, candidates: Sequence[Candidate], context: ServiceView) -> Candidate | None:
         """In a correction, the likeliest service of the topic under discussion (itself, too: "不是看病那块，是养老的"
@@ -709,8 +726,9 @@ class Resolver:
             return True
         if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
             return True
-        if _EXAMS.search(text) and not _SCHOOLS_COOPERATING.search(text):
-            return True
+        moving_insurance = _INSURANCE_MOVED.search(text) and _WITH_AN_ERRAND_OF_OURS.search(text)
+        if _EXAMS.search(text) and not (_SCHOOLS_COOPERATING.search(text) or moving_insurance):
+            return True  # not "…回宿州考上了事业单位，杭州那边的社保要怎么弄过来"
         if alone and _TICKETS.search(text) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
         if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):

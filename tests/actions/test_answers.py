@@ -981,3 +981,27 @@ def test_abuse_to_begin_with_and_attempts_to_re_instruct_are_declined() -> None:
     assert DECLINE_MARK in texts(messages)
     messages, _ = answer("你是机器人吗", "bot_challenge", confidence=0.95)
     assert [m.get("response") for m in messages] == ["utter_iamabot"]
+
+
+def test_turning_to_another_matter_mid_conversation_is_declined() -> None:
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer("对了上海这几天冷不冷 要带厚衣服不", "out_of_scope", confidence=0.85, slots=slots)
+    assert DECLINE_MARK in texts(messages)
+    messages, _ = answer("香港现在金价多少一克", "out_of_scope", confidence=1.0, slots={"service_key": "customs"})
+    assert DECLINE_MARK in texts(messages)
+
+
+def test_a_word_of_the_matter_under_discussion_keeps_it() -> None:
+    """ "先说养老的吧" after 社保转移 (NLU: 养老服务); "老年人能去窗口办吗" after 备案 (a fact of 备案 fits)."""
+    slots = {"service_key": "pension_transfer"}
+    messages, _ = answer("先说养老的吧", "elderly_care", confidence=0.98, slots=slots)
+    assert "【养老保险关系跨省转移接续" in texts(messages)
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer("俺不会用手机 老年人能去窗口办吗", "ask_channels", confidence=0.92, slots=slots)
+    assert "【跨省异地就医备案" in texts(messages) and "窗口" in texts(messages)
+
+
+def test_a_story_of_moving_insurance_home_for_a_new_job_is_no_exam_question() -> None:
+    text = "我在杭州上了六年班，社保医保都在那边交的，今年回宿州考上了事业单位，杭州那边的社保要怎么弄过来"
+    _, events = answer(text, "cross_province", confidence=0.78)
+    assert slots_set(events)["service_key"] == "pension_transfer"
