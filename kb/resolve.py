@@ -45,6 +45,7 @@ UNNAMED_NLU = 0.5  # … and half of that for a service NLU hears when the text 
 CONFIDENT_NLU = 0.5
 NLU_NAMES_SERVICE = 0.8  # NLU this confident of a likely service: not a cross-province errand without one
 WHICH_CONTENT = 1  # a first message with at most this much content of its own asks "which service?"
+CORRECTION_CONTENT = 12  # a correction ("说错了，是我妈…") tells a little more and still names no other matter
 MIN_OWN_CONTENT = 2  # "看病用" says something; "行吧" does not
 BARE_CONTENT = 6  # a message with at most this many characters of its own content only asks (a follow-up)
 SURE_NLU = 0.9
@@ -120,7 +121,7 @@ MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 _SELLER = re.compile(r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服")
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
-    r"宰客|被宰|缺斤少两|以次充好"
+    r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水"
 )
 CONSUMER_SERVICE = "consumer_complaint"
 # Treated in another province without filing, and it is over ("住院没备案，已经出院了", "当时不知道要备案，钱全是
@@ -148,7 +149,7 @@ _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|
 # Weather, shopping advice, politics, subway lines, ETC, games: "苏州那几天下雨不" is not a question about the
 # 交通卡 discussed before it (but "社保卡在上海能坐地铁几号线" asks about the card).
 _EVERYDAY_MATTER = re.compile(
-    r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
+    r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|"  # 通关 in a game is no customs clearance
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
@@ -161,7 +162,7 @@ _EVERYDAY_MATTER = re.compile(
 _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
-    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|"
+    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,4}(?:丢|掉|补)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证"
@@ -173,7 +174,7 @@ _NO_ERRAND_OF_OURS = re.compile(
     r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
     r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)|"
-    r"医保电子凭证|医保码|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
+    r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,4}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
 # asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
@@ -213,7 +214,9 @@ _RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?\s]*[，,�
 _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])")
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
-_WHAT_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*$")
+_WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
+    r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
+)
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
@@ -463,7 +466,8 @@ class Resolver:
             # "不是看病那块，是养老的" after 社保转移: the matter next to it, not 养老服务 of another topic
             others = tuple(c for c in candidates if c is not meant)
             return Understanding((meant, *others), asked, True, True, False, ANSWER, content)
-        corrects_who = bool(context and not names_topic and ((CORRECTS.search(text) and bare) or tells_situation))
+        says_who = CORRECTS.search(text) and content <= CORRECTION_CONTENT  # "说错了 是俺爸 他六十二了 俺替他问"
+        corrects_who = bool(context and not names_topic and (says_who or tells_situation))
         elsewhere = self._elsewhere(text)
         if (
             context
@@ -859,7 +863,7 @@ class Resolver:
         for unit, score in kb.search_units(question.text, limit=5, min_score=UNIT_FLOOR):
             for key in unit.services:
                 evidence(key)["unit"] = max(evidence(key)["unit"], score)
-        for problem in question.entities.get("card_problem", ()):
+        for problem in question.entities.get("card_problem", ()) if self._about_a_card(corrected, question) else ():
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
@@ -907,6 +911,11 @@ class Resolver:
         if _wants_card_or_medical(corrected):
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
+
+    def _about_a_card(self, corrected: str, question: Question) -> bool:
+        """The card is said, or under discussion: "丢了咋办" after 社保卡申领, not "户口本丢了"."""
+        current = self.kb.service(question.context) if question.context else None
+        return "卡" in corrected or (current is not None and "卡" in current.name)
 
     def _nlu_hears_topic_of(self, question: Question, key: str) -> bool:
         """NLU hears a service of the same topic as `key` (a sibling whose own question it may be)."""
