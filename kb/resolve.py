@@ -173,7 +173,7 @@ _OTHER_OFFICE = re.compile(
 _NO_ERRAND_OF_OURS = re.compile(
     r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
     r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
-    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发)|"
+    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,4}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
@@ -197,7 +197,7 @@ _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|�
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
 _OURS_AMONG_OTHERS = re.compile(
     r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
-    r"第一次办身份证|首次申领"
+    r"第一次办身份证|首次申领|没办过身份证"
 )
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
