@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KbAction, say
-from actions.context import changed, entity_values, latest_confidence, latest_intent, latest_text
+from actions.context import (
+    changed,
+    entity_values,
+    latest_confidence,
+    latest_intent,
+    latest_text,
+    offered_choices,
+    reply_just_before,
+)
 from actions.fallback import decline, suggest
 from actions.forms import CARD_WORDS, NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_WORDS, canonical, yes_no
 from actions.kb_access import knowledge_base
 from actions.replies import (
+    DECLINE_MARK,
     answer_messages,
     aspect_known,
     bureau_messages,
@@ -43,6 +53,7 @@ from kb.resolve import (
     NEAR_SCOPE,
     UNSURE_CHOICES,
     WHICH,
+    Candidate,
     Question,
     Resolver,
     Understanding,
@@ -174,6 +185,10 @@ class ActionAnswer(KbAction):
             return changed(tracker, service_key=hub.key, failed_turns=0, **CLEARED_SITUATION)
         if understood.decision == DECLINE:
             return decline(dispatcher, tracker, understood.closest)
+        if understood.decision == WHICH and (offered := self._offered(tracker, kb)):
+            # "那要带啥" right after "是下面这些吗？": the likeliest of the list, the others as buttons
+            understood = replace(understood, candidates=tuple(Candidate(s, 0.0) for s in offered), decision=GUESS)
+            return answer_service(dispatcher, tracker, kb, question, understood)
         if understood.decision == WHICH:
             asked = "、".join(aspects.LABELS[a] for a in understood.aspects)
             dispatcher.utter_message(
@@ -182,6 +197,13 @@ class ActionAnswer(KbAction):
             )
             return []
         return suggest(dispatcher, tracker, [c.service for c in understood.candidates[:UNSURE_CHOICES]])
+
+    @staticmethod
+    def _offered(tracker: Tracker, kb: KnowledgeBase) -> list[ServiceView]:
+        reply = reply_just_before(tracker)
+        if reply is None or DECLINE_MARK in (reply.get("text") or ""):
+            return []  # the closest services of a declined question are no list to pick from
+        return [s for key in offered_choices(reply) if (s := kb.service(key))]
 
     def _chosen(self, dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase) -> list:
         """A button named the service: its guide."""

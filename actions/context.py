@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,3 +62,26 @@ def current_service(tracker: Tracker, kb: KnowledgeBase) -> ServiceView | None:
 def changed(tracker: Tracker, **values: Any) -> list[dict[str, Any]]:
     """SlotSet events for the slots whose value actually changes (each event is stored and replayed)."""
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
+_CHOICE = re.compile(r'^/choose_service\{"service_key":\s*"([^"]+)"\}$')
+
+
+def reply_just_before(tracker: Tracker) -> dict[str, Any] | None:
+    """The assistant's last message before the citizen's current one."""
+    seen_current = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_current:
+                return None
+            seen_current = True
+        elif kind == "bot" and seen_current:
+            return event
+    return None
+
+
+def offered_choices(reply: dict[str, Any]) -> list[str]:
+    """The services a message offered as buttons to choose from."""
+    buttons = (reply.get("data") or {}).get("buttons") or []
+    return [m.group(1) for b in buttons if (m := _CHOICE.match(str(b.get("payload", ""))))]

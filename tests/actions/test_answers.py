@@ -1025,3 +1025,20 @@ def test_a_lost_household_register_is_no_card_problem() -> None:
     slots = {"service_key": "sscard_apply"}
     _, events = answer("要是丢了咋办", "sscard_loss", confidence=0.6, entities=entities, slots=slots)
     assert slots_set(events)["service_key"] == "sscard_loss"
+
+
+def test_an_aspect_asked_right_after_a_list_answers_the_likeliest_of_it() -> None:
+    listed, _ = answer("医保", "nlu_fallback", confidence=0.45)
+    offered = [b for m in listed for b in m.get("buttons") or [] if b["payload"].startswith("/choose_service")]
+    assert len(offered) >= 2 and "我不太确定" in texts(listed)
+    tracker = make_tracker("在哪办", "ask_channels", confidence=0.9)
+    tracker.events.insert(-1, {"event": "bot", "text": texts(listed), "data": {"buttons": offered}})
+    messages, events = run(ActionAnswer(), tracker)
+    first = offered[0]["payload"].split('"')[-2]
+    assert slots_set(events)["service_key"] == first and "您问的应该是" in texts(messages)
+    # … but not after a declined question's closest services
+    tracker = make_tracker("在哪办", "ask_channels", confidence=0.9)
+    declined = {"event": "bot", "text": f"抱歉，{DECLINE_MARK}。", "data": {"buttons": offered}}
+    tracker.events.insert(-1, declined)
+    messages, _ = run(ActionAnswer(), tracker)
+    assert "您想了解哪项服务的办理渠道" in texts(messages)
