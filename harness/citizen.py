@@ -100,6 +100,20 @@ class Verdict:
         return self.bureau_ok is not False and self.facts_ok is not False
 
 
+_REPLY_KINDS = (  # how each kind of reply begins or what it says
+    ("declined", DECLINE_MARK),
+    ("unsure list", "我不太确定"),
+    ("asked which service", "您想了解哪项服务"),
+    ("hub (no guide of its own)", "没有专门的办事指南"),
+    ("guessed a service", "您问的应该是"),
+    ("answered a service", "【"),
+)
+
+
+def _reply_kind(v: Verdict) -> str:
+    return next((kind for kind, mark in _REPLY_KINDS if mark in v.reply), "other reply")
+
+
 def load_questions(name: str, folder: Path = SETS) -> list[Case]:
     rows = yaml.safe_load((folder / f"{name}_questions.yaml").read_text(encoding="utf-8"))
     return [Case.from_row(row) for row in rows]
@@ -205,7 +219,29 @@ class Report:
             lines.append("conversation turns (ok / n):")
             for label, verdicts in self._turn_kinds().items():
                 lines.append(f"  {label:<32} {sum(v.ok for v in verdicts)} / {len(verdicts)}")
+        lines.append("failures by what the reply was (n):")
+        for label, count in sorted(self._failure_kinds().items()):
+            lines.append(f"  {label:<48} {count}")
         return "\n".join(lines)
+
+    def _failure_kinds(self) -> dict[str, int]:
+        """What went wrong, by kind of reply only: which way to look without reading the questions."""
+        counts: dict[str, int] = defaultdict(int)
+        turns = [v for _, verdicts in self.conversations for v in verdicts]
+        for where, verdicts in (("question", self.questions), ("turn", turns)):
+            for v in verdicts:
+                if v.ok:
+                    continue
+                if v.case.out_of_scope:
+                    wrong = "out of scope, not declined"
+                elif v.case.aspect == CHITCHAT:
+                    wrong = "chitchat, answered a service"
+                elif v.bureau_ok is False:
+                    wrong = "in scope, bureau not named"
+                else:
+                    wrong = "in scope, fact missing"
+                counts[f"{where}: {wrong}: {_reply_kind(v)}"] += 1
+        return counts
 
     def _out_of_scope_styles(self) -> dict[str, list[Verdict]]:
         groups: dict[str, list[Verdict]] = defaultdict(list)

@@ -480,6 +480,8 @@ class Resolver:
         ):
             asked, follow_up = (aspects.CHANNELS,), True  # "我人在南京，回不去": how to do it from there
             names_topic = False
+        elif context and bare and elsewhere and _STATES_WHERE.search(text) and set(asked) == {aspects.ELIGIBILITY}:
+            asked = (aspects.CHANNELS, *asked)  # "人在外地能办不": can it be done from there, and how
         if (
             context
             and (bare or corrects_who)
@@ -502,6 +504,8 @@ class Resolver:
         near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
+        if understood.decision == GUESS and context and self._says_its_own_word(question.text, understood, context):
+            understood = _context_first(understood)  # "只办备案不办认定行不行" in 门诊慢特病: still about it
         if understood.decision == UNSURE and context and bare and content >= MIN_OWN_CONTENT and not names_topic:
             understood = _context_first(understood)  # "看病用" after 门诊结算: most likely still about it
         if understood.decision == UNSURE:
@@ -515,6 +519,16 @@ class Resolver:
         if understood.decision in (ANSWER, GUESS):
             understood = self._second_question(text, self._sibling_first(text, understood, question.intent))
         return understood
+
+    def _says_its_own_word(self, text: str, u: Understanding, context: ServiceView) -> bool:
+        """The guess is another service only just ahead of the one under discussion, whose own word is said."""
+        current = next((c for c in u.candidates if c.context), None)
+        return (
+            current is not None
+            and u.best is not current
+            and u.best.score - current.score < SURE_MARGIN
+            and context.key in self.kb.anchored_services(text)
+        )
 
     def _still_about(self, text: str, context: ServiceView, candidates: Sequence[Candidate], bare: bool) -> bool:
         """A message naming no service by name that says a word of the service under discussion's own name

@@ -1042,3 +1042,18 @@ def test_an_aspect_asked_right_after_a_list_answers_the_likeliest_of_it() -> Non
     tracker.events.insert(-1, declined)
     messages, _ = run(ActionAnswer(), tracker)
     assert "您想了解哪项服务的办理渠道" in texts(messages)
+
+
+def test_saying_where_the_citizen_is_asks_how_to_do_it_from_there() -> None:
+    slots = {"service_key": "sscard_renew"}
+    messages, _ = answer("人在外地能办不", "ask_eligibility", confidence=0.78, slots=slots)
+    assert "掌上12333" in texts(messages)
+    entities = [{"entity": "place", "value": "苏州市"}]
+    messages, _ = answer("人在苏州打工，回不去", "inform", confidence=0.93, entities=entities, slots=slots)
+    assert "【社会保障卡换领" in texts(messages) and "掌上12333" in texts(messages)
+
+
+def test_a_word_of_the_matter_under_discussion_keeps_it_against_a_close_guess() -> None:
+    slots = {"service_key": "settle_chronic"}
+    _, events = answer("只办备案不办认定行不行", "medical_filing", confidence=0.68, slots=slots)
+    assert slots_set(events).get("service_key", "settle_chronic") == "settle_chronic"
