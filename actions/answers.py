@@ -318,6 +318,9 @@ def answer_service(
     if asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
         intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
         service, units = built_on, resolver.answering_units(question.text, built_on, asked)
+    elif found := resolver.fact_it_builds_on(question.text, service):
+        base, fact = found
+        intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
     if second:
         units = resolver.answering_units(question.text, second, understood.second_aspects)

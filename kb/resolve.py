@@ -69,6 +69,7 @@ CLEAR_SECOND = 0.82  # … or a clause's search finds it this clearly ("还有�
 SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 SIBLING_UNIT = 0.45  # a fact of a service next to the one under discussion answers a follow-up this well …
 SIBLING_MARGIN = 0.1  # … and this much better than any of the one under discussion
+BUILT_ON_UNIT = 0.5  # a fact of the service one builds on answers this well, twice that margin ahead: quoted too
 SERVICE_OWN_ASPECTS = frozenset(
     {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
 )
@@ -797,6 +798,18 @@ class Resolver:
             and question.confidence >= CONFIDENT_NLU
         )
         return nlu_in_scope and best.search >= SUPPORTED_SEARCH
+
+    def fact_it_builds_on(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
+        """ "那个小程序叫啥" about 门诊直接结算: the fact is 备案's (its app), the step 门诊直接结算 begins with."""
+        if not text:
+            return None
+        own = self.kb.search_units(text, services=[service.key], limit=1)
+        own_score = own[0][1] if own else 0.0
+        for base in self.kb.services_it_builds_on(service.key):
+            hits = self.kb.search_units(text, services=[base.key], limit=1, min_score=BUILT_ON_UNIT)
+            if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
+                return base, hits[0][0]
+        return None
 
     def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
         """The units of `service` that answer the question, best first (none if nothing fits well).

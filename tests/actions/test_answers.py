@@ -1057,3 +1057,15 @@ def test_a_word_of_the_matter_under_discussion_keeps_it_against_a_close_guess() 
     slots = {"service_key": "settle_chronic"}
     _, events = answer("只办备案不办认定行不行", "medical_filing", confidence=0.68, slots=slots)
     assert slots_set(events).get("service_key", "settle_chronic") == "settle_chronic"
+
+
+def test_a_fact_of_the_step_a_service_builds_on_is_quoted() -> None:
+    """ "那个小程序叫啥" about 门诊直接结算: the app is 备案's, which 门诊直接结算 begins with."""
+    messages, _ = answer("那个小程序叫啥", "nlu_fallback", confidence=0.45, slots={"service_key": "settle_outpatient"})
+    reply = texts(messages)
+    assert "国家异地就医备案" in reply and "要先办好“跨省异地就医备案”" in reply
+
+
+def test_a_general_question_about_outpatient_settlement_quotes_no_disease_faq() -> None:
+    messages, _ = answer("在上海看门诊能直接刷医保吗", "settle_outpatient", confidence=0.9)
+    assert "肝炎" not in texts(messages).split("【跨省异地就医普通门诊费用直接结算】")[0]
