@@ -114,7 +114,7 @@ _NOT_FILING = re.compile(
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
 # … or an emergency there ("去无锡玩，俺娘突然晕倒送医院急诊了"): 临时外出就医, however it is told
-_EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|120")
+_EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|(?<!\d)120(?!\d)")
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
@@ -235,6 +235,7 @@ FOLLOW_ON_BONUS = 0.15
 _SOMETHING_ELSE_MOVED = re.compile(r"公积金|失业|退役|军人|户口|户籍|档案|党组织|组织关系|党员|学籍|工伤|生育|车")
 _INSURANCE_MOVED = re.compile(r"养老|社保|医保|医疗保险|合作医疗|农合|退休")
 INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
+_MEDICAL_INSURANCE_SAID = re.compile(r"医保|医疗")
 SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen sees a doctor elsewhere
 _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 
@@ -543,8 +544,8 @@ class Resolver:
 
     def _sibling_meant(self, text: str, candidates: Sequence[Candidate], context: ServiceView) -> Candidate | None:
         """In a correction, the likeliest service of the topic under discussion (itself, too: "不是看病那块，是养老的"
-        after 养老保险转移) that a word of its own names
-        and the words match clearly, unless the citizen names a service of another topic or another matter."""
+        after 养老保险转移) that the words match clearly and name by a word of its own, unless the citizen names
+        a service of another topic or another matter."""
         if any(c.mentioned and c.service.topic != context.topic for c in candidates):
             return None  # "不是医保，是社保卡"
         if self._another_matter(text, alone=False):
@@ -564,7 +565,7 @@ class Resolver:
     def _pension_for_social_insurance(self, text: str, u: Understanding) -> Understanding:
         """ "宿州的社保转到杭州去要咋弄": 社保 moved is first of all 养老保险 (医保 a button), unless 医保 is said."""
         top = {c.service.key for c in u.candidates[:2]}
-        if top != set(INSURANCE_TRANSFERS) or "社保" not in text or re.search(r"医保|医疗", text):
+        if top != set(INSURANCE_TRANSFERS) or "社保" not in text or _MEDICAL_INSURANCE_SAID.search(text):
             return u
         pension = next(c for c in u.candidates if c.service.key == INSURANCE_TRANSFERS[0])
         others = tuple(c for c in u.candidates if c is not pension)
