@@ -1064,8 +1064,3 @@ def test_a_fact_of_the_step_a_service_builds_on_is_quoted() -> None:
     messages, _ = answer("那个小程序叫啥", "nlu_fallback", confidence=0.45, slots={"service_key": "settle_outpatient"})
     reply = texts(messages)
     assert "国家异地就医备案" in reply and "要先办好“跨省异地就医备案”" in reply
-
-
-def test_a_general_question_about_outpatient_settlement_quotes_no_disease_faq() -> None:
-    messages, _ = answer("在上海看门诊能直接刷医保吗", "settle_outpatient", confidence=0.9)
-    assert "肝炎" not in texts(messages).split("【跨省异地就医普通门诊费用直接结算】")[0]
