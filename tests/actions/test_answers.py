@@ -983,6 +983,10 @@ def test_abuse_to_begin_with_and_attempts_to_re_instruct_are_declined() -> None:
     assert DECLINE_MARK in texts(messages)
     messages, _ = answer("你是机器人吗", "bot_challenge", confidence=0.95)
     assert [m.get("response") for m in messages] == ["utter_iamabot"]
+    # … not a forgotten password ("忘记之前…" is no instruction to forget)
+    entities = [{"entity": "card_problem", "value": "锁定"}]
+    messages, _ = answer("忘记之前设的密码了，社保卡锁了咋办", "sscard_locked", confidence=0.9, entities=entities)
+    assert DECLINE_MARK not in texts(messages) and "【社会保障卡锁卡解锁与密码重置" in texts(messages)
 
 
 def test_turning_to_another_matter_mid_conversation_is_declined() -> None:
