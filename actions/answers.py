@@ -16,15 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KbAction, say
-from actions.context import (
-    changed,
-    entity_values,
-    latest_confidence,
-    latest_intent,
-    latest_text,
-    offered_choices,
-    reply_just_before,
-)
+from actions.context import changed, entity_values, latest_confidence, latest_intent, latest_text, reply_just_before
 from actions.fallback import decline, suggest
 from actions.forms import CARD_WORDS, NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_WORDS, canonical, yes_no
 from actions.kb_access import knowledge_base
@@ -34,6 +26,7 @@ from actions.replies import (
     aspect_known,
     bureau_messages,
     card_problem_messages,
+    chosen_keys,
     near_scope_messages,
     no_such_task_text,
     service_responsibility_text,
@@ -51,6 +44,7 @@ from kb.resolve import (
     GUESS,
     HUB_SERVICE,
     NEAR_SCOPE,
+    REPLY_INTENTS,
     UNSURE_CHOICES,
     WHICH,
     Candidate,
@@ -70,7 +64,6 @@ MEDICAL_FORM_SLOTS = ("medical_stay", "medical_emergency", "medical_referral")
 SITUATION_SLOTS = (*MEDICAL_FORM_SLOTS, "card_problem")
 CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 CHOOSE = "choose_service"
-REPLIES = frozenset({"affirm", "deny", "stop"})
 POLITE_REPLIES = {"thank": "utter_you_are_welcome", "goodbye": "utter_goodbye"}
 ABOUT_ITSELF = "bot_challenge"
 # "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
@@ -135,7 +128,12 @@ class ActionAnswer(KbAction):
         if replying and question.intent in POLITE_REPLIES and asks_nothing:
             dispatcher.utter_message(response=POLITE_REPLIES[question.intent])  # "谢谢恁", "再见"
             return []
-        if replying and question.intent in REPLIES and asks_nothing and not (corrects or vague_card(question.text)):
+        if (
+            replying
+            and question.intent in REPLY_INTENTS
+            and asks_nothing
+            and not (corrects or vague_card(question.text))
+        ):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
         if _REINSTRUCTS.search(said):
@@ -204,7 +202,8 @@ class ActionAnswer(KbAction):
         reply = reply_just_before(tracker)
         if reply is None or DECLINE_MARK in (reply.get("text") or ""):
             return []  # the closest services of a declined question are no list to pick from
-        return [s for key in offered_choices(reply) if (s := kb.service(key))]
+        buttons = (reply.get("data") or {}).get("buttons") or []
+        return [s for key in chosen_keys(buttons) if (s := kb.service(key))]
 
     def _chosen(self, dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase) -> list:
         """A button named the service: its guide."""
@@ -319,7 +318,7 @@ def answer_service(
     if asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
         intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
         service, units = built_on, resolver.answering_units(question.text, built_on, asked)
-    elif found := resolver.fact_it_builds_on(question.text, service):
+    elif asked and (found := resolver.fact_it_builds_on(question.text, service)):
         base, fact = found
         intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))

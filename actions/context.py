@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -64,9 +63,6 @@ def changed(tracker: Tracker, **values: Any) -> list[dict[str, Any]]:
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
 
 
-_CHOICE = re.compile(r'^/choose_service\{"service_key":\s*"([^"]+)"\}$')
-
-
 def reply_just_before(tracker: Tracker) -> dict[str, Any] | None:
     """The assistant's last message before the citizen's current one."""
     seen_current = False
@@ -79,9 +75,3 @@ def reply_just_before(tracker: Tracker) -> dict[str, Any] | None:
         elif kind == "bot" and seen_current:
             return event
     return None
-
-
-def offered_choices(reply: dict[str, Any]) -> list[str]:
-    """The services a message offered as buttons to choose from."""
-    buttons = (reply.get("data") or {}).get("buttons") or []
-    return [m.group(1) for b in buttons if (m := _CHOICE.match(str(b.get("payload", ""))))]

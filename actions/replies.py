@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,8 +33,17 @@ def button(title: str, payload: str) -> Button:
     return {"title": title, "payload": payload}
 
 
+_CHOOSE = "/choose_service"
+
+
 def choose_button(title: str, service_key: str) -> Button:
-    return button(title, f'/choose_service{{"service_key":"{service_key}"}}')
+    return button(title, _CHOOSE + json.dumps({"service_key": service_key}, separators=(",", ":")))
+
+
+def chosen_keys(buttons: Sequence[Button]) -> list[str]:
+    """The services buttons made by choose_button offer to choose from."""
+    payloads = [str(b.get("payload", "")) for b in buttons]
+    return [json.loads(p[len(_CHOOSE) :]).get("service_key", "") for p in payloads if p.startswith(_CHOOSE + "{")]
 
 
 def next_question_buttons(exclude: Sequence[str] = ()) -> list[Button]:

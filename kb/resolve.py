@@ -252,10 +252,16 @@ OUT_OF_SCOPE = "out_of_scope"
 NLU_FALLBACK = "nlu_fallback"
 NOT_SERVICE_INTENTS = frozenset({OUT_OF_SCOPE, NLU_FALLBACK})
 # The conversation's own intents: being sure of one says nothing of a service being asked about
-CONVERSATION_INTENTS = frozenset(
-    {"greet", "goodbye", "thank", "bot_challenge", "request_human", "feedback_helpful", "feedback_unhelpful"}
-    | {"affirm", "deny", "stop"}
-)
+REPLY_INTENTS = frozenset({"affirm", "deny", "stop"})  # a yes, a no, "算了"
+CONVERSATION_INTENTS = REPLY_INTENTS | {
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "request_human",
+    "feedback_helpful",
+    "feedback_unhelpful",
+}
 
 # 社保卡 problems (entity card_problem) and the service about each
 CARD_PROBLEM_SERVICE = {
@@ -361,11 +367,20 @@ def _shares_a_word(text: str, name: str) -> bool:
     return any(text[i : i + 2] in name for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1]))
 
 
+def _current(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The candidate under discussion in the conversation."""
+    return next((c for c in candidates if c.context), None)
+
+
+def _guess_first(u: Understanding, chosen: Candidate) -> Understanding:
+    """`chosen` answered as the likeliest, the others offered as buttons."""
+    others = tuple(c for c in u.candidates if c.service.key != chosen.service.key)
+    return replace(u, candidates=(chosen, *others), decision=GUESS)
+
+
 def _context_first(u: Understanding) -> Understanding:
-    current = next((c for c in u.candidates if c.context), None)
-    if current is None:
-        return u
-    return replace(u, candidates=(current, *(c for c in u.candidates if c is not current)), decision=GUESS)
+    current = _current(u.candidates)
+    return u if current is None else _guess_first(u, current)
 
 
 def _topic_first(u: Understanding) -> Understanding:
@@ -524,7 +539,7 @@ class Resolver:
 
     def _says_its_own_word(self, text: str, u: Understanding, context: ServiceView) -> bool:
         """The guess is another service only just ahead of the one under discussion, whose own word is said."""
-        current = next((c for c in u.candidates if c.context), None)
+        current = _current(u.candidates)
         return (
             current is not None
             and u.best is not current
@@ -537,7 +552,7 @@ class Resolver:
         (short), or asks what a fact of it answers clearly."""
         if any(c.mentioned and c.service.key != context.key for c in candidates):
             return False
-        current = next((c for c in candidates if c.context), None)
+        current = _current(candidates)
         if current is not None and current.unit >= STRONG_UNIT:
             return True
         return bare and _shares_a_word(aspects.without_cues(text), context.name)
@@ -567,9 +582,7 @@ class Resolver:
         top = {c.service.key for c in u.candidates[:2]}
         if top != set(INSURANCE_TRANSFERS) or "社保" not in text or _MEDICAL_INSURANCE_SAID.search(text):
             return u
-        pension = next(c for c in u.candidates if c.service.key == INSURANCE_TRANSFERS[0])
-        others = tuple(c for c in u.candidates if c is not pension)
-        return replace(u, candidates=(pension, *others), decision=GUESS)
+        return _guess_first(u, next(c for c in u.candidates if c.service.key == INSURANCE_TRANSFERS[0]))
 
     def _echoes_name(self, text: str, service: ServiceView) -> bool:
         """A short follow-up says a word of the service's own name, or a homophone of it: 挂 after 社保卡挂失,
@@ -597,8 +610,7 @@ class Resolver:
         ) or self._sibling_with_the_fact(text, best.service, intent)
         if sibling is None:
             return u
-        others = tuple(c for c in u.candidates if c.service.key != sibling.service.key)
-        return replace(u, candidates=(replace(sibling, score=best.score), *others), decision=GUESS)
+        return _guess_first(u, replace(sibling, score=best.score))
 
     def _sibling_with_the_fact(self, text: str, current: ServiceView, intent: str | None) -> Candidate | None:
         hits = self.kb.search_units(text, limit=1, min_score=SIBLING_UNIT)
