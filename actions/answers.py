@@ -356,7 +356,8 @@ def answer_responsibility(
     """Who is responsible for a service, a field of work, or what a bureau does; None if none is meant."""
     text = latest_text(tracker)
     best = understood.best
-    if best and (best.mentioned or understood.decision == ANSWER):
+    # a service named by a word of another matter ("退役军人优待证" is not 老年人优待证) is not answered for
+    if best and understood.decision != DECLINE and (best.mentioned or understood.decision == ANSWER):
         dispatcher.utter_message(text=service_responsibility_text(best.service))
         return changed(tracker, service_key=best.service.key, failed_turns=0)
     bureaus = [b for v in entity_values(tracker, "bureau") if (b := kb.bureau(v))]

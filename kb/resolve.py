@@ -84,10 +84,19 @@ _ERRAND = re.compile(
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(
     r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)的?卡|"
-    r"取款机|柜员机|atm"
+    r"取款机|柜员机|atm|bank ?cards?|credit ?cards?|debit ?cards?|"
+    r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡"  # a canteen's or a shop's card
 )
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
+# … nor a school's or a company's 一卡通 ("孩子学校食堂的一卡通丢了")
+_SOMEONE_ELSES_ONECARD = re.compile(r"(?:食堂|学校|校园|学生|饭|公司|单位|小区|酒店)[^，,。？?\s]{0,4}一卡通")
+
+
+def _names_our_card(text: str) -> bool:
+    return bool(_OUR_CARD.search(_SOMEONE_ELSES_ONECARD.sub("", text)))
+
+
 # The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever
 # the citizen wants of it in another province, one of the card and 医保 services answers, not the hub.
 _CARD_OR_MEDICAL = re.compile(rf"(?<!不是)(?:{_CARD}|医保)")
@@ -146,13 +155,16 @@ _MEDICAL_ADVICE = re.compile(
     r"(?:对|治)[^，,。？?]{0,4}(?:病|血压|血糖|血脂|心脏|身体|健康|胃|肝|肾|睡眠)[^，,。？?]{0,3}有(?:好处|用|效果?)"
 )
 # Commercial insurance (惠民保, 商业保险) pays by its own contract: not a 医保 question unless 医保 is asked too.
-_COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险")
+_COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险|医疗险|百万医疗|寿险|保险业务员")
 # Weather, shopping advice, politics, subway lines, ETC, games: "苏州那几天下雨不" is not a question about the
 # 交通卡 discussed before it (but "社保卡在上海能坐地铁几号线" asks about the card).
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
-    r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|"  # 通关 in a game is no customs clearance
+    r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|密室|闯关|(?:第|前)\d+关|candy|"  # 通关 in a game: no customs
+    r"科目[一二三四1234]|倒车入库|侧方停车|驾考|"  # … nor passing a driving test
+    r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|插卡|停机|港版|美版|串号|"
+    r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
@@ -163,16 +175,17 @@ _EVERYDAY_MATTER = re.compile(
 _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
-    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身份证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,4}(?:丢|掉|补)|"
+    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,4}(?:丢|掉|补)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?]{0,6}换|"
-    r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证"
+    r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
+    r"租房合同|租赁合同|房屋租赁|房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
-    r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|"
+    r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|值不值|"
     r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,4}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
@@ -180,7 +193,7 @@ _NO_ERRAND_OF_OURS = re.compile(
 # Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
 # asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
 _PAYING_IN = re.compile(
-    r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|"
+    r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|多交|多缴|多领|"
     r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)"
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
@@ -218,6 +231,7 @@ _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
 _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
     r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
 )
+_OF_WHICH = re.compile(r"^\s*(?:是|我说的是)?([^，,。？?\s的]{2,6})的(?:[\s，,]|$)")  # "医保的 从无锡转回宿州 先找谁"
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
@@ -752,9 +766,9 @@ class Resolver:
         """A bank card, another office's errand, a doctor's question (which hospital is best, what to eat),
         or — where the message stands `alone`, i.e. not a follow-up in a conversation — tickets without the
         card or a health question that names a covered disease: words shared with a service, not its business."""
-        if _OTHER_CARD.search(text) and not _OUR_CARD.search(text):
+        if _OTHER_CARD.search(text) and not _names_our_card(text):
             return True
-        if _EVERYDAY_MATTER.search(text) and not _OUR_CARD.search(text):
+        if _EVERYDAY_MATTER.search(text) and not _names_our_card(text):
             return True
         if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
             return True
@@ -918,7 +932,12 @@ class Resolver:
         if context and not (named_instead or context_left):
             evidence(question.context)["context"] = 1.0
             evidence(question.context)["follow_on"] = 1.0 if _FOLLOW_ON.search(text) else 0.0
-        if context and retracted and context_left:  # "说错了，是医保" after 养老保险转移: 医保关系转移, same topic
+        # "说错了，是医保" after 养老保险转移: 医保关系转移, same topic (not "不是养老保险 是…养老院", which names
+        # a service of another topic)
+        names_another_topic = any(
+            e["mention"] and self._topic_of(k) != context.topic for k, e in scores.items() if context
+        )
+        if context and retracted and context_left and not names_another_topic:
             for service in kb.services_by_topic(context.topic):
                 if service.key != context.key and scores.get(service.key, {}).get("search"):
                     evidence(service.key).update(corrected=1.0, follow_on=1.0)
@@ -995,18 +1014,29 @@ class Resolver:
     def _sibling_asked_about(self, text: str, context: ServiceView) -> ServiceView | None:
         """ "那医保的呢" after 养老保险转移: the one service of the same topic a word names that the service
         under discussion does not have."""
-        what_about = _WHAT_ABOUT.match(text)
-        if not what_about:
+        said = self._sibling_word_said(text)
+        if not said:
             return None
         own = {w for w, keys in self.kb.services_named(context.name).items() if context.key in keys}
-        named = {w: keys for w, keys in self.kb.services_named(what_about.group(1)).items() if w not in own}
+        named = {w: keys for w, keys in self.kb.services_named(said).items() if w not in own}
         in_topic = {w: {k for k in keys if self._topic_of(k) == context.topic} for w, keys in named.items()}
         if any(not keys for w, keys in in_topic.items() if len(w) >= 2):
             return None  # "那异地看病备案的事呢" after 社保卡申领: another topic's word
         siblings = {k for w, keys in in_topic.items() if len(w) >= 2 for k in keys} - {context.key}
         if not siblings:  # "电子的呢" after 社保卡换领: a part of one sibling's name
-            siblings = {s.key for s in self._siblings_named_by(what_about.group(1).rstrip("的"), context)}
+            siblings = {s.key for s in self._siblings_named_by(said.rstrip("的"), context)}
         return self.kb.service(siblings.pop()) if len(siblings) == 1 else None
+
+    @staticmethod
+    def _sibling_word_said(text: str) -> str | None:
+        """What a follow-up names instead: "那医保的呢", "医保的 从无锡转回宿州 先找谁", "说错了，是医保"."""
+        if what_about := _WHAT_ABOUT.match(text):
+            return what_about.group(1)
+        if of_which := _OF_WHICH.match(text):
+            return of_which.group(1)
+        if CORRECTS.search(text) and len(text) <= CORRECTION_CONTENT:
+            return CORRECTS.split(text)[-1]
+        return None
 
     def _siblings_named_by(self, word: str, context: ServiceView) -> list[ServiceView]:
         if len(word) < 2 or word in context.name:

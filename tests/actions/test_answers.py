@@ -1068,3 +1068,51 @@ def test_a_fact_of_the_step_a_service_builds_on_is_quoted() -> None:
     messages, _ = answer("那个小程序叫啥", "nlu_fallback", confidence=0.45, slots={"service_key": "settle_outpatient"})
     reply = texts(messages)
     assert "国家异地就医备案" in reply and "要先办好“跨省异地就医备案”" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("孩子学校食堂的一卡通丢了，补一张多少钱", "sscard_loss"),
+        ("中石化的加油卡丢了，里面还有钱，咋挂失", "sscard_loss"),
+        ("密室逃脱那个古墓主题一般多久能通关", "customs"),
+        ("科目二倒车入库老压线，咋样一把通关", "customs"),
+        ("租房合同要不要去房管局备案", "medical_filing"),
+        ("微信老提示异地登录，是不是号被盗了", "cross_province"),
+        ("my bank card is locked after three wrong PINs, how to unlock", "sscard_locked"),
+        ("业务员推的百万医疗险，说医保不报的它都报，值不值得买", "manual_reimbursement"),
+        ("俺爹用不来智能手机，宿州哪有卖老年手机的", "elderly_benefits"),
+        ("身分证下月到期，在派出所换新的要几天", "cross_province"),
+    ],
+)
+def test_our_words_in_another_sense_are_declined_however_sure_nlu_is(text: str, intent: str) -> None:
+    """A canteen's 一卡通, a game's 通关, a rented flat's 备案: NLU hears our service in the shared word."""
+    messages, _ = answer(text, intent, confidence=0.92)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_who_is_in_charge_of_another_matter_named_like_ours_is_not_answered_with_ours() -> None:
+    entities = [{"entity": "service", "value": "优待证"}]
+    text = "退役军人优待证在宿州咋申请，归哪个部门管"
+    messages, _ = answer(text, "ask_responsible", confidence=0.6, entities=entities)
+    assert "老年人优待证" not in texts(messages).split("\n")[0], texts(messages)
+
+
+@pytest.mark.parametrize("text", ["说错了，是医保", "医保的 从苏州转回宿州 先找谁"])
+def test_a_follow_up_naming_a_sibling_of_the_matter_discussed_answers_the_sibling(text: str) -> None:
+    slots = {"service_key": "pension_transfer"}
+    _, events = answer(text, "nlu_fallback", confidence=0.45, slots=slots)
+    assert slots_set(events)["service_key"] == "medical_insurance_transfer"
+
+
+def test_a_correction_naming_a_service_of_another_topic_answers_that_service() -> None:
+    slots = {"service_key": "pension_transfer"}  # "养老的事 从上海转回宿州" was answered with 养老保险
+    entities = [{"entity": "service", "value": "养老院"}]
+    text = "不是养老保险 我是说俺娘住的上海的养老院 想转回宿州这边住"
+    _, events = answer(text, "cross_province", confidence=0.72, entities=entities, slots=slots)
+    assert slots_set(events)["service_key"] == "elderly_care"
+
+
+def test_an_expired_card_asked_in_english_is_a_renewal() -> None:
+    _, events = answer("my 社保卡 expired, can I renew it online", "out_of_scope", confidence=0.6)
+    assert slots_set(events)["service_key"] == "sscard_renew"
