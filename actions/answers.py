@@ -150,18 +150,20 @@ class ActionAnswer(KbAction):
         if numbers:
             asks_who = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
             return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
-        understood = Resolver(kb).understand(question)
+        resolver = Resolver(kb)
+        understood = resolver.understand(question)
         if replying and _acknowledges(said, understood):
             dispatcher.utter_message(response="utter_anything_else")
             return []
         if _asks_who(question, understood):
-            answered = answer_responsibility(dispatcher, tracker, kb, understood)
+            answered = answer_responsibility(dispatcher, tracker, kb, understood, resolver)
             if answered is not None:
                 return answered
         if vague_card(question.text):
             return card_problems(dispatcher, tracker, kb, with_applying=True)
         if (
             latest_intent(tracker) == CARD_FAMILY_INTENT
+            and not resolver.names_another_matter(question.text)  # "孩子学校的一卡通充值不了": another card
             and not _names_card_problem(tracker, understood)
             and not _continues_another_topic(understood, kb)
         ):
@@ -351,13 +353,18 @@ def answer_tasks(
 
 
 def answer_responsibility(
-    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, understood: Understanding
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kb: KnowledgeBase,
+    understood: Understanding,
+    resolver: Resolver,
 ) -> list | None:
     """Who is responsible for a service, a field of work, or what a bureau does; None if none is meant."""
     text = latest_text(tracker)
     best = understood.best
     # a service named by a word of another matter ("退役军人优待证" is not 老年人优待证) is not answered for
-    if best and understood.decision != DECLINE and (best.mentioned or understood.decision == ANSWER):
+    another_matter = understood.decision == DECLINE and resolver.names_another_matter(text)
+    if best and not another_matter and (best.mentioned or understood.decision == ANSWER):
         dispatcher.utter_message(text=service_responsibility_text(best.service))
         return changed(tracker, service_key=best.service.key, failed_turns=0)
     bureaus = [b for v in entity_values(tracker, "bureau") if (b := kb.bureau(v))]

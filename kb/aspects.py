@@ -34,9 +34,12 @@ LABELS: dict[str, str] = {
 # Someone else doing it for the citizen ("能找人代办不"): who may do it, not a request for a person to talk to
 PROXY_CUES = (
     r"代办|代领|代替|替我|帮忙办|帮我办|帮她办|帮他办|别人办|家人办|"
-    r"帮着办|帮着弄|帮忙弄|帮我弄|帮她弄|帮他弄|替他|替她"
+    r"帮着办|帮着弄|帮忙弄|帮我弄|帮她弄|帮他弄|替他|替她|"
+    r"帮(?:她|他|俺|老人|父母|爸妈|我妈|我爸|俺娘|俺爹|俺妈)把"  # "用我的手机帮她把备案给办了"
 )
 PROXY = re.compile(PROXY_CUES)
+# … and a fact that answers it ("申请可以请别人代办，但卡做好以后，必须本人去领")
+PROXY_ANSWER = re.compile(r"代办|代为|代领|代理|委托|别人|家人|亲属")
 
 # "不是人社局吗", "不归医保局管吗": the citizen doubts the bureau named (the group: which one they think of)
 DOUBTED_BUREAU = (

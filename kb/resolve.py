@@ -85,12 +85,15 @@ _ERRAND = re.compile(
 _OTHER_CARD = re.compile(
     r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)的?卡|"
     r"取款机|柜员机|atm|bank ?cards?|credit ?cards?|debit ?cards?|"
-    r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡"  # a canteen's or a shop's card
+    r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡|"  # a canteen's or a shop's card
+    r"(?:银行|农商行|信用社|招行|工行|建行|农行|中行|交行)[^，,。？?\s]{0,3}一卡通|手机银行"
 )
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # … nor a school's or a company's 一卡通 ("孩子学校食堂的一卡通丢了")
-_SOMEONE_ELSES_ONECARD = re.compile(r"(?:食堂|学校|校园|学生|饭|公司|单位|小区|酒店)[^，,。？?\s]{0,4}一卡通")
+_SOMEONE_ELSES_ONECARD = re.compile(
+    r"(?:食堂|学校|校园|学生|饭|公司|单位|小区|酒店|银行|农商行|信用社|招行|工行|建行|农行|中行|交行)[^，,。？?\s]{0,4}一卡通"
+)
 
 
 def _names_our_card(text: str) -> bool:
@@ -154,6 +157,7 @@ _MEDICAL_ADVICE = re.compile(
     r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|"
     r"(?:对|治)[^，,。？?]{0,4}(?:病|血压|血糖|血脂|心脏|身体|健康|胃|肝|肾|睡眠)[^，,。？?]{0,3}有(?:好处|用|效果?)"
 )
+_SIDE_EFFECTS = re.compile(r"副作用|不良反应")
 # Commercial insurance (惠民保, 商业保险) pays by its own contract: not a 医保 question unless 医保 is asked too.
 _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|重疾险|意外险|医疗险|百万医疗|寿险|保险业务员")
 # Weather, shopping advice, politics, subway lines, ETC, games: "苏州那几天下雨不" is not a question about the
@@ -161,9 +165,10 @@ _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
-    r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|密室|闯关|(?:第|前)\d+关|candy|"  # 通关 in a game: no customs
+    # 通关 in a game or an escape room is no customs clearance
+    r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|密室|闯关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|侧方停车|驾考|"  # … nor passing a driving test
-    r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|插卡|停机|港版|美版|串号|"
+    r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
 )
@@ -179,13 +184,14 @@ _OTHER_OFFICE = re.compile(
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
-    r"租房合同|租赁合同|房屋租赁|房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销"
+    r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
+    r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
-    r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|值不值|"
+    r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,4}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
@@ -193,7 +199,7 @@ _NO_ERRAND_OF_OURS = re.compile(
 # Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
 # asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
 _PAYING_IN = re.compile(
-    r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|多交|多缴|多领|"
+    r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|多交点|多缴点|(?:缴费|交费)[^，,。？?]{0,4}截止|"
     r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)"
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
@@ -211,8 +217,13 @@ _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|�
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
 _OURS_AMONG_OTHERS = re.compile(
     r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
-    r"第一次办身份证|首次申领|没办过身份证"
+    r"第一次办身份证|首次申领|没办过身份证|老年人优待证|老年优待证|老年证|敬老|分校|名校|合作办学|联合办学"
 )
+# 医保 at home: the local clinic, the chemist's, local schemes ("宿州本地住院报销比例到底是多少") — the city's
+# 医保 office's business, not a cross-province one, unless the message crosses a border
+_AT_HOME_MEDICAL = re.compile(r"本地|家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险")
+_SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
+_CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
@@ -381,6 +392,16 @@ def _shares_a_word(text: str, name: str) -> bool:
     return any(text[i : i + 2] in name for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1]))
 
 
+def _said_done(text: str, word: str) -> bool:
+    """ "备案办好了", "已经备过案了": the step the word names is behind the citizen."""
+    at = text.find(word)
+    after, before = text[at + len(word) : at + len(word) + 4], text[max(0, at - 6) : at]
+    return bool(
+        re.match(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)", after)
+        or re.search(r"已经|办好|办完|办过|弄好", before)
+    )
+
+
 def _current(candidates: Sequence[Candidate]) -> Candidate | None:
     """The candidate under discussion in the conversation."""
     return next((c for c in candidates if c.context), None)
@@ -513,11 +534,13 @@ class Resolver:
             names_topic = False
         elif context and bare and elsewhere and _STATES_WHERE.search(text) and set(asked) == {aspects.ELIGIBILITY}:
             asked = (aspects.CHANNELS, *asked)  # "人在外地能办不": can it be done from there, and how
+        # "我人在苏州打工回不去，能online办吗" after 社保卡换领: where the citizen is names only the hub
+        only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
         if (
             context
             and (bare or corrects_who)
             and (follow_up or corrects_who)
-            and not names_topic
+            and (not names_topic or only_where)
             and (
                 corrects_who
                 or not _sure_out_of_scope(question)
@@ -548,8 +571,23 @@ class Resolver:
         if understood.decision == UNSURE:
             understood = _same_answer_first(understood)
         if understood.decision in (ANSWER, GUESS):
-            understood = self._second_question(text, self._sibling_first(text, understood, question.intent))
+            understood = self._built_on_named(text, self._sibling_first(text, understood, question.intent))
+            understood = self._second_question(text, understood)
         return understood
+
+    def _built_on_named(self, text: str, u: Understanding) -> Understanding:
+        """ "糖尿病的备案在哪弄" in 门诊慢特病: an aspect asked of the step the matter begins with, named by a word of
+        its own that the matter's name lacks, is answered from that step (the matter a button) — unless the
+        step is said to be done ("备案办好了，住院结算要带啥")."""
+        if not u.aspects:
+            return u
+        matter = u.best.service
+        words = [w for w in self.kb.services_named(text) if w not in matter.name and not _said_done(text, w)]
+        for step in self.kb.services_it_builds_on(matter.key)[:1]:  # the first step, not a fallback (手工报销)
+            if any(w in step.name and step.key in self.kb.anchored_services(w) for w in words):
+                chosen = next((c for c in u.candidates if c.service.key == step.key), Candidate(step, 0.0))
+                return _guess_first(u, chosen)
+        return u
 
     def _says_its_own_word(self, text: str, u: Understanding, context: ServiceView) -> bool:
         """The guess is another service only just ahead of the one under discussion, whose own word is said."""
@@ -689,7 +727,7 @@ class Resolver:
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
         alone = best is not None and not best.context and not self._continues(question, best)
-        if self._another_matter(said, alone=alone):
+        if self._another_matter(said, alone=alone) and not self._keeps_to_it(said, best):
             return DECLINE
         if (
             u.near_scope
@@ -729,6 +767,20 @@ class Resolver:
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
 
+    def names_another_matter(self, text: str) -> bool:
+        """A message on its own about a bank's or a school's card, another office's errand, a doctor's question."""
+        return self._another_matter(normalize(text), alone=True)
+
+    def _keeps_to_it(self, said: str, best: Candidate | None) -> bool:
+        """ "正式挂失的话要带什么去，身份证也丢了咋整" after 社保卡挂失: a clause on the matter under discussion, by
+        a word of its own, that is no other matter itself (not "公积金能提出来还房贷不" after the 公积金 证明)."""
+        if best is None or not best.context:
+            return False
+        return any(
+            best.service.key in self.kb.anchored_services(clause) and not self._another_matter(clause, alone=False)
+            for clause in _clauses(said)
+        )
+
     def _names_only_a_topic(self, question: Question, corrected: str, u: Understanding) -> bool:
         """ "医保的事想问问", "老人的事": a first message naming one of our topics and little else."""
         best = u.best
@@ -766,7 +818,7 @@ class Resolver:
         """A bank card, another office's errand, a doctor's question (which hospital is best, what to eat),
         or — where the message stands `alone`, i.e. not a follow-up in a conversation — tickets without the
         card or a health question that names a covered disease: words shared with a service, not its business."""
-        if _OTHER_CARD.search(text) and not _names_our_card(text):
+        if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not _names_our_card(text):
             return True
         if _EVERYDAY_MATTER.search(text) and not _names_our_card(text):
             return True
@@ -781,6 +833,10 @@ class Resolver:
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True
+        if alone and self._medical_at_home(text):
+            return True  # "宿州门诊统筹报销多少", "俺们村卫生室拿药能刷医保卡不": 医保 at home, not across provinces
+        if _SIDE_EFFECTS.search(text) and not _OUR_CARD.search(text):
+            return True  # "降压药…哪个副作用小": a doctor's question, whatever insurance words come with it
         if _INSURANCE_MATTER.search(text):
             return False
         if _MEDICAL_ADVICE.search(text):
@@ -791,6 +847,12 @@ class Resolver:
         # "俺娘尿毒症，一周透析三次" tell the citizen's situation (门诊慢特病)
         asked = aspects.asks(text) or "还是" in text
         return self.kb.names_disease(text) and not self._elsewhere(text) and asked
+
+    def _medical_at_home(self, text: str) -> bool:
+        """医保 at home, said to be there, with no other place in the message (宿州的医保 "在深圳社区医院" is not)."""
+        return bool(_AT_HOME_MEDICAL.search(text) and _SAID_AT_HOME.search(text)) and not (
+            self._elsewhere(text) or _CROSSING.search(text) or _STATES_WHERE.search(text)
+        )
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:
         anchored = best.service.key in self.kb.anchored_services(question.text)
@@ -858,7 +920,18 @@ class Resolver:
         threshold = UNIT_ANSWER if asked else UNIT_GENERAL  # the aspect's own text follows the quote anyway
         fitting = [(u, s) for u, s in scored if u.aspect is None or u.aspect in asked]
         chosen = [u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= threshold + i * UNIT_SECOND_EXTRA]
-        return chosen if chosen and chosen[0] is fitting[0][0] else []
+        chosen = chosen if chosen and chosen[0] is fitting[0][0] else []
+        if by_proxy := self._by_proxy(text, service):
+            return [by_proxy, *(u for u in chosen if u is not by_proxy)][:MAX_UNITS]
+        return chosen
+
+    def _by_proxy(self, text: str, service: ServiceView) -> Unit | None:
+        """ "能叫他爸在外地帮着弄不": whether someone else may do it is answered by the fact that says so, in
+        whatever words it is asked (an FAQ about it first)."""
+        if not aspects.PROXY.search(normalize(text)):
+            return None
+        saying_so = [u for u in self.kb.units_for(service.key) if aspects.PROXY_ANSWER.search(u.text)]
+        return min(saying_so, key=lambda u: u.kind != "faq", default=None)
 
     # --- evidence ---------------------------------------------------------------------------
 

@@ -1083,6 +1083,13 @@ def test_a_fact_of_the_step_a_service_builds_on_is_quoted() -> None:
         ("业务员推的百万医疗险，说医保不报的它都报，值不值得买", "manual_reimbursement"),
         ("俺爹用不来智能手机，宿州哪有卖老年手机的", "elderly_benefits"),
         ("身分证下月到期，在派出所换新的要几天", "cross_province"),
+        ("招商银行的一卡通咋激活", "sscard_activate"),
+        ("电动三轮加了个棚子，要去备案不", "medical_filing"),
+        ("羊了个羊第二关咋通关", "customs"),
+        ("宿州门诊统筹能报多少", "settle_outpatient"),
+        ("俺们村卫生室拿药能刷医保卡不", "settle_outpatient"),
+        ("降压药换一种，哪个副作用小，在宿州开药的", "settle_chronic"),
+        ("老年人打流感疫苗要钱不", "elderly_benefits"),
     ],
 )
 def test_our_words_in_another_sense_are_declined_however_sure_nlu_is(text: str, intent: str) -> None:
@@ -1116,3 +1123,41 @@ def test_a_correction_naming_a_service_of_another_topic_answers_that_service() -
 def test_an_expired_card_asked_in_english_is_a_renewal() -> None:
     _, events = answer("my 社保卡 expired, can I renew it online", "out_of_scope", confidence=0.6)
     assert slots_set(events)["service_key"] == "sscard_renew"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "fact"),
+    [
+        ("孙女刚上了户口，想给她办个社保卡，俺不会弄手机，能叫她爸帮着弄不", "sscard_apply", "代办"),
+        ("俺娘不会用智能手机，我用自己的手机帮她把外地看病那个备案给办了行不", "medical_filing", "代办"),
+    ],
+)
+def test_whether_someone_else_may_do_it_is_answered_by_the_fact_that_says_so(text: str, intent: str, fact: str) -> None:
+    messages, _ = answer(text, intent, confidence=0.8)
+    assert fact in messages[0]["text"], messages[0]["text"]
+
+
+def test_another_cards_trouble_gets_no_list_of_our_card_troubles() -> None:
+    messages, _ = answer("孩子学校的一卡通充值不了了咋回事", "sscard_problem", confidence=0.8)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_saying_where_one_is_keeps_to_the_matter_discussed() -> None:
+    slots = {"service_key": "sscard_renew"}
+    messages, _ = answer("我人在苏州打工回不去，能online办吗", "ask_eligibility", confidence=0.81, slots=slots)
+    assert texts(messages).startswith("【社会保障卡换领（到期换卡）"), texts(messages)
+
+
+def test_a_word_of_the_matter_discussed_keeps_a_follow_up_with_another_offices_word_in_scope() -> None:
+    slots = {"service_key": "sscard_loss"}
+    text = "正式挂失的话要带什么去，身份证也丢了咋整"
+    messages, _ = answer(text, "ask_materials", confidence=0.6, slots=slots)
+    assert texts(messages).startswith("【社会保障卡挂失 · 所需材料】"), texts(messages)
+
+
+def test_an_aspect_of_the_step_a_matter_builds_on_is_answered_from_that_step() -> None:
+    slots = {"service_key": "settle_chronic"}
+    _, events = answer("还是说回刚才那个 糖尿病的备案在哪弄", "medical_filing", confidence=0.49, slots=slots)
+    assert slots_set(events)["service_key"] == "medical_filing"
+    messages, _ = answer("备案办好了，拿药要带啥", "ask_materials", confidence=0.7, slots=slots)
+    assert texts(messages).startswith("【门诊慢特病跨省直接结算"), texts(messages)
