@@ -242,7 +242,8 @@ _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
 _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
     r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
 )
-_OF_WHICH = re.compile(r"^\s*(?:是|我说的是)?([^，,。？?\s的]{2,6})的(?:[\s，,]|$)")  # "医保的 从无锡转回宿州 先找谁"
+# "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转"
+_OF_WHICH = re.compile(r"^\s*(?:是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$)|那块|这块)")
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
@@ -1090,6 +1091,9 @@ class Resolver:
         said = self._sibling_word_said(text)
         if not said:
             return None
+        by_name = self._siblings_named_by(said.rstrip("的"), context)
+        if len(by_name) == 1:  # "养老那块" after 医保关系转移: 养老保险关系…, though 养老 names 养老服务 too
+            return by_name[0]
         own = {w for w, keys in self.kb.services_named(context.name).items() if context.key in keys}
         named = {w: keys for w, keys in self.kb.services_named(said).items() if w not in own}
         in_topic = {w: {k for k in keys if self._topic_of(k) == context.topic} for w, keys in named.items()}

@@ -1161,3 +1161,9 @@ def test_an_aspect_of_the_step_a_matter_builds_on_is_answered_from_that_step() -
     assert slots_set(events)["service_key"] == "medical_filing"
     messages, _ = answer("备案办好了，拿药要带啥", "ask_materials", confidence=0.7, slots=slots)
     assert texts(messages).startswith("【门诊慢特病跨省直接结算"), texts(messages)
+
+
+def test_that_part_of_a_sibling_named_in_a_follow_up_answers_the_sibling() -> None:
+    slots = {"service_key": "medical_insurance_transfer"}
+    messages, _ = answer("养老那块是不是也得跟着转", "elderly_care", confidence=0.6, slots=slots)
+    assert texts(messages).startswith("【养老保险关系跨省转移接续"), texts(messages)

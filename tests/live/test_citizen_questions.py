@@ -34,10 +34,10 @@ from tests.rasa.conftest import RESULTS
 pytestmark = pytest.mark.slow
 
 # Targets of issue 9 not met yet, thresholds unchanged. Strict: once a target is met the test fails
-# until this mark goes. Issue 9 stays open while either mark is here.
+# until this mark goes. Issue 9 stays open while the mark is here.
 NOT_MET_YET = pytest.mark.xfail(
     strict=True,
-    reason="issue 9 open: measured 2026-12-03 (sixth session) — declined 0.934 (57 of 61), conversations 36/40",
+    reason="issue 9 open: measured 2026-12-03 (seventh session) — conversations 36/40",
 )
 
 
@@ -67,7 +67,6 @@ def test_fact_questions_get_the_fact(heldout: Report) -> None:
     assert heldout.fact_rate >= KEY_FACT_TARGET, heldout.summary()
 
 
-@NOT_MET_YET
 def test_out_of_scope_questions_are_declined(heldout: Report) -> None:
     assert heldout.declined_rate >= DECLINED_TARGET, heldout.summary()
 
