@@ -85,12 +85,11 @@ _ERRAND = re.compile(
 _OTHER_CARD = re.compile(
     r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)的?卡|"
     r"取款机|柜员机|atm|bank ?cards?|credit ?cards?|debit ?cards?|"
-    r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡|"  # a canteen's or a shop's card
-    r"(?:银行|农商行|信用社|招行|工行|建行|农行|中行|交行)[^，,。？?\s]{0,3}一卡通|手机银行"
+    r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡|手机银行"  # a canteen's, a shop's
 )
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
-# … nor a school's or a company's 一卡通 ("孩子学校食堂的一卡通丢了")
+# … nor a school's, a company's or a bank's 一卡通 ("孩子学校食堂的一卡通丢了", "招商银行一卡通怎么激活")
 _SOMEONE_ELSES_ONECARD = re.compile(
     r"(?:食堂|学校|校园|学生|饭|公司|单位|小区|酒店|银行|农商行|信用社|招行|工行|建行|农行|中行|交行)[^，,。？?\s]{0,4}一卡通"
 )
@@ -393,14 +392,15 @@ def _shares_a_word(text: str, name: str) -> bool:
     return any(text[i : i + 2] in name for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1]))
 
 
+_DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
+_DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好")  # "已经备案了"
+
+
 def _said_done(text: str, word: str) -> bool:
-    """ "备案办好了", "已经备过案了": the step the word names is behind the citizen."""
+    """The step the word names is behind the citizen."""
     at = text.find(word)
     after, before = text[at + len(word) : at + len(word) + 4], text[max(0, at - 6) : at]
-    return bool(
-        re.match(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)", after)
-        or re.search(r"已经|办好|办完|办过|弄好", before)
-    )
+    return bool(_DONE_AFTER.match(after) or _DONE_BEFORE.search(before))
 
 
 def _current(candidates: Sequence[Candidate]) -> Candidate | None:
@@ -1008,8 +1008,8 @@ class Resolver:
             evidence(question.context)["follow_on"] = 1.0 if _FOLLOW_ON.search(text) else 0.0
         # "说错了，是医保" after 养老保险转移: 医保关系转移, same topic (not "不是养老保险 是…养老院", which names
         # a service of another topic)
-        names_another_topic = any(
-            e["mention"] and self._topic_of(k) != context.topic for k, e in scores.items() if context
+        names_another_topic = context is not None and any(
+            e["mention"] and self._topic_of(k) != context.topic for k, e in scores.items()
         )
         if context and retracted and context_left and not names_another_topic:
             for service in kb.services_by_topic(context.topic):
@@ -1091,8 +1091,10 @@ class Resolver:
         said = self._sibling_word_said(text)
         if not said:
             return None
+        # a part of one sibling's name: "电子的呢" after 社保卡换领; "养老那块" after 医保关系转移 (养老保险关系…,
+        # though 养老 names 养老服务 too)
         by_name = self._siblings_named_by(said.rstrip("的"), context)
-        if len(by_name) == 1:  # "养老那块" after 医保关系转移: 养老保险关系…, though 养老 names 养老服务 too
+        if len(by_name) == 1:
             return by_name[0]
         own = {w for w, keys in self.kb.services_named(context.name).items() if context.key in keys}
         named = {w: keys for w, keys in self.kb.services_named(said).items() if w not in own}
@@ -1100,8 +1102,6 @@ class Resolver:
         if any(not keys for w, keys in in_topic.items() if len(w) >= 2):
             return None  # "那异地看病备案的事呢" after 社保卡申领: another topic's word
         siblings = {k for w, keys in in_topic.items() if len(w) >= 2 for k in keys} - {context.key}
-        if not siblings:  # "电子的呢" after 社保卡换领: a part of one sibling's name
-            siblings = {s.key for s in self._siblings_named_by(said.rstrip("的"), context)}
         return self.kb.service(siblings.pop()) if len(siblings) == 1 else None
 
     @staticmethod
