@@ -31,6 +31,7 @@ CONTEXT_BONUS = 0.35  # the service under discussion: a follow-up that names lit
 
 SURE_SCORE = 0.75
 SURE_MARGIN = 0.12
+LEVEL = 0.01  # candidates this close are level: the search cannot tell them apart
 PROBABLE_SCORE = 0.5
 LEAD_SCORE = 0.4  # … or this, if as far ahead as a sure answer must be ("备案的时候证明材料一直传不上去")
 GUESS_MARGIN = 0.03  # closer than this, two services are equally likely: ask which
@@ -70,6 +71,7 @@ SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 SIBLING_UNIT = 0.45  # a fact of a service next to the one under discussion answers a follow-up this well …
 SIBLING_MARGIN = 0.1  # … and this much better than any of the one under discussion
 BUILT_ON_UNIT = 0.5  # a fact of the service one builds on answers this well, twice that margin ahead: quoted too
+WHOM_TO_ASK = frozenset({aspects.CONTACT, aspects.RESPONSIBLE})  # "这事该找哪个部门"
 SERVICE_OWN_ASPECTS = frozenset(
     {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
 )
@@ -165,7 +167,7 @@ _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     # 通关 in a game or an escape room is no customs clearance
-    r"游戏|原神|王者荣耀|关卡|副本|boss|配队|攻略|密室|闯关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
+    r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|侧方停车|驾考|"  # … nor passing a driving test
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
@@ -179,8 +181,8 @@ _EVERYDAY_MATTER = re.compile(
 _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
-    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,4}(?:丢|掉|补)|"
-    r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额)|"
+    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
+    r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
@@ -252,6 +254,9 @@ _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走�
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
 _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
+# "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
+# what was just discussed
+_REFERS_BACK = re.compile(r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子")
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
 
@@ -488,7 +493,7 @@ class Resolver:
             question = replace(question, text=kept, entities=entities)
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
-        another_topic = context is not None and self._names_another_topic(text, context)  # "那社保卡呢"
+        another_topic = context is not None and self._names_another_topic(text, context, question)  # "那社保卡呢"
         candidates = self._candidates(question, text, retracted, context_taken_back or another_topic)
         content = self._content_size(text)
         bare = content <= BARE_CONTENT
@@ -521,6 +526,7 @@ class Resolver:
             return Understanding((meant, *others), asked, True, True, False, ANSWER, content)
         says_who = CORRECTS.search(text) and content <= CORRECTION_CONTENT  # "说错了 是俺爸 他六十二了 俺替他问"
         corrects_who = bool(context and not names_topic and (says_who or tells_situation))
+        refers_back = bool(context and not names_topic and self._refers_back(question, text))
         elsewhere = self._elsewhere(text)
         if (
             context
@@ -539,11 +545,12 @@ class Resolver:
         only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
         if (
             context
-            and (bare or corrects_who)
+            and (bare or corrects_who or refers_back)
             and (follow_up or corrects_who)
             and (not names_topic or only_where)
             and (
                 corrects_who
+                or refers_back
                 or not _sure_out_of_scope(question)
                 or _supported(context.key, candidates)
                 or not content
@@ -576,6 +583,15 @@ class Resolver:
             understood = self._second_question(text, understood)
         return understood
 
+    @staticmethod
+    def _refers_back(question: Question, text: str) -> bool:
+        """A follow-up longer than a bare one: NLU confidently hears an aspect asked ("俺也不晓得俺这张是第几代 打哪个
+        电话能问"), or the question points back at the matter ("她明年要是去广州念书了 在广州也能这样办吗")."""
+        if not aspects.asks(text):
+            return False
+        asks_aspect = aspects.from_intent(question.intent) is not None and question.confidence >= CONFIDENT_NLU
+        return asks_aspect or bool(_REFERS_BACK.search(text))
+
     def _built_on_named(self, text: str, u: Understanding) -> Understanding:
         """ "糖尿病的备案在哪弄" in 门诊慢特病: an aspect asked of the step the matter begins with, named by a word of
         its own that the matter's name lacks, is answered from that step (the matter a button) — unless the
@@ -591,14 +607,14 @@ class Resolver:
         return u
 
     def _says_its_own_word(self, text: str, u: Understanding, context: ServiceView) -> bool:
-        """The guess is another service only just ahead of the one under discussion, whose own word is said."""
+        """The guess is another service level with the one under discussion, or only just ahead of it while
+        its own word is said."""
         current = _current(u.candidates)
-        return (
-            current is not None
-            and u.best is not current
-            and u.best.score - current.score < SURE_MARGIN
-            and context.key in self.kb.anchored_services(text)
-        )
+        if current is None or u.best is current:
+            return False
+        behind = u.best.score - current.score
+        # level with it: "那不退就转回宿州呗 这事该找哪个部门" in 养老保险转移 is no 医保关系转移 question
+        return behind <= LEVEL or (behind < SURE_MARGIN and context.key in self.kb.anchored_services(text))
 
     def _still_about(self, text: str, context: ServiceView, candidates: Sequence[Candidate], bare: bool) -> bool:
         """A message naming no service by name that says a word of the service under discussion's own name
@@ -658,14 +674,30 @@ class Resolver:
         best = u.best
         if best is None or not best.context:
             return u
-        sibling = next(
-            (c for c in u.candidates[1:] if c.nlu >= SURE_NLU and self._next_to(c.service.key, best.service)), None
-        ) or self._sibling_with_the_fact(text, best.service, intent)
+        # NLU's sibling, unless the fact that fits best is the one under discussion's as much ("认定完了备按还得
+        # 另外再办一个？" in 门诊慢特病: the FAQ of both on doing both steps)
+        sure = (
+            c
+            for c in u.candidates[1:]
+            if c.nlu >= SURE_NLU
+            and self._next_to(c.service.key, best.service)
+            and not self._fact_of_both(text, best.service, c.service)
+        )
+        sibling = next(sure, None)
+        if sibling is None:
+            sibling = self._sibling_with_the_fact(text, best.service, intent, u.aspects)
         if sibling is None:
             return u
         return _guess_first(u, replace(sibling, score=best.score))
 
-    def _sibling_with_the_fact(self, text: str, current: ServiceView, intent: str | None) -> Candidate | None:
+    def _fact_of_both(self, text: str, current: ServiceView, sibling: ServiceView) -> bool:
+        """The unit that fits the text best belongs to both services."""
+        hits = self.kb.search_units(text, limit=1, min_score=UNIT_FLOOR)
+        return bool(hits) and {current.key, sibling.key} <= set(hits[0][0].services)
+
+    def _sibling_with_the_fact(
+        self, text: str, current: ServiceView, intent: str | None, asked: Sequence[str]
+    ) -> Candidate | None:
         hits = self.kb.search_units(text, limit=1, min_score=SIBLING_UNIT)
         if not hits or hits[0][0].aspect in SERVICE_OWN_ASPECTS or current.key in hits[0][0].services:
             return None  # where, how long, whom to call: the service under discussion has its own answer
@@ -674,6 +706,8 @@ class Resolver:
         lead = score - (own[0][1] if own else 0.0)
         siblings = [s for key in unit.services if key != HUB_SERVICE and (s := self.kb.service(key))]
         siblings = [s for s in siblings if self._next_to(s.key, current)]
+        if set(asked) & WHOM_TO_ASK:  # whom to ask about the matter under discussion is its own answer
+            siblings = [s for s in siblings if s.intent == intent]
         heard = [s for s in siblings if s.intent == intent]
         if heard and lead >= SIBLING_MARGIN:
             return Candidate(heard[0], 0.0, unit=score)
@@ -919,7 +953,14 @@ class Resolver:
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             return []  # several units fit a little: none is the answer
         threshold = UNIT_ANSWER if asked else UNIT_GENERAL  # the aspect's own text follows the quote anyway
-        fitting = [(u, s) for u, s in scored if u.aspect is None or u.aspect in asked]
+        # a unit of another aspect only where it clearly is the question asked, well ahead of the aspect's own
+        # ("具体有几种办法" in 跨省通办: the three ways, not a step)
+        own_best = max((s for u, s in scored if u.aspect in asked), default=0.0)
+        fitting = [
+            (u, s)
+            for u, s in scored
+            if u.aspect is None or u.aspect in asked or (asked and s >= UNIT_GENERAL and s >= own_best + UNIT_MARGIN)
+        ]
         chosen = [u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= threshold + i * UNIT_SECOND_EXTRA]
         chosen = chosen if chosen and chosen[0] is fitting[0][0] else []
         if by_proxy := self._by_proxy(text, service):
@@ -1040,7 +1081,7 @@ class Resolver:
                     service, round(score, 4), e["search"], e["nlu"], bool(e["mention"]), e["unit"], bool(e["context"])
                 )
             )
-        candidates.sort(key=lambda c: (-c.score, c.service.key))
+        candidates.sort(key=lambda c: (-c.score, not c.context, c.service.key))  # a tie: the matter under discussion
         if _wants_card_or_medical(corrected):
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
@@ -1124,16 +1165,33 @@ class Resolver:
         service = self.kb.service(key)
         return service.topic if service else None
 
-    def _names_another_topic(self, text: str, context: ServiceView) -> bool:
+    def _names_another_topic(self, text: str, context: ServiceView, question: Question) -> bool:
         """ "那社保卡呢" after 手工报销: what about something a word of another topic's service names says (not
-        外地 or 长三角, which many topics' names share), and no word of the topic under discussion says."""
+        外地 or 长三角, which many topics' names share), and no word of the topic under discussion says.
+        Without "what about", the word is another topic's only where NLU confidently hears that topic too and
+        the matter discussed's own name lacks it: "要是真去上海看 医保能用不" after 远程医疗, not "社保卡也要带着吗"
+        after 手工报销 (NLU hears materials asked) nor "先说养老的吧" after 养老保险转移."""
         what_about = _WHAT_ABOUT.match(text)
-        if not what_about:
-            return False  # "社保卡也要带着吗" after 手工报销 asks about that
-        named = [topics for word, topics in self.kb.topics_named(what_about.group(1)).items() if len(word) >= 2]
-        return not any(context.topic in topics for topics in named) and any(
-            len(topics) <= MAX_TOPICS_OF_A_WORD for topics in named
+        said = what_about.group(1) if what_about else text
+        named = {w: topics for w, topics in self.kb.topics_named(said).items() if len(w) >= 2}
+        if any(context.topic in topics for topics in named.values()):
+            return False
+        telling = {w: topics for w, topics in named.items() if len(topics) <= MAX_TOPICS_OF_A_WORD}
+        if what_about:
+            return bool(telling)
+        heard = self._topic_heard(question)
+        return (
+            heard is not None
+            and heard != context.topic
+            and any(heard in topics for w, topics in telling.items() if w not in context.name)
         )
+
+    def _topic_heard(self, question: Question) -> str | None:
+        """The topic of the service NLU confidently hears, if it hears one."""
+        if question.intent not in self.kb.service_intents() or question.confidence < CONFIDENT_NLU:
+            return None
+        family = self.kb.services_for_intent(question.intent)
+        return family[0].topic if family else None
 
     def _nlu_evidence(self, question: Question, evidence) -> None:
         intent, confidence = question.intent, question.confidence

@@ -1090,6 +1090,9 @@ def test_a_fact_of_the_step_a_service_builds_on_is_quoted() -> None:
         ("俺们村卫生室拿药能刷医保卡不", "settle_outpatient"),
         ("降压药换一种，哪个副作用小，在宿州开药的", "settle_chronic"),
         ("老年人打流感疫苗要钱不", "elderly_benefits"),
+        ("黑神话悟空第三章一直过不去，通关有啥技巧", "customs"),
+        ("户口本找不着了咋补", "sscard_loss"),
+        ("在宿州用住房公积金贷款买房最多能贷多少", "loan_deposit_certificate"),
     ],
 )
 def test_our_words_in_another_sense_are_declined_however_sure_nlu_is(text: str, intent: str) -> None:
@@ -1167,3 +1170,57 @@ def test_that_part_of_a_sibling_named_in_a_follow_up_answers_the_sibling() -> No
     slots = {"service_key": "medical_insurance_transfer"}
     messages, _ = answer("养老那块是不是也得跟着转", "elderly_care", confidence=0.6, slots=slots)
     assert texts(messages).startswith("【养老保险关系跨省转移接续"), texts(messages)
+
+
+def test_a_follow_up_naming_another_topic_that_nlu_hears_too_answers_that_topic() -> None:
+    slots = {"service_key": "telemedicine"}  # was answered with 远程医疗 again
+    _, events = answer("要是真去上海看 医保能用不", "settle_outpatient", confidence=0.98, slots=slots)
+    assert slots_set(events)["service_key"] in {"settle_outpatient", "settle_inpatient", "medical_filing"}
+
+
+def test_a_word_of_another_topic_in_an_aspect_follow_up_keeps_the_matter_discussed() -> None:
+    slots = {"service_key": "manual_reimbursement"}
+    messages, _ = answer("社保卡也要带着吗", "ask_materials", confidence=0.69, slots=slots)
+    assert texts(messages).startswith("【异地就医费用手工报销"), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key"),
+    [
+        ("她明年要是去广州念书了 在广州也能这样办吗", "ask_channels", 0.74, "first_id_card"),
+        ("俺也不晓得俺这张是第几代 打哪个电话能问", "ask_contact", 0.99, "onecard_transport"),
+        ("万一那家医院结不了 我回宿州怎么处理", "out_of_scope", 0.9, "settle_inpatient"),
+        ("我年纪大了不会用电脑 拿手机有没有啥法子", "out_of_scope", 0.94, "consumer_complaint"),
+    ],
+)
+def test_a_longer_follow_up_pointing_back_keeps_the_matter_discussed(
+    text: str, intent: str, confidence: float, key: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": key})
+    assert DECLINE_MARK not in texts(messages), texts(messages)
+    assert slots_set(events).get("service_key", key) == key  # kept, or set again
+
+
+@pytest.mark.parametrize("text", ["顺便问下红烧肉咋做好吃", "那边的高考分数线是多少"])
+def test_another_matter_in_a_longer_follow_up_is_still_declined(text: str) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=0.95, slots={"service_key": "first_id_card"})
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_who_is_in_charge_asked_in_a_conversation_names_the_matter_discussed_not_a_level_one() -> None:
+    slots = {"service_key": "pension_transfer"}  # was answered with 医保关系转移 and 政务服务局
+    messages, _ = answer("那不退就转回宿州呗 这事该找哪个部门", "ask_responsible", confidence=0.68, slots=slots)
+    assert "市人力资源社会保障局" in texts(messages), texts(messages)
+
+
+def test_a_fact_of_both_services_keeps_the_matter_discussed_against_a_sure_nlu() -> None:
+    slots = {"service_key": "settle_chronic"}  # was answered with the 备案 card
+    text = "认定完了备按还得另外再办一个？不能只办一样吗"
+    messages, events = answer(text, "medical_filing", confidence=0.99, slots=slots)
+    assert slots_set(events).get("service_key", "settle_chronic") == "settle_chronic", texts(messages)
+
+
+def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
+    slots = {"service_key": "cross_province"}  # was answered with a step ("结果会邮寄给您")
+    messages, _ = answer("具体有几种办法", "ask_steps", confidence=0.98, slots=slots)
+    assert all(way in messages[0]["text"] for way in ("全程网办", "异地代收代办", "多地联办")), messages[0]["text"]

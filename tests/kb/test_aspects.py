@@ -17,6 +17,8 @@ from kb.textnorm import normalize
         ("能让别人代办吗", aspects.ELIGIBILITY),
         ("要带啥材料", aspects.MATERIALS),
         ("备案能管多久", aspects.TIME_LIMIT),
+        ("How can I do the filing on my phone?", aspects.CHANNELS),
+        ("what is the phone number", aspects.CONTACT),
     ],
 )
 def test_a_cue_says_which_aspect_is_asked(text: str, aspect: str) -> None:
@@ -25,3 +27,13 @@ def test_a_cue_says_which_aspect_is_asked(text: str, aspect: str) -> None:
 
 def test_a_story_asks_no_aspect_by_its_words_alone() -> None:
     assert aspects.aspects_in(normalize("俺孙子刚生下来，社保卡咋办")) == []
+
+
+@pytest.mark.parametrize("text", ["在苏州交的那几年医保咋转回来", "在上海打工好几年了，医保咋用", "这几个月都在杭州住"])
+def test_years_told_are_no_question_of_how_long(text: str) -> None:
+    assert aspects.TIME_LIMIT not in aspects.aspects_in(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["备案几个月有效", "要等几天"])
+def test_how_many_days_or_months_still_asks_how_long(text: str) -> None:
+    assert aspects.TIME_LIMIT in aspects.aspects_in(normalize(text))
