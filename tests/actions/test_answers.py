@@ -1218,6 +1218,7 @@ def test_a_fact_of_both_services_keeps_the_matter_discussed_against_a_sure_nlu()
     text = "认定完了备按还得另外再办一个？不能只办一样吗"
     messages, events = answer(text, "medical_filing", confidence=0.99, slots=slots)
     assert slots_set(events).get("service_key", "settle_chronic") == "settle_chronic", texts(messages)
+    assert "门诊慢特病跨省直接结算" in texts(messages).split("\n")[0], texts(messages)
 
 
 def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
