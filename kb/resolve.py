@@ -706,11 +706,11 @@ class Resolver:
         lead = score - (own[0][1] if own else 0.0)
         siblings = [s for key in unit.services if key != HUB_SERVICE and (s := self.kb.service(key))]
         siblings = [s for s in siblings if self._next_to(s.key, current)]
-        if set(asked) & WHOM_TO_ASK:  # whom to ask about the matter under discussion is its own answer
-            siblings = [s for s in siblings if s.intent == intent]
         heard = [s for s in siblings if s.intent == intent]
         if heard and lead >= SIBLING_MARGIN:
             return Candidate(heard[0], 0.0, unit=score)
+        if set(asked) & WHOM_TO_ASK:  # whom to ask about the matter under discussion is its own answer
+            return None
         if siblings and score >= STRONG_UNIT and lead >= 2 * SIBLING_MARGIN:
             return Candidate(siblings[0], 0.0, unit=score)  # the search alone is sure: "换卡能让别人替我跑不"
         return None
