@@ -16,7 +16,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KbAction, say
-from actions.context import changed, entity_values, latest_confidence, latest_intent, latest_text, reply_just_before
+from actions.context import (
+    changed,
+    entity_values,
+    latest_confidence,
+    latest_intent,
+    latest_text,
+    reply_just_before,
+    services_discussed,
+)
 from actions.fallback import decline, suggest
 from actions.forms import CARD_WORDS, NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_WORDS, canonical, yes_no
 from actions.kb_access import knowledge_base
@@ -239,7 +247,8 @@ def question_of(tracker: Tracker) -> Question:
         intent=None if english else latest_intent(tracker),
         confidence=0.0 if english else _original_confidence(tracker),
         entities=entities,
-        context=tracker.get_slot("service_key"),
+        context=(context := tracker.get_slot("service_key")),
+        earlier=tuple(key for key in services_discussed(tracker) if key != context),
     )
 
 
@@ -323,6 +332,9 @@ def answer_service(
     elif asked and (found := resolver.fact_it_builds_on(question.text, service)):
         base, fact = found
         intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
+    elif understood.from_context and (next_door := resolver.fact_next_door(question.text, service, asked)):
+        neighbour, fact = next_door  # "以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ says
+        intro = [*intro, f"关于“{neighbour.name}”：{fact.text}"]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
     if second:
         units = resolver.answering_units(question.text, second, understood.second_aspects)
@@ -373,7 +385,7 @@ def answer_responsibility(
         say(dispatcher, bureau_messages(bureaus[0]))
         return changed(tracker, failed_turns=0)
     fields = kb.search_tasks(text, limit=1, min_score=WEAK_FIELD_SCORE)
-    if fields and (fields[0][1] >= FIELD_SCORE or understood.decision not in (ANSWER, GUESS)):
+    if fields and not another_matter and (fields[0][1] >= FIELD_SCORE or understood.decision not in (ANSWER, GUESS)):
         dispatcher.utter_message(text=task_text(fields[0][0]))
         return changed(tracker, failed_turns=0)
     if best and understood.decision == GUESS:

@@ -58,6 +58,16 @@ def current_service(tracker: Tracker, kb: KnowledgeBase) -> ServiceView | None:
     return kb.service(key) if key else None
 
 
+def services_discussed(tracker: Tracker) -> list[str]:
+    """The services the conversation has been about, the latest first, each once."""
+    keys: list[str] = []
+    for event in reversed(tracker.events):
+        value = event.get("value")
+        if event.get("event") == "slot" and event.get("name") == "service_key" and value and value not in keys:
+            keys.append(str(value))
+    return keys
+
+
 def changed(tracker: Tracker, **values: Any) -> list[dict[str, Any]]:
     """SlotSet events for the slots whose value actually changes (each event is stored and replayed)."""
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]

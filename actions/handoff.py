@@ -15,9 +15,10 @@ from actions.context import changed, current_service, latest_confidence, latest_
 from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
 from kb import aspects
-from kb.textnorm import normalize
+from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
+QUESTION_LENGTH = 12  # feedback is short ("还是没搞懂"); a message this long that asks is a question
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
 # "行，我打电话问问" only sound like one to NLU, and "能找人代办不" asks who may do the errand.
@@ -92,5 +93,9 @@ def _not_feedback(tracker: Tracker) -> bool:
     text = latest_text(tracker)
     if _DISPLEASED.search(text):
         return False  # "你说的啥玩意儿，蠢死了" has a question word, and asks nothing
+    said = normalize(text)
+    if text.startswith("/") or not aspects.asks(said):
+        return False
     unsure = float(latest_confidence(tracker) or 0.0) < SURE_FEEDBACK
-    return unsure and not text.startswith("/") and aspects.asks(normalize(text))
+    # "回到刚才说的看片子那个 到底该找谁问", "以后再碰上急诊 是不是也得提前弄好那个": a question, however sure NLU is
+    return unsure or bool(aspects.aspects_in(said)) or sum(map(is_cjk, said)) >= QUESTION_LENGTH

@@ -35,6 +35,7 @@ LABELS: dict[str, str] = {
 PROXY_CUES = (
     r"代办|代领|代替|替我|帮忙办|帮我办|帮她办|帮他办|别人办|家人办|"
     r"帮着办|帮着弄|帮忙弄|帮我弄|帮她弄|帮他弄|替他|替她|"
+    r"(?:帮忙|帮着)去?(?:拿|领|取)|"  # "做好了让邻居帮忙去拿行不"
     r"帮(?:她|他|俺|老人|父母|爸妈|我妈|我爸|俺娘|俺爹|俺妈)把"  # "用我的手机帮她把备案给办了"
 )
 PROXY = re.compile(PROXY_CUES)
@@ -82,7 +83,7 @@ _CUES: dict[str, str] = {
     ),
     RESPONSIBLE: (
         r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家单位|谁管|谁负责|谁来管|归哪|归谁|牵头|负责单位|"
-        r"主管部门|管这事|管这个|找哪个部门|哪个科室|职责|" + DOUBTED_BUREAU
+        r"主管部门|管这事|管这个|找哪个部门|找谁\s*[？?。！!]?\s*$|谁给办|谁来办|哪个科室|职责|" + DOUBTED_BUREAU
     ),
 }
 _PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}
@@ -112,7 +113,7 @@ def mentions(text: str) -> list[AspectMention]:
 
 # A message that asks something: a follow-up in a conversation, even when it names no service itself.
 _QUESTION = re.compile(
-    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|能不能|行不行|中不中|是不是|要不要|有没有|不$|没$|了不|[?？]|"
+    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|谁|(?<=[^\s，,。])还是(?=[^\s，,。])|能不能|行不行|中不中|是不是|要不要|有没有|不(?=$|[\s，,。])|([\u4e00-\u9fff])不\1|没$|了不|[?？]|"
     r"^(?:can|could|how|what|where|when|who|which|is|are|do|does|should)\b"  # "can I call someone"
 )
 

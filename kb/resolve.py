@@ -141,7 +141,8 @@ CONSUMER_SERVICE = "consumer_complaint"
 # Treated in another province without filing, and it is over ("住院没备案，已经出院了", "当时不知道要备案，钱全是
 # 自己掏的"): what is left is 手工报销 back home.
 _NOT_FILED = re.compile(
-    r"(?:没|没有|未|忘了|不知道要|不知道得|来不及)(?:办|做|去)?(?:备案|备过案|备上案|备个案)|"
+    r"(?:没|没有|未|忘了|不知道要|不知道得|不晓得要|不晓得得|来不及)(?:办|做|去)?"
+    r"(?:备案|备过案|备上案|备个案|备(?:个)?(?:啥|什么)案)|"  # "当时不晓得要备什么案"
     r"(?:啥|什么)[也都]没(?:办|弄)|没办(?:任何)?手续"  # "当时慌里慌张啥也没办，钱都是借钱垫的"
 )
 _TREATED_ALREADY = re.compile(
@@ -171,7 +172,8 @@ _EVERYDAY_MATTER = re.compile(
     r"科目[一二三四1234]|倒车入库|侧方停车|驾考|"  # … nor passing a driving test
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
-    r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)"
+    r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
+    r"查[^，,。？?]{0,4}快递|快递[^，,。？?]{0,4}(?:到哪|单号|到了没)|物流信息"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -195,7 +197,7 @@ _NO_ERRAND_OF_OURS = re.compile(
     r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
-    r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,4}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
+    r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
 # asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
@@ -244,7 +246,7 @@ _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
     r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
 )
 # "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转"
-_OF_WHICH = re.compile(r"^\s*(?:是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$)|那块|这块)")
+_OF_WHICH = re.compile(r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$)|那块|这块)")
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
@@ -256,7 +258,11 @@ _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走�
 _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
 # "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
 # what was just discussed
-_REFERS_BACK = re.compile(r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子")
+_REFERS_BACK = re.compile(
+    r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|^\s*那?(?:要是|如果|万一|假如)"
+)
+# "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
+_BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
 
@@ -310,6 +316,7 @@ class Question:
     confidence: float = 0.0
     entities: Mapping[str, Sequence[str]] = field(default_factory=dict)
     context: str | None = None  # key of the service under discussion
+    earlier: tuple[str, ...] = ()  # keys of the services discussed before it, the latest first
 
 
 @dataclass(frozen=True)
@@ -390,6 +397,11 @@ def _same_answer_first(u: Understanding) -> Understanding:
     if len({(c.service.bureaus, c.service.hotline) for c in likeliest}) == 1:
         return replace(u, decision=GUESS)
     return u
+
+
+def _pairs(text: str) -> set[str]:
+    """Every two Chinese characters in a row."""
+    return {text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
 
 
 def _shares_a_word(text: str, name: str) -> bool:
@@ -483,6 +495,8 @@ class Resolver:
         return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
 
     def understand(self, question: Question) -> Understanding:
+        if back_to := self._matter_returned_to(question):  # "再回到刚才转的那个 是谁给办"
+            question = replace(question, context=back_to, earlier=())
         kept, taken = split_taken_back(question.text)
         retracted = kept != question.text
         context = self.kb.service(question.context) if question.context else None
@@ -526,7 +540,7 @@ class Resolver:
             return Understanding((meant, *others), asked, True, True, False, ANSWER, content)
         says_who = CORRECTS.search(text) and content <= CORRECTION_CONTENT  # "说错了 是俺爸 他六十二了 俺替他问"
         corrects_who = bool(context and not names_topic and (says_who or tells_situation))
-        refers_back = bool(context and not names_topic and self._refers_back(question, text))
+        refers_back = bool(context and not names_topic and self._refers_back(question, text, context))
         elsewhere = self._elsewhere(text)
         if (
             context
@@ -562,7 +576,7 @@ class Resolver:
             followed = Understanding(
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
             )
-            return self._sibling_first(text, followed, question.intent)
+            return self._sibling_first(text, followed, question)
         near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
@@ -579,18 +593,44 @@ class Resolver:
         if understood.decision == UNSURE:
             understood = _same_answer_first(understood)
         if understood.decision in (ANSWER, GUESS):
-            understood = self._built_on_named(text, self._sibling_first(text, understood, question.intent))
+            understood = self._built_on_named(text, self._sibling_first(text, understood, question))
             understood = self._second_question(text, understood)
         return understood
 
-    @staticmethod
-    def _refers_back(question: Question, text: str) -> bool:
-        """A follow-up longer than a bare one: NLU confidently hears an aspect asked ("俺也不晓得俺这张是第几代 打哪个
-        电话能问"), or the question points back at the matter ("她明年要是去广州念书了 在广州也能这样办吗")."""
+    def _matter_returned_to(self, question: Question) -> str | None:
+        """The matter discussed before the current one that the citizen goes back to: the one a fact of which
+        fits the text best ("回到刚才说的看片子那个 到底该找谁问"), else the latest."""
+        if not question.earlier or not _BACK_TO.search(question.text):
+            return None
+        text = normalize(question.text)
+        fits = {
+            key: hits[0][1]
+            for key in question.earlier
+            if (hits := self.kb.search_units(text, services=[key], limit=1, min_score=UNIT_FLOOR))
+        }
+        return max(fits, key=fits.__getitem__) if fits else question.earlier[0]
+
+    def _refers_back(self, question: Question, text: str, context: ServiceView) -> bool:
+        """A follow-up longer than a bare one: it asks an aspect ("俺也不晓得俺这张是第几代 打哪个电话能问"), points
+        back at the matter ("她明年要是去广州念书了 在广州也能这样办吗", "要是换成日元带着呢"), or asks what a fact of
+        the matter answers ("回来给我妈买个包大概八千块 这个要报吗" after 通关)."""
         if not aspects.asks(text):
             return False
-        asks_aspect = aspects.from_intent(question.intent) is not None and question.confidence >= CONFIDENT_NLU
-        return asks_aspect or bool(_REFERS_BACK.search(text))
+        if _REFERS_BACK.search(text) or (
+            aspects.from_intent(question.intent) is not None and question.confidence >= CONFIDENT_NLU
+        ):
+            return True
+        if _sure_out_of_scope(question) and not _shares_a_word(aspects.without_cues(text), context.name):
+            return False  # "主管护师考试啥时候报名" after 一卡通行: NLU is sure of another matter
+        return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
+
+    def _fact_of_it_fits(self, text: str, context: ServiceView) -> bool:
+        """A fact of the matter under discussion fits the text, and no fact of a matter away from it fits better."""
+        own = self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FLOOR)
+        if not own:
+            return False
+        best, score = self.kb.search_units(text, limit=1)[0]
+        return score <= own[0][1] or any(self._next_to(key, context) for key in best.services)
 
     def _built_on_named(self, text: str, u: Understanding) -> Understanding:
         """ "糖尿病的备案在哪弄" in 门诊慢特病: an aspect asked of the step the matter begins with, named by a word of
@@ -619,11 +659,16 @@ class Resolver:
     def _still_about(self, text: str, context: ServiceView, candidates: Sequence[Candidate], bare: bool) -> bool:
         """A message naming no service by name that says a word of the service under discussion's own name
         (short), or asks what a fact of it answers clearly."""
-        if any(c.mentioned and c.service.key != context.key for c in candidates):
-            return False
         current = _current(candidates)
-        if current is not None and current.unit >= STRONG_UNIT:
-            return True
+        # a fact of its own fits the text, clearly better than any of another service
+        its_fact = current is not None and all(
+            current.unit >= max(UNIT_FLOOR, c.unit + UNIT_MARGIN) for c in candidates if c is not current
+        )
+        if any(c.mentioned and c.service.key != context.key for c in candidates):
+            # "这跟去外地看病办的那个备案是一回事不" after 医保关系转移: its FAQ says they differ
+            return its_fact and current.unit >= STRONG_UNIT
+        if current is not None and (current.unit >= STRONG_UNIT or its_fact):
+            return True  # "补贴大概能拿多少" after 人才: 补贴 is a word of 一卡通's too
         return bare and _shares_a_word(aspects.without_cues(text), context.name)
 
     def _sibling_meant(self, text: str, candidates: Sequence[Candidate], context: ServiceView) -> Candidate | None:
@@ -665,7 +710,7 @@ class Resolver:
         doubted = _DOUBTED_BUREAU.search(text)
         return bare and bool(doubted and self.kb.bureau_name(doubted.group(1)))
 
-    def _sibling_first(self, text: str, u: Understanding, intent: str | None) -> Understanding:
+    def _sibling_first(self, text: str, u: Understanding, question: Question) -> Understanding:
         """A follow-up about a service next to the one under discussion is answered from there, saying so,
         with the one under discussion as a button: NLU is sure of it ("出院的时候还用付全款吗" after 备案: 住院
         直接结算), or NLU hears it and a fact of its own answers clearly better than any of the one under
@@ -683,12 +728,27 @@ class Resolver:
             and self._next_to(c.service.key, best.service)
             and not self._fact_of_both(text, best.service, c.service)
         )
-        sibling = next(sure, None)
+        sibling = next(sure, None) or self._sibling_heard_by_its_word(text, best.service, question)
         if sibling is None:
-            sibling = self._sibling_with_the_fact(text, best.service, intent, u.aspects)
+            sibling = self._sibling_with_the_fact(text, best.service, question.intent, u.aspects)
         if sibling is None:
             return u
         return _guess_first(u, replace(sibling, score=best.score))
+
+    def _sibling_heard_by_its_word(self, text: str, current: ServiceView, question: Question) -> Candidate | None:
+        """NLU hears a service next to the one under discussion, and the text says a word of its name that the
+        one under discussion's name lacks: "他还想在手机上用 电子的有啥条件" after 社保卡申领 (电子社会保障卡)."""
+        family = self.kb.services_for_intent(question.intent or "")
+        if question.confidence < CONFIDENT_NLU or not family:
+            return None
+        heard = family[0]  # the intent's own service, not any of its family ("不是长三角的" is no 一网通办)
+        if heard.key == current.key or not self._next_to(heard.key, current):
+            return None
+        if not (_pairs(without_taken_back(text)) - _pairs(current.name)) & _pairs(heard.name):
+            return None
+        if self.kb.search_units(text, services=[current.key], limit=1, min_score=UNIT_FLOOR):
+            return None  # its own fact answers: "报销比例跟直接结算一样不" in 手工报销, "只办备案不办认定行不行"
+        return Candidate(heard, 0.0, nlu=question.confidence)
 
     def _fact_of_both(self, text: str, current: ServiceView, sibling: ServiceView) -> bool:
         """The unit that fits the text best belongs to both services."""
@@ -811,9 +871,14 @@ class Resolver:
         a word of its own, that is no other matter itself (not "公积金能提出来还房贷不" after the 公积金 证明)."""
         if best is None or not best.context:
             return False
+        clauses = _clauses(said)
+        # "常州有啥好玩的地方 等老爷子出院带他转转": the clause that asks is the other matter, not the one on it
+        other_asked = any(aspects.asks(clause) and self._another_matter(clause, alone=False) for clause in clauses)
         return any(
-            best.service.key in self.kb.anchored_services(clause) and not self._another_matter(clause, alone=False)
-            for clause in _clauses(said)
+            best.service.key in self.kb.anchored_services(clause)
+            and not self._another_matter(clause, alone=False)
+            and (aspects.asks(clause) or not other_asked)
+            for clause in clauses
         )
 
     def _names_only_a_topic(self, question: Question, corrected: str, u: Understanding) -> bool:
@@ -934,6 +999,23 @@ class Resolver:
             if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
                 return base, hits[0][0]
         return None
+
+    def fact_next_door(
+        self, text: str, service: ServiceView, asked: Sequence[str]
+    ) -> tuple[ServiceView, Unit] | None:
+        """A fact of a service next to the one under discussion that fits a follow-up clearly better than any
+        of its own, of the aspect asked if one is: quoted with it, the matter discussed kept ("以后再碰上急诊 是不是
+        也得提前弄好那个" in 手工报销: 备案's FAQ on emergencies)."""
+        hits = self.kb.search_units(text, limit=1, min_score=UNIT_FLOOR) if text else []
+        if not hits or service.key in hits[0][0].services or (asked and hits[0][0].aspect not in asked):
+            return None
+        unit, score = hits[0]
+        own = self.kb.search_units(text, services=[service.key], limit=1)
+        if score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:  # not "在宿州网上换用哪个" in 换卡 (激活's)
+            return None
+        neighbour = next((s for k in unit.services if k != HUB_SERVICE and self._next_to(k, service)
+                          and (s := self.kb.service(k))), None)  # fmt: skip
+        return (neighbour, unit) if neighbour else None
 
     def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
         """The units of `service` that answer the question, best first (none if nothing fits well).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -30,8 +31,10 @@ def make_tracker(
     ranking: list[dict[str, Any]] | None = None,
     latest_action: str = "action_listen",
     answered: bool = False,
+    discussed: Sequence[str] = (),
 ) -> Tracker:
-    """A tracker whose latest message is `text` with `intent`; `history` = earlier (intent, text)."""
+    """A tracker whose latest message is `text` with `intent`; `history` = earlier (intent, text);
+    `discussed` = the services the conversation was about before, the earliest first."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
@@ -39,6 +42,7 @@ def make_tracker(
         "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
     }
     events = [{"event": "user", "text": t, "parse_data": {"intent": {"name": i}, "entities": []}} for i, t in history]
+    events += [{"event": "slot", "name": "service_key", "value": key} for key in discussed]
     if answered:  # the assistant has said something earlier in the conversation
         events.append({"event": "bot", "text": "（之前的答复）"})
     events.append({"event": "user", "text": text, "parse_data": latest})

@@ -1225,3 +1225,119 @@ def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
     slots = {"service_key": "cross_province"}  # was answered with a step ("结果会邮寄给您")
     messages, _ = answer("具体有几种办法", "ask_steps", confidence=0.98, slots=slots)
     assert all(way in messages[0]["text"] for way in ("全程网办", "异地代收代办", "多地联办")), messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key", "fact"),
+    [
+        ("回来给我妈买个包大概八千块 这个要报吗", "out_of_scope", 0.81, "customs", "5000元"),
+        ("要是换成日元带着呢 外币怎么算", "out_of_scope", 0.94, "customs", "5000美元"),
+        ("上海哪家医院能直接结 俺们好挑", "out_of_scope", 0.91, "settle_chronic", "联网"),
+        ("做好了让邻居帮忙去拿行不", "out_of_scope", 0.85, "sscard_apply", "本人"),
+        ("补贴大概能拿多少", "out_of_scope", 0.72, "talent", "市人力资源社会保障局"),
+        ("上海那边护工的资格证 到这边认不认", "nlu_fallback", 0.45, "elderly_care", "互认"),
+        ("想约的话找谁", "nlu_fallback", 0.45, "telemedicine", "市卫生健康委"),
+    ],
+)
+def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
+    text: str, intent: str, confidence: float, key: str, fact: str
+) -> None:
+    """Declined, or answered with another service, before: no cue pointed back and NLU heard another matter."""
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": key})
+    assert DECLINE_MARK not in texts(messages) and fact in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key"),
+    [
+        ("主管护师考试啥时候报名", "out_of_scope", 0.97, "onecard_transport"),
+        ("孩子还想改个名字，去派出所要带啥", "out_of_scope", 0.96, "first_id_card"),
+        ("你帮我查查我医保卡里现在还有多少钱", "out_of_scope", 0.99, "medical_filing"),
+        ("你能帮我查下我的快递到哪了吗 单号YT88231", "out_of_scope", 0.8, "sscard_locked"),
+        ("常州有啥好玩的地方 等老爷子出院带他转转", "nlu_fallback", 0.45, "settle_inpatient"),
+    ],
+)
+def test_another_matter_asked_in_a_conversation_is_declined_though_it_asks_an_aspect(
+    text: str, intent: str, confidence: float, key: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": key})
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_a_clause_on_the_matter_that_asks_keeps_it_beside_another_matter() -> None:
+    slots = {"service_key": "sscard_loss"}
+    messages, _ = answer("正式挂失的话要带什么去，身份证也丢了咋整", "sscard_loss", confidence=0.59, slots=slots)
+    assert "有效身份证件" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "now", "before", "bureau"),
+    [
+        ("再回到刚才转的那个 是谁给办", "nlu_fallback", 0.45, "elderly_care", "pension_transfer", "人力资源社会保障局"),
+        ("回到刚才看片子那个 到底该找谁问", "feedback_unhelpful", 0.85, "medical_filing", "telemedicine", "卫生健康"),
+    ],
+)
+def test_going_back_to_a_matter_discussed_before_answers_that_matter(
+    text: str, intent: str, confidence: float, now: str, before: str, bureau: str
+) -> None:
+    discussed = (before, "cross_province", before, now)  # the latest earlier one need not be the one meant
+    tracker = make_tracker(text, intent, confidence=confidence, slots={"service_key": now}, discussed=discussed)
+    messages, events = run(ActionAnswer(), tracker)
+    assert slots_set(events)["service_key"] == before and bureau in texts(messages), texts(messages)
+
+
+def test_what_the_matter_discussed_says_of_one_named_answers_a_comparison() -> None:
+    slots = {"service_key": "medical_insurance_transfer"}  # was the 备案 card
+    messages, _ = answer("这跟去外地看病办的那个备案是一回事不", "medical_filing", confidence=0.99, slots=slots)
+    assert "不是一回事" in texts(messages), texts(messages)
+
+
+def test_a_word_of_a_sibling_nlu_hears_answers_the_sibling() -> None:
+    slots = {"service_key": "sscard_apply"}
+    messages, events = answer("他还想在手机上用 电子的有啥条件", "e_sscard", confidence=0.72, slots=slots)
+    assert slots_set(events)["service_key"] == "e_sscard" and "实体社保卡" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key"),
+    [
+        ("俺人在广东打工，不是长三角那个，是全国那种跨省通办", "cross_province", 0.88, "cross_province"),
+        ("报销比例跟直接结算一样不", "settle_chronic", 0.59, "manual_reimbursement"),
+    ],
+)
+def test_a_sibling_word_denied_or_compared_keeps_the_matter_discussed(
+    text: str, intent: str, confidence: float, key: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": key})
+    assert slots_set(events).get("service_key", key) == key, texts(messages)
+
+
+def test_a_yes_that_asks_a_choice_is_answered() -> None:
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer("好，那备案选长期的还是临时的", "affirm", confidence=0.9, slots=slots)
+    assert "长期居住" in texts(messages), texts(messages)
+
+
+def test_who_answers_for_another_matter_named_like_ours_is_declined() -> None:
+    messages, _ = answer("小区门禁一卡通丢了找物业补还是找谁", "sscard_loss", confidence=0.99)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_a_fact_of_a_service_next_to_the_matter_discussed_is_quoted_with_it() -> None:
+    slots = {"service_key": "manual_reimbursement"}  # was the 手工报销 card alone
+    emergency = [{"entity": "emergency", "value": "急诊"}]
+    text = "以后再碰上急诊 是不是也得提前弄好那个"
+    messages, events = answer(text, "feedback_helpful", confidence=0.84, entities=emergency, slots=slots)
+    assert "视同已经备案" in texts(messages), texts(messages)
+    assert slots_set(events).get("service_key", "manual_reimbursement") == "manual_reimbursement"
+
+
+def test_a_neighbours_fact_only_a_little_closer_is_not_quoted() -> None:
+    messages, _ = answer("在宿州网上换用哪个", "ask_channels", confidence=0.9, slots={"service_key": "sscard_renew"})
+    assert "激活" not in texts(messages), texts(messages)
+
+
+def test_not_knowing_a_filing_was_needed_and_paying_is_a_reimbursement_question() -> None:
+    text = "老头子去年在徐州住院花了三万多，当时不晓得要备什么案，全是现金交的，单子都还搁抽屉里，现在还能报不"
+    _, events = answer(text, "manual_reimbursement", confidence=0.85)
+    assert slots_set(events)["service_key"] == "manual_reimbursement"

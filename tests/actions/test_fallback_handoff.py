@@ -235,3 +235,20 @@ def _suggested(services) -> list:
     dispatcher = CollectingDispatcher()
     suggest(dispatcher, make_tracker("社保卡", "nlu_fallback", confidence=0.45), services)
     return dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    "text", ["以后再碰上急诊 是不是也得提前弄好那个", "回到刚才说的备案 到底该找谁问"]
+)
+def test_a_question_nlu_is_sure_is_feedback_is_answered(actions_kb, text: str) -> None:
+    slots = {"service_key": "medical_filing"}
+    tracker = make_tracker(text, "feedback_helpful", slots=slots, confidence=0.85, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "市医保局" in texts(messages), texts(messages)
+
+
+def test_short_feedback_with_a_question_word_is_still_feedback(actions_kb) -> None:
+    slots = {"service_key": "medical_filing"}
+    tracker = make_tracker("咋还是没说清楚", "feedback_unhelpful", slots=slots, confidence=0.9, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "您的反馈已经记下了" in texts(messages), texts(messages)

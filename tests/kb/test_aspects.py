@@ -19,6 +19,9 @@ from kb.textnorm import normalize
         ("备案能管多久", aspects.TIME_LIMIT),
         ("How can I do the filing on my phone?", aspects.CHANNELS),
         ("what is the phone number", aspects.CONTACT),
+        ("做好了让邻居帮忙去拿行不", aspects.ELIGIBILITY),
+        ("想约的话找谁", aspects.RESPONSIBLE),
+        ("再回到刚才转的那个 是谁给办", aspects.RESPONSIBLE),
     ],
 )
 def test_a_cue_says_which_aspect_is_asked(text: str, aspect: str) -> None:
@@ -37,3 +40,20 @@ def test_years_told_are_no_question_of_how_long(text: str) -> None:
 @pytest.mark.parametrize("text", ["备案几个月有效", "办好要几天"])
 def test_how_many_days_or_months_still_asks_how_long(text: str) -> None:
     assert aspects.TIME_LIMIT in aspects.aspects_in(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["转诊意见找谁开", "我该找谁？投诉大概多久能有结果"])
+def test_whom_to_see_for_one_thing_is_no_question_of_the_bureau(text: str) -> None:
+    assert aspects.RESPONSIBLE not in aspects.aspects_in(normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["办好了能给寄过来不 我俩上班没空", "到这边认不认", "是谁给办", "选长期的还是临时的"]
+)
+def test_questions_without_a_question_mark_ask(text: str) -> None:
+    assert aspects.asks(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["还是没搞懂", "我俩上班没空", "不客气"])
+def test_statements_do_not_ask(text: str) -> None:
+    assert not aspects.asks(normalize(text))
