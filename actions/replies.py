@@ -268,6 +268,8 @@ def service_responsibility_text(service: ServiceView) -> str:
     lines = [f"“{service.name}”由{'、'.join(service.bureaus)}负责。"]
     lines += [task_text(t) for t in service.tasks]
     lines.append(hotline_text(service.hotline))
+    if not service.tasks:  # a service staff added outside the plan: where its content comes from
+        lines.append(source_text(service.sources, service.last_verified))
     return "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb import aspects
-from kb.queries import KnowledgeBase, ServiceView
+from kb.queries import GENERAL_HOTLINE, KnowledgeBase, ServiceView
 from kb.textnorm import FUNCTION_CHARS, char_readings, is_cjk, normalize
 from kb.units import Unit
 
@@ -60,6 +60,7 @@ UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
 MAX_UNITS = 2
+MAX_SERVICE_UNITS = 100  # more than any service has: every unit of it, scored
 EVIDENCE = ("search", "nlu", "mention", "unit", "card", "context", "follow_on", "corrected")
 TAKEN_BACK_RANK = 3  # a service the search finds this high in what the citizen takes back is taken back
 MAX_TOPICS_OF_A_WORD = 2  # a name word shared by more topics than this says nothing of which one is meant
@@ -261,8 +262,12 @@ _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|�
 _REFERS_BACK = re.compile(
     r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|^\s*那?(?:要是|如果|万一|假如)"
 )
+# The short forms services' names use ("医保关系转移接续")
+_SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
+_SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
 _BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
+_ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说")  # … with a word of the earlier matter's name
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
 
@@ -600,15 +605,30 @@ class Resolver:
     def _matter_returned_to(self, question: Question) -> str | None:
         """The matter discussed before the current one that the citizen goes back to: the one a fact of which
         fits the text best ("回到刚才说的看片子那个 到底该找谁问"), else the latest."""
-        if not question.earlier or not _BACK_TO.search(question.text):
+        if not question.earlier:
             return None
         text = normalize(question.text)
+        if not _BACK_TO.search(text):
+            return self._earlier_matter_asked_again(text, question)
         fits = {
             key: hits[0][1]
             for key in question.earlier
             if (hits := self.kb.search_units(text, services=[key], limit=1, min_score=UNIT_FLOOR))
         }
         return max(fits, key=fits.__getitem__) if fits else question.earlier[0]
+
+    def _earlier_matter_asked_again(self, text: str, question: Question) -> str | None:
+        """ "再问下养老那个 转的时候得开个啥证明" after 养老保险转移, then 医保关系转移: asked again about an earlier
+        matter by a word of its name that the current one's name lacks."""
+        current = self.kb.service(question.context) if question.context else None
+        if current is None or not _ASKED_AGAIN.search(text):
+            return None
+        said = aspects.without_cues(text)
+        if _shares_a_word(said, current.name):
+            return None
+        return next(
+            (key for key in question.earlier if (s := self.kb.service(key)) and _shares_a_word(said, s.name)), None
+        )
 
     def _refers_back(self, question: Question, text: str, context: ServiceView) -> bool:
         """A follow-up longer than a bare one: it asks an aspect ("俺也不晓得俺这张是第几代 打哪个电话能问"), points
@@ -1047,7 +1067,22 @@ class Resolver:
         chosen = chosen if chosen and chosen[0] is fitting[0][0] else []
         if by_proxy := self._by_proxy(text, service):
             return [by_proxy, *(u for u in chosen if u is not by_proxy)][:MAX_UNITS]
+        if not chosen and aspects.CONTACT in asked and (other := self._other_hotline(text, service)):
+            return [other]
         return chosen
+
+    def _other_hotline(self, text: str, service: ServiceView) -> Unit | None:
+        """ "俺也不晓得俺这张是第几代 打哪个电话能问" of 一卡通行: the fact that fits best of those naming a hotline
+        for a part of the matter (12333, whether a card can ride), besides its own and 12345, which are said anyway."""
+        said_anyway = {service.hotline, GENERAL_HOTLINE}
+        return next(
+            (
+                unit
+                for unit, _ in self.kb.search_units(text, services=[service.key], limit=MAX_SERVICE_UNITS)
+                if set(_HOTLINE_NUMBER.findall(unit.text)) - said_anyway
+            ),
+            None,
+        )
 
     def _by_proxy(self, text: str, service: ServiceView) -> Unit | None:
         """ "能叫他爸在外地帮着弄不": whether someone else may do it is answered by the fact that says so, in
@@ -1239,6 +1274,7 @@ class Resolver:
         return None
 
     def _siblings_named_by(self, word: str, context: ServiceView) -> list[ServiceView]:
+        word = _SHORT_FORM.sub(lambda m: _SHORT_FORMS[m.group(0)], word)  # "那医疗保险那块" names 医保关系转移
         if len(word) < 2 or word in context.name:
             return []
         return [s for s in self.kb.services_by_topic(context.topic) if s.key != context.key and word in s.name]

@@ -1341,3 +1341,30 @@ def test_not_knowing_a_filing_was_needed_and_paying_is_a_reimbursement_question(
     text = "老头子去年在徐州住院花了三万多，当时不晓得要备什么案，全是现金交的，单子都还搁抽屉里，现在还能报不"
     _, events = answer(text, "manual_reimbursement", confidence=0.85)
     assert slots_set(events)["service_key"] == "manual_reimbursement"
+
+
+def test_a_follow_up_naming_a_sibling_by_its_long_form_answers_the_sibling() -> None:
+    slots = {"service_key": "pension_transfer"}  # 医疗保险 is 医保 in 医保关系转移接续's name
+    messages, events = answer("那医疗保险那块也能从昆山挪回来吗", "customs", confidence=0.5, slots=slots)
+    assert slots_set(events)["service_key"] == "medical_insurance_transfer", texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "number"),
+    [
+        ("俺也不晓得俺这张是第几代 打哪个电话能问", "onecard_transport", "12333"),
+        ("医保政策还有别的电话能问吗", "medical_insurance_transfer", "12393"),
+    ],
+)
+def test_whom_to_call_quotes_the_fact_naming_a_hotline_for_part_of_the_matter(text: str, key: str, number: str) -> None:
+    messages, _ = answer(text, "ask_contact", confidence=0.99, slots={"service_key": key})
+    assert number in texts(messages), texts(messages)
+
+
+def test_asking_again_about_an_earlier_matter_by_its_word_answers_it() -> None:
+    slots = {"service_key": "medical_insurance_transfer"}  # was 养老服务 (养老 names it too)
+    discussed = ("pension_transfer", "medical_insurance_transfer")
+    text = "再问下养老那个 转的时候得开个啥证明"
+    tracker = make_tracker(text, "ask_materials", confidence=0.66, slots=slots, discussed=discussed)
+    messages, events = run(ActionAnswer(), tracker)
+    assert slots_set(events)["service_key"] == "pension_transfer" and "缴费凭证" in texts(messages), texts(messages)
