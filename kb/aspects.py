@@ -113,7 +113,9 @@ def mentions(text: str) -> list[AspectMention]:
 
 # A message that asks something: a follow-up in a conversation, even when it names no service itself.
 _QUESTION = re.compile(
-    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|谁|(?<=[^\s，,。])还是(?=[^\s，,。])|能不能|行不行|中不中|是不是|要不要|有没有|不(?=$|[\s，,。])|([\u4e00-\u9fff])不\1|没$|了不|[?？]|"
+    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|谁|能不能|行不行|中不中|是不是|要不要|有没有|没$|了不|[?？]|"
+    r"不(?=$|[\s，,。])|([\u4e00-\u9fff])不\1|"  # "能给寄过来不 我俩上班没空", "到这边认不认"
+    r"(?<=[^\s，,。])还是(?=[^\s，,。])|"  # "选长期的还是临时的", not "还是没搞懂"
     r"^(?:can|could|how|what|where|when|who|which|is|are|do|does|should)\b"  # "can I call someone"
 )
 

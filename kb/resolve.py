@@ -411,7 +411,7 @@ def _pairs(text: str) -> set[str]:
 
 def _shares_a_word(text: str, name: str) -> bool:
     """Two characters of the text in a row that the name has too ("是养老的": 养老保险关系跨省转移接续)."""
-    return any(text[i : i + 2] in name for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1]))
+    return bool(_pairs(text) & _pairs(name))
 
 
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
@@ -1033,8 +1033,8 @@ class Resolver:
         own = self.kb.search_units(text, services=[service.key], limit=1)
         if score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:  # not "在宿州网上换用哪个" in 换卡 (激活's)
             return None
-        neighbour = next((s for k in unit.services if k != HUB_SERVICE and self._next_to(k, service)
-                          and (s := self.kb.service(k))), None)  # fmt: skip
+        neighbours = [key for key in unit.services if key != HUB_SERVICE and self._next_to(key, service)]
+        neighbour = self.kb.service(neighbours[0]) if neighbours else None
         return (neighbour, unit) if neighbour else None
 
     def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
