@@ -199,6 +199,14 @@ class KnowledgeBase:
         """Services one of whose distinctive name words the text contains."""
         return self._fresh().index.anchored(text)
 
+    def anchoring_words(self, text: str, key: str) -> set[str]:
+        """The distinctive name words of a service that the text says (empty if it is not anchored)."""
+        return self._fresh().index.anchors_in(text).get(key, set())
+
+    def service_says(self, key: str, word: str) -> bool:
+        """The service's own facts use the word ("联网" in 备案's "跨省联网定点医疗机构")."""
+        return any(word in unit.text for unit in self.units_for(key))
+
     def services_named(self, text: str) -> dict[str, set[str]]:
         """The services' name words the text contains ("社保卡", "报销"), each with the services whose names have it."""
         return self._fresh().index.words_in(text)

@@ -279,6 +279,13 @@ INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
 _MEDICAL_INSURANCE_SAID = re.compile(r"医保|医疗")
 SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen sees a doctor elsewhere
 _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
+# An insurance itself moving with a job, not a doctor seen elsewhere: "工作调到宁波了 以后都在那边交医保 这个得
+# 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
+_MOVES_LATER = r"[^，,。.？?！!]{0,12}?(?:转回|转到|转过|转入|转出|转移|转走|得转|要转|咋转|怎么转|转吧)"
+_INSURANCE_MOVES = {
+    "pension_transfer": re.compile(r"(?:养老保险|养老金|养老钱|养老的|养老那|养老[和跟、]|社保(?!卡))" + _MOVES_LATER),
+    "medical_insurance_transfer": re.compile(r"(?:医保|医疗保险|合作医疗|农合)" + _MOVES_LATER),
+}
 
 HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
 
@@ -1137,6 +1144,10 @@ class Resolver:
         if _NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected):
             claim = evidence(REIMBURSEMENT_SERVICE)  # as clear as the FAQ it would be
             claim["mention"], claim["unit"] = 1.0, max(claim["unit"], CLEAR_UNIT)
+        for key, moves in () if _SEES_DOCTOR.search(corrected) else _INSURANCE_MOVES.items():
+            if moves.search(corrected):  # as clear as the FAQ it would be
+                moved = evidence(key)
+                moved["mention"], moved["unit"] = 1.0, max(moved["unit"], CLEAR_UNIT)
         asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
         several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
         for number in () if several else asked_hotlines:
@@ -1259,7 +1270,13 @@ class Resolver:
         in_topic = {w: {k for k in keys if self._topic_of(k) == context.topic} for w, keys in named.items()}
         if any(not keys for w, keys in in_topic.items() if len(w) >= 2):
             return None  # "那异地看病备案的事呢" after 社保卡申领: another topic's word
-        siblings = {k for w, keys in in_topic.items() if len(w) >= 2 for k in keys} - {context.key}
+        siblings = {
+            k
+            for w, keys in in_topic.items()
+            if len(w) >= 2
+            for k in keys
+            if k != context.key and self._names_apart(w, self.kb.service(k), context)
+        }
         return self.kb.service(siblings.pop()) if len(siblings) == 1 else None
 
     @staticmethod
@@ -1352,5 +1369,15 @@ class Resolver:
         if not hits or hits[0].score < TOPIC_SCORE:
             return False
         # in a conversation, "从啥时候开始能这样办的" matching some service a little does not change the
-        # subject: only a word of that service's own does
-        return context is None or hits[0].key in self.kb.anchored_services(rest)
+        # subject: only a word of that service's own does: of its name, or of an alias that the matter
+        # discussed does not use too ("要是这家医院没跟宿州联网呢" after 备案: 联网 is in an alias of 慢特病's,
+        # and 备案's facts say it)
+        if context is None or hits[0].key == context.key:
+            return context is None or hits[0].key in self.kb.anchored_services(rest)
+        said = self.kb.anchoring_words(rest, hits[0].key)
+        return any(self._names_apart(word, hits[0], context) for word in said)
+
+    def _names_apart(self, word: str, service: ServiceView, context: ServiceView) -> bool:
+        """A word of a service's names tells it apart from the matter discussed: a word of its name, or of an
+        alias the matter's own facts do not use (联网 is in an alias of 慢特病's, and 备案's facts say it)."""
+        return word in service.name or not self.kb.service_says(context.key, word)

@@ -219,8 +219,13 @@ class SearchIndex:
     def anchored(self, text: str) -> set[str]:
         """Items one of whose distinctive name words ("身份证", "养老保险", "透析") the text contains: a match
         on such a word says more than one on words every service shares (办, 证明, 外地)."""
+        return set(self.anchors_in(text))
+
+    def anchors_in(self, text: str) -> dict[str, set[str]]:
+        """The items anchored in the text, each with its distinctive name words the text says."""
         query = self.prepare(text)
-        return {key for key, words in self._anchors.items() if any(w in query for w in words)}
+        found = {key: {w for w in words if w in query} for key, words in self._anchors.items()}
+        return {key: words for key, words in found.items() if words}
 
     def search(self, text: str, limit: int = 5, keys: Iterable[str] | None = None, min_score: float = 0.0) -> list[Hit]:
         """Items matching free text, best first. Results are remembered: one answer asks the same

@@ -1364,3 +1364,37 @@ def test_asking_again_about_an_earlier_matter_by_its_word_answers_it() -> None:
     tracker = make_tracker(text, "ask_materials", confidence=0.66, slots=slots, discussed=discussed)
     messages, events = run(ActionAnswer(), tracker)
     assert slots_set(events)["service_key"] == "pension_transfer" and "缴费凭证" in texts(messages), texts(messages)
+
+
+MOVED = "medical_insurance_transfer"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key", "now"),
+    [  # NLU hears 备案 or the hub; the insurance itself moves with a job, no doctor is seen
+        ("同志 我闺女去杭州上班了 她医保原先在宿州交 现在得转过去 找哪个部门", "medical_filing", 0.93, None, MOVED),
+        ("不是 我是调到苏州上班了 往后医保在那边交 这个要转吧", "cross_province", 0.62, "medical_filing", MOVED),
+        ("养老的钱转回来会不会变少", "elderly_care", 0.76, "medical_insurance_transfer", "pension_transfer"),
+    ],
+)
+def test_an_insurance_moving_with_a_job_is_its_transfer(
+    text: str, intent: str, confidence: float, key: str | None, now: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": key} if key else None)
+    assert slots_set(events)["service_key"] == now, texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key", "fact"),
+    [  # 联网 is a word of an alias of 门诊慢特病's; the matter discussed says it too
+        ("万一那家医院没跟宿州联网咋整", "telemedicine", 0.82, "medical_filing", "手工报销"),
+        ("那要是那家医院没联网呢", "inform", 0.68, "medical_filing", "手工报销"),
+        ("咋知道这医院联网没有", "sscard_problem", 0.88, "settle_inpatient", "12393"),
+    ],
+)
+def test_a_word_of_a_siblings_alias_the_matter_uses_too_keeps_the_matter(
+    text: str, intent: str, confidence: float, key: str, fact: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": key})
+    assert slots_set(events).get("service_key", key) != "settle_chronic", texts(messages)
+    assert fact in texts(messages), texts(messages)

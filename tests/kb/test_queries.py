@@ -137,5 +137,6 @@ def test_county_level_cities_where_citizens_work_are_elsewhere(kb) -> None:
 def test_english_is_read_in_the_kbs_own_words(kb) -> None:
     assert kb.in_chinese("My Social Security Card got stolen in Nanjing") == "my 社保卡 丢了 in 南京"
     assert kb.in_chinese("commercial insurance or medical insurance?") == "商业保险 or 医保?"
+    assert kb.in_chinese("social insurance里的养老") == "社保里的养老"  # not 医保, as "insurance" alone is read
     assert kb.in_chinese("社保卡丢了") == "社保卡丢了"  # nothing English: as it was
     assert kb.in_chinese("pinch") == "pinch"  # whole words only ("pin code" is not in "pinch")
