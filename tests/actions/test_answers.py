@@ -1398,3 +1398,10 @@ def test_a_word_of_a_siblings_alias_the_matter_uses_too_keeps_the_matter(
     messages, events = answer(text, intent, confidence=confidence, slots={"service_key": key})
     assert slots_set(events).get("service_key", key) != "settle_chronic", texts(messages)
     assert fact in texts(messages), texts(messages)
+
+
+def test_asking_for_the_pension_money_back_is_told_it_cannot_be_withdrawn() -> None:
+    slots = {"service_key": "pension_transfer"}  # was declined: 退出来 is not 退保 to the search
+    text = "以后也不出去了 能不能干脆把钱全退出来 回老家翻盖个房子"
+    messages, _ = answer(text, "out_of_scope", confidence=0.59, slots=slots)
+    assert "不能退保" in texts(messages), texts(messages)
