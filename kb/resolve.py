@@ -116,7 +116,7 @@ def _wants_card_or_medical(corrected: str) -> bool:
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(
-    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做手术|透析|备案|备个案|"
+    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做(?:了|个|完)?手术|动(?:了|个)?手术|开(?:了|个)?刀|透析|备案|备个案|"
     r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)"  # "媳妇怀上了，打算在昆山生"
 )
 # … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"), nor what

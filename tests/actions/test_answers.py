@@ -1405,3 +1405,9 @@ def test_asking_for_the_pension_money_back_is_told_it_cannot_be_withdrawn() -> N
     text = "以后也不出去了 能不能干脆把钱全退出来 回老家翻盖个房子"
     messages, _ = answer(text, "out_of_scope", confidence=0.59, slots=slots)
     assert "不能退保" in texts(messages), texts(messages)
+
+
+def test_an_operation_in_an_emergency_elsewhere_is_seeing_a_doctor_there() -> None:
+    text = "去苏州出差 夜里胆囊炎急诊动了手术 之前啥也没备 咋整"  # was the list of candidates: 做了手术 was not said
+    messages, events = answer(text, "nlu_fallback", confidence=0.45)
+    assert slots_set(events)["service_key"] == "medical_filing" and "视同" in texts(messages), texts(messages)
