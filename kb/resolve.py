@@ -225,7 +225,7 @@ _OURS_AMONG_OTHERS = re.compile(
 )
 # 医保 at home: the local clinic, the chemist's, local schemes ("宿州本地住院报销比例到底是多少") — the city's
 # 医保 office's business, not a cross-province one, unless the message crosses a border
-_AT_HOME_MEDICAL = re.compile(r"本地|家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险")
+_AT_HOME_MEDICAL = re.compile(r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|本地(?=.*(?:医保|报|看病|门诊|住院|医院|药))")
 _SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
 _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 # With a covered disease named, these words make it a question about medical insurance, not about health

@@ -1411,3 +1411,9 @@ def test_an_operation_in_an_emergency_elsewhere_is_seeing_a_doctor_there() -> No
     text = "去苏州出差 夜里胆囊炎急诊动了手术 之前啥也没备 咋整"  # was the list of candidates: 做了手术 was not said
     messages, events = answer(text, "nlu_fallback", confidence=0.45)
     assert slots_set(events)["service_key"] == "medical_filing" and "视同" in texts(messages), texts(messages)
+
+
+def test_local_people_elsewhere_are_no_medical_matter_at_home() -> None:
+    text = "想带老伴去嘉善住几天 听说那边老人坐公交逛景点跟本地老人一样 我们宿州过去的行不行"  # was declined: 本地
+    messages, _ = answer(text, "elderly_benefits", confidence=0.83)
+    assert DECLINE_MARK not in texts(messages) and "示范区" in texts(messages), texts(messages)
