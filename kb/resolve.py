@@ -224,8 +224,11 @@ _OURS_AMONG_OTHERS = re.compile(
     r"第一次办身份证|首次申领|没办过身份证|老年人优待证|老年优待证|老年证|敬老|分校|名校|合作办学|联合办学"
 )
 # 医保 at home: the local clinic, the chemist's, local schemes ("宿州本地住院报销比例到底是多少") — the city's
-# 医保 office's business, not a cross-province one, unless the message crosses a border
-_AT_HOME_MEDICAL = re.compile(r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|本地(?=.*(?:医保|报|看病|门诊|住院|医院|药))")
+# 医保 office's business, not a cross-province one, unless the message crosses a border; 本地 only with a medical
+# word ("那边老人坐车逛景点跟本地老人一个待遇" is about 嘉善's old people)
+_AT_HOME_MEDICAL = re.compile(
+    r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|本地(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
+)
 _SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
 _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 # With a covered disease named, these words make it a question about medical insurance, not about health
