@@ -979,9 +979,11 @@ class Resolver:
         return self.kb.names_disease(text) and not self._elsewhere(text) and asked
 
     def _medical_at_home(self, text: str) -> bool:
-        """医保 at home, said to be there, with no other place in the message (宿州的医保 "在深圳社区医院" is not)."""
+        """医保 at home, said to be there, with no other place in the message (宿州的医保 "在深圳社区医院" is not;
+        "俺娘在宿州市立医院住院" is)."""
+        away = any(not _SAID_AT_HOME.match(text, where.end()) for where in _STATES_WHERE.finditer(text))
         return bool(_AT_HOME_MEDICAL.search(text) and _SAID_AT_HOME.search(text)) and not (
-            self._elsewhere(text) or _CROSSING.search(text) or _STATES_WHERE.search(text)
+            self._elsewhere(text) or _CROSSING.search(text) or away
         )
 
     def _in_scope(self, question: Question, best: Candidate, bare: bool, asks_aspect: bool) -> bool:

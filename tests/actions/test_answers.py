@@ -1417,3 +1417,9 @@ def test_local_people_elsewhere_are_no_medical_matter_at_home() -> None:
     text = "想带老伴去嘉善住几天 听说那边老人坐公交逛景点跟本地老人一样 我们宿州过去的行不行"  # was declined: 本地
     messages, _ = answer(text, "elderly_benefits", confidence=0.83)
     assert DECLINE_MARK not in texts(messages) and "示范区" in texts(messages), texts(messages)
+
+
+def test_a_citizen_said_to_be_in_suzhou_asking_its_own_rates_is_declined() -> None:
+    text = "俺爸在宿州人民医院住了半个月院 职工医保 本地住院能报百分之多少"  # was answered: "俺爸在" said where
+    messages, _ = answer(text, "settle_inpatient", confidence=0.7)
+    assert DECLINE_MARK in texts(messages), texts(messages)
