@@ -105,6 +105,8 @@ _ACK = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明�
 _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
 # what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
 _WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问一问|咨询一下)")
+# "嗯嗯 我是想问异地备案": a yes that goes on to say what the citizen wants to know asks it (not "好的 我想咨询一下")
+_WANTS_TO_ASK = re.compile(r"(?:想|要)(?:问|了解|打听|咨询)(?:一下|一问|下|问)?[^\s，,。.？?！!]{2,}")
 
 
 class ActionGreet(KbAction):
@@ -132,7 +134,9 @@ class ActionAnswer(KbAction):
         replying = tracker.latest_action_name in ("action_listen", "action_handoff")
         said = normalize(question.text)
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
-        asks_nothing = not (aspects.asks(said) or aspects.aspects_in(_WILL_CALL.sub("", said)))
+        asks_nothing = not (
+            aspects.asks(said) or aspects.aspects_in(_WILL_CALL.sub("", said)) or _WANTS_TO_ASK.search(said)
+        )
         if replying and question.intent in POLITE_REPLIES and asks_nothing:
             dispatcher.utter_message(response=POLITE_REPLIES[question.intent])  # "谢谢恁", "再见"
             return []

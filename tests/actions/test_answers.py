@@ -1423,3 +1423,11 @@ def test_a_citizen_said_to_be_in_suzhou_asking_its_own_rates_is_declined() -> No
     text = "俺爸在宿州人民医院住了半个月院 职工医保 本地住院能报百分之多少"  # was answered: "俺爸在" said where
     messages, _ = answer(text, "settle_inpatient", confidence=0.7)
     assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [("嗯嗯 我就是想问社保卡挂失", "sscard_loss"), ("好的 我想了解下异地就医备案", "medical_filing")]
+)
+def test_a_yes_that_says_what_the_citizen_wants_to_ask_is_answered(text: str, key: str) -> None:
+    messages, events = answer(text, "affirm", confidence=0.9)  # was "还有什么想问的吗"
+    assert slots_set(events).get("service_key") == key, texts(messages)
