@@ -1375,6 +1375,7 @@ MOVED = "medical_insurance_transfer"
         ("同志 我闺女去杭州上班了 她医保原先在宿州交 现在得转过去 找哪个部门", "medical_filing", 0.93, None, MOVED),
         ("不是 我是调到苏州上班了 往后医保在那边交 这个要转吧", "cross_province", 0.62, "medical_filing", MOVED),
         ("养老的钱转回来会不会变少", "elderly_care", 0.76, "medical_insurance_transfer", "pension_transfer"),
+        ("你个机器人懂啥 俺问你医保能转不", "nlu_fallback", 0.45, None, MOVED),  # was declined
     ],
 )
 def test_an_insurance_moving_with_a_job_is_its_transfer(
