@@ -105,6 +105,9 @@ _ACK = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明�
 _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
 # what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
 _WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问一问|咨询一下)")
+_CLAUSE_BREAK = re.compile(r"[，,。.？?！!；;\s]+")
+_GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
+MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
 # "嗯嗯 我是想问异地备案": a yes that goes on to say what the citizen wants to know asks it (not "好的 我想咨询一下")
 _WANTS_TO_ASK = re.compile(r"(?:想|要)(?:问|了解|打听|咨询)(?:一下|一问|下|问)?[^\s，,。.？?！!]{2,}")
 
@@ -150,9 +153,14 @@ class ActionAnswer(KbAction):
             return []
         if _REINSTRUCTS.search(said):
             return decline(dispatcher, tracker)
-        if question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said):
+        about_itself = question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said)
+        if about_itself:
             dispatcher.utter_message(response="utter_iamabot")
-            return []
+            rest = _beside_what_it_is(question.text)
+            if not rest:
+                return []
+            # "你是人工还是机器人？我想问下社保卡怎么挂失": and what the citizen asks besides
+            question, said = replace(question, text=rest), normalize(rest)
         if _ASKS_WHAT_IT_DOES.search(said):  # "你会干啥": what it answers, as the greeting says, not a refusal
             dispatcher.utter_message(response="utter_greet", buttons=topic_buttons(kb.topic_entry_points()))
             return []
@@ -164,6 +172,8 @@ class ActionAnswer(KbAction):
             return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
         resolver = Resolver(kb)
         understood = resolver.understand(question)
+        if about_itself and not understood.names_topic:
+            return []  # said what it is; the rest names no matter of ours
         if replying and _acknowledges(said, understood):
             dispatcher.utter_message(response="utter_anything_else")
             return []
@@ -277,6 +287,13 @@ def card_problems(
     keys = [*(["sscard_apply"] if with_applying else []), *CARD_PROBLEM_SERVICE.values()]
     say(dispatcher, card_problem_messages([kb.service(k) for k in keys]))
     return changed(tracker, failed_turns=0)
+
+
+def _beside_what_it_is(text: str) -> str:
+    """The clauses of a message besides asking what the assistant is, and greetings, if they say something."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c and not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c))]
+    rest = "，".join(clauses)
+    return rest if sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") >= MIN_REST_CHARS else ""
 
 
 def _acknowledges(said: str, understood: Understanding) -> bool:

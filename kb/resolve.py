@@ -219,6 +219,8 @@ _TICKETS = re.compile(r"门票|票价")
 _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|七十|八十")
 # Words that name one of our topics on their own ("看病的事", "老人的事")
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
+# Words about asking itself, not about what: "你能回答异地就医的问题吗", "你懂社保卡的事吗"
+_ABOUT_ASKING = re.compile(r"你?(?:能|会|可以)?(?:回答|解答|懂|知道)|的?(?:问题|事情|事儿)")
 _OURS_AMONG_OTHERS = re.compile(
     r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
     r"第一次办身份证|首次申领|没办过身份证|老年人优待证|老年优待证|老年证|敬老|分校|名校|合作办学|联合办学"
@@ -917,7 +919,7 @@ class Resolver:
         return (
             best is not None
             and not question.context
-            and u.content <= BARE_CONTENT
+            and self._content_size(_ABOUT_ASKING.sub("", corrected)) <= BARE_CONTENT
             and best.search >= TOPIC_SCORE
             and not _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
             and bool(_TOPIC_WORDS.search(corrected))

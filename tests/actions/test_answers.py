@@ -1432,3 +1432,20 @@ def test_a_citizen_said_to_be_in_suzhou_asking_its_own_rates_is_declined() -> No
 def test_a_yes_that_says_what_the_citizen_wants_to_ask_is_answered(text: str, key: str) -> None:
     messages, events = answer(text, "affirm", confidence=0.9)  # was "还有什么想问的吗"
     assert slots_set(events).get("service_key") == key, texts(messages)
+
+
+def test_asking_what_it_is_and_a_question_gets_both_answered() -> None:
+    text = "你好，你是真人还是机器人？俺想问下老年证在哪办"  # was only "我是…机器人"
+    messages, events = answer(text, "bot_challenge", confidence=0.95)
+    assert any(m.get("response") == "utter_iamabot" for m in messages), messages
+    assert slots_set(events).get("service_key") == "elderly_benefits", texts(messages)
+
+
+def test_asking_what_it_is_alone_is_only_told() -> None:
+    messages, events = answer("你是真人还是机器人 好吧", "bot_challenge", confidence=0.95)
+    assert [m.get("response") for m in messages] == ["utter_iamabot"] and "service_key" not in slots_set(events)
+
+
+def test_asking_whether_it_answers_one_of_our_topics_is_no_decline() -> None:
+    messages, _ = answer("请问你能回答异地就医的问题吗", "nlu_fallback", confidence=0.45)  # was declined
+    assert DECLINE_MARK not in texts(messages) and "市医保局" in texts(messages), texts(messages)
