@@ -81,7 +81,7 @@ _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
 _ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办")
 _ERRAND = re.compile(
-    r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|申请|过户|证"
+    r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|提取|申请|过户|证"
 )
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
@@ -863,7 +863,8 @@ class Resolver:
             and best
             and not best.mentioned
             and best.search < STRONG_SEARCH
-            and best.service.key not in self.kb.anchored_services(question.text)
+            # "想把公积金取出来，不去苏州能提取吗": 公积金 names our loan certificate, but 提取 is another office's
+            and (best.service.key not in self.kb.anchored_services(question.text) or _OTHER_OFFICE.search(said))
             and not _OUR_CARD.search(corrected)  # "俺这医宝搁那边看病能用不": one of our services
             and not _nlu_names_one(u)
         ):

@@ -1449,3 +1449,9 @@ def test_asking_what_it_is_alone_is_only_told() -> None:
 def test_asking_whether_it_answers_one_of_our_topics_is_no_decline() -> None:
     messages, _ = answer("请问你能回答异地就医的问题吗", "nlu_fallback", confidence=0.45)  # was declined
     assert DECLINE_MARK not in texts(messages) and "市医保局" in texts(messages), texts(messages)
+
+
+def test_taking_out_a_housing_fund_paid_elsewhere_is_a_cross_province_errand() -> None:
+    text = "在杭州交了几年公积金 人已经回宿州了 想把公积金提取出来 非得跑一趟杭州吗"  # was declined: 公积金
+    messages, events = answer(text, "out_of_scope", confidence=0.73)  # names our loan certificate
+    assert "没有专门的办事指南" in texts(messages) and slots_set(events)["service_key"] == "cross_province"
