@@ -150,6 +150,11 @@ _TREATED_ALREADY = re.compile(
     r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫[了的付上钱]|付过了|交过了"
 )
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
+# Crossing the border and whether to declare ("带了几根人参…过关要不要报"): the travellers' customs declaration
+_DECLARED_AT_BORDER = re.compile(
+    r"(?:过关|过海关|入境|出境|回国|海关|通关|出国)[^。？?]{0,20}(?:要不要报|报不报|申报|报关|要报|得报|报不)"
+)
+CUSTOMS_SERVICE = "customs"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
 # not "已经打12333挂上了" in a story. Its FAQ is the question asked.
 _HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
@@ -1156,6 +1161,9 @@ class Resolver:
             if moves.search(corrected):  # as clear as the FAQ it would be
                 moved = evidence(key)
                 moved["mention"], moved["unit"] = 1.0, max(moved["unit"], CLEAR_UNIT)
+        if _DECLARED_AT_BORDER.search(corrected):
+            declared = evidence(CUSTOMS_SERVICE)  # as clear as the FAQ it would be
+            declared["mention"], declared["unit"] = 1.0, max(declared["unit"], CLEAR_UNIT)
         asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
         several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
         for number in () if several else asked_hotlines:

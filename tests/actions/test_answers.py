@@ -1455,3 +1455,9 @@ def test_taking_out_a_housing_fund_paid_elsewhere_is_a_cross_province_errand() -
     text = "在杭州交了几年公积金 人已经回宿州了 想把公积金提取出来 非得跑一趟杭州吗"  # was declined: 公积金
     messages, events = answer(text, "out_of_scope", confidence=0.73)  # names our loan certificate
     assert "没有专门的办事指南" in texts(messages) and slots_set(events)["service_key"] == "cross_province"
+
+
+def test_whether_to_declare_at_the_border_is_the_customs_declaration() -> None:
+    text = "俺跟老伴跟团去泰国 下礼拜回来在上海落地 捎了几盒燕窝还有块六千多的表 回国要不要报"  # was declined
+    messages, events = answer(text, "out_of_scope", confidence=0.75)
+    assert slots_set(events)["service_key"] == "customs" and "宿州海关" in texts(messages), texts(messages)
