@@ -293,7 +293,7 @@ _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 # 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
 _MOVES_LATER = r"[^，,。.？?！!]{0,12}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧)"
 _INSURANCE_MOVES = {
-    "pension_transfer": re.compile(r"(?:养老保险|养老金|养老钱|养老的|养老那|养老[和跟、]|社保(?!卡))" + _MOVES_LATER),
+    "pension_transfer": re.compile(r"(?:养老保险|养老金|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
     "medical_insurance_transfer": re.compile(r"(?:医保|医疗保险|合作医疗|农合)" + _MOVES_LATER),
 }
 
