@@ -57,3 +57,8 @@ def test_questions_without_a_question_mark_ask(text: str) -> None:
 @pytest.mark.parametrize("text", ["还是没搞懂", "我俩上班没空", "不客气"])
 def test_statements_do_not_ask(text: str) -> None:
     assert not aspects.asks(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["问下异地看病的事", "想问下异地看病的事", "请问异地看病的事", "打听一下异地看病的事"])
+def test_asking_words_are_no_part_of_what_is_asked_about(text: str) -> None:
+    assert aspects.without_cues(normalize(text)).strip() == "异地看病的事"
