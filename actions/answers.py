@@ -293,7 +293,7 @@ def _beside_what_it_is(text: str) -> str:
     """The clauses of a message besides asking what the assistant is, and greetings, if they say something."""
     clauses = [c for c in _CLAUSE_BREAK.split(text) if c and not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c))]
     rest = "，".join(clauses)
-    return rest if sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") >= MIN_REST_CHARS else ""
+    return rest if sum(1 for ch in rest if is_cjk(ch)) >= MIN_REST_CHARS else ""
 
 
 def _acknowledges(said: str, understood: Understanding) -> bool:

@@ -1388,8 +1388,10 @@ class Resolver:
         # subject: only a word of that service's own does: of its name, or of an alias that the matter
         # discussed does not use too ("要是这家医院没跟宿州联网呢" after 备案: 联网 is in an alias of 慢特病's,
         # and 备案's facts say it)
-        if context is None or hits[0].key == context.key:
-            return context is None or hits[0].key in self.kb.anchored_services(rest)
+        if context is None:
+            return True
+        if hits[0].key == context.key:
+            return hits[0].key in self.kb.anchored_services(rest)
         said = self.kb.anchoring_words(rest, hits[0].key)
         return any(self._names_apart(word, hits[0], context) for word in said)
 
