@@ -1138,6 +1138,10 @@ class Resolver:
         def evidence(key: str) -> dict[str, float]:
             return scores.setdefault(key, dict.fromkeys(EVIDENCE, 0.0))
 
+        def named_clearly(key: str) -> None:
+            clearly = evidence(key)
+            clearly["mention"], clearly["unit"] = 1.0, max(clearly["unit"], CLEAR_UNIT)
+
         topic = aspects.without_cues(text)  # what is asked (多久, 要带啥) says nothing of which service
         for hit in kb.search_services(topic, limit=8):
             evidence(hit.key)["search"] = hit.score
@@ -1151,25 +1155,21 @@ class Resolver:
             elsewhere["mention"] = 1.0
             if not self._nlu_hears_topic_of(question, MEDICAL_ELSEWHERE_SERVICE):  # not "住院能直接结吗"
                 elsewhere["unit"] = max(elsewhere["unit"], CLEAR_UNIT)  # as clear as the FAQ it would be
+        # told in other words, as clearly as by its name and as the FAQ it would be
         if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected) and not _OUR_CARD.search(corrected):
-            dispute = evidence(CONSUMER_SERVICE)  # as clear as the FAQ it would be
-            dispute["mention"], dispute["unit"] = 1.0, max(dispute["unit"], CLEAR_UNIT)
+            named_clearly(CONSUMER_SERVICE)
         if _NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected):
-            claim = evidence(REIMBURSEMENT_SERVICE)  # as clear as the FAQ it would be
-            claim["mention"], claim["unit"] = 1.0, max(claim["unit"], CLEAR_UNIT)
+            named_clearly(REIMBURSEMENT_SERVICE)
         for key, moves in () if _SEES_DOCTOR.search(corrected) else _INSURANCE_MOVES.items():
-            if moves.search(corrected):  # as clear as the FAQ it would be
-                moved = evidence(key)
-                moved["mention"], moved["unit"] = 1.0, max(moved["unit"], CLEAR_UNIT)
+            if moves.search(corrected):
+                named_clearly(key)
         if _DECLARED_AT_BORDER.search(corrected):
-            declared = evidence(CUSTOMS_SERVICE)  # as clear as the FAQ it would be
-            declared["mention"], declared["unit"] = 1.0, max(declared["unit"], CLEAR_UNIT)
+            named_clearly(CUSTOMS_SERVICE)
         asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
         several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
         for number in () if several else asked_hotlines:
             if unit := kb.hotline_unit(number):
-                hotline = evidence(unit.services[0])
-                hotline["mention"], hotline["unit"] = 1.0, max(hotline["unit"], CLEAR_UNIT)
+                named_clearly(unit.services[0])
         for value in question.entities.get("service", ()):
             if service := kb.service_by_name(value):
                 evidence(service.key)["mention"] = 1.0
