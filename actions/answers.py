@@ -59,6 +59,7 @@ from kb.resolve import (
     Question,
     Resolver,
     Understanding,
+    split_clauses,
     without_taken_back,
 )
 from kb.textnorm import is_cjk, normalize
@@ -105,7 +106,6 @@ _ACK = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明�
 _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
 # what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
 _WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问一问|咨询一下)")
-_CLAUSE_BREAK = re.compile(r"[，,。.？?！!；;\s]+")
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
 # "嗯嗯 我是想问异地备案": a yes that goes on to say what the citizen wants to know asks it (not "好的 我想咨询一下")
@@ -291,8 +291,7 @@ def card_problems(
 
 def _beside_what_it_is(text: str) -> str:
     """The clauses of a message besides asking what the assistant is, and greetings, if they say something."""
-    clauses = [c for c in _CLAUSE_BREAK.split(text) if c and not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c))]
-    rest = "，".join(clauses)
+    rest = "，".join(c for c in split_clauses(text) if not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c)))
     return rest if sum(1 for ch in rest if is_cjk(ch)) >= MIN_REST_CHARS else ""
 
 

@@ -503,7 +503,8 @@ def split_taken_back(text: str) -> tuple[str, str]:
     return _DENIED.sub("", kept).strip(), taken
 
 
-def _clauses(text: str) -> list[str]:
+def split_clauses(text: str) -> list[str]:
+    """The clauses of a message: split at punctuation and at words that start another question (顺便, 另外 …)."""
     return [c for c in _CLAUSE.split(text) if len(c) >= 2]
 
 
@@ -839,7 +840,7 @@ class Resolver:
         """ "社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
         first = u.best.service.key
         ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
-        clauses = _clauses(text)
+        clauses = split_clauses(text)
         for clause in clauses:
             named = (self.kb.anchored_services(clause) & ranked.keys()) - {first}  # by a word of its own
             if not named:
@@ -909,7 +910,7 @@ class Resolver:
         a word of its own, that is no other matter itself (not "公积金能提出来还房贷不" after the 公积金 证明)."""
         if best is None or not best.context:
             return False
-        clauses = _clauses(said)
+        clauses = split_clauses(said)
         # "常州有啥好玩的地方 等老爷子出院带他转转": the clause that asks is the other matter, not the one on it
         other_asked = any(aspects.asks(clause) and self._another_matter(clause, alone=False) for clause in clauses)
         return any(
@@ -1264,7 +1265,7 @@ class Resolver:
     def _clause_hits(self, text: str) -> list:
         """The best service matches of the message's clauses, when it has several ("……，医保咋弄，是不是得先
         备个啥案"): the whole text's search dilutes the clause that asks among the ones that tell the story."""
-        clauses = [c for c in _clauses(text) if len(c) >= MIN_CLAUSE]
+        clauses = [c for c in split_clauses(text) if len(c) >= MIN_CLAUSE]
         if len(clauses) < 2:
             return []
         hits = [hit for c in clauses for hit in self.kb.search_services(aspects.without_cues(c), limit=2)]
