@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswer
+from actions.answers import ActionAnswer, answer_service, question_of
 from actions.base import KbAction
 from actions.context import changed, current_service, latest_confidence, latest_intent, latest_text
 from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
 from kb import aspects
+from kb.queries import ServiceView
+from kb.resolve import ANSWER, GUESS, Resolver, split_clauses
 from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
@@ -24,6 +27,11 @@ _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|�
 # "行，我打电话问问" only sound like one to NLU, and "能找人代办不" asks who may do the errand.
 _ASKS_FOR_PERSON = re.compile(r"人工|真人|活人|转人|工作人员|客服|坐席|找个人|human|person|agent", re.IGNORECASE)
 _MAY_ASK_FOR_PERSON = re.compile(r"找人|有人|人呢|领导|机器|打给我|给我打|回电话")  # unless someone is to do it
+# the request itself, inside a clause that also says the matter ("我要找人工问下异地备案")
+_REQUEST_FOR_PERSON = re.compile(
+    r"(?:我|俺)?(?:要|想)?(?:找|转|接|联系)?(?:个)?(?:人工|真人|活人|工作人员|客服|坐席)(?:客服|服务)?", re.IGNORECASE
+)
+MIN_MATTER_CHARS = 4  # "转人工 快点" says no matter besides
 
 
 class ActionHandoff(KbAction):
@@ -37,7 +45,8 @@ class ActionHandoff(KbAction):
             # answered as a question; as a follow-up action, so that a "好" next is not taken as yes to leaving
             # a message
             return [FollowupAction("action_answer")]
-        service = current_service(tracker, knowledge_base())
+        answered, service = self._matter_besides(dispatcher, tracker, text)
+        service = service or current_service(tracker, knowledge_base())
         lines = ["需要人工帮助的话：", "1. 拨打12345政务服务便民热线，7×24小时有人工服务。"]
         if service:
             lines.append(f"2. “{service.name}”由{'、'.join(service.bureaus)}负责，{hotline_text(service.hotline)}。")
@@ -45,7 +54,22 @@ class ActionHandoff(KbAction):
         dispatcher.utter_message(
             text="\n".join(lines), buttons=[button("我要留言", "/affirm"), button("不用了", "/deny")]
         )
-        return changed(tracker, failed_turns=0)
+        return answered or changed(tracker, failed_turns=0)
+
+    @staticmethod
+    def _matter_besides(
+        dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+    ) -> tuple[list, ServiceView | None]:
+        """"我要找人工客服 问一下医保关系转移": the matter is answered first; the offer of a person follows."""
+        rest = _beside_the_request(text)
+        if not rest:
+            return [], None
+        kb = knowledge_base()
+        question = replace(question_of(tracker), text=rest, intent=None, confidence=0.0)
+        understood = Resolver(kb).understand(question)
+        if not (understood.names_topic and understood.decision in (ANSWER, GUESS) and understood.best):
+            return [], None
+        return answer_service(dispatcher, tracker, kb, question, understood), understood.best.service
 
 
 class ActionSaveHandoffMessage(KbAction):
@@ -84,6 +108,14 @@ class ActionStoreFeedback(KbAction):
                 buttons=[button("找人工", "/request_human")],
             )
         return []
+
+
+def _beside_the_request(text: str) -> str:
+    """What a request for a person says besides asking for one, if it says enough to be a matter."""
+    if text.startswith("/"):
+        return ""
+    rest = "，".join(kept for c in split_clauses(text) if (kept := _REQUEST_FOR_PERSON.sub("", c).strip()))
+    return rest if sum(map(is_cjk, rest)) >= MIN_MATTER_CHARS else ""
 
 
 def _not_feedback(tracker: Tracker) -> bool:

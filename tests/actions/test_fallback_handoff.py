@@ -84,6 +84,26 @@ def test_a_request_for_a_person_is_handed_over(text: str) -> None:
     assert "需要人工帮助的话" in texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "service", "bureau"),
+    [
+        ("我要找人工客服 问一下医保关系转移", "medical_insurance_transfer", "市数据资源管理局(政务服务局)"),
+        ("转人工，我想问下社保卡丢了咋挂失", "sscard_loss", "市人力资源社会保障局"),
+    ],
+)
+def test_a_request_for_a_person_that_says_the_matter_answers_it_first(text: str, service: str, bureau: str) -> None:
+    messages, events = run(ActionHandoff(), make_tracker(text, "request_human"))
+    reply = texts(messages)
+    assert reply.index(bureau) < reply.index("需要人工帮助的话")  # the answer, then the offer of a person
+    assert slots_set(events)["service_key"] == service
+    assert payloads(messages)[-2:] == ["/affirm", "/deny"]  # the last question is still whether to leave a message
+
+
+def test_a_request_for_a_person_with_nothing_besides_only_offers_one() -> None:
+    messages, events = run(ActionHandoff(), make_tracker("转人工 快点", "request_human"))
+    assert texts(messages).startswith("需要人工帮助的话") and "service_key" not in slots_set(events)
+
+
 def test_a_question_that_only_sounds_like_a_request_for_help_is_answered() -> None:
     messages, events = run(ActionHandoff(), make_tracker("让我爸帮我去领社保卡行不", "request_human"))
     assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
