@@ -256,7 +256,7 @@ def question_of(tracker: Tracker) -> Question:
         text = ""  # a button's payload is not a question
     english = _mostly_english(text)
     return Question(
-        text=knowledge_base().in_chinese(text),  # "my social security card got stolen": 社保卡 丢了
+        text=knowledge_base().in_kb_words(text),  # "my social security card got stolen": 社保卡 丢了
         # NLU learnt Chinese: on an English message its intent is noise, and the words decide
         intent=None if english else latest_intent(tracker),
         confidence=0.0 if english else _original_confidence(tracker),
@@ -397,8 +397,7 @@ def answer_responsibility(
     # a service named by a word of another matter ("退役军人优待证" is not 老年人优待证) is not answered for
     another_matter = understood.decision == DECLINE and resolver.names_another_matter(text)
     if best and not another_matter and (best.mentioned or understood.decision == ANSWER):
-        dispatcher.utter_message(text=service_responsibility_text(best.service))
-        return changed(tracker, service_key=best.service.key, failed_turns=0)
+        return _who_does(dispatcher, tracker, resolver, best.service)
     bureaus = [b for v in entity_values(tracker, "bureau") if (b := kb.bureau(v))]
     bureaus = bureaus or [b for name in kb.bureaus_mentioned(text) if (b := kb.bureau(name))]
     if bureaus:
@@ -409,9 +408,14 @@ def answer_responsibility(
         dispatcher.utter_message(text=task_text(fields[0][0]))
         return changed(tracker, failed_turns=0)
     if best and understood.decision == GUESS:
-        dispatcher.utter_message(text=service_responsibility_text(best.service))
-        return changed(tracker, service_key=best.service.key, failed_turns=0)
+        return _who_does(dispatcher, tracker, resolver, best.service)
     return None
+
+
+def _who_does(dispatcher: CollectingDispatcher, tracker: Tracker, resolver: Resolver, service: ServiceView) -> list:
+    facts = resolver.facts_on_who(latest_text(tracker), service)
+    dispatcher.utter_message(text=service_responsibility_text(service, facts))
+    return changed(tracker, service_key=service.key, failed_turns=0)
 
 
 def _yes_no(value: Any, text: str, negation: Any) -> str | None:

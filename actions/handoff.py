@@ -60,7 +60,7 @@ class ActionHandoff(KbAction):
     def _matter_besides(
         dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     ) -> tuple[list, ServiceView | None]:
-        """"我要找人工客服 问一下医保关系转移": the matter is answered first; the offer of a person follows."""
+        """ "我要找人工客服 问一下医保关系转移": the matter is answered first; the offer of a person follows."""
         rest = _beside_the_request(text)
         if not rest:
             return [], None

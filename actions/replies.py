@@ -264,8 +264,10 @@ def no_such_task_text(numbers: Sequence[int], count: int) -> str:
     return f"{PLAN_TITLE}共有{count}项任务（第1项到第{count}项），没有{asked}。请核对一下编号，或者直接说想问的工作。"
 
 
-def service_responsibility_text(service: ServiceView) -> str:
-    lines = [f"“{service.name}”由{'、'.join(service.bureaus)}负责。"]
+def service_responsibility_text(service: ServiceView, facts: Sequence[Unit] = ()) -> str:
+    """Who is responsible for the service: its own facts on it that the question asks first, then its bureaus,
+    the plan's tasks and the hotline."""
+    lines = [*(u.text for u in facts), f"“{service.name}”由{'、'.join(service.bureaus)}负责。"]
     lines += [task_text(t) for t in service.tasks]
     lines.append(hotline_text(service.hotline))
     if not service.tasks:  # a service staff added outside the plan: where its content comes from

@@ -50,6 +50,7 @@ NATIONAL_HOTLINES = {
 GENERAL_HOTLINE = "12345"
 HOME_CITY = "宿州"
 ENGLISH = "english"  # the kind of the glossary terms
+EVERYDAY = "everyday"  # … and of the everyday words for the KB's own
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
     r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
@@ -155,6 +156,8 @@ class _Cache:
     diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
     english: re.Pattern[str] = re.compile("(?!)")  # the English glossary's phrases
     in_chinese: dict[str, str] = field(default_factory=dict)  # … each with the KB's Chinese word
+    everyday: re.Pattern[str] = re.compile("(?!)")  # everyday words for the KB's own (跳槽, 合作医疗) …
+    kb_word: dict[str, str] = field(default_factory=dict)  # … each with the KB's word (换工作, 医保)
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
     name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
 
@@ -413,6 +416,13 @@ class KnowledgeBase:
             return text
         return cache.english.sub(lambda m: cache.in_chinese[m.group(0)], said)
 
+    def in_kb_words(self, text: str) -> str:
+        """The text in the KB's words: English read as above, and everyday words in the words the KB's names
+        use ("刚跳槽到杭州 合作医疗咋办" → "刚换工作到杭州 医保咋办"); as it was where it has neither."""
+        cache = self._fresh()
+        said = self.in_chinese(text)
+        return cache.everyday.sub(lambda m: cache.kb_word[m.group(0)], said)
+
     def names_elsewhere(self, text: str) -> bool:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""
         return bool(self._fresh().elsewhere.search(text))
@@ -541,6 +551,8 @@ class KnowledgeBase:
                 diseases=_alternation(w for t in terms if t.kind == "disease" for w in (t.name, *t.aliases)),
                 english=_english_phrases(a for t in terms if t.kind == ENGLISH for a in t.aliases),
                 in_chinese={normalize(a): t.name for t in terms if t.kind == ENGLISH for a in t.aliases},
+                everyday=_alternation(a for t in terms if t.kind == EVERYDAY for a in t.aliases),
+                kb_word={normalize(a): t.name for t in terms if t.kind == EVERYDAY for a in t.aliases},
             )
 
 

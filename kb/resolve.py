@@ -72,7 +72,6 @@ SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 SIBLING_UNIT = 0.45  # a fact of a service next to the one under discussion answers a follow-up this well …
 SIBLING_MARGIN = 0.1  # … and this much better than any of the one under discussion
 BUILT_ON_UNIT = 0.5  # a fact of the service one builds on answers this well, twice that margin ahead: quoted too
-WHOM_TO_ASK = frozenset({aspects.CONTACT, aspects.RESPONSIBLE})  # "这事该找哪个部门"
 SERVICE_OWN_ASPECTS = frozenset(
     {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
 )
@@ -116,7 +115,7 @@ def _wants_card_or_medical(corrected: str) -> bool:
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(
-    r"看(?:个|下|看|了)?病|瞧病|治病|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做(?:了|个|完)?手术|动(?:了|个)?手术|开(?:了|个)?刀|透析|备案|备个案|"
+    r"看(?:个|下|看|了)?病|瞧病|治病|(?:看|瞧)(?:看|瞧|一?下)?(?:腰|腿|眼睛|牙|胃|颈椎|腰椎|关节)|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做(?:了|个|完)?手术|动(?:了|个)?手术|开(?:了|个)?刀|透析|备案|备个案|"
     r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)"  # "媳妇怀上了，打算在昆山生"
 )
 # … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"), nor what
@@ -179,7 +178,9 @@ _EVERYDAY_MATTER = re.compile(
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
-    r"查[^，,。？?]{0,4}快递|快递[^，,。？?]{0,4}(?:到哪|单号|到了没)|物流信息"
+    r"查[^，,。？?]{0,4}快递|快递[^，,。？?]{0,4}(?:到哪|单号|到了没)|物流信息|"
+    # savings (养老理财 is no 养老服务), films, love, office software, writing, trips: "异地恋" is no 异地 errand
+    r"理财|买基金|电影|电视剧|综艺|异地恋|维持感情|视频会议|腾讯会议|钉钉|远程办公|请假条|作文|路线推荐|自驾游|好吃的|美食"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -278,6 +279,7 @@ _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
 _BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
 _ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说")  # … with a word of the earlier matter's name
+_SAYS_WHO = re.compile(r"部门|牵头")  # a fact on who does the errand
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
 
@@ -295,6 +297,14 @@ _MOVES_LATER = r"[^，,。.？?！!]{0,12}?(?:转[回到过入出移走]|(?:得|
 _INSURANCE_MOVES = {
     "pension_transfer": re.compile(r"(?:养老保险|养老金|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
     "medical_insurance_transfer": re.compile(r"(?:医保|医疗保险|合作医疗|农合)" + _MOVES_LATER),
+}
+
+# Changing jobs (跳槽 reads as 换工作) with the insurance paid so far: "刚从宿州换工作到杭州 之前交了三年社保 这个要
+# 怎么处理" asks how it moves along (社保 is 养老 first, as in _pension_for_social_insurance)
+_CHANGES_JOB = re.compile(r"换工作")
+_JOB_INSURANCE = {
+    "pension_transfer": re.compile(r"养老保险|养老金|社保(?!卡)"),
+    "medical_insurance_transfer": re.compile(r"医保(?!卡)|医疗保险"),
 }
 
 HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
@@ -807,8 +817,8 @@ class Resolver:
         heard = [s for s in siblings if s.intent == intent]
         if heard and lead >= SIBLING_MARGIN:
             return Candidate(heard[0], 0.0, unit=score)
-        if set(asked) & WHOM_TO_ASK:  # whom to ask about the matter under discussion is its own answer
-            return None
+        if set(asked) & SERVICE_OWN_ASPECTS:  # where to go or whom to ask about the matter is its own answer
+            return None  # ("医保转移去哪办" in 医保关系转移: not the 养老保险 one's fact)
         if siblings and score >= STRONG_UNIT and lead >= 2 * SIBLING_MARGIN:
             return Candidate(siblings[0], 0.0, unit=score)  # the search alone is sure: "换卡能让别人替我跑不"
         return None
@@ -1058,6 +1068,12 @@ class Resolver:
         neighbour = self.kb.service(neighbours[0]) if neighbours else None
         return (neighbour, unit) if neighbour else None
 
+    def facts_on_who(self, text: str, service: ServiceView) -> list[Unit]:
+        """The service's own facts on who does it that fit the question: "是民政局发的吗" of 优待证 (no source says
+        which department issues it), "这个是哪个局牵头" of 人才 (two bureaus lead its parts)."""
+        units = self.answering_units(text, service, (aspects.RESPONSIBLE,))
+        return [u for u in units if u.aspect == aspects.RESPONSIBLE or _SAYS_WHO.search(u.text)]
+
     def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
         """The units of `service` that answer the question, best first (none if nothing fits well).
 
@@ -1162,7 +1178,7 @@ class Resolver:
         if _NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected):
             named_clearly(REIMBURSEMENT_SERVICE)
         for key, moves in () if _SEES_DOCTOR.search(corrected) else _INSURANCE_MOVES.items():
-            if moves.search(corrected):
+            if moves.search(corrected) or (_CHANGES_JOB.search(corrected) and _JOB_INSURANCE[key].search(corrected)):
                 named_clearly(key)
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)

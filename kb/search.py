@@ -348,6 +348,9 @@ ANCHOR_MAX_FREQUENCY = 5000  # … unless everyday Chinese uses it this often (j
 
 # Words of errands in general: "法律援助去哪申请" and "出生证明能补办不" name no service of ours by them
 ERRAND_WORDS = frozenset({"申请", "补办", "办理", "手续", "证明", "材料", "流程", "咨询", "服务"})
+# jieba's guesses at words it does not know glue a modal or a particle to one character ("外地住院能刷医保吗" →
+# 能刷, "证在哪办" → 证在): no word of a service's, or "能刷不" after 一卡通 would name 住院直接结算
+_GLUED = re.compile(r"^[能可要会得该].$|^.[吗了过在用要]$")
 
 
 def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None) -> dict[str, set[str]]:
@@ -362,6 +365,7 @@ def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None)
             and any(ch not in FUNCTION_CHARS for ch in word)
             and not (neutral and neutral.search(word))
             and everyday.get(word, 0) < ANCHOR_MAX_FREQUENCY
+            and not (word not in everyday and _GLUED.match(word))
             and aspects.without_cues(word).strip()  # not a question word ("啥时候", of "一网通办啥时候开始的")
         )
 

@@ -28,7 +28,7 @@ def seed_document(content_dir: Path = CONTENT_DIR) -> dict[str, Any]:
         "tasks": [_task(t) for t in tasks],
         "services": [s for f in sorted((content_dir / "services").glob("*.yaml")) for s in _load(f)],
         "faqs": _load(content_dir / "faqs.yaml"),
-        "terms": _load(content_dir / "terms.yaml") + _load(content_dir / "english.yaml"),
+        "terms": [term for name in ("terms", "english", "everyday") for term in _load(content_dir / f"{name}.yaml")],
     }
 
 

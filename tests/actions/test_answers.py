@@ -1461,3 +1461,34 @@ def test_whether_to_declare_at_the_border_is_the_customs_declaration() -> None:
     text = "俺跟老伴跟团去泰国 下礼拜回来在上海落地 捎了几盒燕窝还有块六千多的表 回国要不要报"  # was declined
     messages, events = answer(text, "out_of_scope", confidence=0.75)
     assert slots_set(events)["service_key"] == "customs" and "宿州海关" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "now"),
+    [  # NLU hears no matter of ours in a job change; the KB calls 跳槽 换工作 and 合作医疗 医保
+        (
+            "hi 我今年25 刚从宿州跳槽到杭州 之前在宿州交了三年社保 这个social insurance要怎么处理啊",
+            "out_of_scope",
+            0.71,
+            "pension_transfer",
+        ),
+        ("换了单位到南京了 原来交的医保咋办", "nlu_fallback", 0.45, MOVED),
+        ("俺交的是合作医疗 想去无锡孙子那住一阵子 顺便瞧瞧腰 这个到外地能使不", "nlu_fallback", 0.45, "medical_filing"),
+    ],
+)
+def test_everyday_words_are_read_as_the_kbs_own(text: str, intent: str, confidence: float, now: str) -> None:
+    messages, events = answer(text, intent, confidence=confidence)  # each was declined or the unsure list
+    assert slots_set(events).get("service_key") == now, texts(messages)
+
+
+def test_where_to_do_the_matter_discussed_is_its_own_not_a_siblings_fact() -> None:
+    slots = {"service_key": MOVED}  # was 养老保险关系转移 by its fact on the certificate the old place issues
+    messages, events = answer("医保转移去哪办", "ask_channels", confidence=0.9, slots=slots)
+    assert slots_set(events).get("service_key", MOVED) == MOVED, texts(messages)
+    assert "养老保险" not in texts(messages).split("\n")[0], texts(messages)
+
+
+def test_a_word_jieba_glues_to_a_modal_names_no_service() -> None:
+    slots = {"service_key": "onecard"}  # 能刷 was a name word of 住院直接结算's ("外地住院能刷医保吗")
+    messages, events = answer("去南京中山陵能刷不", "onecard_culture_tourism", confidence=0.63, slots=slots)
+    assert "市医保局" not in texts(messages) and slots_set(events)["service_key"].startswith("onecard"), texts(messages)
