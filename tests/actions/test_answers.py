@@ -1492,3 +1492,23 @@ def test_a_word_jieba_glues_to_a_modal_names_no_service() -> None:
     slots = {"service_key": "onecard"}  # 能刷 was a name word of 住院直接结算's ("外地住院能刷医保吗")
     messages, events = answer("去南京中山陵能刷不", "onecard_culture_tourism", confidence=0.63, slots=slots)
     assert "市医保局" not in texts(messages) and slots_set(events)["service_key"].startswith("onecard"), texts(messages)
+
+
+def test_asking_whether_a_bureau_does_it_quotes_what_the_sources_say_on_who() -> None:
+    slots = {"service_key": "elderly_benefits"}  # was only "由市民政局负责", which the sources do not say
+    messages, _ = answer("优待证是民政局给发吗", "ask_responsible", confidence=0.9, slots=slots)
+    assert texts(messages).startswith("没有来源写明优待证由哪个部门发放"), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [  # what NLU makes of them
+        ("想给自己存点养老钱 养老理财跟买基金哪个划算", "elderly_care", 0.75),
+        ("跟对象异地恋三年了 她在杭州我在宿州 咋维持感情", "cross_province", 0.84),
+        ("帮我写个请假条 说要陪老人去南京医院复查", "out_of_scope", 0.89),
+        ("长三角自驾游五天 有啥路线推荐", "nlu_fallback", 0.45),
+    ],
+)
+def test_everyday_matters_with_our_words_are_declined(text: str, intent: str, confidence: float) -> None:
+    messages, _ = answer(text, intent, confidence=confidence)
+    assert DECLINE_MARK in texts(messages), texts(messages)
