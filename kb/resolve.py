@@ -122,7 +122,8 @@ _SEES_DOCTOR = re.compile(
 # else the card does there ("坐车看病都行吗")
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|自己掏|没刷上|出院了|回来报|回宿州报|手工报销|"
-    r"坐车|坐公交|坐地铁|乘车|啥用|激活|密码|挂失|补卡|换卡"  # the card's own errands
+    r"坐车|坐公交|坐地铁|乘车|啥用|激活|密码|挂失|补卡|换卡|"  # the card's own errands
+    r"办(?:张|个|一张)?社保卡|申领|领卡|做卡"
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
@@ -434,6 +435,11 @@ def _same_answer_first(u: Understanding) -> Understanding:
 def _pairs(text: str) -> set[str]:
     """Every two Chinese characters in a row."""
     return {text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
+
+
+def _brought(word: str, text: str) -> bool:
+    """The word is something to bring along ("去的时候要带身份证不"): a material of the matter, not another matter."""
+    return bool(re.search(rf"(?:带|拿)(?:上|着|好)?{re.escape(word)}", text))
 
 
 def _shares_a_word(text: str, name: str) -> bool:
@@ -1410,7 +1416,7 @@ class Resolver:
         if hits[0].key == context.key:
             return hits[0].key in self.kb.anchored_services(rest)
         said = self.kb.anchoring_words(rest, hits[0].key)
-        return any(self._names_apart(word, hits[0], context) for word in said)
+        return any(self._names_apart(word, hits[0], context) and not _brought(word, text) for word in said)
 
     def _names_apart(self, word: str, service: ServiceView, context: ServiceView) -> bool:
         """A word of a service's names tells it apart from the matter discussed: a word of its name, or of an

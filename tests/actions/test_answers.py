@@ -1512,3 +1512,16 @@ def test_asking_whether_a_bureau_does_it_quotes_what_the_sources_say_on_who() ->
 def test_everyday_matters_with_our_words_are_declined(text: str, intent: str, confidence: float) -> None:
     messages, _ = answer(text, intent, confidence=confidence)
     assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_applying_for_a_card_to_see_doctors_with_later_is_applying_not_filing() -> None:
+    text = "闺女刚落了户口 想给她办个社保卡 以后看病用 我们都在苏州打工 回不去"  # was 异地就医备案
+    messages, events = answer(text, "nlu_fallback", confidence=0.45)
+    assert slots_set(events)["service_key"] == "sscard_apply", texts(messages)
+
+
+def test_something_to_bring_along_is_a_material_of_the_matter_not_another_matter() -> None:
+    slots = {"service_key": "sscard_locked"}  # 身份证 was 居民身份证首次申领
+    messages, events = answer("去的时候得带身份证不", "ask_materials", confidence=0.96, slots=slots)
+    assert slots_set(events).get("service_key", "sscard_locked") == "sscard_locked", texts(messages)
+

@@ -146,4 +146,5 @@ def test_everyday_words_are_read_in_the_kbs_own_words(kb) -> None:
     assert kb.in_kb_words("刚跳槽到杭州 交的合作医疗咋办") == "刚换工作到杭州 交的医保咋办"
     assert kb.in_kb_words("带5000美金出境要报吗") == "带5000美元出境要报吗"
     assert kb.in_kb_words("social insurance跳槽了咋转") == "社保换工作了咋转"  # English and everyday words alike
+    assert kb.in_kb_words("俺爹血压高好些年了") == "俺爹高血压好些年了"
     assert kb.in_kb_words("社保卡丢了") == "社保卡丢了"
