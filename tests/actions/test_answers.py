@@ -1524,4 +1524,3 @@ def test_something_to_bring_along_is_a_material_of_the_matter_not_another_matter
     slots = {"service_key": "sscard_locked"}  # 身份证 was 居民身份证首次申领
     messages, events = answer("去的时候得带身份证不", "ask_materials", confidence=0.96, slots=slots)
     assert slots_set(events).get("service_key", "sscard_locked") == "sscard_locked", texts(messages)
-
