@@ -72,6 +72,7 @@ SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 SIBLING_UNIT = 0.45  # a fact of a service next to the one under discussion answers a follow-up this well …
 SIBLING_MARGIN = 0.1  # … and this much better than any of the one under discussion
 BUILT_ON_UNIT = 0.5  # a fact of the service one builds on answers this well, twice that margin ahead: quoted too
+WHOM_TO_ASK = frozenset({aspects.CONTACT, aspects.RESPONSIBLE})  # "这事该找哪个部门"
 SERVICE_OWN_ASPECTS = frozenset(
     {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
 )
@@ -435,6 +436,15 @@ def _same_answer_first(u: Understanding) -> Understanding:
 def _pairs(text: str) -> set[str]:
     """Every two Chinese characters in a row."""
     return {text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
+
+
+def _kept_apart(text: str, current: ServiceView, sibling: ServiceView, fact: Unit) -> bool:
+    """The text says a word of the matter discussed's name that the sibling's lacks, and the sibling's fact one of
+    the sibling's that the matter's lacks: "医保转移去哪办" in 医保关系转移 is not answered by 养老保险's fact."""
+    current_pairs, sibling_pairs = _pairs(current.name), _pairs(sibling.name)
+    return bool(_pairs(text) & current_pairs - sibling_pairs) and bool(
+        _pairs(fact.text) & sibling_pairs - current_pairs
+    )
 
 
 def _brought(word: str, text: str) -> bool:
@@ -823,9 +833,14 @@ class Resolver:
         heard = [s for s in siblings if s.intent == intent]
         if heard and lead >= SIBLING_MARGIN:
             return Candidate(heard[0], 0.0, unit=score)
-        if set(asked) & SERVICE_OWN_ASPECTS:  # where to go or whom to ask about the matter is its own answer
-            return None  # ("医保转移去哪办" in 医保关系转移: not the 养老保险 one's fact)
-        if siblings and score >= STRONG_UNIT and lead >= 2 * SIBLING_MARGIN:
+        if set(asked) & WHOM_TO_ASK:  # whom to ask about the matter under discussion is its own answer
+            return None
+        if (
+            siblings
+            and score >= STRONG_UNIT
+            and lead >= 2 * SIBLING_MARGIN
+            and not _kept_apart(text, current, siblings[0], unit)
+        ):
             return Candidate(siblings[0], 0.0, unit=score)  # the search alone is sure: "换卡能让别人替我跑不"
         return None
 
@@ -1057,9 +1072,7 @@ class Resolver:
                 return base, hits[0][0]
         return None
 
-    def fact_next_door(
-        self, text: str, service: ServiceView, asked: Sequence[str]
-    ) -> tuple[ServiceView, Unit] | None:
+    def fact_next_door(self, text: str, service: ServiceView, asked: Sequence[str]) -> tuple[ServiceView, Unit] | None:
         """A fact of a service next to the one under discussion that fits a follow-up clearly better than any
         of its own, of the aspect asked if one is: quoted with it, the matter discussed kept ("以后再碰上急诊 是不是
         也得提前弄好那个" in 手工报销: 备案's FAQ on emergencies)."""
