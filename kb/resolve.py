@@ -1074,10 +1074,11 @@ class Resolver:
 
     def fact_next_door(self, text: str, service: ServiceView, asked: Sequence[str]) -> tuple[ServiceView, Unit] | None:
         """A fact of a service next to the one under discussion that fits a follow-up clearly better than any
-        of its own, of the aspect asked if one is: quoted with it, the matter discussed kept ("以后再碰上急诊 是不是
-        也得提前弄好那个" in 手工报销: 备案's FAQ on emergencies)."""
+        of its own, of the aspect asked if one is (or an FAQ or note): quoted with it, the matter discussed kept
+        ("以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ on emergencies; "我是常年在苏州的 算哪一类" in
+        门诊直接结算: 备案's FAQ on its two kinds of people)."""
         hits = self.kb.search_units(text, limit=1, min_score=UNIT_FLOOR) if text else []
-        if not hits or service.key in hits[0][0].services or (asked and hits[0][0].aspect not in asked):
+        if not hits or service.key in hits[0][0].services or (asked and hits[0][0].aspect not in (None, *asked)):
             return None
         unit, score = hits[0]
         own = self.kb.search_units(text, services=[service.key], limit=1)

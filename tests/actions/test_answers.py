@@ -1524,3 +1524,9 @@ def test_something_to_bring_along_is_a_material_of_the_matter_not_another_matter
     slots = {"service_key": "sscard_locked"}  # 身份证 was 居民身份证首次申领
     messages, events = answer("去的时候得带身份证不", "ask_materials", confidence=0.96, slots=slots)
     assert slots_set(events).get("service_key", "sscard_locked") == "sscard_locked", texts(messages)
+
+
+def test_a_follow_up_an_faq_of_the_step_before_answers_quotes_it() -> None:
+    slots = {"service_key": "settle_outpatient"}  # which kind of person: 备案's FAQ, not 门诊结算's own facts
+    messages, _ = answer("我在无锡常驻 属于哪类人员", "nlu_fallback", confidence=0.45, slots=slots)
+    assert "长期居住" in texts(messages), texts(messages)
