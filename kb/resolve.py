@@ -158,6 +158,12 @@ _DECLARED_AT_BORDER = re.compile(
 CUSTOMS_SERVICE = "customs"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
 # not "已经打12333挂上了" in a story. Its FAQ is the question asked.
+# the field of each national hotline, as citizens name it ("医保方面的事打哪个电话")
+_HOTLINE_FIELDS = {
+    "12393": re.compile(r"医保(?!卡)|医疗保障|医疗保险"),
+    "12333": re.compile(r"人社|社保(?!卡)|养老保险|就业"),
+    "12315": re.compile(r"消费|商家|假货|维权"),
+}
 _HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
 _HOTLINE_ASKED = re.compile(r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)")
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
@@ -1124,9 +1130,18 @@ class Resolver:
         chosen = chosen if chosen and chosen[0] is fitting[0][0] else []
         if by_proxy := self._by_proxy(text, service):
             return [by_proxy, *(u for u in chosen if u is not by_proxy)][:MAX_UNITS]
+        if aspects.CONTACT in asked and (domains := self._domain_hotline(text, service)):
+            # "医保政策方面还有啥电话能问" after 养老保险转移: 12393 too, not only its own 12333
+            return [*domains, *(u for u in chosen if u not in domains)]
         if not chosen and aspects.CONTACT in asked and (other := self._other_hotline(text, service)):
             return [other]
         return chosen
+
+    def _domain_hotline(self, text: str, service: ServiceView) -> list[Unit]:
+        """What the hotlines of the fields a contact question names (医保, 人社, 消费) are, besides its own."""
+        said = normalize(text)
+        numbers = [n for n, field in _HOTLINE_FIELDS.items() if n != service.hotline and field.search(said)]
+        return [unit for n in numbers if (unit := self.kb.hotline_unit(n))]
 
     def _other_hotline(self, text: str, service: ServiceView) -> Unit | None:
         """ "俺也不晓得俺这张是第几代 打哪个电话能问" of 一卡通行: the fact that fits best of those naming a hotline

@@ -1530,3 +1530,9 @@ def test_a_follow_up_an_faq_of_the_step_before_answers_quotes_it() -> None:
     slots = {"service_key": "settle_outpatient"}  # which kind of person: 备案's FAQ, not 门诊结算's own facts
     messages, _ = answer("我在无锡常驻 属于哪类人员", "nlu_fallback", confidence=0.45, slots=slots)
     assert "长期居住" in texts(messages), texts(messages)
+
+
+def test_a_contact_question_naming_another_field_gets_that_fields_hotline_too() -> None:
+    slots = {"service_key": "pension_transfer"}  # was only its own 12333
+    messages, _ = answer("那医保上的事有啥热线能问", "ask_contact", confidence=0.9, slots=slots)
+    assert "12393" in texts(messages) and "12333" in texts(messages), texts(messages)
