@@ -109,7 +109,10 @@ _WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
 # "嗯嗯 我是想问异地备案": a yes that goes on to say what the citizen wants to know asks it (not "好的 我想咨询一下")
-_WANTS_TO_ASK = re.compile(r"(?:想|要)(?:问|了解|打听|咨询)(?:一下|一问|下|问)?[^\s，,。.？?！!]{2,}")
+# "谢谢 顺便问下明天天气": a thanks that goes on to ask something
+_WANTS_TO_ASK = re.compile(
+    r"(?:想|要|顺便|再)(?:问|了解|打听|咨询)(?:一下|一问|下|问)?(?!别的|其他|其它)[^\s，,。.？?！!]{2,}"
+)
 
 
 class ActionGreet(KbAction):

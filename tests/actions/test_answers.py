@@ -879,6 +879,9 @@ def test_thanks_and_goodbye_are_answered_politely_unless_they_ask_something() ->
     slots = {"service_key": "elderly_benefits"}  # NLU hears a goodbye in "那等她满了去哪办"
     messages, _ = answer("那等她满了去哪办", "goodbye", confidence=0.69, slots=slots)
     assert "安徽省老年人优待证办理" in texts(messages) and "utter_goodbye" not in [m.get("response") for m in messages]
+    # a thanks that goes on to ask something else is answered (declined here), not told goodbye
+    messages, _ = answer("谢啦 顺便打听下这周末天气", "goodbye", confidence=0.8, slots=slots)
+    assert DECLINE_MARK in texts(messages), messages
 
 
 def test_a_yes_or_no_that_tells_what_the_citizen_cannot_do_is_answered() -> None:
