@@ -65,7 +65,7 @@ class ActionHandoff(KbAction):
         if not rest:
             return [], None
         kb = knowledge_base()
-        question = replace(question_of(tracker), text=rest, intent=None, confidence=0.0)
+        question = replace(question_of(tracker), text=kb.in_kb_words(rest), intent=None, confidence=0.0)
         understood = Resolver(kb).understand(question)
         if not (understood.names_topic and understood.decision in (ANSWER, GUESS) and understood.best):
             return [], None

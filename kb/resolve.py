@@ -158,14 +158,14 @@ _DECLARED_AT_BORDER = re.compile(
 CUSTOMS_SERVICE = "customs"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
 # not "已经打12333挂上了" in a story. Its FAQ is the question asked.
+_HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
+_HOTLINE_ASKED = re.compile(r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)")
 # the field of each national hotline, as citizens name it ("医保方面的事打哪个电话")
 _HOTLINE_FIELDS = {
     "12393": re.compile(r"医保(?!卡)|医疗保障|医疗保险"),
     "12333": re.compile(r"人社|社保(?!卡)|养老保险|就业"),
     "12315": re.compile(r"消费|商家|假货|维权"),
 }
-_HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
-_HOTLINE_ASKED = re.compile(r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)")
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
