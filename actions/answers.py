@@ -109,10 +109,11 @@ _WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
 # "嗯嗯 我是想问异地备案": a yes that goes on to say what the citizen wants to know asks it (not "好的 我想咨询一下")
-# "谢谢 顺便问下明天天气": a thanks that goes on to ask something
-_WANTS_TO_ASK = re.compile(
-    r"(?:想|要|顺便|再)(?:问|了解|打听|咨询)(?:一下|一问|下|问)?(?!别的|其他|其它)[^\s，,。.？?！!]{2,}"
-)
+# "谢谢 顺便问下明天天气": a thanks that goes on to ask something (not "顺便问下别的")
+_WANTS_TO_ASK = re.compile(r"(?:想|要|顺便)(?:问|了解|打听|咨询)(?:一下|一问|下|问)?([^\s，,。.？?！!]{2,})")
+_ASKING_FILLER = re.compile(r"^(?:一下|一问|下|问)")
+_NOTHING_NAMED = ("别的", "其他", "其它", "别人")
+MIN_ASKED_CHARS = 2  # "我想咨询一下" says no more
 
 
 class ActionGreet(KbAction):
@@ -140,9 +141,7 @@ class ActionAnswer(KbAction):
         replying = tracker.latest_action_name in ("action_listen", "action_handoff")
         said = normalize(question.text)
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
-        asks_nothing = not (
-            aspects.asks(said) or aspects.aspects_in(_WILL_CALL.sub("", said)) or _WANTS_TO_ASK.search(said)
-        )
+        asks_nothing = not (aspects.asks(said) or aspects.aspects_in(_WILL_CALL.sub("", said)) or _wants_to_ask(said))
         if replying and question.intent in POLITE_REPLIES and asks_nothing:
             dispatcher.utter_message(response=POLITE_REPLIES[question.intent])  # "谢谢恁", "再见"
             return []
@@ -290,6 +289,12 @@ def card_problems(
     keys = [*(["sscard_apply"] if with_applying else []), *CARD_PROBLEM_SERVICE.values()]
     say(dispatcher, card_problem_messages([kb.service(k) for k in keys]))
     return changed(tracker, failed_turns=0)
+
+
+def _wants_to_ask(said: str) -> bool:
+    """The message says what the citizen wants to ask ("嗯嗯 我是想问异地备案"), not only that they want to."""
+    asked = (_ASKING_FILLER.sub("", m.group(1)) for m in _WANTS_TO_ASK.finditer(said))
+    return any(len(what) >= MIN_ASKED_CHARS and not what.startswith(_NOTHING_NAMED) for what in asked)
 
 
 def _beside_what_it_is(text: str) -> str:

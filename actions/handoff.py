@@ -17,7 +17,7 @@ from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
 from kb import aspects
 from kb.queries import ServiceView
-from kb.resolve import ANSWER, GUESS, Resolver, split_clauses
+from kb.resolve import ANSWER, Resolver, split_clauses
 from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
@@ -25,12 +25,11 @@ QUESTION_LENGTH = 12  # feedback is short ("还是没搞懂"); a message this lo
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
 # "行，我打电话问问" only sound like one to NLU, and "能找人代办不" asks who may do the errand.
-_ASKS_FOR_PERSON = re.compile(r"人工|真人|活人|转人|工作人员|客服|坐席|找个人|human|person|agent", re.IGNORECASE)
+_PERSON = "人工|真人|活人|工作人员|客服|坐席"
+_ASKS_FOR_PERSON = re.compile(rf"{_PERSON}|转人|找个人|human|person|agent", re.IGNORECASE)
 _MAY_ASK_FOR_PERSON = re.compile(r"找人|有人|人呢|领导|机器|打给我|给我打|回电话")  # unless someone is to do it
 # the request itself, inside a clause that also says the matter ("我要找人工问下异地备案")
-_REQUEST_FOR_PERSON = re.compile(
-    r"(?:我|俺)?(?:要|想)?(?:找|转|接|联系)?(?:个)?(?:人工|真人|活人|工作人员|客服|坐席)(?:客服|服务)?", re.IGNORECASE
-)
+_REQUEST_FOR_PERSON = re.compile(rf"(?:我|俺)?(?:要|想)?(?:找|转|接|联系)?(?:个)?(?:{_PERSON})(?:客服|服务)?")
 MIN_MATTER_CHARS = 4  # "转人工 快点" says no matter besides
 
 
@@ -67,7 +66,8 @@ class ActionHandoff(KbAction):
         kb = knowledge_base()
         question = replace(question_of(tracker), text=kb.in_kb_words(rest), intent=None, confidence=0.0)
         understood = Resolver(kb).understand(question)
-        if not (understood.names_topic and understood.decision in (ANSWER, GUESS) and understood.best):
+        # a matter said by name ("问一下医保关系转移"), not "我要投诉" (about what, to whom?)
+        if not (understood.decision == ANSWER and understood.best and understood.best.mentioned):
             return [], None
         return answer_service(dispatcher, tracker, kb, question, understood), understood.best.service
 

@@ -265,9 +265,12 @@ def no_such_task_text(numbers: Sequence[int], count: int) -> str:
 
 
 def service_responsibility_text(service: ServiceView, facts: Sequence[Unit] = ()) -> str:
-    """Who is responsible for the service: its own facts on it that the question asks first, then its bureaus,
-    the plan's tasks and the hotline."""
-    lines = [*(u.text for u in facts), f"“{service.name}”由{'、'.join(service.bureaus)}负责。"]
+    """Who is responsible for the service: its own facts on who does it, where the question asks them, with the
+    bureaus it is listed under (the facts may say that is only the plan's lead: "这不说明优待证由市民政局发放"),
+    else its bureaus; then the plan's tasks and the hotline."""
+    bureaus = "、".join(service.bureaus)
+    listed = f"“{service.name}”在这里列在{bureaus}名下（依据是下面行动计划的任务）。"
+    lines = [*(u.text for u in facts), listed] if facts else [f"“{service.name}”由{bureaus}负责。"]
     lines += [task_text(t) for t in service.tasks]
     lines.append(hotline_text(service.hotline))
     if not service.tasks:  # a service staff added outside the plan: where its content comes from

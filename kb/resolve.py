@@ -163,8 +163,8 @@ _HOTLINE_ASKED = re.compile(r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|
 # the field of each national hotline, as citizens name it ("医保方面的事打哪个电话")
 _HOTLINE_FIELDS = {
     "12393": re.compile(r"医保(?!卡)|医疗保障|医疗保险"),
-    "12333": re.compile(r"人社|社保(?!卡)|养老保险|就业"),
-    "12315": re.compile(r"消费|商家|假货|维权"),
+    "12333": re.compile(r"人社|社保(?!卡)|养老保险"),
+    "12315": re.compile(r"消费者|消费投诉|商家|假货|买到"),
 }
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
@@ -287,7 +287,7 @@ _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
 _BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
 _ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说")  # … with a word of the earlier matter's name
-_SAYS_WHO = re.compile(r"部门|牵头")  # a fact on who does the errand
+_SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
 
@@ -310,6 +310,7 @@ _INSURANCE_MOVES = {
 # Changing jobs (跳槽 reads as 换工作) with the insurance paid so far: "刚从宿州换工作到杭州 之前交了三年社保 这个要
 # 怎么处理" asks how it moves along (社保 is 养老 first, as in _pension_for_social_insurance)
 _CHANGES_JOB = re.compile(r"换工作")
+_NOT_PAID = re.compile(r"不给交|不给缴|没交|没缴|断缴|补缴|不交|停缴")  # the employer's arrears are another matter
 _JOB_INSURANCE = {
     "pension_transfer": re.compile(r"养老保险|养老金|社保(?!卡)"),
     "medical_insurance_transfer": re.compile(r"医保(?!卡)|医疗保险"),
@@ -448,14 +449,14 @@ def _kept_apart(text: str, current: ServiceView, sibling: ServiceView, fact: Uni
     """The text says a word of the matter discussed's name that the sibling's lacks, and the sibling's fact one of
     the sibling's that the matter's lacks: "医保转移去哪办" in 医保关系转移 is not answered by 养老保险's fact."""
     current_pairs, sibling_pairs = _pairs(current.name), _pairs(sibling.name)
-    return bool(_pairs(text) & current_pairs - sibling_pairs) and bool(
-        _pairs(fact.text) & sibling_pairs - current_pairs
+    return bool(_pairs(text) & (current_pairs - sibling_pairs)) and bool(
+        _pairs(fact.text) & (sibling_pairs - current_pairs)
     )
 
 
 def _brought(word: str, text: str) -> bool:
     """The word is something to bring along ("去的时候要带身份证不"): a material of the matter, not another matter."""
-    return bool(re.search(rf"(?:带|拿)(?:上|着|好)?{re.escape(word)}", text))
+    return bool(re.search(rf"(?:带(?:上|着|好)?|拿(?:上|着))(?:个|张)?{re.escape(word)}", text))
 
 
 def _shares_a_word(text: str, name: str) -> bool:
@@ -1092,7 +1093,9 @@ class Resolver:
             return None
         neighbours = [key for key in unit.services if key != HUB_SERVICE and self._next_to(key, service)]
         neighbour = self.kb.service(neighbours[0]) if neighbours else None
-        return (neighbour, unit) if neighbour else None
+        if neighbour is None or _kept_apart(text, service, neighbour, unit):
+            return None  # "医保转移去哪办" in 医保关系转移: not 养老保险's fact
+        return neighbour, unit
 
     def facts_on_who(self, text: str, service: ServiceView) -> list[Unit]:
         """The service's own facts on who does it that fit the question: "是民政局发的吗" of 优待证 (no source says
@@ -1212,8 +1215,11 @@ class Resolver:
             named_clearly(CONSUMER_SERVICE)
         if _NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected):
             named_clearly(REIMBURSEMENT_SERVICE)
+        moved_for_a_job = (
+            _CHANGES_JOB.search(corrected) and self._elsewhere(corrected) and not _NOT_PAID.search(corrected)
+        )
         for key, moves in () if _SEES_DOCTOR.search(corrected) else _INSURANCE_MOVES.items():
-            if moves.search(corrected) or (_CHANGES_JOB.search(corrected) and _JOB_INSURANCE[key].search(corrected)):
+            if moves.search(corrected) or (moved_for_a_job and _JOB_INSURANCE[key].search(corrected)):
                 named_clearly(key)
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)

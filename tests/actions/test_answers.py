@@ -882,6 +882,9 @@ def test_thanks_and_goodbye_are_answered_politely_unless_they_ask_something() ->
     # a thanks that goes on to ask something else is answered (declined here), not told goodbye
     messages, _ = answer("谢啦 顺便打听下这周末天气", "goodbye", confidence=0.8, slots=slots)
     assert DECLINE_MARK in texts(messages), messages
+    for polite in ("谢谢 顺便问下别的", "谢谢 我再问问别人吧"):  # says nothing it asks
+        messages, _ = answer(polite, "goodbye", confidence=0.8, slots=slots)
+        assert [m.get("response") for m in messages] == ["utter_goodbye"], messages
 
 
 def test_a_yes_or_no_that_tells_what_the_citizen_cannot_do_is_answered() -> None:
@@ -1484,6 +1487,11 @@ def test_everyday_words_are_read_as_the_kbs_own(text: str, intent: str, confiden
     assert slots_set(events).get("service_key") == now, texts(messages)
 
 
+def test_a_new_employer_not_paying_is_no_insurance_transfer() -> None:
+    messages, events = answer("跳槽了 新单位不给交社保怎么办", "out_of_scope", confidence=0.7)
+    assert slots_set(events).get("service_key") != "pension_transfer", texts(messages)
+
+
 def test_where_to_do_the_matter_discussed_is_its_own_not_a_siblings_fact() -> None:
     slots = {"service_key": MOVED}  # was 养老保险关系转移 by its fact on the certificate the old place issues
     messages, events = answer("医保转移去哪办", "ask_channels", confidence=0.9, slots=slots)
@@ -1501,6 +1509,7 @@ def test_asking_whether_a_bureau_does_it_quotes_what_the_sources_say_on_who() ->
     slots = {"service_key": "elderly_benefits"}  # was only "由市民政局负责", which the sources do not say
     messages, _ = answer("优待证是民政局给发吗", "ask_responsible", confidence=0.9, slots=slots)
     assert texts(messages).startswith("没有来源写明优待证由哪个部门发放"), texts(messages)
+    assert "由市民政局负责" not in texts(messages) and "列在市民政局名下" in texts(messages)  # no contradiction
 
 
 @pytest.mark.parametrize(
@@ -1533,6 +1542,12 @@ def test_a_follow_up_an_faq_of_the_step_before_answers_quotes_it() -> None:
     slots = {"service_key": "settle_outpatient"}  # which kind of person: 备案's FAQ, not 门诊结算's own facts
     messages, _ = answer("我在无锡常驻 属于哪类人员", "nlu_fallback", confidence=0.45, slots=slots)
     assert "长期居住" in texts(messages), texts(messages)
+
+
+def test_spending_on_the_medical_card_is_no_consumer_complaint_field() -> None:
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer("医保卡消费记录不对 打哪个电话问", "ask_contact", confidence=0.9, slots=slots)
+    assert "12315" not in texts(messages) and "12393" in texts(messages), texts(messages)
 
 
 def test_a_contact_question_naming_another_field_gets_that_fields_hotline_too() -> None:

@@ -99,8 +99,9 @@ def test_a_request_for_a_person_that_says_the_matter_answers_it_first(text: str,
     assert payloads(messages)[-2:] == ["/affirm", "/deny"]  # the last question is still whether to leave a message
 
 
-def test_a_request_for_a_person_with_nothing_besides_only_offers_one() -> None:
-    messages, events = run(ActionHandoff(), make_tracker("转人工 快点", "request_human"))
+@pytest.mark.parametrize("text", ["转人工 快点", "有没有人工客服啊 我要投诉"])  # no matter of ours by name
+def test_a_request_for_a_person_with_no_matter_besides_only_offers_one(text: str) -> None:
+    messages, events = run(ActionHandoff(), make_tracker(text, "request_human"))
     assert texts(messages).startswith("需要人工帮助的话") and "service_key" not in slots_set(events)
 
 
