@@ -405,7 +405,7 @@ def answer_responsibility(
     # a service named by a word of another matter ("退役军人优待证" is not 老年人优待证) is not answered for
     another_matter = understood.decision == DECLINE and resolver.names_another_matter(text)
     if best and not another_matter and (best.mentioned or understood.decision == ANSWER):
-        return _who_does(dispatcher, tracker, resolver, best.service)
+        return _who_does(dispatcher, tracker, resolver, best.service, text)
     bureaus = [b for v in entity_values(tracker, "bureau") if (b := kb.bureau(v))]
     bureaus = bureaus or [b for name in kb.bureaus_mentioned(text) if (b := kb.bureau(name))]
     if bureaus:
@@ -416,12 +416,15 @@ def answer_responsibility(
         dispatcher.utter_message(text=task_text(fields[0][0]))
         return changed(tracker, failed_turns=0)
     if best and understood.decision == GUESS:
-        return _who_does(dispatcher, tracker, resolver, best.service)
+        return _who_does(dispatcher, tracker, resolver, best.service, text)
     return None
 
 
-def _who_does(dispatcher: CollectingDispatcher, tracker: Tracker, resolver: Resolver, service: ServiceView) -> list:
-    facts = resolver.facts_on_who(latest_text(tracker), service)
+def _who_does(
+    dispatcher: CollectingDispatcher, tracker: Tracker, resolver: Resolver, service: ServiceView, text: str
+) -> list:
+    """Who does the service, with its own facts on it that the question asks ("是民政局发的吗")."""
+    facts = resolver.facts_on_who(text, service)
     dispatcher.utter_message(text=service_responsibility_text(service, facts))
     return changed(tracker, service_key=service.key, failed_turns=0)
 

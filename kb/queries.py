@@ -421,9 +421,10 @@ class KnowledgeBase:
         use ("刚跳槽到杭州 合作医疗咋办" → "刚换工作到杭州 医保咋办"); as it was where it has neither."""
         cache = self._fresh()
         said = self.in_chinese(text)
-        if not cache.everyday.search(normalize(said)):
+        normalised = normalize(said)
+        if not cache.everyday.search(normalised):
             return said
-        return cache.everyday.sub(lambda m: cache.kb_word[m.group(0)], normalize(said))
+        return cache.everyday.sub(lambda m: cache.kb_word[m.group(0)], normalised)
 
     def names_elsewhere(self, text: str) -> bool:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""

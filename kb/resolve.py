@@ -160,10 +160,13 @@ CUSTOMS_SERVICE = "customs"
 # not "已经打12333挂上了" in a story. Its FAQ is the question asked.
 _HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
 _HOTLINE_ASKED = re.compile(r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)")
+# The two insurances by name (not 医保卡, a card): what moves with a job, what a hotline is for
+_MEDICAL_INSURANCE_WORDS = r"医保|医疗保险|合作医疗|农合"
+_PENSION_WORDS = r"养老保险|养老金"
 # the field of each national hotline, as citizens name it ("医保方面的事打哪个电话")
 _HOTLINE_FIELDS = {
-    "12393": re.compile(r"医保(?!卡)|医疗保障|医疗保险"),
-    "12333": re.compile(r"人社|社保(?!卡)|养老保险"),
+    "12393": re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})(?!卡)|医疗保障"),
+    "12333": re.compile(rf"人社|社保(?!卡)|{_PENSION_WORDS}"),
     "12315": re.compile(r"消费者|消费投诉|商家|假货|买到"),
 }
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
@@ -303,8 +306,8 @@ _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 # 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
 _MOVES_LATER = r"[^，,。.？?！!]{0,12}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧)"
 _INSURANCE_MOVES = {
-    "pension_transfer": re.compile(r"(?:养老保险|养老金|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
-    "medical_insurance_transfer": re.compile(r"(?:医保|医疗保险|合作医疗|农合)" + _MOVES_LATER),
+    "pension_transfer": re.compile(rf"(?:{_PENSION_WORDS}|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
+    "medical_insurance_transfer": re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})" + _MOVES_LATER),
 }
 
 # Changing jobs (跳槽 reads as 换工作) with the insurance paid so far: "刚从宿州换工作到杭州 之前交了三年社保 这个要
@@ -312,8 +315,8 @@ _INSURANCE_MOVES = {
 _CHANGES_JOB = re.compile(r"换工作")
 _NOT_PAID = re.compile(r"不给交|不给缴|没交|没缴|断缴|补缴|不交|停缴")  # the employer's arrears are another matter
 _JOB_INSURANCE = {
-    "pension_transfer": re.compile(r"养老保险|养老金|社保(?!卡)"),
-    "medical_insurance_transfer": re.compile(r"医保(?!卡)|医疗保险"),
+    "pension_transfer": re.compile(rf"{_PENSION_WORDS}|社保(?!卡)"),
+    "medical_insurance_transfer": re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})(?!卡)"),
 }
 
 HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
