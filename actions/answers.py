@@ -105,7 +105,11 @@ _VAGUE_CARD = re.compile(
 _ACK = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"  # runs by the `*` below
 _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
 # what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
-_WILL_CALL = re.compile(r"(?:打(?:个)?电话|打过去)(?:问问|问一下|问一问|咨询一下)")
+# ("那我打那个电话问问"), nor is knowing now how to do it ("谢了哈 知道咋弄了")
+_TAKING_THE_ANSWER = re.compile(
+    r"(?:打(?:个|那个|这个|那|这)?(?:电话|号)|打过去)(?:问问|问一下|问一问|问下|咨询一下)|"
+    r"(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了"
+)
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
 # "嗯嗯 我是想问异地备案": a yes that goes on to say what the citizen wants to know asks it (not "好的 我想咨询一下")
@@ -141,7 +145,8 @@ class ActionAnswer(KbAction):
         replying = tracker.latest_action_name in ("action_listen", "action_handoff")
         said = normalize(question.text)
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
-        asks_nothing = not (aspects.asks(said) or aspects.aspects_in(_WILL_CALL.sub("", said)) or _wants_to_ask(said))
+        taken = _TAKING_THE_ANSWER.sub("", said)
+        asks_nothing = not (aspects.asks(taken) or aspects.aspects_in(taken) or _wants_to_ask(said))
         if replying and question.intent in POLITE_REPLIES and asks_nothing:
             dispatcher.utter_message(response=POLITE_REPLIES[question.intent])  # "谢谢恁", "再见"
             return []
@@ -307,7 +312,7 @@ def _acknowledges(said: str, understood: Understanding) -> bool:
     """The citizen takes the answer and asks nothing ("中，俺打过去问问"); NLU may still hear 打→咨询电话."""
     if not _ACKNOWLEDGED.match(said):
         return False
-    said = _WILL_CALL.sub("", said)
+    said = _TAKING_THE_ANSWER.sub("", said)
     return not (aspects.asks(said) or aspects.aspects_in(said) or understood.names_topic)
 
 

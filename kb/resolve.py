@@ -156,10 +156,26 @@ _DECLARED_AT_BORDER = re.compile(
     r"(?:过关|过海关|入境|出境|回国|海关|通关|出国)[^。？?]{0,20}(?:要不要报|报不报|申报|报关|要报|得报|报不)"
 )
 CUSTOMS_SERVICE = "customs"
-# A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause,
-# not "已经打12333挂上了" in a story. Its FAQ is the question asked.
+# A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause or
+# is asked about ("有事打12345 这个号到底管啥的", "…能打12345吗"), not "已经打12333挂上了" in a story. Its FAQ is
+# the question asked.
 _HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
-_HOTLINE_ASKED = re.compile(r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)")
+_HOTLINE_ASKED = re.compile(
+    r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)|"
+    r"(?<!\d)(1\d{4})(?=[^。？?！!\d]{0,3}(?:这个|这)(?:号码?|电话)|[^。？?！!\d]{0,4}(?:是管|管啥|管什么|是干啥|是干什么))|"
+    r"打(1\d{4})(?=[吗不嘛么]|[^。？?！!\d]{0,4}(?:管用|有用|行不|行吗|可以不|可以吗))"  # "出了车祸能打12345吗"
+)
+
+
+def _asked_hotlines(text: str) -> set[str]:
+    """The hotline numbers a question asks about: none where it names several ("12393跟12333有啥区别": a comparison),
+    nor one asked about for another hotline's field ("那医保报销的事也打12345吗": 医保's is 12393)."""
+    if len(set(_HOTLINE_NUMBER.findall(text))) > 1:
+        return set()
+    asked = {number for found in _HOTLINE_ASKED.findall(text) for number in found if number}
+    return {n for n in asked if not any(other != n and field.search(text) for other, field in _HOTLINE_FIELDS.items())}
+
+
 # The two insurances by name (not 医保卡, a card): what moves with a job, what a hotline is for
 _MEDICAL_INSURANCE_WORDS = r"医保|医疗保险|合作医疗|农合"
 _PENSION_WORDS = r"养老保险|养老金"
@@ -203,7 +219,7 @@ _OTHER_OFFICE = re.compile(
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
     r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
-    r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?]{0,6}换|"
+    r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
@@ -298,7 +314,7 @@ FOLLOW_ON_BONUS = 0.15
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
 _SOMETHING_ELSE_MOVED = re.compile(r"公积金|失业|退役|军人|户口|户籍|档案|党组织|组织关系|党员|学籍|工伤|生育|车")
 _INSURANCE_MOVED = re.compile(r"养老|社保|医保|医疗保险|合作医疗|农合|退休")
-INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
+PENSION_TRANSFER, MEDICAL_TRANSFER = INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
 _MEDICAL_INSURANCE_SAID = re.compile(r"医保|医疗")
 SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen sees a doctor elsewhere
 _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
@@ -306,8 +322,8 @@ _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 # 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
 _MOVES_LATER = r"[^，,。.？?！!]{0,12}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧)"
 _INSURANCE_MOVES = {
-    "pension_transfer": re.compile(rf"(?:{_PENSION_WORDS}|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
-    "medical_insurance_transfer": re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})" + _MOVES_LATER),
+    PENSION_TRANSFER: re.compile(rf"(?:{_PENSION_WORDS}|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
+    MEDICAL_TRANSFER: re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})" + _MOVES_LATER),
 }
 
 # Changing jobs (跳槽 reads as 换工作) with the insurance paid so far: "刚从宿州换工作到杭州 之前交了三年社保 这个要
@@ -315,9 +331,22 @@ _INSURANCE_MOVES = {
 _CHANGES_JOB = re.compile(r"换工作")
 _NOT_PAID = re.compile(r"不给交|不给缴|没交|没缴|断缴|补缴|不交|停缴")  # the employer's arrears are another matter
 _JOB_INSURANCE = {
-    "pension_transfer": re.compile(rf"{_PENSION_WORDS}|社保(?!卡)"),
-    "medical_insurance_transfer": re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})(?!卡)"),
+    PENSION_TRANSFER: re.compile(rf"{_PENSION_WORDS}|社保(?!卡)"),
+    MEDICAL_TRANSFER: re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})(?!卡)"),
 }
+
+# Whether the years paid elsewhere still count ("苏州那八年是不是白交了 以后老了领钱还算不算数"): how the insurance
+# moves along, whatever the citizen calls it (交那个保险)
+_STILL_COUNTS = re.compile(r"白交|算不算数|还算数|作不作数|不作数|作废|合并计算|累计计算")
+_PAID_IN = re.compile(r"交[^，,。.？?！!]{0,6}(?:保险|社保|养老)|(?:保险|社保|养老)[^，,。.？?！!]{0,6}交")
+
+
+def _insurance_paid(text: str) -> str:
+    """Which insurance's transfer a question about the years paid means: 医保's where it names 医保 and not
+    养老/社保, else 养老保险 (what "交那个保险" mostly is)."""
+    medical = _JOB_INSURANCE[MEDICAL_TRANSFER].search(text) and not _JOB_INSURANCE[PENSION_TRANSFER].search(text)
+    return MEDICAL_TRANSFER if medical else PENSION_TRANSFER
+
 
 HUB_SERVICE = "cross_province"  # where an errand done from elsewhere starts (政务服务"跨省通办")
 
@@ -990,6 +1019,12 @@ class Resolver:
             and not _sure_out_of_scope(question)
         )
 
+    def _paid_elsewhere_counts(self, text: str) -> bool:
+        """Whether insurance paid in another place still counts, asked by someone not seeing a doctor."""
+        return bool(
+            _STILL_COUNTS.search(text) and _PAID_IN.search(text) and self._elsewhere(text)
+        ) and not _SEES_DOCTOR.search(text)
+
     def _elsewhere(self, text: str) -> bool:
         """The (normalised) text is set in another place: 外地, 跨省 … or a place outside 宿州."""
         return bool(_ELSEWHERE.search(text) or self.kb.names_elsewhere(text))
@@ -1107,9 +1142,15 @@ class Resolver:
         return [u for u in units if u.aspect == aspects.RESPONSIBLE or _SAYS_WHO.search(u.text)]
 
     def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
-        """The units of `service` that answer the question, best first (none if nothing fits well).
+        """The units of `service` that answer the question, best first (none if nothing fits well); a question
+        about one of its hotlines ("半夜能打12345不") is answered by that hotline's FAQ first."""
+        chosen = self._fitting_units(text, service, asked)
+        if (not chosen or set(asked) <= {aspects.CONTACT}) and (hotline := self._hotline_asked(text, service)):
+            return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
+        return chosen
 
-        A question asking an aspect takes units of that aspect, or facts of their own (notes, FAQs); a
+    def _fitting_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
+        """A question asking an aspect takes units of that aspect, or facts of their own (notes, FAQs); a
         general question takes a unit only when it clearly is the question asked, and clearly better
         than the next ("异地就医备案怎么办" fits several FAQs a little)."""
         if not text:
@@ -1142,6 +1183,13 @@ class Resolver:
         if not chosen and aspects.CONTACT in asked and (other := self._other_hotline(text, service)):
             return [other]
         return chosen
+
+    def _hotline_asked(self, text: str, service: ServiceView) -> Unit | None:
+        """ "12345到底是干啥的 是不是啥事都能打": a question about one hotline is answered by its FAQ, where it is the
+        service's own."""
+        numbers = _asked_hotlines(text)
+        unit = self.kb.hotline_unit(next(iter(numbers))) if len(numbers) == 1 else None
+        return unit if unit and service.key in unit.services else None
 
     def _domain_hotline(self, text: str, service: ServiceView) -> list[Unit]:
         """What the hotlines of the fields a contact question names (医保, 人社, 消费) are, besides its own."""
@@ -1224,11 +1272,11 @@ class Resolver:
         for key, moves in () if _SEES_DOCTOR.search(corrected) else _INSURANCE_MOVES.items():
             if moves.search(corrected) or (moved_for_a_job and _JOB_INSURANCE[key].search(corrected)):
                 named_clearly(key)
+        if self._paid_elsewhere_counts(corrected):
+            named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        asked_hotlines = set(_HOTLINE_ASKED.findall(question.text))
-        several = len(set(_HOTLINE_NUMBER.findall(question.text))) > 1  # "12393跟12333有啥区别": a comparison
-        for number in () if several else asked_hotlines:
+        for number in _asked_hotlines(question.text):
             if unit := kb.hotline_unit(number):
                 named_clearly(unit.services[0])
         for value in question.entities.get("service", ()):

@@ -1554,3 +1554,51 @@ def test_a_contact_question_naming_another_field_gets_that_fields_hotline_too() 
     slots = {"service_key": "pension_transfer"}  # was only its own 12333
     messages, _ = answer("那医保上的事有啥热线能问", "ask_contact", confidence=0.9, slots=slots)
     assert "12393" in texts(messages) and "12333" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key", "fact"),
+    [  # the hotline is what is asked about: its FAQ answers (were the 跨省通办 card or declined)
+        ("电视上老让有事打12345 这个号到底管啥的 半夜打有人接不", "ask_contact", 0.87, None, "7×24"),
+        ("12345到底是干啥的 是不是啥事都能打", "onecard", 0.78, None, "7×24"),
+        ("要是路上出了车祸能打12345吗", "out_of_scope", 0.72, "cross_province", "紧急"),
+    ],
+)
+def test_a_question_about_a_hotline_is_answered_by_its_faq(
+    text: str, intent: str, confidence: float, key: str | None, fact: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": key} if key else None)
+    assert fact in texts(messages), texts(messages)
+
+
+def test_asking_whether_another_fields_matter_goes_to_a_hotline_is_no_question_about_it() -> None:
+    slots = {"service_key": "cross_province"}  # 医保's hotline is 12393, not the 12345 FAQ
+    messages, _ = answer("那医保报销的事也打12345吗", "ask_contact", confidence=0.9, slots=slots)
+    assert "12393" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "key"),
+    [  # were answered as questions: 打那个电话 (a contact question), 咋弄 (a question word)
+        ("行 那我打那个电话问问 谢了", "ask_contact", "medical_filing"),
+        ("谢了哈 知道咋弄了", "thank", "consumer_complaint"),
+    ],
+)
+def test_thanks_saying_what_the_citizen_will_do_asks_nothing(text: str, intent: str, key: str) -> None:
+    messages, _ = answer(text, intent, confidence=0.9, slots={"service_key": key})
+    assert "【" not in texts(messages) and DECLINE_MARK not in texts(messages), texts(messages)
+
+
+def test_whether_insurance_paid_elsewhere_still_counts_is_its_transfer() -> None:
+    text = (  # was declined: 交那个保险 names no insurance, nothing is said to move
+        "我老家宿州的，前些年在苏州厂里干了八年，厂里一直给交那个保险，现在回来在宿州一个公司上班，"
+        "公司又给交上了。我就想问问苏州那八年是不是白交了，以后老了领钱还算不算数"
+    )
+    messages, events = answer(text, "out_of_scope", confidence=0.51)
+    assert slots_set(events)["service_key"] == "pension_transfer" and "合并计算" in texts(messages), texts(messages)
+
+
+def test_dollars_changed_for_a_trip_are_no_currency_exchange_errand() -> None:
+    slots = {"service_key": "customs"}  # was declined: "美元呢 换" read as changing money
+    messages, _ = answer("那美元呢 换了点美金", "ask_steps", confidence=0.61, slots=slots)
+    assert "5000美元" in texts(messages), texts(messages)
