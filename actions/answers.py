@@ -358,7 +358,8 @@ def answer_service(
     if second:  # the second question's clause is answered on its own; the first keeps the rest
         alternatives = [s for s in alternatives if s.key != second.key]
     intro = [*disease_intro(tracker, kb, service), *medical_situation_intro(tracker, kb, service)]
-    units = resolver.answering_units(question.text, service, asked)
+    follow_up = understood.best.context and not understood.names_topic
+    units = resolver.answering_units(question.text, service, asked, follow_up)
     if asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
         intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
         service, units = built_on, resolver.answering_units(question.text, built_on, asked)

@@ -22,6 +22,7 @@ from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
 QUESTION_LENGTH = 12  # feedback is short ("还是没搞懂"); a message this long that asks is a question
+_ASKS_FOR_A_DOCUMENT = re.compile(r"文件|规定|法规|政策依据|红头|发文")
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
 # "行，我打电话问问" only sound like one to NLU, and "能找人代办不" asks who may do the errand.
@@ -128,6 +129,8 @@ def _not_feedback(tracker: Tracker) -> bool:
     said = normalize(text)
     if text.startswith("/") or not aspects.asks(said):
         return False
+    if _ASKS_FOR_A_DOCUMENT.search(said):
+        return True  # "有正式文件不 还是光说说": whether a rule is written down is a question of the matter
     unsure = float(latest_confidence(tracker) or 0.0) < SURE_FEEDBACK
     # "回到刚才说的看片子那个 到底该找谁问", "以后再碰上急诊 是不是也得提前弄好那个": a question, however sure NLU is
     return unsure or bool(aspects.aspects_in(said)) or sum(map(is_cjk, said)) >= QUESTION_LENGTH

@@ -56,6 +56,7 @@ UNCLEAR_SCORE = 0.45  # declined, but a service matches this well: offered as a 
 TOPIC_SCORE = 0.42  # the text without its aspect cues still matches a service this well: it names a topic
 UNIT_ANSWER = 0.15  # the unit that best fits an aspect question is quoted first if it matches at all …
 UNIT_GENERAL = 0.6  # … and a general question ("社保卡丢了咋办") this well
+UNIT_FOLLOW_UP = 0.25  # … and a follow-up on the matter discussed ("半夜能打通不" after 12345) this well
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
@@ -1141,15 +1142,17 @@ class Resolver:
         units = self.answering_units(text, service, (aspects.RESPONSIBLE,))
         return [u for u in units if u.aspect == aspects.RESPONSIBLE or _SAYS_WHO.search(u.text)]
 
-    def answering_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
+    def answering_units(
+        self, text: str, service: ServiceView, asked: Sequence[str], follow_up: bool = False
+    ) -> list[Unit]:
         """The units of `service` that answer the question, best first (none if nothing fits well); a question
         about one of its hotlines ("半夜能打12345不") is answered by that hotline's FAQ first."""
-        chosen = self._fitting_units(text, service, asked)
+        chosen = self._fitting_units(text, service, asked, follow_up)
         if (not chosen or set(asked) <= {aspects.CONTACT}) and (hotline := self._hotline_asked(text, service)):
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         return chosen
 
-    def _fitting_units(self, text: str, service: ServiceView, asked: Sequence[str]) -> list[Unit]:
+    def _fitting_units(self, text: str, service: ServiceView, asked: Sequence[str], follow_up: bool) -> list[Unit]:
         """A question asking an aspect takes units of that aspect, or facts of their own (notes, FAQs); a
         general question takes a unit only when it clearly is the question asked, and clearly better
         than the next ("异地就医备案怎么办" fits several FAQs a little)."""
@@ -1164,7 +1167,8 @@ class Resolver:
             return []
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             return []  # several units fit a little: none is the answer
-        threshold = UNIT_ANSWER if asked else UNIT_GENERAL  # the aspect's own text follows the quote anyway
+        # the aspect's own text follows the quote anyway
+        threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if follow_up else UNIT_GENERAL
         # a unit of another aspect only where it clearly is the question asked, well ahead of the aspect's own
         # ("具体有几种办法" in 跨省通办: the three ways, not a step)
         own_best = max((s for u, s in scored if u.aspect in asked), default=0.0)

@@ -1602,3 +1602,17 @@ def test_dollars_changed_for_a_trip_are_no_currency_exchange_errand() -> None:
     slots = {"service_key": "customs"}  # was declined: "美元呢 换" read as changing money
     messages, _ = answer("那美元呢 换了点美金", "ask_steps", confidence=0.61, slots=slots)
     assert "5000美元" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key", "fact"),
+    [  # a fact of the matter discussed fits a little, and clearly best: it answers (was the service's card)
+        ("那哪家店承诺了 我咋知道", "consumer_complaint", 0.6, "consumer_complaint", "以商户"),
+        ("半夜能打通不", "out_of_scope", 0.6, "cross_province", "7×24"),
+    ],
+)
+def test_a_follow_up_a_fact_of_the_matter_fits_best_quotes_it(
+    text: str, intent: str, confidence: float, key: str, fact: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": key})
+    assert fact in texts(messages), texts(messages)

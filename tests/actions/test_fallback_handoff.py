@@ -273,3 +273,10 @@ def test_short_feedback_with_a_question_word_is_still_feedback(actions_kb) -> No
     tracker = make_tracker("咋还是没说清楚", "feedback_unhelpful", slots=slots, confidence=0.9, answered=True)
     messages, _ = run(ActionStoreFeedback(), tracker)
     assert "您的反馈已经记下了" in texts(messages), texts(messages)
+
+
+def test_asking_whether_a_rule_is_written_down_is_answered_not_stored(actions_kb) -> None:
+    slots = {"service_key": "onecard"}  # was "抱歉没帮上忙，您的反馈已经记下了"
+    tracker = make_tracker("有正式文件不 还是光说说", "feedback_unhelpful", slots=slots, confidence=0.99, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "2022年10月1日" in texts(messages), texts(messages)
