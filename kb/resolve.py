@@ -1110,9 +1110,14 @@ class Resolver:
         """ "那个小程序叫啥" about 门诊直接结算: the fact is 备案's (its app), the step 门诊直接结算 begins with."""
         if not text:
             return None
+        bases = self.kb.services_it_builds_on(service.key)
+        if not self._by_proxy(text, service):  # "俺哥替她跑腿中不中" of 门诊慢特病: 备案's says who may do it
+            for base in bases:
+                if unit := self._by_proxy(text, base):
+                    return base, unit
         own = self.kb.search_units(text, services=[service.key], limit=1)
         own_score = own[0][1] if own else 0.0
-        for base in self.kb.services_it_builds_on(service.key):
+        for base in bases:
             hits = self.kb.search_units(text, services=[base.key], limit=1, min_score=BUILT_ON_UNIT)
             if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
                 return base, hits[0][0]

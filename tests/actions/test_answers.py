@@ -1616,3 +1616,15 @@ def test_a_follow_up_a_fact_of_the_matter_fits_best_quotes_it(
 ) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": key})
     assert fact in texts(messages), texts(messages)
+
+
+def test_the_order_of_the_steps_is_asked_of_the_matter_itself() -> None:
+    slots = {"service_key": "settle_chronic"}  # was 备案's channels: NLU heard 在哪办
+    messages, _ = answer("那先弄哪个后弄哪个", "ask_channels", confidence=0.79, slots=slots)
+    assert "认定" in texts(messages) and "备案" in texts(messages), texts(messages)
+
+
+def test_who_may_do_it_for_someone_is_answered_by_the_step_before_where_the_matter_does_not_say() -> None:
+    slots = {"service_key": "settle_chronic"}  # 门诊慢特病 says nothing of proxies; 备案's FAQ does
+    messages, _ = answer("俺哥替她跑腿中不中", "nlu_fallback", confidence=0.45, slots=slots)
+    assert "代办" in texts(messages), texts(messages)

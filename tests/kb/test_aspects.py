@@ -22,6 +22,7 @@ from kb.textnorm import normalize
         ("做好了让邻居帮忙去拿行不", aspects.ELIGIBILITY),
         ("想约的话找谁", aspects.RESPONSIBLE),
         ("再回到刚才转的那个 是谁给办", aspects.RESPONSIBLE),
+        ("那先弄哪个后弄哪个", aspects.STEPS),  # the order of the steps
     ],
 )
 def test_a_cue_says_which_aspect_is_asked(text: str, aspect: str) -> None:
