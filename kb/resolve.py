@@ -1111,7 +1111,7 @@ class Resolver:
         if not text:
             return None
         bases = self.kb.services_it_builds_on(service.key)
-        if not self._by_proxy(text, service):  # "俺哥替她跑腿中不中" of 门诊慢特病: 备案's says who may do it
+        if self._asks_proxy_of_one_silent(text, service):  # "俺哥替她跑腿中不中" of 门诊慢特病: 备案's says who may
             for base in bases:
                 if unit := self._by_proxy(text, base):
                     return base, unit
@@ -1133,8 +1133,10 @@ class Resolver:
             return None
         unit, score = hits[0]
         own = self.kb.search_units(text, services=[service.key], limit=1)
-        if score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:  # not "在宿州网上换用哪个" in 换卡 (激活's)
-            return None
+        # "新卡做好了俺能替她去领不" in 挂失, which says nothing of proxies: the fact that says who may, wherever it is
+        by_proxy = aspects.PROXY_ANSWER.search(unit.text) and self._asks_proxy_of_one_silent(text, service)
+        if not by_proxy and score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:
+            return None  # not "在宿州网上换用哪个" in 换卡 (激活's)
         neighbours = [key for key in unit.services if key != HUB_SERVICE and self._next_to(key, service)]
         neighbour = self.kb.service(neighbours[0]) if neighbours else None
         if neighbour is None or _kept_apart(text, service, neighbour, unit):
@@ -1218,6 +1220,10 @@ class Resolver:
             ),
             None,
         )
+
+    def _asks_proxy_of_one_silent(self, text: str, service: ServiceView) -> bool:
+        """Whether someone else may do it is asked of a service none of whose facts says."""
+        return bool(aspects.PROXY.search(normalize(text))) and self._by_proxy(text, service) is None
 
     def _by_proxy(self, text: str, service: ServiceView) -> Unit | None:
         """ "能叫他爸在外地帮着弄不": whether someone else may do it is answered by the fact that says so, in

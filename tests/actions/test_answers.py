@@ -1628,3 +1628,9 @@ def test_who_may_do_it_for_someone_is_answered_by_the_step_before_where_the_matt
     slots = {"service_key": "settle_chronic"}  # 门诊慢特病 says nothing of proxies; 备案's FAQ does
     messages, _ = answer("俺哥替她跑腿中不中", "nlu_fallback", confidence=0.45, slots=slots)
     assert "代办" in texts(messages), texts(messages)
+
+
+def test_who_may_collect_for_someone_is_answered_by_the_sibling_that_says_so() -> None:
+    slots = {"service_key": "sscard_loss"}  # 挂失 says nothing of proxies; 申领's fact does (was 挂失's card)
+    messages, _ = answer("新卡做好了俺能替她去领不", "sscard_apply", confidence=0.45, slots=slots)
+    assert "本人" in texts(messages), texts(messages)
