@@ -48,9 +48,7 @@ def test_whom_to_see_for_one_thing_is_no_question_of_the_bureau(text: str) -> No
     assert aspects.RESPONSIBLE not in aspects.aspects_in(normalize(text))
 
 
-@pytest.mark.parametrize(
-    "text", ["办好了能给寄过来不 我俩上班没空", "到这边认不认", "是谁给办", "选长期的还是临时的"]
-)
+@pytest.mark.parametrize("text", ["办好了能给寄过来不 我俩上班没空", "到这边认不认", "是谁给办", "选长期的还是临时的"])
 def test_questions_without_a_question_mark_ask(text: str) -> None:
     assert aspects.asks(normalize(text))
 
