@@ -108,7 +108,7 @@ _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,
 # ("那我打那个电话问问"), nor is knowing now how to do it ("谢了哈 知道咋弄了")
 _TAKING_THE_ANSWER = re.compile(
     r"(?:打(?:个|那个|这个|那|这)?(?:电话|号)|打过去)(?:问问|问一下|问一问|问下|咨询一下)|"
-    r"(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了"
+    r"(?<![不没太])(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了"  # not "俺不知道咋弄了"
 )
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides

@@ -339,7 +339,7 @@ _JOB_INSURANCE = {
 # Whether the years paid elsewhere still count ("苏州那八年是不是白交了 以后老了领钱还算不算数"): how the insurance
 # moves along, whatever the citizen calls it (交那个保险)
 _STILL_COUNTS = re.compile(r"白交|算不算数|还算数|作不作数|不作数|作废|合并计算|累计计算")
-_PAID_IN = re.compile(r"交[^，,。.？?！!]{0,6}(?:保险|社保|养老)|(?:保险|社保|养老)[^，,。.？?！!]{0,6}交")
+_PAID_IN = re.compile(r"交(?!通)[^，,。.？?！!]{0,6}(?:保险|社保|养老)|(?:保险|社保|养老)[^，,。.？?！!]{0,6}交")
 
 
 def _insurance_paid(text: str) -> str:

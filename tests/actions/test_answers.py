@@ -1589,6 +1589,12 @@ def test_thanks_saying_what_the_citizen_will_do_asks_nothing(text: str, intent: 
     assert "【" not in texts(messages) and DECLINE_MARK not in texts(messages), texts(messages)
 
 
+def test_not_knowing_how_to_do_it_is_no_thanks() -> None:
+    slots = {"service_key": "medical_filing"}  # "知道咋弄了" inside "不知道咋弄了" takes nothing
+    messages, _ = answer("谢谢 可俺还是不知道咋弄了", "thank", confidence=0.9, slots=slots)
+    assert [m.get("response") for m in messages] != ["utter_you_are_welcome"], texts(messages)
+
+
 def test_whether_insurance_paid_elsewhere_still_counts_is_its_transfer() -> None:
     text = (  # was declined: 交那个保险 names no insurance, nothing is said to move
         "我老家宿州的，前些年在苏州厂里干了八年，厂里一直给交那个保险，现在回来在宿州一个公司上班，"
