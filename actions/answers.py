@@ -108,7 +108,7 @@ _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,
 # ("那我打那个电话问问"), nor is knowing now how to do it ("谢了哈 知道咋弄了")
 _TAKING_THE_ANSWER = re.compile(
     r"(?:打(?:个|那个|这个|那|这)?(?:电话|号)|打过去)(?:问问|问一下|问一问|问下|咨询一下)|"
-    r"(?<![不没太])(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了"  # not "俺不知道咋弄了"
+    r"(?<![不没太大么])(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了"  # not "俺不知道咋弄了"
 )
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
@@ -358,8 +358,9 @@ def answer_service(
     if second:  # the second question's clause is answered on its own; the first keeps the rest
         alternatives = [s for s in alternatives if s.key != second.key]
     intro = [*disease_intro(tracker, kb, service), *medical_situation_intro(tracker, kb, service)]
-    follow_up = understood.best.context and not understood.names_topic
-    units = resolver.answering_units(question.text, service, asked, follow_up)
+    # the matter discussed, not named again (from_context is narrower: the search alone may find it too)
+    on_matter_discussed = understood.best.context and not understood.names_topic
+    units = resolver.answering_units(question.text, service, asked, on_matter_discussed)
     if asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
         intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
         service, units = built_on, resolver.answering_units(question.text, built_on, asked)

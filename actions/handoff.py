@@ -22,7 +22,10 @@ from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
 QUESTION_LENGTH = 12  # feedback is short ("还是没搞懂"); a message this long that asks is a question
-_ASKS_FOR_A_DOCUMENT = re.compile(r"文件|规定|法规|政策依据|红头|发文")
+# whether a rule is written down ("有正式文件不"), not "这啥规定啊 一点都不合理"
+_ASKS_FOR_A_DOCUMENT = re.compile(
+    r"有(?:没有)?(?:个|啥)?(?:正式|正规|红头)?的?(?:文件|规定|法规|依据)|(?:文件|规定|法规|依据)[^，,。？?\s]{0,3}(?:吗|不|没)"
+)
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
 # "行，我打电话问问" only sound like one to NLU, and "能找人代办不" asks who may do the errand.

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb import aspects
-from kb.queries import GENERAL_HOTLINE, KnowledgeBase, ServiceView
+from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
 from kb.textnorm import FUNCTION_CHARS, char_readings, is_cjk, normalize
 from kb.units import Unit
 
@@ -163,18 +163,29 @@ CUSTOMS_SERVICE = "customs"
 _HOTLINE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
 _HOTLINE_ASKED = re.compile(
     r"(?:^|[，,。.？?！!；;\s])(?:请问|问一下|想问一下|问问)?(1\d{4})(?!\d)|"
-    r"(?<!\d)(1\d{4})(?=[^。？?！!\d]{0,3}(?:这个|这)(?:号码?|电话)|[^。？?！!\d]{0,4}(?:是管|管啥|管什么|是干啥|是干什么))|"
-    r"打(1\d{4})(?=[吗不嘛么]|[^。？?！!\d]{0,4}(?:管用|有用|行不|行吗|可以不|可以吗))"  # "出了车祸能打12345吗"
+    # "有事打12345 这个号到底管啥的", not "我打了12345这个电话说让我找街道"
+    r"(?<!打了)(?<!\d)(1\d{4})(?=[^。？?！!\d]{0,3}(?:这个|这)(?:号码?|电话)(?![^，,。？?\s]{0,2}说)|"
+    r"[^。？?！!\d]{0,4}(?:是管|管啥|管什么|是干啥|是干什么))|"
+    # "出了车祸能打12345吗", not "打12345不管用" or "打12345也没有用"
+    r"打(1\d{4})(?=[吗嘛么]|不(?=$|[\s，,。？?])|[^。？?！!\d不没]{0,4}(?:管用|有用|行不|行吗|可以不|可以吗))"
 )
 
 
 def _asked_hotlines(text: str) -> set[str]:
     """The hotline numbers a question asks about: none where it names several ("12393跟12333有啥区别": a comparison),
-    nor one asked about for another hotline's field ("那医保报销的事也打12345吗": 医保's is 12393)."""
-    if len(set(_HOTLINE_NUMBER.findall(text))) > 1:
+    nor one asked about in passing for another hotline's field in its clause ("那医保报销的事也打12345吗": 医保's
+    is 12393)."""
+    if len(set(_HOTLINE_NUMBER.findall(text)) & NATIONAL_HOTLINES.keys()) > 1:
         return set()
-    asked = {number for found in _HOTLINE_ASKED.findall(text) for number in found if number}
-    return {n for n in asked if not any(other != n and field.search(text) for other, field in _HOTLINE_FIELDS.items())}
+    matches = _HOTLINE_ASKED.findall(text)
+    leading = {first for first, *_ in matches if first}  # "12393是管医保的还是管社保的": asked of itself
+    in_passing = {n for _, *rest in matches for n in rest if n}
+    clauses = re.split(r"[，,。.？?！!；;\s]+", text)
+    return leading | {
+        n
+        for n in in_passing
+        if not any(o != n and f.search(c) for c in clauses if n in c for o, f in _HOTLINE_FIELDS.items())
+    }
 
 
 # The two insurances by name (not 医保卡, a card): what moves with a job, what a hotline is for
@@ -220,7 +231,7 @@ _OTHER_OFFICE = re.compile(
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
     r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
-    r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s]{0,6}换|"
+    r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
@@ -339,12 +350,15 @@ _JOB_INSURANCE = {
 # Whether the years paid elsewhere still count ("苏州那八年是不是白交了 以后老了领钱还算不算数"): how the insurance
 # moves along, whatever the citizen calls it (交那个保险)
 _STILL_COUNTS = re.compile(r"白交|算不算数|还算数|作不作数|不作数|作废|合并计算|累计计算")
-_PAID_IN = re.compile(r"交(?!通)[^，,。.？?！!]{0,6}(?:保险|社保|养老)|(?:保险|社保|养老)[^，,。.？?！!]{0,6}交")
+_INSURANCE_PAID = rf"保险|社保(?!卡)|养老(?!院|服务)|{_MEDICAL_INSURANCE_WORDS}"
+_PAID_IN = re.compile(
+    rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交"
+)
 
 
 def _insurance_paid(text: str) -> str:
     """Which insurance's transfer a question about the years paid means: 医保's where it names 医保 and not
-    养老/社保, else 养老保险 (what "交那个保险" mostly is)."""
+    养老保险/养老金/社保, else 养老保险 (what "交那个保险" mostly is)."""
     medical = _JOB_INSURANCE[MEDICAL_TRANSFER].search(text) and not _JOB_INSURANCE[PENSION_TRANSFER].search(text)
     return MEDICAL_TRANSFER if medical else PENSION_TRANSFER
 
@@ -1111,8 +1125,8 @@ class Resolver:
         if not text:
             return None
         bases = self.kb.services_it_builds_on(service.key)
-        if self._asks_proxy_of_one_silent(text, service):  # "俺哥替她跑腿中不中" of 门诊慢特病: 备案's says who may
-            for base in bases:
+        if self._proxy_unanswered_by(text, service):  # "俺哥替她跑腿中不中" of 门诊慢特病: 备案's says who may
+            for base in (b for b in bases if b.key != HUB_SERVICE):  # not "异地代收代办", a way of doing it
                 if unit := self._by_proxy(text, base):
                     return base, unit
         own = self.kb.search_units(text, services=[service.key], limit=1)
@@ -1134,7 +1148,7 @@ class Resolver:
         unit, score = hits[0]
         own = self.kb.search_units(text, services=[service.key], limit=1)
         # "新卡做好了俺能替她去领不" in 挂失, which says nothing of proxies: the fact that says who may, wherever it is
-        by_proxy = aspects.PROXY_ANSWER.search(unit.text) and self._asks_proxy_of_one_silent(text, service)
+        by_proxy = aspects.PROXY_ANSWER.search(unit.text) and self._proxy_unanswered_by(text, service)
         if not by_proxy and score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:
             return None  # not "在宿州网上换用哪个" in 换卡 (激活's)
         neighbours = [key for key in unit.services if key != HUB_SERVICE and self._next_to(key, service)]
@@ -1150,16 +1164,18 @@ class Resolver:
         return [u for u in units if u.aspect == aspects.RESPONSIBLE or _SAYS_WHO.search(u.text)]
 
     def answering_units(
-        self, text: str, service: ServiceView, asked: Sequence[str], follow_up: bool = False
+        self, text: str, service: ServiceView, asked: Sequence[str], on_matter_discussed: bool = False
     ) -> list[Unit]:
         """The units of `service` that answer the question, best first (none if nothing fits well); a question
         about one of its hotlines ("半夜能打12345不") is answered by that hotline's FAQ first."""
-        chosen = self._fitting_units(text, service, asked, follow_up)
+        chosen = self._fitting_units(text, service, asked, on_matter_discussed)
         if (not chosen or set(asked) <= {aspects.CONTACT}) and (hotline := self._hotline_asked(text, service)):
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         return chosen
 
-    def _fitting_units(self, text: str, service: ServiceView, asked: Sequence[str], follow_up: bool) -> list[Unit]:
+    def _fitting_units(
+        self, text: str, service: ServiceView, asked: Sequence[str], on_matter_discussed: bool
+    ) -> list[Unit]:
         """A question asking an aspect takes units of that aspect, or facts of their own (notes, FAQs); a
         general question takes a unit only when it clearly is the question asked, and clearly better
         than the next ("异地就医备案怎么办" fits several FAQs a little)."""
@@ -1175,7 +1191,7 @@ class Resolver:
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             return []  # several units fit a little: none is the answer
         # the aspect's own text follows the quote anyway
-        threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if follow_up else UNIT_GENERAL
+        threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if on_matter_discussed else UNIT_GENERAL
         # a unit of another aspect only where it clearly is the question asked, well ahead of the aspect's own
         # ("具体有几种办法" in 跨省通办: the three ways, not a step)
         own_best = max((s for u, s in scored if u.aspect in asked), default=0.0)
@@ -1184,7 +1200,11 @@ class Resolver:
             for u, s in scored
             if u.aspect is None or u.aspect in asked or (asked and s >= UNIT_GENERAL and s >= own_best + UNIT_MARGIN)
         ]
-        chosen = [u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= threshold + i * UNIT_SECOND_EXTRA]
+        # on a follow-up, only the fact that fits best is quoted at the lower bar
+        rest = UNIT_GENERAL if threshold == UNIT_FOLLOW_UP else threshold
+        chosen = [
+            u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= (rest if i else threshold) + i * UNIT_SECOND_EXTRA
+        ]
         chosen = chosen if chosen and chosen[0] is fitting[0][0] else []
         if by_proxy := self._by_proxy(text, service):
             return [by_proxy, *(u for u in chosen if u is not by_proxy)][:MAX_UNITS]
@@ -1221,8 +1241,8 @@ class Resolver:
             None,
         )
 
-    def _asks_proxy_of_one_silent(self, text: str, service: ServiceView) -> bool:
-        """Whether someone else may do it is asked of a service none of whose facts says."""
+    def _proxy_unanswered_by(self, text: str, service: ServiceView) -> bool:
+        """Whether someone else may do it is asked, and none of the service's facts says."""
         return bool(aspects.PROXY.search(normalize(text))) and self._by_proxy(text, service) is None
 
     def _by_proxy(self, text: str, service: ServiceView) -> Unit | None:

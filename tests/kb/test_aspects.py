@@ -61,3 +61,9 @@ def test_statements_do_not_ask(text: str) -> None:
 @pytest.mark.parametrize("text", ["问下异地看病的事", "想问下异地看病的事", "请问异地看病的事", "打听一下异地看病的事"])
 def test_asking_words_are_no_part_of_what_is_asked_about(text: str) -> None:
     assert aspects.without_cues(normalize(text)).strip() == "异地看病的事"
+
+
+@pytest.mark.parametrize("text", ["我先后跑了三趟都没办成 咋回事", "叫号顺序是咋排的", "我替她问问 慢特病认定要多久"])
+def test_words_near_a_cue_ask_no_steps_and_no_proxy(text: str) -> None:
+    said = normalize(text)
+    assert aspects.STEPS not in aspects.aspects_in(said) and not aspects.PROXY.search(said)
