@@ -752,7 +752,9 @@ def test_a_follow_up_naming_another_topic_leaves_the_one_under_discussion() -> N
 def test_returning_to_what_was_asked_before_continues_the_matter_under_discussion() -> None:
     slots = {"service_key": "settle_inpatient"}
     messages, _ = answer("再问刚才那个，医院是不是联网的咋知道", "sscard_problem", confidence=0.52, slots=slots)
-    assert "跨省异地就医住院费用直接结算" in texts(messages).split("\n")[0]
+    # its own fact on how to know first (a follow-up quotes it), then its card: no card trouble
+    assert "问清楚这家医院有没有联网" in texts(messages).split("\n")[1], texts(messages)
+    assert "【跨省异地就医住院费用直接结算" in texts(messages), texts(messages)
 
 
 def test_giving_birth_in_another_province_on_home_medical_insurance_is_medical_treatment_elsewhere() -> None:
