@@ -180,7 +180,7 @@ def _asked_hotlines(text: str) -> set[str]:
     matches = _HOTLINE_ASKED.findall(text)
     leading = {first for first, *_ in matches if first}  # "12393是管医保的还是管社保的": asked of itself
     in_passing = {n for _, *rest in matches for n in rest if n}
-    clauses = re.split(r"[，,。.？?！!；;\s]+", text)
+    clauses = split_clauses(text)
     return leading | {
         n
         for n in in_passing
