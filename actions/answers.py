@@ -40,6 +40,7 @@ from actions.replies import (
     service_responsibility_text,
     task_text,
     topic_buttons,
+    unknown_detail,
 )
 from kb import aspects
 from kb.queries import KnowledgeBase, ServiceView, task_numbers_in
@@ -370,6 +371,8 @@ def answer_service(
     elif understood.from_context and (next_door := resolver.fact_next_door(question.text, service, asked)):
         neighbour, fact = next_door  # "以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ says
         intro = [*intro, f"关于“{neighbour.name}”：{fact.text}"]
+    elif asked and resolver.proxy_unanswered_by(question.text, service):  # "俺儿子能替我去弄不" in 手工报销
+        intro = [*intro, unknown_detail(service, "能否由别人代办")]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
     if second:
         units = resolver.answering_units(question.text, second, understood.second_aspects)

@@ -245,6 +245,8 @@ _NO_ERRAND_OF_OURS = re.compile(
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
+# An insurance moved in other words: "医保能不能挪回宿州来", "上海那边的医保咋弄过来", "养老保险怎么跟着我走"
+_MOVED_ALONG = r"挪|弄过来|弄回来|跟着[我人他她]?走|带走|带过去"
 # Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
 # asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
 _PAYING_IN = re.compile(
@@ -252,7 +254,7 @@ _PAYING_IN = re.compile(
     r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)"
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
-    r"转移|转过|转回|转到|转出|接续|弄过来|弄回来|转过来|备案|报销|材料|结算|直接结|看病|住院"
+    r"转移|转过|转回|转到|转出|接续|转过来|备案|报销|材料|结算|直接结|看病|住院|" + _MOVED_ALONG
 )
 # Exams and school places are the education office's, unless the schools' cooperation is asked about
 # ("宿州职业技术学院跟上海的学校有合作没，孩子中考分不高").
@@ -274,7 +276,7 @@ _OURS_AMONG_OTHERS = re.compile(
 # 医保 office's business, not a cross-province one, unless the message crosses a border; 本地 only with a medical
 # word ("那边老人坐车逛景点跟本地老人一个待遇" is about 嘉善's old people)
 _AT_HOME_MEDICAL = re.compile(
-    r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|本地(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
+    r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|县(?:里|上)?的?医院|本(?:地|县|市)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
 )
 _SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
 _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
@@ -332,7 +334,9 @@ SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen s
 _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 # An insurance itself moving with a job, not a doctor seen elsewhere: "工作调到宁波了 以后都在那边交医保 这个得
 # 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
-_MOVES_LATER = r"[^，,。.？?！!]{0,12}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧)"
+_MOVES_LATER = (
+    rf"[^，,。.？?！!]{{0,12}}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧|{_MOVED_ALONG})"
+)
 _INSURANCE_MOVES = {
     PENSION_TRANSFER: re.compile(rf"(?:{_PENSION_WORDS}|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
     MEDICAL_TRANSFER: re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})" + _MOVES_LATER),
@@ -352,7 +356,8 @@ _JOB_INSURANCE = {
 _STILL_COUNTS = re.compile(r"白交|算不算数|还算数|作不作数|不作数|作废|合并计算|累计计算")
 _INSURANCE_PAID = rf"保险|社保(?!卡)|养老(?!院|服务)|{_MEDICAL_INSURANCE_WORDS}"
 _PAID_IN = re.compile(
-    rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交"
+    rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交|"
+    r"交的那?(?:几|[一二两三四五六七八九十\d]+)年"  # "在杭州交的那几年是不是就白交了": the years paid in
 )
 
 
@@ -1118,14 +1123,15 @@ class Resolver:
             and aspects.from_intent(question.intent) is None
             and question.confidence >= CONFIDENT_NLU
         )
-        return nlu_in_scope and best.search >= SUPPORTED_SEARCH
+        # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
+        return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or best.unit >= UNIT_FLOOR)
 
     def fact_it_builds_on(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
         """ "那个小程序叫啥" about 门诊直接结算: the fact is 备案's (its app), the step 门诊直接结算 begins with."""
         if not text:
             return None
         bases = self.kb.services_it_builds_on(service.key)
-        if self._proxy_unanswered_by(text, service):  # "俺哥替她跑腿中不中" of 门诊慢特病: 备案's says who may
+        if self.proxy_unanswered_by(text, service):  # "俺哥替她跑腿中不中" of 门诊慢特病: 备案's says who may
             for base in (b for b in bases if b.key != HUB_SERVICE):  # not "异地代收代办", a way of doing it
                 if unit := self._by_proxy(text, base):
                     return base, unit
@@ -1147,9 +1153,12 @@ class Resolver:
             return None
         unit, score = hits[0]
         own = self.kb.search_units(text, services=[service.key], limit=1)
-        # "新卡做好了俺能替她去领不" in 挂失, which says nothing of proxies: the fact that says who may, wherever it is
-        by_proxy = aspects.PROXY_ANSWER.search(unit.text) and self._proxy_unanswered_by(text, service)
-        if not by_proxy and score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:
+        if self.proxy_unanswered_by(text, service):
+            # "新卡做好了俺能替她去领不" in 挂失, which says nothing of proxies: the fact that says who may, of the
+            # matter asked (not 备案's for "俺儿子能替我去弄不" in 手工报销, however well its proxy words match)
+            if not (aspects.PROXY_ANSWER.search(unit.text) and self._asks_of_its_matter(text, unit)):
+                return None
+        elif score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:
             return None  # not "在宿州网上换用哪个" in 换卡 (激活's)
         neighbours = [key for key in unit.services if key != HUB_SERVICE and self._next_to(key, service)]
         neighbour = self.kb.service(neighbours[0]) if neighbours else None
@@ -1241,9 +1250,15 @@ class Resolver:
             None,
         )
 
-    def _proxy_unanswered_by(self, text: str, service: ServiceView) -> bool:
+    def proxy_unanswered_by(self, text: str, service: ServiceView) -> bool:
         """Whether someone else may do it is asked, and none of the service's facts says."""
         return bool(aspects.PROXY.search(normalize(text))) and self._by_proxy(text, service) is None
+
+    def _asks_of_its_matter(self, text: str, unit: Unit) -> bool:
+        """Besides who may do it, the words are about the fact's own matter: "新卡做好了俺能替她去领不" (领 the
+        new card, 申领's), not "俺儿子能替我去弄不" in 手工报销 (备案's proxy fact says nothing of reimbursing)."""
+        rest = aspects.without_cues(normalize(text))
+        return bool(self.kb.search_units(rest, services=list(unit.services), limit=1, min_score=UNIT_FLOOR))
 
     def _by_proxy(self, text: str, service: ServiceView) -> Unit | None:
         """ "能叫他爸在外地帮着弄不": whether someone else may do it is answered by the fact that says so, in

@@ -1601,13 +1601,75 @@ def test_not_knowing_how_to_do_it_is_no_thanks() -> None:
     assert [m.get("response") for m in messages] != ["utter_you_are_welcome"], texts(messages)
 
 
-def test_whether_insurance_paid_elsewhere_still_counts_is_its_transfer() -> None:
-    text = (  # was declined: 交那个保险 names no insurance, nothing is said to move
-        "我老家宿州的，前些年在苏州厂里干了八年，厂里一直给交那个保险，现在回来在宿州一个公司上班，"
-        "公司又给交上了。我就想问问苏州那八年是不是白交了，以后老了领钱还算不算数"
-    )
-    messages, events = answer(text, "out_of_scope", confidence=0.51)
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [  # were declined or a list: 交那个保险 names no insurance, nothing is said to move; no insurance named at all
+        (
+            "我老家宿州的，前些年在苏州厂里干了八年，厂里一直给交那个保险，现在回来在宿州一个公司上班，"
+            "公司又给交上了。我就想问问苏州那八年是不是白交了，以后老了领钱还算不算数",
+            "out_of_scope",
+            0.51,
+        ),
+        (
+            "我在杭州厂里干了五年 一直在那边交着 现在打算回宿州找活 在杭州交的那几年是不是就白交了",
+            "cross_province",
+            0.61,
+        ),
+    ],
+)
+def test_whether_insurance_paid_elsewhere_still_counts_is_its_transfer(
+    text: str, intent: str, confidence: float
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence)
     assert slots_set(events)["service_key"] == "pension_transfer" and "合并计算" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "key"),
+    [  # an insurance moved in other words than 转 (were 备案, 养老保险转移, and declined for 事业单位 as an exam)
+        (
+            "俺媳妇之前在无锡厂里上班 交了好几年医保 今年回宿州了 她那医保能不能挪回宿州来接着交",
+            "medical_filing",
+            "medical_insurance_transfer",
+        ),
+        (
+            "我原来在上海交的职工医保 今年辞职回宿州了 上海那边的医保咋弄过来",
+            "cross_province",
+            "medical_insurance_transfer",
+        ),
+        (
+            "在宿州交了三年社保 今年考上了上海的事业单位 老家这边交的养老保险怎么跟着我走",
+            "cross_province",
+            "pension_transfer",
+        ),
+    ],
+)
+def test_an_insurance_moved_in_other_words_is_its_transfer(text: str, intent: str, key: str) -> None:
+    messages, events = answer(text, intent, confidence=0.85)
+    assert slots_set(events)["service_key"] == key, texts(messages)
+    assert DECLINE_MARK not in texts(messages), texts(messages)
+
+
+def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:
+    # was declined: the service search scores 0.19, the fact on 参保地/就医地 0.58, NLU 0.72 on 手工报销
+    messages, _ = answer("备过了 那报销比例是按哪边的", "manual_reimbursement", confidence=0.72)
+    assert DECLINE_MARK not in texts(messages) and "参保地" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["俺交的是宿州的城乡医保 今年在本县医院住了十来天院 花了八千多 能报多少", "俺娘在县医院住院 医保能报多少"],
+)
+def test_a_stay_in_a_county_hospital_at_home_is_no_cross_province_matter(text: str) -> None:
+    messages, _ = answer(text, "settle_inpatient", confidence=0.56)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_who_may_do_it_for_someone_unsaid_by_the_matter_or_its_facts_points_to_the_bureau() -> None:
+    slots = {"service_key": "manual_reimbursement"}  # was 备案's "可以…代办": nothing says so of 手工报销
+    messages, _ = answer("俺儿子能替我去弄不", "stop", confidence=0.78, slots=slots)
+    reply = texts(messages)
+    assert "能否由别人代办" in reply and "12393" in reply and "国家医保服务平台" not in reply, reply
 
 
 def test_the_order_of_the_steps_is_asked_of_the_matter_itself() -> None:
