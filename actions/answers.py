@@ -338,8 +338,11 @@ def _continues_another_topic(understood: Understanding, kb: KnowledgeBase) -> bo
 
 
 def _names_card_problem(tracker: Tracker, understood: Understanding) -> bool:
+    """The message says which card trouble, in NLU's words or clearly enough for the resolver to answer it
+    ("刷社保卡密码按错了好几遍 … 人家说卡锁了", without a card_problem entity)."""
+    best = understood.best
     return bool(entity_values(tracker, "card_problem")) or bool(
-        understood.best and understood.best.service.key in CARD_PROBLEM_SERVICE.values() and understood.sure
+        best and best.service.key in CARD_PROBLEM_SERVICE.values() and understood.decision in (ANSWER, GUESS)
     )
 
 

@@ -114,6 +114,12 @@ def test_a_card_problem_named_goes_to_its_service() -> None:
     assert slots_set(events)["service_key"] == "sscard_locked"
 
 
+def test_a_card_problem_told_clearly_without_its_entity_goes_to_its_service() -> None:
+    text = "今儿上药房买药 刷社保卡密码按错了好几遍 现在刷不出来了 人家说卡锁了 这可咋弄啊"  # was the list of four
+    messages, events = answer(text, "sscard_problem", confidence=0.9)
+    assert slots_set(events)["service_key"] == "sscard_locked" and "6次" in texts(messages), texts(messages)
+
+
 def test_a_button_choice_answers_that_service() -> None:
     entities = [{"entity": "service_key", "value": "customs"}]
     messages, _ = answer('/choose_service{"service_key":"customs"}', "choose_service", entities=entities)

@@ -23,6 +23,8 @@ from kb.textnorm import normalize
         ("想约的话找谁", aspects.RESPONSIBLE),
         ("再回到刚才转的那个 是谁给办", aspects.RESPONSIBLE),
         ("那先弄哪个后弄哪个", aspects.STEPS),  # the order of the steps
+        ("去的时候带点啥", aspects.MATERIALS),
+        ("要准备点啥", aspects.MATERIALS),
     ],
 )
 def test_a_cue_says_which_aspect_is_asked(text: str, aspect: str) -> None:
