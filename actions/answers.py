@@ -46,6 +46,7 @@ from kb import aspects
 from kb.queries import KnowledgeBase, ServiceView, task_numbers_in
 from kb.resolve import (
     ANSWER,
+    BUILT_ON_UNIT,
     CARD_FAMILY_INTENT,
     CARD_PROBLEM_SERVICE,
     CORRECTS,
@@ -54,6 +55,7 @@ from kb.resolve import (
     HUB_SERVICE,
     NEAR_SCOPE,
     REPLY_INTENTS,
+    UNIT_GENERAL,
     UNSURE_CHOICES,
     WHICH,
     Candidate,
@@ -368,7 +370,8 @@ def answer_service(
     if asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
         intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
         service, units = built_on, resolver.answering_units(question.text, built_on, asked)
-    elif asked and (found := resolver.fact_it_builds_on(question.text, service)):
+    # asked of an aspect, or clearly answered by it ("不是说长三角看门诊不用备案了么" in 门诊结算: 备案's FAQ)
+    elif found := resolver.fact_it_builds_on(question.text, service, BUILT_ON_UNIT if asked else UNIT_GENERAL):
         base, fact = found
         intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
     elif understood.from_context and (next_door := resolver.fact_next_door(question.text, service, asked)):

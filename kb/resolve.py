@@ -1126,8 +1126,11 @@ class Resolver:
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or best.unit >= UNIT_FLOOR)
 
-    def fact_it_builds_on(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
-        """ "那个小程序叫啥" about 门诊直接结算: the fact is 备案's (its app), the step 门诊直接结算 begins with."""
+    def fact_it_builds_on(
+        self, text: str, service: ServiceView, bar: float = BUILT_ON_UNIT
+    ) -> tuple[ServiceView, Unit] | None:
+        """ "那个小程序叫啥" about 门诊直接结算: the fact is 备案's (its app), the step 门诊直接结算 begins with; a fact
+        matching at least `bar`, well ahead of the service's own."""
         if not text:
             return None
         bases = self.kb.services_it_builds_on(service.key)
@@ -1138,7 +1141,7 @@ class Resolver:
         own = self.kb.search_units(text, services=[service.key], limit=1)
         own_score = own[0][1] if own else 0.0
         for base in bases:
-            hits = self.kb.search_units(text, services=[base.key], limit=1, min_score=BUILT_ON_UNIT)
+            hits = self.kb.search_units(text, services=[base.key], limit=1, min_score=bar)
             if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
                 return base, hits[0][0]
         return None

@@ -1556,6 +1556,12 @@ def test_a_follow_up_an_faq_of_the_step_before_answers_quotes_it() -> None:
     assert "长期居住" in texts(messages), texts(messages)
 
 
+def test_a_question_the_step_before_answers_clearly_quotes_it_without_an_aspect_asked() -> None:
+    slots = {"service_key": "settle_outpatient"}  # was 门诊结算's card: NLU names it, no aspect is asked
+    messages, _ = answer("不是说长三角看门诊不用备案了么", "settle_outpatient", confidence=0.91, slots=slots)
+    assert "没有查到官方依据" in texts(messages), texts(messages)
+
+
 def test_spending_on_the_medical_card_is_no_consumer_complaint_field() -> None:
     slots = {"service_key": "medical_filing"}
     messages, _ = answer("医保卡消费记录不对 打哪个电话问", "ask_contact", confidence=0.9, slots=slots)
