@@ -954,8 +954,9 @@ class Resolver:
             return DECLINE
         if (
             u.near_scope
-            # "在苏州被辞退，能申请劳动仲裁吗": elsewhere, but not ours, unless asked of doing it from there
-            and (not _sure_out_of_scope(question) or _ASKS_ACROSS.search(said))
+            # "在苏州被辞退，能申请劳动仲裁吗": elsewhere, but not ours, unless asked of doing it from there or of
+            # moving something there ("闺女在宿州上小学 明年想转到南京读 这手续该找谁")
+            and self._across_for_all_nlu_says(question, said)
             and best
             and not best.mentioned
             and best.search < STRONG_SEARCH
@@ -982,7 +983,7 @@ class Resolver:
             return GUESS
         if (
             u.near_scope
-            and (not _sure_out_of_scope(question) or _ASKS_ACROSS.search(said))
+            and self._across_for_all_nlu_says(question, said)
             and not _nlu_names_one(u)
             and not _wants_card_or_medical(corrected)
         ):
@@ -990,6 +991,12 @@ class Resolver:
         if in_scope or self._names_only_a_topic(question, corrected, u):
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
+
+    @staticmethod
+    def _across_for_all_nlu_says(question: Question, said: str) -> bool:
+        """A cross-province errand, unless NLU is sure it is another matter and the text asks neither of doing
+        it from elsewhere nor of moving something across."""
+        return not _sure_out_of_scope(question) or bool(_ASKS_ACROSS.search(said) or _MOVING.search(said))
 
     def names_another_matter(self, text: str) -> bool:
         """A message on its own about a bank's or a school's card, another office's errand, a doctor's question."""

@@ -1475,6 +1475,18 @@ def test_taking_out_a_housing_fund_paid_elsewhere_is_a_cross_province_errand() -
     assert "没有专门的办事指南" in texts(messages) and slots_set(events)["service_key"] == "cross_province"
 
 
+def test_moving_something_across_provinces_is_a_cross_province_errand_whatever_nlu_says() -> None:
+    text = "还有个事 闺女在宿州上小学 明年想转到南京读 这手续该找谁"  # was declined: NLU 0.99 out of scope
+    messages, events = answer(text, "out_of_scope", confidence=0.99, slots={"service_key": "education"})
+    assert "没有专门的办事指南" in texts(messages) and slots_set(events)["service_key"] == "cross_province"
+
+
+def test_asking_to_be_told_yes_in_a_conversation_is_answered() -> None:
+    slots = {"service_key": "cross_province"}  # was "好的。还有什么想问的吗？": NLU heard a no
+    messages, _ = answer("得本人去吧", "deny", confidence=0.57, slots=slots)
+    assert "市数据资源管理局" in texts(messages), texts(messages)
+
+
 def test_whether_to_declare_at_the_border_is_the_customs_declaration() -> None:
     text = "俺跟老伴跟团去泰国 下礼拜回来在上海落地 捎了几盒燕窝还有块六千多的表 回国要不要报"  # was declined
     messages, events = answer(text, "out_of_scope", confidence=0.75)

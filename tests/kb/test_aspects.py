@@ -50,12 +50,15 @@ def test_whom_to_see_for_one_thing_is_no_question_of_the_bureau(text: str) -> No
     assert aspects.RESPONSIBLE not in aspects.aspects_in(normalize(text))
 
 
-@pytest.mark.parametrize("text", ["办好了能给寄过来不 我俩上班没空", "到这边认不认", "是谁给办", "选长期的还是临时的"])
+@pytest.mark.parametrize(
+    "text",
+    ["办好了能给寄过来不 我俩上班没空", "到这边认不认", "是谁给办", "选长期的还是临时的", "得本人去吧", "手机能弄吧"],
+)
 def test_questions_without_a_question_mark_ask(text: str) -> None:
     assert aspects.asks(normalize(text))
 
 
-@pytest.mark.parametrize("text", ["还是没搞懂", "我俩上班没空", "不客气"])
+@pytest.mark.parametrize("text", ["还是没搞懂", "我俩上班没空", "不客气", "好吧", "可以吧", "算了吧", "那我去问问吧"])
 def test_statements_do_not_ask(text: str) -> None:
     assert not aspects.asks(normalize(text))
 
