@@ -323,6 +323,9 @@ _ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说")  # …
 _SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
 _FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
 FOLLOW_ON_BONUS = 0.15
+# Whether two matters are one ("跟转医保是一回事吗", "是不是就是那个备案"), and a fact that says
+_ASKS_SAME_THING = re.compile(r"一回事|是不是就是|是一样的|一样吗|一样不|有啥区别|有什么区别|啥区别|什么区别")
+_SAYS_SAME_OR_NOT = re.compile(r"一回事|不是一样|区别")
 
 # Moving something else between provinces (公积金, 失业保险, 户口, a veteran's 关系) is not moving 养老保险 or 医保,
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
@@ -1190,7 +1193,30 @@ class Resolver:
         chosen = self._fitting_units(text, service, asked, on_matter_discussed)
         if (not chosen or set(asked) <= {aspects.CONTACT}) and (hotline := self._hotline_asked(text, service)):
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
+        if same := self._same_or_not(text, service):
+            return [same, *(u for u in chosen if u is not same)][:MAX_UNITS]
         return chosen
+
+    def _same_or_not(self, text: str, service: ServiceView) -> Unit | None:
+        """ "这个是不是就是那个异地就医备案" of 医保关系转移, "去杭州看病 是不是得先把医保转过去" (moving the
+        insurance to see a doctor): its fact saying whether they are one thing, however few words they share."""
+        said = normalize(text)
+        moving_to_see_a_doctor = _SEES_DOCTOR.search(said) and any(m.search(said) for m in _INSURANCE_MOVES.values())
+        if not (_ASKS_SAME_THING.search(said) or moving_to_see_a_doctor):
+            return None
+        hits = self.kb.search_units(text, limit=3, min_score=UNIT_FLOOR)
+        return next(
+            (
+                unit
+                for unit, _ in hits
+                if _SAYS_SAME_OR_NOT.search(unit.text)  # its own, or one that names it ("要办的是“跨省异地就医备案”")
+                and (
+                    service.key in unit.services
+                    or service.key in {h.key for h in self.kb.mentioned_services(unit.text)}
+                )
+            ),
+            None,
+        )
 
     def _fitting_units(
         self, text: str, service: ServiceView, asked: Sequence[str], on_matter_discussed: bool

@@ -1674,6 +1674,17 @@ def test_an_insurance_moved_in_other_words_is_its_transfer(text: str, intent: st
     assert DECLINE_MARK not in texts(messages), texts(messages)
 
 
+@pytest.mark.parametrize(
+    "text", ["之前去上海看病办的那个备案 跟转医保是一回事吗", "我要去杭州看病 是不是得先把医保转过去啊"]
+)
+def test_whether_two_matters_are_one_is_answered_by_the_fact_that_says(text: str) -> None:
+    # were 备案's card: the fact (医保关系转移's FAQ, naming 备案) shares few words with the question
+    messages, _ = answer(text, "medical_filing", confidence=0.99)
+    assert "不是一回事" in texts(messages) and "【跨省异地就医备案" not in texts(messages).split("不是一回事")[0], (
+        texts(messages)
+    )
+
+
 def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:
     # was declined: the service search scores 0.19, the fact on 参保地/就医地 0.58, NLU 0.72 on 手工报销
     messages, _ = answer("备过了 那报销比例是按哪边的", "manual_reimbursement", confidence=0.72)
