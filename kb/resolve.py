@@ -321,7 +321,10 @@ _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 _BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
 _ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说")  # … with a word of the earlier matter's name
 _SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
-_FOLLOW_ON = re.compile(r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)")
+# … "账户里的钱也一块过去吗": along with the matter discussed
+_FOLLOW_ON = re.compile(
+    r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)|(?:一块|一起|一并|跟着)(?:过去|过来|转|走|迁)"
+)
 FOLLOW_ON_BONUS = 0.15
 # Whether two matters are one ("跟转医保是一回事吗", "是不是就是那个备案"), and a fact that says
 _ASKS_SAME_THING = re.compile(r"一回事|是不是就是|是一样的|一样吗|一样不|有啥区别|有什么区别|啥区别|什么区别")

@@ -1685,6 +1685,12 @@ def test_whether_two_matters_are_one_is_answered_by_the_fact_that_says(text: str
     )
 
 
+def test_something_going_along_with_the_matter_discussed_follows_it() -> None:
+    slots = {"service_key": "pension_transfer"}  # was 住院直接结算 (the search finds 钱 there): 一块过去 points back
+    messages, events = answer("账户里存的那点钱也一块过去吗", "nlu_fallback", confidence=0.45, slots=slots)
+    assert slots_set(events)["service_key"] == "pension_transfer" and "个人账户" in texts(messages), texts(messages)
+
+
 def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:
     # was declined: the service search scores 0.19, the fact on 参保地/就医地 0.58, NLU 0.72 on 手工报销
     messages, _ = answer("备过了 那报销比例是按哪边的", "manual_reimbursement", confidence=0.72)
