@@ -78,6 +78,8 @@ CLEARED_SITUATION = dict.fromkeys(SITUATION_SLOTS)
 CHOOSE = "choose_service"
 POLITE_REPLIES = {"thank": "utter_you_are_welcome", "goodbye": "utter_goodbye"}
 ABOUT_ITSELF = "bot_challenge"
+FEEDBACK_INTENTS = ("feedback_helpful", "feedback_unhelpful")
+_DOUBTS_IT = re.compile(r"靠谱|靠得住|可靠|可信|准不准|对不对|真的假的")  # "说的靠谱不": what it is answers that
 # "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
 # the whole message asks it: not "你会做什么菜", nor "你能帮我查备案要什么"
 _ASKS_WHAT_IT_DOES = re.compile(
@@ -163,7 +165,10 @@ class ActionAnswer(KbAction):
             return []
         if _REINSTRUCTS.search(said):
             return decline(dispatcher, tracker)
-        about_itself = question.intent == ABOUT_ITSELF and _ASKS_WHAT_IT_IS.search(said)
+        # "你是不是机器人啊 说的靠谱不": NLU may hear a complaint about the answer (not "你这破机器人啥也不懂")
+        about_itself = _ASKS_WHAT_IT_IS.search(said) and (
+            question.intent == ABOUT_ITSELF or (question.intent in FEEDBACK_INTENTS and "你是" in said)
+        )
         if about_itself:
             dispatcher.utter_message(response="utter_iamabot")
             rest = _beside_what_it_is(question.text)
@@ -307,7 +312,9 @@ def _wants_to_ask(said: str) -> bool:
 
 def _beside_what_it_is(text: str) -> str:
     """The clauses of a message besides asking what the assistant is, and greetings, if they say something."""
-    rest = "，".join(c for c in split_clauses(text) if not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c)))
+    rest = "，".join(
+        c for c in split_clauses(text) if not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c) or _DOUBTS_IT.search(c))
+    )
     return rest if sum(1 for ch in rest if is_cjk(ch)) >= MIN_REST_CHARS else ""
 
 

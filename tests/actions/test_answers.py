@@ -576,6 +576,12 @@ def test_asked_what_it_is_the_assistant_says_so(text: str) -> None:
     assert [m.get("response") for m in messages] == ["utter_iamabot"]
 
 
+def test_asked_what_it_is_and_whether_to_trust_it_the_assistant_says_so_whatever_nlu_heard() -> None:
+    slots = {"service_key": "settle_inpatient"}  # was 住院结算's card again: NLU heard feedback_unhelpful
+    messages, _ = answer("你是不是机器人啊 说的靠谱不", "feedback_unhelpful", confidence=0.88, slots=slots)
+    assert [m.get("response") for m in messages] == ["utter_iamabot"], texts(messages)
+
+
 def test_what_nlu_only_took_for_a_question_about_the_assistant_is_answered_as_any_question() -> None:
     messages, _ = run(ActionAnswer(), make_tracker("你觉得美国总统谁当更好", "bot_challenge", confidence=0.8))
     assert DECLINE_MARK in texts(messages)
