@@ -326,9 +326,9 @@ _FOLLOW_ON = re.compile(
     r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)|(?:一块|一起|一并|跟着)(?:过去|过来|转|走|迁)"
 )
 FOLLOW_ON_BONUS = 0.15
-# Whether two matters are one ("跟转医保是一回事吗", "是不是就是那个备案"), and a fact that says
-_ASKS_SAME_THING = re.compile(r"一回事|是不是就是|是一样的|一样吗|一样不|有啥区别|有什么区别|啥区别|什么区别")
-_SAYS_SAME_OR_NOT = re.compile(r"一回事|不是一样|区别")
+# Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
+_ASKS_SAME_THING = re.compile(r"一回事|是不是就是|一样|差不多|有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同")
+_SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
 
 # Moving something else between provinces (公积金, 失业保险, 户口, a veteran's 关系) is not moving 养老保险 or 医保,
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
@@ -1202,21 +1202,20 @@ class Resolver:
 
     def _same_or_not(self, text: str, service: ServiceView) -> Unit | None:
         """ "这个是不是就是那个异地就医备案" of 医保关系转移, "去杭州看病 是不是得先把医保转过去" (moving the
-        insurance to see a doctor): its fact saying whether they are one thing, however few words they share."""
+        insurance to see a doctor): the fact saying whether they are one thing or alike, the service's own or one
+        naming it, found by the clause that asks however few words they share."""
         said = normalize(text)
-        moving_to_see_a_doctor = _SEES_DOCTOR.search(said) and any(m.search(said) for m in _INSURANCE_MOVES.values())
-        if not (_ASKS_SAME_THING.search(said) or moving_to_see_a_doctor):
-            return None
-        hits = self.kb.search_units(text, limit=3, min_score=UNIT_FLOOR)
+        if any(m.search(said) for m in _INSURANCE_MOVES.values()) and _SEES_DOCTOR.search(said):
+            asking = said
+        else:
+            asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
+        hits = self.kb.search_units(asking, limit=3, min_score=UNIT_FLOOR) if asking else []
         return next(
             (
                 unit
                 for unit, _ in hits
-                if _SAYS_SAME_OR_NOT.search(unit.text)  # its own, or one that names it ("要办的是“跨省异地就医备案”")
-                and (
-                    service.key in unit.services
-                    or service.key in {h.key for h in self.kb.mentioned_services(unit.text)}
-                )
+                if _SAYS_SAME_OR_NOT.search(unit.text)
+                and (service.key in unit.services or service.name in unit.text)  # "要办的是“跨省异地就医备案”"
             ),
             None,
         )

@@ -1681,21 +1681,23 @@ def test_an_insurance_moved_in_other_words_is_its_transfer(text: str, intent: st
 
 
 @pytest.mark.parametrize(
-    "text", ["之前去上海看病办的那个备案 跟转医保是一回事吗", "我要去杭州看病 是不是得先把医保转过去啊"]
+    ("text", "intent", "fact"),
+    [  # were the card: the fact (医保关系转移's FAQ naming 备案; 电子社保卡's summary) shares few words with them
+        ("之前去上海看病办的那个备案 跟转医保是一回事吗", "medical_filing", "不是一回事"),
+        ("我要去杭州看病 是不是得先把医保转过去啊", "medical_filing", "不是一回事"),
+        ("手机上的电子社保卡跟实体卡用起来一样吗", "e_sscard", "效力"),
+    ],
 )
-def test_whether_two_matters_are_one_is_answered_by_the_fact_that_says(text: str) -> None:
-    # were 备案's card: the fact (医保关系转移's FAQ, naming 备案) shares few words with the question
-    messages, _ = answer(text, "medical_filing", confidence=0.99)
-    assert "不是一回事" in texts(messages) and "【跨省异地就医备案" not in texts(messages).split("不是一回事")[0], (
-        texts(messages)
-    )
-
-
-def test_something_going_along_with_the_matter_discussed_follows_it() -> None:
-    slots = {"service_key": "pension_transfer"}  # was 住院直接结算 (the search finds 钱 there): 一块过去 points back
-    messages, _ = answer("账户里存的那点钱也一块过去吗", "nlu_fallback", confidence=0.45, slots=slots)
+def test_whether_two_matters_are_one_is_answered_by_the_fact_that_says(text: str, intent: str, fact: str) -> None:
+    messages, _ = answer(text, intent, confidence=0.99)
     reply = texts(messages)
-    assert "个人账户" in reply and "住院" not in reply, reply
+    assert fact in reply and "谁可以办" not in reply.split(fact)[0], reply
+
+
+def test_a_second_question_on_whether_two_are_alike_is_answered_by_its_own_fact() -> None:
+    text = "社保卡快到期了咋换？还有电子社保卡是不是跟实体卡一样能用？"  # not 换领's "流程和办新卡一样" twice
+    messages, _ = answer(text, "sscard_renew", confidence=0.9)
+    assert "效力" in texts(messages), texts(messages)
 
 
 def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:
