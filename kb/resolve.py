@@ -326,6 +326,10 @@ _FOLLOW_ON = re.compile(
     r"^\s*那|刚才(?:那|说的|问的)|(?:前面|上面)(?:那|说的|问的)|(?:一块|一起|一并|跟着)(?:过去|过来|转|走|迁)"
 )
 FOLLOW_ON_BONUS = 0.15
+# "家里要是着火了也打这个?", "出车祸了打它行不行": whether the hotline discussed takes emergencies
+_CALLS_IT_IN_AN_EMERGENCY = re.compile(
+    r"(?:着火|失火|火灾|车祸|撞车|打架|抢劫|小偷|报警)[^。？?]{0,10}打(?:它|这个|这|那个)"
+)
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
 _ASKS_SAME_THING = re.compile(r"一回事|是不是就是|一样|差不多|有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同")
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
@@ -1264,10 +1268,15 @@ class Resolver:
 
     def _hotline_asked(self, text: str, service: ServiceView) -> Unit | None:
         """ "12345到底是干啥的 是不是啥事都能打": a question about one hotline is answered by its FAQ, where it is the
-        service's own."""
-        numbers = _asked_hotlines(text)
+        service's own; so is "家里要是着火了也打这个?" about the service's own hotline."""
+        numbers = _asked_hotlines(text) or self._its_hotline_in_an_emergency(text, service)
         unit = self.kb.hotline_unit(next(iter(numbers))) if len(numbers) == 1 else None
         return unit if unit and service.key in unit.services else None
+
+    @staticmethod
+    def _its_hotline_in_an_emergency(text: str, service: ServiceView) -> set[str]:
+        """Whether to call the hotline discussed ("打这个", "打它") in an emergency: that hotline asked about."""
+        return {service.hotline or GENERAL_HOTLINE} if _CALLS_IT_IN_AN_EMERGENCY.search(normalize(text)) else set()
 
     def _domain_hotline(self, text: str, service: ServiceView) -> list[Unit]:
         """What the hotlines of the fields a contact question names (医保, 人社, 消费) are, besides its own."""
@@ -1364,7 +1373,11 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        for number in _asked_hotlines(question.text):
+        context_service = kb.service(question.context) if question.context else None
+        asked_hotlines = _asked_hotlines(question.text) or (
+            self._its_hotline_in_an_emergency(question.text, context_service) if context_service else set()
+        )
+        for number in asked_hotlines:
             if unit := kb.hotline_unit(number):
                 named_clearly(unit.services[0])
         for value in question.entities.get("service", ()):

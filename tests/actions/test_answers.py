@@ -1700,6 +1700,19 @@ def test_a_second_question_on_whether_two_are_alike_is_answered_by_its_own_fact(
     assert "效力" in texts(messages), texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [("家里要是着火了打它行不行", "out_of_scope", 0.97), ("那要是出车祸了也打这个?", "goodbye", 0.48)],
+)
+def test_whether_the_hotline_discussed_takes_emergencies_is_answered_by_its_fact(
+    text: str, intent: str, confidence: float
+) -> None:
+    slots = {"service_key": "cross_province"}  # were declined or 跨省通办's card: 12345's FAQ says it is no 119
+    messages, _ = answer(text, intent, confidence=confidence, slots=slots)
+    assert "不是紧急电话" in texts(messages) or "紧急热线" in texts(messages), texts(messages)
+    assert DECLINE_MARK not in texts(messages), texts(messages)
+
+
 def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:
     # was declined: the service search scores 0.19, the fact on 参保地/就医地 0.58, NLU 0.72 on 手工报销
     messages, _ = answer("备过了 那报销比例是按哪边的", "manual_reimbursement", confidence=0.72)
