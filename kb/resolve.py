@@ -157,6 +157,13 @@ _DECLARED_AT_BORDER = re.compile(
     r"(?:过关|过海关|入境|出境|回国|海关|通关|出国)[^。？?]{0,20}(?:要不要报|报不报|申报|报关|要报|得报|报不)"
 )
 CUSTOMS_SERVICE = "customs"
+# Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算"):
+# 敬老同城化, whatever card or certificate comes with it
+_AS_LOCAL_ELDERLY = re.compile(
+    r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,6}(?:一样|一个待遇|同等|同样|待遇)|"
+    r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:一样|同等)(?:的)?(?:享受|待遇|优待)"
+)
+SAME_TREATMENT_SERVICE = "elderly_onecard"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause or
 # is asked about ("有事打12345 这个号到底管啥的", "…能打12345吗"), not "已经打12333挂上了" in a story. Its FAQ is
 # the question asked.
@@ -263,7 +270,7 @@ _SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职�
 # Tickets and discounts for anyone ("迪士尼门票学生打折吗") are the venue's business; with the card or for the
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
 _TICKETS = re.compile(r"门票|票价")
-_CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|敬老|优待证|六十|七十|八十")
+_CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|老头|老太|敬老|优待证|六十|七十|八十")
 # Words that name one of our topics on their own ("看病的事", "老人的事")
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
 # Words about asking itself, not about what: "你能回答异地就医的问题吗", "你懂社保卡的事吗"
@@ -1373,6 +1380,8 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
+        if _AS_LOCAL_ELDERLY.search(corrected):
+            named_clearly(SAME_TREATMENT_SERVICE)
         context_service = kb.service(question.context) if question.context else None
         asked_hotlines = _asked_hotlines(question.text) or (
             self._its_hotline_in_an_emergency(question.text, context_service) if context_service else set()

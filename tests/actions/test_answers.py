@@ -1713,6 +1713,20 @@ def test_whether_the_hotline_discussed_takes_emergencies_is_answered_by_its_fact
     assert DECLINE_MARK not in texts(messages), texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [  # were 优待证 (NLU's intent) and, with 门票 and 老头老太, declined as a ticket question
+        ("我们几个老姐妹想去嘉善西塘玩玩 听说那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算", {}),
+        ("办好以后她拿着去嘉善西塘玩 能跟当地老头老太一样免门票不", {"service_key": "elderly_benefits"}),
+    ],
+)
+def test_old_people_treated_like_the_local_ones_elsewhere_is_the_same_treatment_matter(
+    text: str, slots: dict[str, str]
+) -> None:
+    messages, _ = answer(text, "elderly_benefits", confidence=0.85, slots=slots)
+    assert "敬老同城化" in texts(messages) and DECLINE_MARK not in texts(messages), texts(messages)
+
+
 def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:
     # was declined: the service search scores 0.19, the fact on 参保地/就医地 0.58, NLU 0.72 on 手工报销
     messages, _ = answer("备过了 那报销比例是按哪边的", "manual_reimbursement", confidence=0.72)
