@@ -241,6 +241,7 @@ _OTHER_OFFICE = re.compile(
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
+    r"失业登记|失业金|失业保险金|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
@@ -967,6 +968,8 @@ class Resolver:
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
         alone = best is not None and not best.context and not self._continues(question, best)
+        if question.context == HUB_SERVICE and _OTHER_OFFICE.search(said) and _ERRAND.search(said):
+            return NEAR_SCOPE  # "比如说我想办个失业登记" after 跨省通办: whether that errand can be done across
         if self._another_matter(said, alone=alone) and not self._keeps_to_it(said, best):
             return DECLINE
         if (

@@ -1727,6 +1727,23 @@ def test_old_people_treated_like_the_local_ones_elsewhere_is_the_same_treatment_
     assert "敬老同城化" in texts(messages) and DECLINE_MARK not in texts(messages), texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("比如说我想办个失业登记", "medical_filing"), ("俺驾驶证快到期了 换证能这么办不", "out_of_scope")],
+)
+def test_another_offices_errand_after_the_cross_province_hub_asks_whether_it_can_be_done_so(
+    text: str, intent: str
+) -> None:
+    slots = {"service_key": "cross_province"}  # were 备案 (登记 of 异地就医登记) and declined
+    messages, events = answer(text, intent, confidence=0.84, slots=slots)
+    assert "没有专门的办事指南" in texts(messages) and slots_set(events)["service_key"] == "cross_province"
+
+
+def test_an_unemployment_registration_on_its_own_is_no_filing() -> None:
+    messages, _ = answer("比如说我想办个失业登记", "medical_filing", confidence=0.84)  # was 备案's card
+    assert "【跨省异地就医备案" not in texts(messages), texts(messages)
+
+
 def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:
     # was declined: the service search scores 0.19, the fact on 参保地/就医地 0.58, NLU 0.72 on 手工报销
     messages, _ = answer("备过了 那报销比例是按哪边的", "manual_reimbursement", confidence=0.72)
