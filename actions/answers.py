@@ -55,6 +55,7 @@ from kb.resolve import (
     HUB_SERVICE,
     NEAR_SCOPE,
     REPLY_INTENTS,
+    SURE_MARGIN,
     UNIT_GENERAL,
     UNSURE_CHOICES,
     WHICH,
@@ -79,7 +80,8 @@ CHOOSE = "choose_service"
 POLITE_REPLIES = {"thank": "utter_you_are_welcome", "goodbye": "utter_goodbye"}
 ABOUT_ITSELF = "bot_challenge"
 FEEDBACK_INTENTS = ("feedback_helpful", "feedback_unhelpful")
-_DOUBTS_IT = re.compile(r"靠谱|靠得住|可靠|可信|准不准|对不对|真的假的")  # "说的靠谱不": what it is answers that
+# "说的靠谱不" on its own: what it is answers that (not "异地备案选长期的对不对")
+_DOUBTS_IT = re.compile(r"(?:你)?(?:说的|讲的|回答的?)?(?:靠谱|靠得住|可靠|可信|准不准|对不对|真的假的)[吗不么嘛啊呀]?")
 # "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
 # the whole message asks it: not "你会做什么菜", nor "你能帮我查备案要什么"
 _ASKS_WHAT_IT_DOES = re.compile(
@@ -313,7 +315,9 @@ def _wants_to_ask(said: str) -> bool:
 def _beside_what_it_is(text: str) -> str:
     """The clauses of a message besides asking what the assistant is, and greetings, if they say something."""
     rest = "，".join(
-        c for c in split_clauses(text) if not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c) or _DOUBTS_IT.search(c))
+        c
+        for c in split_clauses(text)
+        if not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c) or _DOUBTS_IT.fullmatch(c.strip()))
     )
     return rest if sum(1 for ch in rest if is_cjk(ch)) >= MIN_REST_CHARS else ""
 
@@ -351,7 +355,10 @@ def _names_card_problem(tracker: Tracker, understood: Understanding) -> bool:
     ("刷社保卡密码按错了好几遍 … 人家说卡锁了", without a card_problem entity)."""
     best = understood.best
     return bool(entity_values(tracker, "card_problem")) or bool(
-        best and best.service.key in CARD_PROBLEM_SERVICE.values() and understood.decision in (ANSWER, GUESS)
+        best
+        and best.service.key in CARD_PROBLEM_SERVICE.values()
+        and understood.decision in (ANSWER, GUESS)
+        and understood.margin >= SURE_MARGIN  # not "社保卡不能用了 是不是过期了还是锁了"
     )
 
 

@@ -164,6 +164,7 @@ _AS_LOCAL_ELDERLY = re.compile(
     r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:一样|同等)(?:的)?(?:享受|待遇|优待)"
 )
 SAME_TREATMENT_SERVICE = "elderly_onecard"
+_NOT_SAME_TREATMENT = re.compile(r"医保|报销|住院|看病|养老金|退休金|养老院|养老保险")  # "跟当地老人报销待遇一样不"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause or
 # is asked about ("有事打12345 这个号到底管啥的", "…能打12345吗"), not "已经打12333挂上了" in a story. Its FAQ is
 # the question asked.
@@ -254,7 +255,7 @@ _NO_ERRAND_OF_OURS = re.compile(
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # An insurance moved in other words: "医保能不能挪回宿州来", "上海那边的医保咋弄过来", "养老保险怎么跟着我走"
-_MOVED_ALONG = r"挪|弄过来|弄回来|跟着[我人他她]?走|带走|带过去"
+_MOVED_ALONG = r"挪(?:回|到|过|走)|弄过来|弄回来|跟着[我人他她]?走"
 # Paying into insurance (gaps, arrears, which grade, where to pay) is the insurance offices' business, unless
 # asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
 _PAYING_IN = re.compile(
@@ -284,8 +285,9 @@ _OURS_AMONG_OTHERS = re.compile(
 # 医保 office's business, not a cross-province one, unless the message crosses a border; 本地 only with a medical
 # word ("那边老人坐车逛景点跟本地老人一个待遇" is about 嘉善's old people)
 _AT_HOME_MEDICAL = re.compile(
-    r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|县(?:里|上)?的?医院|本(?:地|县|市)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
+    r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|本(?:地|县)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
 )
+_COUNTY_HOSPITAL = re.compile(r"县(?:里|上)?的?(?:人民)?医院")
 _SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
 _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 # With a covered disease named, these words make it a question about medical insurance, not about health
@@ -336,16 +338,19 @@ _FOLLOW_ON = re.compile(
 FOLLOW_ON_BONUS = 0.15
 # "家里要是着火了也打这个?", "出车祸了打它行不行": whether the hotline discussed takes emergencies
 _CALLS_IT_IN_AN_EMERGENCY = re.compile(
-    r"(?:着火|失火|火灾|车祸|撞车|打架|抢劫|小偷|报警)[^。？?]{0,10}打(?:它|这个|这|那个)"
+    r"(?:着火|失火|火灾|车祸|撞车|打架|抢劫|小偷|报警)[^。？?]{0,10}打(?:它|这个|那个)"
 )
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
-_ASKS_SAME_THING = re.compile(r"一回事|是不是就是|一样|差不多|有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同")
+_ASKS_SAME_THING = re.compile(
+    r"一回事|是不是就是|(?:是不是|一不)一样|一样(?:吗|不|么|嘛|的吗)|有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
+)
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
 
 # Moving something else between provinces (公积金, 失业保险, 户口, a veteran's 关系) is not moving 养老保险 or 医保,
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
 _SOMETHING_ELSE_MOVED = re.compile(r"公积金|失业|退役|军人|户口|户籍|档案|党组织|组织关系|党员|学籍|工伤|生育|车")
 _INSURANCE_MOVED = re.compile(r"养老|社保|医保|医疗保险|合作医疗|农合|退休")
+_STUDIES = re.compile(r"上学|读书|念书|学校|转学|读")  # "明年想转到南京读": a school place moved
 PENSION_TRANSFER, MEDICAL_TRANSFER = INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
 _MEDICAL_INSURANCE_SAID = re.compile(r"医保|医疗")
 SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen sees a doctor elsewhere
@@ -353,7 +358,8 @@ _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 # An insurance itself moving with a job, not a doctor seen elsewhere: "工作调到宁波了 以后都在那边交医保 这个得
 # 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
 _MOVES_LATER = (
-    rf"[^，,。.？?！!]{{0,12}}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧|{_MOVED_ALONG})"
+    r"(?:[^，,。.？?！!]{0,12}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧)|"
+    rf"(?!卡)[^，,。.？?！!\s]{{0,8}}?(?:{_MOVED_ALONG}))"  # not "医保卡弄回来了", "…交了十年 孩子挪到上海上学"
 )
 _INSURANCE_MOVES = {
     PENSION_TRANSFER: re.compile(rf"(?:{_PENSION_WORDS}|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
@@ -373,6 +379,7 @@ _JOB_INSURANCE = {
 # moves along, whatever the citizen calls it (交那个保险)
 _STILL_COUNTS = re.compile(r"白交|算不算数|还算数|作不作数|不作数|作废|合并计算|累计计算")
 _INSURANCE_PAID = rf"保险|社保(?!卡)|养老(?!院|服务)|{_MEDICAL_INSURANCE_WORDS}"
+_OTHER_PAYMENT = re.compile(r"房租|租金|学费|物业|党费|水电|电费|话费|会费|房贷|车贷|保费")
 _PAID_IN = re.compile(
     rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交|"
     r"交的那?(?:几|[一二两三四五六七八九十\d]+)年"  # "在杭州交的那几年是不是就白交了": the years paid in
@@ -968,7 +975,7 @@ class Resolver:
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
         alone = best is not None and not best.context and not self._continues(question, best)
-        if question.context == HUB_SERVICE and _OTHER_OFFICE.search(said) and _ERRAND.search(said):
+        if question.context == HUB_SERVICE and _OTHER_OFFICE.search(said) and not (best and best.mentioned):
             return NEAR_SCOPE  # "比如说我想办个失业登记" after 跨省通办: whether that errand can be done across
         if self._another_matter(said, alone=alone) and not self._keeps_to_it(said, best):
             return DECLINE
@@ -1016,7 +1023,8 @@ class Resolver:
     def _across_for_all_nlu_says(question: Question, said: str) -> bool:
         """A cross-province errand, unless NLU is sure it is another matter and the text asks neither of doing
         it from elsewhere nor of moving something across."""
-        return not _sure_out_of_scope(question) or bool(_ASKS_ACROSS.search(said) or _MOVING.search(said))
+        moves_a_record = _MOVING.search(said) and (_SOMETHING_ELSE_MOVED.search(said) or _STUDIES.search(said))
+        return not _sure_out_of_scope(question) or bool(_ASKS_ACROSS.search(said) or moves_a_record)
 
     def names_another_matter(self, text: str) -> bool:
         """A message on its own about a bank's or a school's card, another office's errand, a doctor's question."""
@@ -1068,9 +1076,9 @@ class Resolver:
 
     def _paid_elsewhere_counts(self, text: str) -> bool:
         """Whether insurance paid in another place still counts, asked by someone not seeing a doctor."""
-        return bool(
-            _STILL_COUNTS.search(text) and _PAID_IN.search(text) and self._elsewhere(text)
-        ) and not _SEES_DOCTOR.search(text)
+        return bool(_STILL_COUNTS.search(text) and _PAID_IN.search(text) and self._elsewhere(text)) and not (
+            _SEES_DOCTOR.search(text) or _OTHER_PAYMENT.search(text)
+        )  # not "那几年房租是不是白交了"
 
     def _elsewhere(self, text: str) -> bool:
         """The (normalised) text is set in another place: 外地, 跨省 … or a place outside 宿州."""
@@ -1114,7 +1122,9 @@ class Resolver:
         """医保 at home, said to be there, with no other place in the message (宿州的医保 "在深圳社区医院" is not;
         "俺娘在宿州市立医院住院" is)."""
         away = any(not _SAID_AT_HOME.match(text, where.end()) for where in _STATES_WHERE.finditer(text))
-        return bool(_AT_HOME_MEDICAL.search(text) and _SAID_AT_HOME.search(text)) and not (
+        # "在县医院拿药，医保报了多少" (not "社保卡…锁了 县医院看病刷不了": card trouble wherever it shows)
+        at_home = _AT_HOME_MEDICAL.search(text) or (_COUNTY_HOSPITAL.search(text) and "卡" not in text)
+        return bool(at_home and _SAID_AT_HOME.search(text)) and not (
             self._elsewhere(text) or _CROSSING.search(text) or away
         )
 
@@ -1151,7 +1161,7 @@ class Resolver:
             and question.confidence >= CONFIDENT_NLU
         )
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
-        return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or best.unit >= UNIT_FLOOR)
+        return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
 
     def fact_it_builds_on(
         self, text: str, service: ServiceView, bar: float = BUILT_ON_UNIT
@@ -1285,8 +1295,10 @@ class Resolver:
 
     @staticmethod
     def _its_hotline_in_an_emergency(text: str, service: ServiceView) -> set[str]:
-        """Whether to call the hotline discussed ("打这个", "打它") in an emergency: that hotline asked about."""
-        return {service.hotline or GENERAL_HOTLINE} if _CALLS_IT_IN_AN_EMERGENCY.search(normalize(text)) else set()
+        """Whether to call the hotline discussed ("打这个", "打它") in an emergency, where it is 12345 (whose fact
+        says it is no emergency line): that hotline asked about."""
+        general = (service.hotline or GENERAL_HOTLINE) == GENERAL_HOTLINE
+        return {GENERAL_HOTLINE} if general and _CALLS_IT_IN_AN_EMERGENCY.search(normalize(text)) else set()
 
     def _domain_hotline(self, text: str, service: ServiceView) -> list[Unit]:
         """What the hotlines of the fields a contact question names (医保, 人社, 消费) are, besides its own."""
@@ -1383,7 +1395,7 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        if _AS_LOCAL_ELDERLY.search(corrected):
+        if _AS_LOCAL_ELDERLY.search(corrected) and not _NOT_SAME_TREATMENT.search(corrected):
             named_clearly(SAME_TREATMENT_SERVICE)
         context_service = kb.service(question.context) if question.context else None
         asked_hotlines = _asked_hotlines(question.text) or (

@@ -576,6 +576,11 @@ def test_asked_what_it_is_the_assistant_says_so(text: str) -> None:
     assert [m.get("response") for m in messages] == ["utter_iamabot"]
 
 
+def test_asked_what_it_is_a_question_of_right_or_wrong_besides_is_still_answered() -> None:
+    messages, _ = answer("你是真人吗？异地备案选长期的对不对", "bot_challenge", confidence=0.9)
+    assert "市医保局" in texts(messages), texts(messages)
+
+
 def test_asked_what_it_is_and_whether_to_trust_it_the_assistant_says_so_whatever_nlu_heard() -> None:
     slots = {"service_key": "settle_inpatient"}  # was 住院结算's card again: NLU heard feedback_unhelpful
     messages, _ = answer("你是不是机器人啊 说的靠谱不", "feedback_unhelpful", confidence=0.88, slots=slots)
@@ -1742,6 +1747,46 @@ def test_another_offices_errand_after_the_cross_province_hub_asks_whether_it_can
 def test_an_unemployment_registration_on_its_own_is_no_filing() -> None:
     messages, _ = answer("比如说我想办个失业登记", "medical_filing", confidence=0.84)  # was 备案's card
     assert "【跨省异地就医备案" not in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "not_key"),
+    [  # the review's: words that move an insurance, or years paid, or moving a record, said of something else
+        ("去上海旅游 医保卡带过去能用不", "onecard", "medical_insurance_transfer"),
+        ("医保卡弄回来了 现在咋激活", "sscard_activate", "medical_insurance_transfer"),
+        ("在苏州交的那几年房租是不是白交了", "out_of_scope", "pension_transfer"),
+        ("俺爹在上海住院 跟当地老人报销待遇一样不", "settle_inpatient", "elderly_onecard"),
+    ],
+)
+def test_words_of_a_matter_said_of_something_else_do_not_name_it(text: str, intent: str, not_key: str) -> None:
+    _, events = answer(text, intent, confidence=0.7)
+    assert slots_set(events).get("service_key") != not_key
+
+
+def test_card_trouble_at_a_county_hospital_is_still_card_trouble() -> None:
+    messages, _ = answer("社保卡密码输错三次锁了 县医院看病刷不了咋办", "sscard_problem", confidence=0.9)
+    assert DECLINE_MARK not in texts(messages) and "12333" in texts(messages), texts(messages)
+
+
+def test_moving_money_to_an_account_elsewhere_is_no_cross_province_errand() -> None:
+    messages, _ = answer("微信里的钱转到上海的账户上 要手续费吗", "out_of_scope", confidence=0.95)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_about_how_long_is_no_question_whether_two_matters_are_one() -> None:
+    messages, _ = answer("医保转过去差不多要多久", "medical_insurance_transfer", confidence=0.9)
+    assert not texts(messages).startswith("【医保关系转移和看病备案是一回事吗】"), texts(messages)
+
+
+def test_card_trouble_between_two_kinds_still_lists_them() -> None:
+    messages, _ = answer("社保卡不能用了 是不是过期了还是锁了", "sscard_problem", confidence=0.9)
+    assert "社保卡常见的几种情况" in texts(messages), texts(messages)
+
+
+def test_one_of_ours_named_after_the_hub_is_answered_as_itself() -> None:
+    slots = {"service_key": "cross_province"}  # not "比如说我想办个失业登记"'s near-scope reply
+    messages, _ = answer("孩子第一次办身份证 户口本丢了咋补办", "first_id_card", confidence=0.8, slots=slots)
+    assert "没有专门的办事指南" not in texts(messages), texts(messages)
 
 
 def test_a_question_nlu_and_one_of_its_facts_agree_on_is_answered_with_few_of_its_words() -> None:

@@ -58,7 +58,21 @@ def test_questions_without_a_question_mark_ask(text: str) -> None:
     assert aspects.asks(normalize(text))
 
 
-@pytest.mark.parametrize("text", ["还是没搞懂", "我俩上班没空", "不客气", "好吧", "可以吧", "算了吧", "那我去问问吧"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "还是没搞懂",
+        "我俩上班没空",
+        "不客气",
+        "好吧",
+        "可以吧",
+        "算了吧",
+        "那我去问问吧",
+        "那我明天要早点去吧",
+        "可能是吧",
+        "得了吧",
+    ],
+)
 def test_statements_do_not_ask(text: str) -> None:
     assert not aspects.asks(normalize(text))
 
