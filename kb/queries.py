@@ -37,7 +37,7 @@ from kb.models import (
     Term,
 )
 from kb.schema import TOPICS
-from kb.search import Entry, Hit, SearchIndex, clean, vocabulary_of
+from kb.search import Entry, Hit, SearchIndex, clean, rare_words_of, vocabulary_of
 from kb.textnorm import FUNCTION_CHARS, char_readings, normalize
 from kb.units import Unit, faq_unit, service_units
 
@@ -50,6 +50,7 @@ NATIONAL_HOTLINES = {
 GENERAL_HOTLINE = "12345"
 HOME_CITY = "宿州"
 ENGLISH = "english"  # the kind of the glossary terms
+UNIT_ANCHOR_MAX_ITEMS = 3  # a word in at most this many units (a fact is often said twice) is rare
 EVERYDAY = "everyday"  # … and of the everyday words for the KB's own
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
@@ -308,6 +309,18 @@ class KnowledgeBase:
         keys = None if services is None else [f.key for f in cache.faqs.values() if set(f.services) & set(services)]
         hits = cache.faq_index.search(text, limit=limit, keys=keys, min_score=min_score)
         return [(cache.faqs[h.key], h.score) for h in hits if h.key in cache.faqs]
+
+    def units_anchored(self, text: str, service_key: str) -> list[Unit]:
+        """The service's units that share a rare word with the text ("区号" of 12393's unit), most such words first:
+        a word or two-character run of the text, no everyday word, that at most a few units of the KB say."""
+        units = list(self._fresh().units.values())
+        shared: Counter[str] = Counter()
+        for word in rare_words_of(normalize(text)):
+            holders = [u for u in units if word in u.text]
+            if len(holders) <= UNIT_ANCHOR_MAX_ITEMS:
+                shared.update(u.key for u in holders if service_key in u.services)
+        cache = self._fresh()
+        return [cache.units[key] for key, _ in shared.most_common()]
 
     def units_for(self, service_key: str) -> list[Unit]:
         """The sentence-level units of a service: its own fields, then the FAQs about it."""

@@ -60,6 +60,7 @@ UNIT_FOLLOW_UP = 0.25  # … and a follow-up on the matter discussed ("半夜能
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
+ANCHORED_UNIT = 0.2  # a fact saying a rare word of the question this well, where none fits clearly
 MAX_UNITS = 2
 MAX_SERVICE_UNITS = 100  # more than any service has: every unit of it, scored
 EVIDENCE = ("search", "nlu", "mention", "unit", "card", "context", "follow_on", "corrected")
@@ -89,7 +90,8 @@ _ERRAND = re.compile(
 _OTHER_CARD = re.compile(
     r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)的?卡|"
     r"取款机|柜员机|atm|bank ?cards?|credit ?cards?|debit ?cards?|"
-    r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡|手机银行"  # a canteen's, a shop's
+    r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡|手机银行|"  # a canteen's, a shop's
+    r"u盾|网银|微信支付|支付宝[^，,。？?]{0,3}密码|(?:微信|支付宝)的?支付"  # a bank's or a payment app's
 )
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
@@ -227,7 +229,9 @@ _EVERYDAY_MATTER = re.compile(
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
     r"查[^，,。？?]{0,4}快递|快递[^，,。？?]{0,4}(?:到哪|单号|到了没)|物流信息|"
     # savings (养老理财 is no 养老服务), films, love, office software, writing, trips: "异地恋" is no 异地 errand
-    r"理财|买基金|电影|电视剧|综艺|异地恋|维持感情|视频会议|腾讯会议|钉钉|远程办公|请假条|作文|路线推荐|自驾游|好吃的|美食"
+    r"理财|买基金|电影|电视剧|综艺|异地恋|维持感情|视频会议|腾讯会议|钉钉|远程办公|请假条|作文|路线推荐|自驾游|好吃的|美食|"
+    # a story's 通关文牒; a pupil bullied is the school's business; what to see on a trip
+    r"西游记|唐僧|通关文牒|欺负|霸凌|值得去"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -242,7 +246,7 @@ _OTHER_OFFICE = re.compile(
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
-    r"失业登记|失业金|失业保险金|"
+    r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
@@ -250,7 +254,7 @@ _OTHER_OFFICE = re.compile(
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
-    r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
+    r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
@@ -260,7 +264,8 @@ _MOVED_ALONG = r"挪(?:回|到|过|走)|弄过来|弄回来|跟着[我人他她]
 # asked with an errand of ours ("养老保险转移，中间断缴的能转吗", "备案材料能补交吗").
 _PAYING_IN = re.compile(
     r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|多交点|多缴点|(?:缴费|交费)[^，,。？?]{0,4}截止|"
-    r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)"
+    r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)|"
+    r"(?:缴费|交费)(?:标准|是多少|多少钱|要多少)|(?:一年|每年|今年|每月|一个月)(?:要)?(?:交|缴)多少"  # how much
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
     r"转移|转过|转回|转到|转出|接续|转过来|备案|报销|材料|结算|直接结|看病|住院|" + _MOVED_ALONG
@@ -278,14 +283,14 @@ _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|�
 # Words about asking itself, not about what: "你能回答异地就医的问题吗", "你懂社保卡的事吗"
 _ABOUT_ASKING = re.compile(r"你?(?:能|会|可以)?(?:回答|解答|懂|知道)|的?(?:问题|事情|事儿)")
 _OURS_AMONG_OTHERS = re.compile(
-    r"海关|通关|申报|过关|入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
+    r"海关|通关|申报|过关|(?<!出)入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
     r"第一次办身份证|首次申领|没办过身份证|老年人优待证|老年优待证|老年证|敬老|分校|名校|合作办学|联合办学"
 )
 # 医保 at home: the local clinic, the chemist's, local schemes ("宿州本地住院报销比例到底是多少") — the city's
 # 医保 office's business, not a cross-province one, unless the message crosses a border; 本地 only with a medical
 # word ("那边老人坐车逛景点跟本地老人一个待遇" is about 嘉善's old people)
 _AT_HOME_MEDICAL = re.compile(
-    r"家门口|卫生室|卫生院|社区医院|门诊统筹|大病保险|本(?:地|县)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
+    r"家门口|卫生室|卫生院|社区医院|市立医院|新生儿|门诊统筹|大病保险|本(?:地|县)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
 )
 _COUNTY_HOSPITAL = re.compile(r"县(?:里|上)?的?(?:人民)?医院")
 _SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
@@ -775,10 +780,18 @@ class Resolver:
     def _fact_of_it_fits(self, text: str, context: ServiceView) -> bool:
         """A fact of the matter under discussion fits the text, and no fact of a matter away from it fits better."""
         own = self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FLOOR)
-        if not own:
+        hits = self.kb.search_units(text, limit=1)
+        if not hits:
             return False
-        best, score = self.kb.search_units(text, limit=1)[0]
-        return score <= own[0][1] or any(self._next_to(key, context) for key in best.services)
+        best, score = hits[0]
+        next_door = [key for key in best.services if self._next_to(key, context)]
+        if own:
+            return score <= own[0][1] or bool(next_door)
+        # "学校的证明一时开不出来咋办" of 备案: its fact on 上传 says a rare word of the question; so does "那卡做好了
+        # 能让我爸帮我去领不" of 电子社保卡 社保卡申领's fact on 卡做好以后 (a matter next to it)
+        if self._fact_by_its_word(text, context) is not None:
+            return True
+        return score >= UNIT_FLOOR and any(best in self.kb.units_anchored(text, key) for key in next_door)
 
     def _built_on_named(self, text: str, u: Understanding) -> Understanding:
         """ "糖尿病的备案在哪弄" in 门诊慢特病: an aspect asked of the step the matter begins with, named by a word of
@@ -1260,7 +1273,9 @@ class Resolver:
         if not scored:
             return []
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
-            return []  # several units fit a little: none is the answer
+            # several units fit a little: none is the answer, unless one says a rare word of a follow-up
+            anchored = self._fact_by_its_word(text, service) if on_matter_discussed else None
+            return [anchored] if anchored else []
         # the aspect's own text follows the quote anyway
         threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if on_matter_discussed else UNIT_GENERAL
         # a unit of another aspect only where it clearly is the question asked, well ahead of the aspect's own
@@ -1284,7 +1299,20 @@ class Resolver:
             return [*domains, *(u for u in chosen if u not in domains)]
         if not chosen and aspects.CONTACT in asked and (other := self._other_hotline(text, service)):
             return [other]
+        if not chosen and on_matter_discussed and (anchored := self._fact_by_its_word(text, service)):
+            return [anchored]
         return chosen
+
+    def _fact_by_its_word(self, text: str, service: ServiceView) -> Unit | None:
+        """The service's fact that says a rare word of the question ("在外地打要加区号吗": 12393's 区号), if it
+        also fits the question a little: what a follow-up asks when no fact fits clearly."""
+        units = self.kb.units_anchored(text, service.key)
+        if not units:
+            return None
+        hits = self.kb.search_units(text, services=[service.key], limit=MAX_SERVICE_UNITS)
+        scores = {unit.key: score for unit, score in hits}
+        best = units[0]
+        return best if scores.get(best.key, 0.0) >= ANCHORED_UNIT else None
 
     def _hotline_asked(self, text: str, service: ServiceView) -> Unit | None:
         """ "12345到底是干啥的 是不是啥事都能打": a question about one hotline is answered by its FAQ, where it is the

@@ -372,6 +372,23 @@ def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None)
     return {key: {w for n in ns for w in vocabulary_of([n]) if content(w)} for key, ns in names.items()}
 
 
+def rare_words_of(text: str) -> set[str]:
+    """The text's words and two-character runs that could be a fact's own (区号, 领卡, 承诺书): no particles,
+    question words, errands in general or everyday words (jieba splits 区号, so runs count too)."""
+    jieba.dt.check_initialized()
+    everyday = jieba.dt.FREQ
+    runs = {a + b for part in _KEEP.findall(text) for a, b in itertools.pairwise(part)}
+    candidates = {w for w in jieba.lcut(text) if len(w) >= 2} | runs
+    return {
+        w
+        for w in candidates
+        if all(ch not in FUNCTION_CHARS and "\u4e00" <= ch <= "\u9fff" for ch in w)
+        and w not in ERRAND_WORDS
+        and everyday.get(w, 0) < ANCHOR_MAX_FREQUENCY
+        and aspects.without_cues(w).strip() == w
+    }
+
+
 def _distinctive(words: dict[str, set[str]]) -> dict[str, set[str]]:
     holders: dict[str, int] = defaultdict(int)
     for ws in words.values():
