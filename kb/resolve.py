@@ -254,7 +254,7 @@ _OTHER_OFFICE = re.compile(
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
-    r"家庭共济|摇号|居住证积分|退休年龄|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
+    r"家庭共济|摇号|居住证积分|(?<!没到|未到|不到)退休年龄|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
@@ -334,7 +334,8 @@ _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
 _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
 _BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
-_ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说")  # … with a word of the earlier matter's name
+# … with a word of the earlier matter's name ("那刚才说的那个备案" after 一卡通行)
+_ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的")
 _SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
 # … "账户里的钱也一块过去吗": along with the matter discussed
 _FOLLOW_ON = re.compile(
@@ -350,6 +351,8 @@ _ASKS_SAME_THING = re.compile(
     r"一回事|是不是就是|(?:是不是|一不)一样|一样(?:吗|不|么|嘛|的吗)|有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
+# "是不是转了才能在上海看病" after 医保关系转移: whether the insurance must move before seeing a doctor there
+_MOVED_FIRST = re.compile(r"转(?:了|过去|过来|好)(?:以后|之后)?(?:才|就|再)(?:能|可以)")
 
 # Moving something else between provinces (公积金, 失业保险, 户口, a veteran's 关系) is not moving 养老保险 or 医保,
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
@@ -1242,11 +1245,12 @@ class Resolver:
         insurance to see a doctor): the fact saying whether they are one thing or alike, the service's own or one
         naming it, found by the clause that asks however few words they share."""
         said = normalize(text)
-        if any(m.search(said) for m in _INSURANCE_MOVES.values()) and _SEES_DOCTOR.search(said):
+        moved = any(m.search(said) for m in _INSURANCE_MOVES.values()) or _MOVED_FIRST.search(said)
+        if moved and _SEES_DOCTOR.search(said):
             asking = said
         else:
             asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
-        hits = self.kb.search_units(asking, limit=3, min_score=UNIT_FLOOR) if asking else []
+        hits = self.kb.search_units(asking, limit=MAX_SERVICE_UNITS, min_score=ANCHORED_UNIT) if asking else []
         return next(
             (
                 unit

@@ -1845,3 +1845,95 @@ def test_who_may_collect_for_someone_is_answered_by_the_sibling_that_says_so() -
 )
 def test_the_hotlines_a_question_asks_about(text: str, asked: set[str]) -> None:
     assert _asked_hotlines(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "service", "fact"),
+    [  # a follow-up no fact fits clearly: the fact that says a rare word of it (was the service's card)
+        ("在外地打要加区号吗", "medical_filing", "区号"),
+        # NLU hears another matter; 备案's fact on 上传 says one of its words (was declined)
+        ("要上传证明 学校的证明一时开不出来咋办", "medical_filing", "个人承诺书"),
+    ],
+)
+def test_a_follow_up_is_answered_by_the_fact_that_says_its_rare_word(text: str, service: str, fact: str) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=0.69, slots={"service_key": service})
+    assert fact in texts(messages) and DECLINE_MARK not in texts(messages), texts(messages)
+
+
+def test_a_rare_word_names_no_fact_of_a_question_asked_on_its_own(kb) -> None:
+    """Only a follow-up on the matter discussed is answered by a rare word: "说得很好" says none."""
+    resolver = Resolver(kb)
+    service = kb.service("medical_filing")
+    assert resolver.answering_units("在外地打要加区号吗", service, (), on_matter_discussed=True)
+    assert not resolver.answering_units("在外地打要加区号吗", service, (), on_matter_discussed=False)
+    assert not kb.units_anchored("说得很好", "settle_chronic")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "微信支付密码忘了 输错好几次被锁了咋办",
+        "银行U盾丢了 要挂失吗",
+        "俺家在宿州买的新房 开发商说要去住建局做合同备案 这个备案要带啥",
+        "西游记里唐僧的通关文牒是谁给他发的",
+        "孩子在学校被同学欺负了 该找谁",
+        "顺便问下 宿州今年居民医保缴费是多少钱",
+        "我老婆在宿州市立医院生孩子住了五天，马上要出院了，想问问出院结算要带啥，还有新生儿的医保咋给办上",
+        "上海哪些景点值得去，玩两天怎么安排",
+    ],
+)
+def test_our_words_in_yet_more_other_matters_are_declined(text: str) -> None:
+    messages, _ = answer(text, "nlu_fallback", confidence=0.45)
+    assert DECLINE_MARK in texts(messages), (text, texts(messages))
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [  # asked in the middle of a conversation about one of ours (were answered as it)
+        ("杭州现在房贷利率多少", "loan_deposit_certificate"),
+        ("对了俺那个摊位的营业执照年报咋弄", "consumer_complaint"),
+    ],
+)
+def test_another_matter_in_the_middle_of_a_conversation_is_declined(text: str, service: str) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=0.6, slots={"service_key": service})
+    assert DECLINE_MARK in texts(messages), (text, texts(messages))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # places beyond the delta are elsewhere too: 跨省通办 is national (were declined)
+        "我和对象一个宿州户口一个河南户口，俩人都在广州上班，能在广州领结婚证吗",
+        "在北京上班 想打印宿州的社保参保证明 能网上弄不",
+    ],
+)
+def test_another_offices_errand_from_beyond_the_delta_goes_to_the_hub(text: str) -> None:
+    messages, events = answer(text, "out_of_scope", confidence=0.6)
+    assert DECLINE_MARK not in texts(messages) and "跨省通办" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize("text", ["我是慢性乙肝 能在外地门诊直接结算不", "说错了 不是乙肝 是脂肪肝"])
+def test_hepatitis_b_or_a_fatty_liver_gets_the_exact_name_on_the_list(text: str) -> None:
+    slots = {"service_key": "settle_outpatient"} if "说错了" in text else {}
+    messages, _ = answer(text, "settle_outpatient", confidence=0.6, slots=slots)
+    assert "病毒性肝炎" in texts(messages) and "不是所有" in texts(messages), texts(messages)
+
+
+def test_the_matter_said_before_by_its_word_is_gone_back_to() -> None:
+    slots = {"service_key": "onecard_transport"}  # was 一卡通行 again, though 备案 was asked about before it
+    discussed = ["medical_filing", "onecard_transport"]
+    messages, events = answer(
+        "那刚才说的那个备案，她这种住几个月的算哪一类", "nlu_fallback", confidence=0.45, slots=slots, discussed=discussed
+    )
+    assert slots_set(events)["service_key"] == "medical_filing" and "临时外出" in texts(messages), texts(messages)
+
+
+def test_taking_the_money_out_before_retiring_is_a_question_of_the_pension_moved() -> None:
+    slots = {"service_key": "pension_transfer"}  # was declined: 退休年龄 is another office's matter
+    messages, _ = answer("我还没到退休年龄 能先把账户里的钱取出来不", "out_of_scope", confidence=0.6, slots=slots)
+    assert "不能退保" in texts(messages), texts(messages)
+
+
+def test_whether_the_insurance_must_move_before_seeing_a_doctor_is_answered_by_the_fact_that_they_differ() -> None:
+    slots = {"service_key": "medical_insurance_transfer"}
+    messages, _ = answer("是不是转了才能在上海看病", "medical_filing", confidence=0.5, slots=slots)
+    assert "不是一回事" in texts(messages), texts(messages)

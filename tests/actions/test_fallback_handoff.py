@@ -136,6 +136,19 @@ def test_abuse_after_an_answer_is_taken_as_feedback_though_it_has_a_question_wor
     assert "抱歉没帮上忙" in texts(messages) and "/request_human" in payloads(messages)
 
 
+def test_a_question_of_the_matter_discussed_is_no_feedback_however_sure_nlu_is(actions_kb) -> None:
+    slots = {"service_key": "sscard_apply"}  # was "谢谢您的反馈": NLU heard feedback_helpful at 0.91
+    tracker = make_tracker("领卡也得她本人去？", "feedback_helpful", confidence=0.91, slots=slots, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "必须本人去" in texts(messages) and "谢谢您的反馈" not in texts(messages), texts(messages)
+    assert not _rows(actions_kb, Feedback)
+
+
+def test_someone_to_do_a_bit_of_another_offices_errand_is_no_request_for_a_person() -> None:
+    messages, events = run(ActionHandoff(), make_tracker("交通违章在哪查 扣分能找人代扣不", "request_human"))
+    assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
+
+
 def test_message_left_is_stored_masked_with_context(actions_kb) -> None:
     tracker = make_tracker(
         "想问问", "inform", slots={"handoff_text": f"回宿州怎么报销 {PERSONAL}", "service_key": "manual_reimbursement"}
