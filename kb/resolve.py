@@ -10,6 +10,7 @@ and alternatives, or replaced by a short list when the message is truly ambiguou
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -246,7 +247,7 @@ _OTHER_OFFICE = re.compile(
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
-    r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
+    r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|资格认证|待遇认证|生存认证|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
@@ -903,9 +904,23 @@ class Resolver:
         """NLU hears a service next to the one under discussion, and the text says a word of its name that the
         one under discussion's name lacks: "他还想在手机上用 电子的有啥条件" after 社保卡申领 (电子社会保障卡)."""
         family = self.kb.services_for_intent(question.intent or "")
-        if question.confidence < CONFIDENT_NLU or not family:
+        if question.confidence >= CONFIDENT_NLU and family:
+            heard = family[0]  # the intent's own service, not any of its family ("不是长三角的" is no 一网通办)
+        elif question.intent == NLU_FALLBACK:  # NLU torn between it and an aspect: the one word of its name decides
+            services = [s for topic in self.kb.topics() for s in self.kb.services_by_topic(topic)]
+            holders = Counter(pair for s in services for pair in _pairs(s.name))
+            # pairs of few services' names ("电子"), not of many ("长三", "社会")
+            said = {p for p in _pairs(without_taken_back(text)) - _pairs(current.name) if holders[p] <= 2}
+            named = [
+                s
+                for s in services
+                if s.key != current.key and self._next_to(s.key, current) and said & _pairs(s.name)
+            ]
+            if len(named) != 1:
+                return None
+            heard = named[0]
+        else:
             return None
-        heard = family[0]  # the intent's own service, not any of its family ("不是长三角的" is no 一网通办)
         if heard.key == current.key or not self._next_to(heard.key, current):
             return None
         if not (_pairs(without_taken_back(text)) - _pairs(current.name)) & _pairs(heard.name):

@@ -736,6 +736,7 @@ def test_a_long_run_of_acknowledgements_is_read_at_once() -> None:
         "孩子在上海生的，户口想上回砀山老家，俺们人都在上海，能不能不回去办",
         "港澳通行证能在苏州办吗 户口在宿州",
         "我跟对象都在杭州打工，结婚证能在杭州领吗",
+        "俺退休了住在上海闺女家 宿州的养老金资格认证能在上海做不",  # was 备案: 退休 and 住在上海
     ],
 )
 def test_another_offices_errand_across_provinces_goes_to_the_hub(text: str) -> None:
@@ -1909,6 +1910,7 @@ def test_another_matter_in_the_middle_of_a_conversation_is_declined(text: str, s
 def test_another_offices_errand_from_beyond_the_delta_goes_to_the_hub(text: str) -> None:
     messages, events = answer(text, "out_of_scope", confidence=0.6)
     assert DECLINE_MARK not in texts(messages) and "跨省通办" in texts(messages), texts(messages)
+    assert slots_set(events)["service_key"] == HUB_SERVICE
 
 
 @pytest.mark.parametrize("text", ["我是慢性乙肝 能在外地门诊直接结算不", "说错了 不是乙肝 是脂肪肝"])
@@ -1921,9 +1923,8 @@ def test_hepatitis_b_or_a_fatty_liver_gets_the_exact_name_on_the_list(text: str)
 def test_the_matter_said_before_by_its_word_is_gone_back_to() -> None:
     slots = {"service_key": "onecard_transport"}  # was 一卡通行 again, though 备案 was asked about before it
     discussed = ["medical_filing", "onecard_transport"]
-    messages, events = answer(
-        "那刚才说的那个备案，她这种住几个月的算哪一类", "nlu_fallback", confidence=0.45, slots=slots, discussed=discussed
-    )
+    text = "那刚才说的那个备案，她这种住几个月的算哪一类"
+    messages, events = answer(text, "nlu_fallback", confidence=0.45, slots=slots, discussed=discussed)
     assert slots_set(events)["service_key"] == "medical_filing" and "临时外出" in texts(messages), texts(messages)
 
 
@@ -1937,3 +1938,15 @@ def test_whether_the_insurance_must_move_before_seeing_a_doctor_is_answered_by_t
     slots = {"service_key": "medical_insurance_transfer"}
     messages, _ = answer("是不是转了才能在上海看病", "medical_filing", confidence=0.5, slots=slots)
     assert "不是一回事" in texts(messages), texts(messages)
+
+
+def test_a_word_of_one_neighbours_name_decides_where_nlu_falls_back() -> None:
+    slots = {"service_key": "sscard_apply"}  # NLU torn between 电子社保卡 and an aspect (was 申领's eligibility)
+    messages, events = answer("他还想在手机上用 电子的有啥条件", "nlu_fallback", confidence=0.45, slots=slots)
+    assert slots_set(events)["service_key"] == "e_sscard", texts(messages)
+
+
+def test_a_word_many_names_share_decides_nothing_where_nlu_falls_back() -> None:
+    slots = {"service_key": "onecard_transport"}  # 长三角 is in many names: not 长三角一卡通 for it
+    _, events = answer("出了长三角呢 比如去西安也能刷吗", "nlu_fallback", confidence=0.45, slots=slots)
+    assert slots_set(events).get("service_key", "onecard_transport") == "onecard_transport"
