@@ -17,7 +17,7 @@ from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
 from kb import aspects
 from kb.queries import ServiceView
-from kb.resolve import ANSWER, BUILT_ON_UNIT, Resolver, split_clauses
+from kb.resolve import ANSWER, Resolver, split_clauses
 from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
@@ -32,7 +32,7 @@ _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|�
 _PERSON = "人工|真人|活人|工作人员|客服|坐席"
 _ASKS_FOR_PERSON = re.compile(rf"{_PERSON}|转人|找个人|human|person|agent", re.IGNORECASE)
 # unless someone is to do it ("能找人代扣不")
-_MAY_ASK_FOR_PERSON = re.compile(r"找人(?![代帮替])|有人|人呢|领导|机器|打给我|给我打|回电话")
+_MAY_ASK_FOR_PERSON = re.compile(r"找人(?![代替])|有人|人呢|领导|机器|打给我|给我打|回电话")
 # the request itself, inside a clause that also says the matter ("我要找人工问下异地备案")
 _REQUEST_FOR_PERSON = re.compile(rf"(?:我|俺)?(?:要|想)?(?:找|转|接|联系)?(?:个)?(?:{_PERSON})(?:客服|服务)?")
 MIN_MATTER_CHARS = 4  # "转人工 快点" says no matter besides
@@ -135,15 +135,9 @@ def _not_feedback(tracker: Tracker) -> bool:
         return False
     if _ASKS_FOR_A_DOCUMENT.search(said):
         return True  # "有正式文件不 还是光说说": whether a rule is written down is a question of the matter
-    if _asks_a_fact_of_the_matter(said, tracker.get_slot("service_key")):
+    if Resolver(knowledge_base()).asks_a_fact_of(said, tracker.get_slot("service_key")):
         return True  # "领卡也得她本人去？" after 社保卡申领: one of its facts answers it
     unsure = float(latest_confidence(tracker) or 0.0) < SURE_FEEDBACK
     # "回到刚才说的看片子那个 到底该找谁问", "以后再碰上急诊 是不是也得提前弄好那个": a question, however sure NLU is
     return unsure or bool(aspects.aspects_in(said)) or sum(map(is_cjk, said)) >= QUESTION_LENGTH
 
-
-def _asks_a_fact_of_the_matter(said: str, service_key: str | None) -> bool:
-    """A question that one of the discussed service's facts fits well is about it, not about the answer."""
-    if not service_key:
-        return False
-    return bool(knowledge_base().search_units(said, services=[service_key], limit=1, min_score=BUILT_ON_UNIT))

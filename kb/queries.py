@@ -51,6 +51,7 @@ GENERAL_HOTLINE = "12345"
 HOME_CITY = "宿州"
 ENGLISH = "english"  # the kind of the glossary terms
 UNIT_ANCHOR_MAX_ITEMS = 3  # a word in at most this many units (a fact is often said twice) is rare
+HOLDERS_CACHE = 8192
 EVERYDAY = "everyday"  # … and of the everyday words for the KB's own
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
@@ -159,6 +160,16 @@ class _Cache:
     in_chinese: dict[str, str] = field(default_factory=dict)  # … each with the KB's Chinese word
     everyday: re.Pattern[str] = re.compile("(?!)")  # everyday words for the KB's own (跳槽, 合作医疗) …
     kb_word: dict[str, str] = field(default_factory=dict)  # … each with the KB's word (换工作, 医保)
+    _holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word → keys of the units saying it
+
+    def unit_holders(self, word: str) -> tuple[str, ...]:
+        """The keys of the units whose text says the word (remembered: a message asks of the same words often)."""
+        held = self._holders.get(word)
+        if held is None:
+            if len(self._holders) >= HOLDERS_CACHE:
+                self._holders.clear()
+            held = self._holders[word] = tuple(key for key, unit in self.units.items() if word in unit.text)
+        return held
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
     name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
 
@@ -310,17 +321,16 @@ class KnowledgeBase:
         hits = cache.faq_index.search(text, limit=limit, keys=keys, min_score=min_score)
         return [(cache.faqs[h.key], h.score) for h in hits if h.key in cache.faqs]
 
-    def units_anchored(self, text: str, service_key: str) -> list[Unit]:
-        """The service's units that share a rare word with the text ("区号" of 12393's unit), most such words first:
+    def units_anchored(self, text: str, service_key: str) -> list[tuple[Unit, int]]:
+        """The service's units that share a rare word with the text ("区号" of 12393's unit), each with how many:
         a word or two-character run of the text, no everyday word, that at most a few units of the KB say."""
-        units = list(self._fresh().units.values())
-        shared: Counter[str] = Counter()
-        for word in rare_words_of(normalize(text)):
-            holders = [u for u in units if word in u.text]
-            if len(holders) <= UNIT_ANCHOR_MAX_ITEMS:
-                shared.update(u.key for u in holders if service_key in u.services)
         cache = self._fresh()
-        return [cache.units[key] for key, _ in shared.most_common()]
+        shared: Counter[str] = Counter()
+        for word in sorted(rare_words_of(normalize(text))):
+            holders = cache.unit_holders(word)
+            if len(holders) <= UNIT_ANCHOR_MAX_ITEMS:
+                shared.update(key for key in holders if service_key in cache.units[key].services)
+        return [(cache.units[key], n) for key, n in sorted(shared.items())]
 
     def units_for(self, service_key: str) -> list[Unit]:
         """The sentence-level units of a service: its own fields, then the FAQs about it."""

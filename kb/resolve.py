@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from kb import aspects
 from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
+from kb.search import ERRAND_WORDS
 from kb.textnorm import FUNCTION_CHARS, char_readings, is_cjk, normalize
 from kb.units import Unit
 
@@ -62,6 +63,7 @@ UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
 ANCHORED_UNIT = 0.2  # a fact saying a rare word of the question this well, where none fits clearly
+SAME_OR_NOT_UNIT = 0.2  # whether the insurance must move first: the fact on moving and filing this well
 MAX_UNITS = 2
 MAX_SERVICE_UNITS = 100  # more than any service has: every unit of it, scored
 EVIDENCE = ("search", "nlu", "mention", "unit", "card", "context", "follow_on", "corrected")
@@ -232,7 +234,7 @@ _EVERYDAY_MATTER = re.compile(
     # savings (养老理财 is no 养老服务), films, love, office software, writing, trips: "异地恋" is no 异地 errand
     r"理财|买基金|电影|电视剧|综艺|异地恋|维持感情|视频会议|腾讯会议|钉钉|远程办公|请假条|作文|路线推荐|自驾游|好吃的|美食|"
     # a story's 通关文牒; a pupil bullied is the school's business; what to see on a trip
-    r"西游记|唐僧|通关文牒|欺负|霸凌|值得去"
+    r"西游记|唐僧|通关文牒|(?:学校|同学|孩子|老师)[^，,。？?]{0,6}(?:欺负|霸凌)|校园霸凌|(?:景点|景区)[^，,。？?]{0,6}值得去"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -247,7 +249,8 @@ _OTHER_OFFICE = re.compile(
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
-    r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|资格认证|待遇认证|生存认证|"
+    r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
+    r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
@@ -255,7 +258,7 @@ _OTHER_OFFICE = re.compile(
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
-    r"家庭共济|摇号|居住证积分|(?<!没到|未到|不到)退休年龄|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
+    r"家庭共济|摇号|居住证积分|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
@@ -266,7 +269,8 @@ _MOVED_ALONG = r"挪(?:回|到|过|走)|弄过来|弄回来|跟着[我人他她]
 _PAYING_IN = re.compile(
     r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|多交点|多缴点|(?:缴费|交费)[^，,。？?]{0,4}截止|"
     r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)|"
-    r"(?:缴费|交费)(?:标准|是多少|多少钱|要多少)|(?:一年|每年|今年|每月|一个月)(?:要)?(?:交|缴)多少"  # how much
+    # how much to pay in ("宿州今年居民医保缴费是多少钱"), of an insurance, not of 优待证 or 养老院
+    r"(?:医保|社保|养老保险|合作医疗)[^，,。？?]{0,6}(?:(?:缴费|交费)(?:标准|是多少|多少钱|要多少)|(?:一年|每年|每月)(?:要)?(?:交|缴)多少)"
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
     r"转移|转过|转回|转到|转出|接续|转过来|备案|报销|材料|结算|直接结|看病|住院|" + _MOVED_ALONG
@@ -354,6 +358,7 @@ _ASKS_SAME_THING = re.compile(
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
 # "是不是转了才能在上海看病" after 医保关系转移: whether the insurance must move before seeing a doctor there
 _MOVED_FIRST = re.compile(r"转(?:了|过去|过来|好)(?:以后|之后)?(?:才|就|再)(?:能|可以)")
+_REFERRED = re.compile(r"转诊|转院")
 
 # Moving something else between provinces (公积金, 失业保险, 户口, a veteran's 关系) is not moving 养老保险 or 医保,
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
@@ -782,7 +787,9 @@ class Resolver:
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
 
     def _fact_of_it_fits(self, text: str, context: ServiceView) -> bool:
-        """A fact of the matter under discussion fits the text, and no fact of a matter away from it fits better."""
+        """A fact of the matter under discussion fits the text, and no fact of a matter away from it fits better;
+        or, where none of its own fits clearly, one of its facts says a rare word of the text, or the fact that fits
+        best is a neighbour's and says one."""
         own = self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FLOOR)
         hits = self.kb.search_units(text, limit=1)
         if not hits:
@@ -795,7 +802,9 @@ class Resolver:
         # 能让我爸帮我去领不" of 电子社保卡 社保卡申领's fact on 卡做好以后 (a matter next to it)
         if self._fact_by_its_word(text, context) is not None:
             return True
-        return score >= UNIT_FLOOR and any(best in self.kb.units_anchored(text, key) for key in next_door)
+        return score >= UNIT_FLOOR and any(
+            best.key == unit.key for key in next_door for unit, _ in self.kb.units_anchored(text, key)
+        )
 
     def _built_on_named(self, text: str, u: Understanding) -> Understanding:
         """ "糖尿病的备案在哪弄" in 门诊慢特病: an aspect asked of the step the matter begins with, named by a word of
@@ -909,8 +918,13 @@ class Resolver:
         elif question.intent == NLU_FALLBACK:  # NLU torn between it and an aspect: the one word of its name decides
             services = [s for topic in self.kb.topics() for s in self.kb.services_by_topic(topic)]
             holders = Counter(pair for s in services for pair in _pairs(s.name))
-            # pairs of few services' names ("电子"), not of many ("长三", "社会")
-            said = {p for p in _pairs(without_taken_back(text)) - _pairs(current.name) if holders[p] <= 2}
+            # pairs of few services' names ("电子"), not of many ("长三", "社会"), nor errands in general (证明) or
+            # words the matter's own facts say ("老年" of 敬老同城化)
+            said = {
+                p
+                for p in _pairs(without_taken_back(text)) - _pairs(current.name)
+                if holders[p] <= 2 and p not in ERRAND_WORDS and not self.kb.service_says(current.key, p)
+            }
             named = [
                 s
                 for s in services
@@ -1260,12 +1274,15 @@ class Resolver:
         insurance to see a doctor): the fact saying whether they are one thing or alike, the service's own or one
         naming it, found by the clause that asks however few words they share."""
         said = normalize(text)
-        moved = any(m.search(said) for m in _INSURANCE_MOVES.values()) or _MOVED_FIRST.search(said)
-        if moved and _SEES_DOCTOR.search(said):
-            asking = said
+        moved_first = _MOVED_FIRST.search(said) and not _REFERRED.search(said)  # not "开了转诊单 转过来就能住院吗"
+        if moved_first and _SEES_DOCTOR.search(said):  # "是不是转了才能在上海看病": few words shared with the fact
+            hits = self.kb.search_units(said, limit=MAX_SERVICE_UNITS, min_score=SAME_OR_NOT_UNIT)
         else:
-            asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
-        hits = self.kb.search_units(asking, limit=MAX_SERVICE_UNITS, min_score=ANCHORED_UNIT) if asking else []
+            if any(m.search(said) for m in _INSURANCE_MOVES.values()) and _SEES_DOCTOR.search(said):
+                asking = said
+            else:
+                asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
+            hits = self.kb.search_units(asking, limit=3, min_score=UNIT_FLOOR) if asking else []
         return next(
             (
                 unit
@@ -1318,19 +1335,20 @@ class Resolver:
             return [*domains, *(u for u in chosen if u not in domains)]
         if not chosen and aspects.CONTACT in asked and (other := self._other_hotline(text, service)):
             return [other]
-        if not chosen and on_matter_discussed and (anchored := self._fact_by_its_word(text, service)):
+        if not chosen and not asked and on_matter_discussed and (anchored := self._fact_by_its_word(text, service)):
             return [anchored]
         return chosen
 
     def _fact_by_its_word(self, text: str, service: ServiceView) -> Unit | None:
         """The service's fact that says a rare word of the question ("在外地打要加区号吗": 12393's 区号), if it
         also fits the question a little: what a follow-up asks when no fact fits clearly."""
-        units = self.kb.units_anchored(text, service.key)
-        if not units:
+        anchored = self.kb.units_anchored(text, service.key)
+        if not anchored:
             return None
         hits = self.kb.search_units(text, services=[service.key], limit=MAX_SERVICE_UNITS)
         scores = {unit.key: score for unit, score in hits}
-        best = units[0]
+        most = max(n for _, n in anchored)  # of the facts saying the most rare words, the one that fits best
+        best = max((u for u, n in anchored if n == most), key=lambda u: (scores.get(u.key, 0.0), u.key))
         return best if scores.get(best.key, 0.0) >= ANCHORED_UNIT else None
 
     def _hotline_asked(self, text: str, service: ServiceView) -> Unit | None:
@@ -1365,6 +1383,12 @@ class Resolver:
             ),
             None,
         )
+
+    def asks_a_fact_of(self, text: str, service_key: str | None) -> bool:
+        """One of the service's facts fits the question well: "领卡也得她本人去？" after 社保卡申领 asks about it."""
+        if not service_key:
+            return False
+        return bool(self.kb.search_units(text, services=[service_key], limit=1, min_score=BUILT_ON_UNIT))
 
     def proxy_unanswered_by(self, text: str, service: ServiceView) -> bool:
         """Whether someone else may do it is asked, and none of the service's facts says."""

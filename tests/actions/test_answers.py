@@ -1950,3 +1950,23 @@ def test_a_word_many_names_share_decides_nothing_where_nlu_falls_back() -> None:
     slots = {"service_key": "onecard_transport"}  # 长三角 is in many names: not 长三角一卡通 for it
     _, events = answer("出了长三角呢 比如去西安也能刷吗", "nlu_fallback", confidence=0.45, slots=slots)
     assert slots_set(events).get("service_key", "onecard_transport") == "onecard_transport"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "bureau"),
+    [  # the review's cases: words of other matters said with ours
+        ("办老年人优待证每年要交多少钱", "elderly_benefits", "市民政局"),
+        ("在外地买东西被商家欺负了 打12315管用吗", "consumer_complaint", "市市场监管局"),
+        ("快到退休年龄了 在苏州交的养老保险咋转回宿州", "pension_transfer", "市人力资源社会保障局"),
+        ("高血压的慢特病资格认证在外地能办不", "settle_chronic", "市医保局"),
+    ],
+)
+def test_our_matters_said_with_words_of_others_are_still_answered(text: str, intent: str, bureau: str) -> None:
+    messages, _ = answer(text, intent, confidence=0.6)
+    assert DECLINE_MARK not in texts(messages) and bureau in texts(messages), (text, texts(messages))
+
+
+def test_a_referral_moved_over_is_no_question_of_moving_the_insurance() -> None:
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer("开了转诊单 转过来就能住院吗", "medical_filing", confidence=0.6, slots=slots)
+    assert "不是一回事" not in texts(messages), texts(messages)
