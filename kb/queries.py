@@ -160,18 +160,18 @@ class _Cache:
     in_chinese: dict[str, str] = field(default_factory=dict)  # … each with the KB's Chinese word
     everyday: re.Pattern[str] = re.compile("(?!)")  # everyday words for the KB's own (跳槽, 合作医疗) …
     kb_word: dict[str, str] = field(default_factory=dict)  # … each with the KB's word (换工作, 医保)
-    _holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word → keys of the units saying it
+    word_holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit_holders, as asked
+    built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
+    name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
 
     def unit_holders(self, word: str) -> tuple[str, ...]:
         """The keys of the units whose text says the word (remembered: a message asks of the same words often)."""
-        held = self._holders.get(word)
+        held = self.word_holders.get(word)
         if held is None:
-            if len(self._holders) >= HOLDERS_CACHE:
-                self._holders.clear()
-            held = self._holders[word] = tuple(key for key, unit in self.units.items() if word in unit.text)
+            if len(self.word_holders) >= HOLDERS_CACHE:
+                self.word_holders.clear()
+            held = self.word_holders[word] = tuple(key for key, unit in self.units.items() if word in unit.text)
         return held
-    built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
-    name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
 
 
 _REVISION_QUERY = select(KbRevision.__table__.c.revision).where(KbRevision.__table__.c.id == 1)
