@@ -358,7 +358,6 @@ _ASKS_SAME_THING = re.compile(
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
 # "是不是转了才能在上海看病" after 医保关系转移: whether the insurance must move before seeing a doctor there
 _MOVED_FIRST = re.compile(r"转(?:了|过去|过来|好)(?:以后|之后)?(?:才|就|再)(?:能|可以)")
-_REFERRED = re.compile(r"转诊|转院")
 
 # Moving something else between provinces (公积金, 失业保险, 户口, a veteran's 关系) is not moving 养老保险 or 医保,
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
