@@ -882,6 +882,16 @@ def test_the_general_service_of_a_family_when_the_words_name_no_member() -> None
         "我们公司新做了个官网，ICP备案一般多少天能下来，需要准备啥材料",
         "小区电梯坏了半个多月物业一直拖着不修，还是直接打电话投诉物业",
         "毕业证还在，学位证搬家弄丢了，能补办吗",
+        # the fourteenth session's dev19: payment apps, a bank's U盾, a flat's 备案, a story's 通关文牒, a pupil
+        # bullied, local 医保 fees, a local birth, sights
+        "微信支付密码忘了 输错好几次被锁了咋办",
+        "银行U盾丢了 要挂失吗",
+        "俺家在宿州买的新房 开发商说要去住建局做合同备案 这个备案要带啥",
+        "西游记里唐僧的通关文牒是谁给他发的",
+        "孩子在学校被同学欺负了 该找谁",
+        "顺便问下 宿州今年居民医保缴费是多少钱",
+        "我老婆在宿州市立医院生孩子住了五天，马上要出院了，想问问出院结算要带啥，还有新生儿的医保咋给办上",
+        "上海哪些景点值得去，玩两天怎么安排",
     ],
 )
 def test_our_words_in_another_sense_are_declined(text: str) -> None:
@@ -1870,22 +1880,6 @@ def test_a_rare_word_names_no_fact_of_a_question_asked_on_its_own(kb) -> None:
     assert not kb.units_anchored("说得很好", "settle_chronic")
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "微信支付密码忘了 输错好几次被锁了咋办",
-        "银行U盾丢了 要挂失吗",
-        "俺家在宿州买的新房 开发商说要去住建局做合同备案 这个备案要带啥",
-        "西游记里唐僧的通关文牒是谁给他发的",
-        "孩子在学校被同学欺负了 该找谁",
-        "顺便问下 宿州今年居民医保缴费是多少钱",
-        "我老婆在宿州市立医院生孩子住了五天，马上要出院了，想问问出院结算要带啥，还有新生儿的医保咋给办上",
-        "上海哪些景点值得去，玩两天怎么安排",
-    ],
-)
-def test_our_words_in_yet_more_other_matters_are_declined(text: str) -> None:
-    messages, _ = answer(text, "nlu_fallback", confidence=0.45)
-    assert DECLINE_MARK in texts(messages), (text, texts(messages))
 
 
 @pytest.mark.parametrize(
