@@ -140,7 +140,10 @@ MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
 # in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
-_SELLER = re.compile(r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服")
+_SELLER = re.compile(
+    r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服|"
+    r"买了|买的|买到|卖给|推销"  # "听健康讲座 买了一堆保健品…不给退": bought from someone
+)
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
     r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水"
@@ -153,6 +156,10 @@ _NOT_FILED = re.compile(
     r"(?:备案|备过案|备上案|备个案|备(?:个)?(?:啥|什么)案)|"  # "当时不晓得要备什么案"
     r"(?:啥|什么)[也都]没(?:办|弄)|没办(?:任何)?手续"  # "当时慌里慌张啥也没办，钱都是借钱垫的"
 )
+# "那回来报要带啥": claiming the money back at home is 手工报销 by another name (not 回来报到, 报名, nor
+# "不然回来报不了", which says why to file first)
+_CLAIMED_AT_HOME = re.compile(r"(?<!不然)(?<!否则)回(?:来|去|宿州|老家|参保地)再?报(?![到名警道告]|不了)")
+_DIRECTLY = re.compile(r"直接|刷")  # "能直接刷吗 还是只能…回去报": asks whether it need be claimed at all
 _TREATED_ALREADY = re.compile(
     r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫[了的付上钱]|付过了|交过了"
 )
@@ -169,6 +176,11 @@ _AS_LOCAL_ELDERLY = re.compile(
     r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:一样|同等)(?:的)?(?:享受|待遇|优待)"
 )
 SAME_TREATMENT_SERVICE = "elderly_onecard"
+# "那先咋办实体卡", "实体卡能让我爸在宿州帮我申请吗": getting the card itself (what the electronic one needs first)
+_PHYSICAL_CARD_SOUGHT = re.compile(
+    r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)"
+)
+CARD_APPLY_SERVICE = "sscard_apply"
 _NOT_SAME_TREATMENT = re.compile(r"医保|报销|住院|看病|养老金|退休金|养老院|养老保险")  # "跟当地老人报销待遇一样不"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause or
 # is asked about ("有事打12345 这个号到底管啥的", "…能打12345吗"), not "已经打12333挂上了" in a story. Its FAQ is
@@ -325,7 +337,7 @@ _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
     r"回(?:宿州|老家|来|去)(?:办|弄|做|跑)|跨省办|异地办"
 )
-_STATES_WHERE = re.compile(r"[人我俺他她].{0,2}在|回不去|回不来|走不开")  # the citizen says where they are
+_STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
 _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
@@ -334,12 +346,15 @@ _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|�
 _REFERS_BACK = re.compile(
     r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|^\s*那?(?:要是|如果|万一|假如)"
 )
+_POINTED_AT = re.compile(r"(?:那个|这个)([\u4e00-\u9fff]{2})")  # "宿州那个窗口搁哪": the window spoken of
+_EVERYDAY_POINTED = frozenset({"问题", "事情", "情况", "东西", "时候", "意思", "地方", "办法", "什么", "怎么"})
 # The short forms services' names use ("医保关系转移接续")
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
 _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
 _BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
 # … with a word of the earlier matter's name ("那刚才说的那个备案" after 一卡通行)
+_THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号片住])")  # "俺这卡", "那张卡": the card spoken of
 _ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的")
 _SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
 # … "账户里的钱也一块过去吗": along with the matter discussed
@@ -397,6 +412,16 @@ _PAID_IN = re.compile(
     rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交|"
     r"交的那?(?:几|[一二两三四五六七八九十\d]+)年"  # "在杭州交的那几年是不是就白交了": the years paid in
 )
+
+
+def _complains_of_a_sale(said: str) -> bool:
+    """Something bought went wrong and the seller will not make it right: 12315's matter, whatever else is said."""
+    return bool(_SELLER.search(said) and _SOLD_BADLY.search(said) and not _OUR_CARD.search(said))
+
+
+def _moves_a_record(said: str) -> bool:
+    """Something other than an insurance moves between places: 公积金, 户口, a pupil's school place."""
+    return bool(_MOVING.search(said) and (_SOMETHING_ELSE_MOVED.search(said) or _STUDIES.search(said)))
 
 
 def _insurance_paid(text: str) -> str:
@@ -533,6 +558,12 @@ def _same_answer_first(u: Understanding) -> Understanding:
 def _pairs(text: str) -> set[str]:
     """Every two Chinese characters in a row."""
     return {text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
+
+
+def _shares_more_than_errands(text: str, unit: Unit) -> bool:
+    """The text and the fact (or its questions) share a pair of characters besides errands in general (证明)."""
+    said = _pairs(" ".join((unit.text, *unit.questions)))
+    return bool((_pairs(text) & said) - ERRAND_WORDS)
 
 
 def _kept_apart(text: str, current: ServiceView, sibling: ServiceView, fact: Unit) -> bool:
@@ -750,7 +781,7 @@ class Resolver:
             return None
         text = normalize(question.text)
         if not _BACK_TO.search(text):
-            return self._earlier_matter_asked_again(text, question)
+            return self._earlier_matter_asked_again(text, question) or self._earlier_card_meant(text, question)
         fits = {
             key: hits[0][1]
             for key in question.earlier
@@ -771,6 +802,13 @@ class Resolver:
             (key for key in question.earlier if (s := self.kb.service(key)) and _shares_a_word(said, s.name)), None
         )
 
+    def _earlier_card_meant(self, text: str, question: Question) -> str | None:
+        """ "俺这卡有没有那个功能" after 一卡通行, then 优待证 (no card): the card matter discussed before."""
+        current = self.kb.service(question.context) if question.context else None
+        if current is None or "卡" in current.name or not _THIS_CARD.search(text):
+            return None
+        return next((key for key in question.earlier if (s := self.kb.service(key)) and "卡" in s.name), None)
+
     def _refers_back(self, question: Question, text: str, context: ServiceView) -> bool:
         """A follow-up longer than a bare one: it asks an aspect ("俺也不晓得俺这张是第几代 打哪个电话能问"), points
         back at the matter ("她明年要是去广州念书了 在广州也能这样办吗", "要是换成日元带着呢"), or asks what a fact of
@@ -781,9 +819,16 @@ class Resolver:
             aspects.from_intent(question.intent) is not None and question.confidence >= CONFIDENT_NLU
         ):
             return True
+        if self._points_at_its_word(text, context):
+            return True  # "宿州那个窗口搁哪 啥时候上班" after 跨省通办: the window its answer spoke of
         if _sure_out_of_scope(question) and not _shares_a_word(aspects.without_cues(text), context.name):
             return False  # "主管护师考试啥时候报名" after 一卡通行: NLU is sure of another matter
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
+
+    def _points_at_its_word(self, text: str, context: ServiceView) -> bool:
+        """ "那个窗口", "这个小程序": a word the matter's own facts say, pointed at as the one just spoken of."""
+        pointed = {m.group(1) for m in _POINTED_AT.finditer(text)} - _EVERYDAY_POINTED
+        return any(word in unit.text for word in pointed for unit in self.kb.units_for(context.key))
 
     def _fact_of_it_fits(self, text: str, context: ServiceView) -> bool:
         """A fact of the matter under discussion fits the text, and no fact of a matter away from it fits better;
@@ -936,11 +981,19 @@ class Resolver:
             return None
         if heard.key == current.key or not self._next_to(heard.key, current):
             return None
-        if not (_pairs(without_taken_back(text)) - _pairs(current.name)) & _pairs(heard.name):
+        said_of_it = (_pairs(without_taken_back(text)) - _pairs(current.name)) & _pairs(heard.name)
+        if not (said_of_it or self._search_agrees(text, heard, question)):
             return None
         if self.kb.search_units(text, services=[current.key], limit=1, min_score=UNIT_FLOOR):
             return None  # its own fact answers: "报销比例跟直接结算一样不" in 手工报销, "只办备案不办认定行不行"
         return Candidate(heard, 0.0, nlu=question.confidence)
+
+    def _search_agrees(self, text: str, heard: ServiceView, question: Question) -> bool:
+        """NLU is sure of the service, and the search, on the words besides what is asked, finds it first and
+        strongly: "俺小孙子还没卡 咋给他申请" after 激活 is 申领's, though it says 申请 and not 申领."""
+        hits = self.kb.search_services(aspects.without_cues(text), limit=1)
+        found = bool(hits) and hits[0].key == heard.key and hits[0].score >= STRONG_SEARCH
+        return question.confidence >= SURE_NLU and found
 
     def _fact_of_both(self, text: str, current: ServiceView, sibling: ServiceView) -> bool:
         """The unit that fits the text best belongs to both services."""
@@ -950,6 +1003,8 @@ class Resolver:
     def _sibling_with_the_fact(
         self, text: str, current: ServiceView, intent: str | None, asked: Sequence[str]
     ) -> Candidate | None:
+        if not self._content_size(text):
+            return None  # "打折不" after 社保卡逛景区: an aspect of the matter discussed, no word of another
         hits = self.kb.search_units(text, limit=1, min_score=SIBLING_UNIT)
         if not hits or hits[0][0].aspect in SERVICE_OWN_ASPECTS or current.key in hits[0][0].services:
             return None  # where, how long, whom to call: the service under discussion has its own answer
@@ -1067,8 +1122,7 @@ class Resolver:
     def _across_for_all_nlu_says(question: Question, said: str) -> bool:
         """A cross-province errand, unless NLU is sure it is another matter and the text asks neither of doing
         it from elsewhere nor of moving something across."""
-        moves_a_record = _MOVING.search(said) and (_SOMETHING_ELSE_MOVED.search(said) or _STUDIES.search(said))
-        return not _sure_out_of_scope(question) or bool(_ASKS_ACROSS.search(said) or moves_a_record)
+        return not _sure_out_of_scope(question) or bool(_ASKS_ACROSS.search(said) or _moves_a_record(said))
 
     def names_another_matter(self, text: str) -> bool:
         """A message on its own about a bank's or a school's card, another office's errand, a doctor's question."""
@@ -1147,6 +1201,8 @@ class Resolver:
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True
+        if _complains_of_a_sale(text):
+            return False  # "买了一堆保健品 说能治高血压…不给退 俺想替她投诉": a sale, not a doctor's question
         if alone and self._medical_at_home(text):
             return True  # "宿州门诊统筹报销多少", "俺们村卫生室拿药能刷医保卡不": 医保 at home, not across provinces
         if _SIDE_EFFECTS.search(text) and not _OUR_CARD.search(text):
@@ -1244,6 +1300,8 @@ class Resolver:
                 return None
         elif score - (own[0][1] if own else 0.0) < 2 * SIBLING_MARGIN:
             return None  # not "在宿州网上换用哪个" in 换卡 (激活's)
+        elif not _shares_more_than_errands(normalize(text), unit):
+            return None  # "那证明得跑浙江去开吗" in 养老保险转移: its own 凭证, not the loan's 证明 (only 证明 shared)
         neighbours = [key for key in unit.services if key != HUB_SERVICE and self._next_to(key, service)]
         neighbour = self.kb.service(neighbours[0]) if neighbours else None
         if neighbour is None or _kept_apart(text, service, neighbour, unit):
@@ -1451,9 +1509,10 @@ class Resolver:
             if not self._nlu_hears_topic_of(question, MEDICAL_ELSEWHERE_SERVICE):  # not "住院能直接结吗"
                 elsewhere["unit"] = max(elsewhere["unit"], CLEAR_UNIT)  # as clear as the FAQ it would be
         # told in other words, as clearly as by its name and as the FAQ it would be
-        if _SELLER.search(corrected) and _SOLD_BADLY.search(corrected) and not _OUR_CARD.search(corrected):
+        if _complains_of_a_sale(corrected):
             named_clearly(CONSUMER_SERVICE)
-        if _NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected):
+        claimed_at_home = _CLAIMED_AT_HOME.search(corrected) and not _DIRECTLY.search(corrected)
+        if (_NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected)) or claimed_at_home:
             named_clearly(REIMBURSEMENT_SERVICE)
         moved_for_a_job = (
             _CHANGES_JOB.search(corrected) and self._elsewhere(corrected) and not _NOT_PAID.search(corrected)
@@ -1484,7 +1543,9 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
-        if _SOMETHING_ELSE_MOVED.search(corrected) and not _INSURANCE_MOVED.search(corrected):
+        if (_SOMETHING_ELSE_MOVED.search(corrected) or _moves_a_record(corrected)) and not _INSURANCE_MOVED.search(
+            corrected
+        ):  # "孩子…想让他转回宿州老家读书 转学手续咋弄": a school place, no insurance moved
             for key in INSURANCE_TRANSFERS:
                 scores.pop(key, None)
             if _MOVING.search(corrected) and self._elsewhere(corrected):
@@ -1577,6 +1638,9 @@ class Resolver:
     def _sibling_asked_about(self, text: str, context: ServiceView) -> ServiceView | None:
         """ "那医保的呢" after 养老保险转移: the one service of the same topic a word names that the service
         under discussion does not have."""
+        if _PHYSICAL_CARD_SOUGHT.search(text) and context.key != CARD_APPLY_SERVICE:
+            card = self.kb.service(CARD_APPLY_SERVICE)  # "那先咋办实体卡" after 电子社保卡: the card itself
+            return card if card and self._next_to(card.key, context) else None
         said = self._sibling_word_said(text)
         if not said:
             return None

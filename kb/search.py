@@ -108,6 +108,11 @@ def _grams(segments: Sequence[Units]) -> list[tuple[str, float]]:
     return grams
 
 
+def _everyday_frequency(word: str) -> int:
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0)
+
+
 def _content(char: str) -> float:
     return FUNCTION_WEIGHT if char in FUNCTION_CHARS else 1.0
 
@@ -136,7 +141,7 @@ class SearchIndex:
         self._prepared: dict[str, str] = {}
         self._searched: dict[tuple, list[Hit]] = {}
         raw_phrases = {p for e in self.entries.values() for p in e.phrases}
-        self.corrector = PinyinCorrector(vocabulary_of(raw_phrases) | set(extra_vocabulary))
+        self.corrector = PinyinCorrector(vocabulary_of(raw_phrases) | set(extra_vocabulary), _everyday_frequency)
         neutral = sorted({clean(normalize(t)) for t in neutral_terms} - {""}, key=len, reverse=True)
         self._neutral = re.compile("|".join(map(re.escape, neutral))) if neutral else None
 

@@ -26,6 +26,7 @@ _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 MIN_TERM = 2
 MAX_TERM = 12
 FUZZY_MIN_TERM = 3  # dialect-tolerant matching only for terms long enough to be unambiguous
+COMMON_WORD_FREQUENCY = 20  # a word jieba's dictionary counts this often is an everyday word
 
 
 def normalize(text: str) -> str:
@@ -101,12 +102,13 @@ class PinyinCorrector:
     A window is rewritten to a term only when every character can be read as the term's syllable, at
     least half of the characters already agree with the term, no particle, pronoun or numeral would be
     replaced and no correctly spelt term rewritten, so ordinary words that merely sound alike ("一包"
-    is not "医保") are left alone. Given `is_common_word` (a dictionary lookup), it also never splits
-    a common word across the window's edge ("权益保护" keeps 权益 rather than becoming 权医保护).
+    is not "医保") are left alone. Given `word_frequency` (a dictionary's counts), it also never splits
+    a common word across the window's edge ("权益保护" keeps 权益 rather than becoming 权医保护), nor rewrites a
+    common word into a rarer one that sounds alike ("强制" is no typo of the disease name 强直).
     """
 
-    def __init__(self, terms: Iterable[str], is_common_word: Callable[[str], bool] | None = None) -> None:
-        self._is_common_word = is_common_word
+    def __init__(self, terms: Iterable[str], word_frequency: Callable[[str], int] | None = None) -> None:
+        self._frequency = word_frequency
         # terms by syllable path, as spelt and with fuzzy syllables: a text's readings lead only to the
         # terms they can spell
         self._exact, self._loose = _SyllableTrie(), _SyllableTrie()
@@ -150,8 +152,15 @@ class PinyinCorrector:
                     positions.update(range(start, start + length))
         return positions
 
+    def _is_common_word(self, word: str) -> bool:
+        return self._frequency is not None and self._frequency(word) >= COMMON_WORD_FREQUENCY
+
+    def _more_common_than(self, window: str, term: str) -> bool:
+        """The text's own word is everyday and more usual than the term it sounds like: no typo."""
+        return self._is_common_word(window) and self._frequency(window) > self._frequency(term)
+
     def _splits_a_word(self, text: str, start: int, end: int, changed: list[int]) -> bool:
-        if self._is_common_word is None:
+        if self._frequency is None:
             return False
         before = start in changed and start > 0 and self._is_common_word(text[start - 1 : start + 1])
         after = end - 1 in changed and end < len(text) and self._is_common_word(text[end - 1 : end + 1])
@@ -176,6 +185,7 @@ class PinyinCorrector:
                     and not verbatim.intersection(changed)
                     and not _NEVER_CORRECTED.intersection(text[k] for k in changed)
                     and not self._splits_a_word(text, start, end, changed)
+                    and not self._more_common_than(text[start:end], term)
                 ):
                     matches.add(term)
         if not matches:

@@ -27,9 +27,6 @@ from spacy.vocab import Vocab
 from kb.textnorm import PinyinCorrector, normalize
 
 VOCABULARY_FILE = "kb_vocabulary.json"
-# jieba's dictionary counts; a pair of characters seen this often is a word the corrector must not split
-COMMON_WORD_FREQUENCY = 20
-
 jieba.setLogLevel(60)
 
 
@@ -59,12 +56,12 @@ class SuzhouKbTokenizer:
         self._segmenter.initialize()
         for word in self.user_words:
             self._segmenter.add_word(word)
-        self._corrector = PinyinCorrector(self.correction_terms, self._is_common_word)
+        self._corrector = PinyinCorrector(self.correction_terms, self._word_frequency)
         self._terms = {normalize(w) for w in self.user_words if len(w) >= 2}
         self._longest_term = max((len(t) for t in self._terms), default=0)
 
-    def _is_common_word(self, word: str) -> bool:
-        return self._segmenter.FREQ.get(word, 0) >= COMMON_WORD_FREQUENCY
+    def _word_frequency(self, word: str) -> int:
+        return self._segmenter.FREQ.get(word, 0)
 
     def __call__(self, text: str) -> Doc:
         corrected = self._corrector.correct(normalize(text))

@@ -1964,3 +1964,73 @@ def test_a_referral_moved_over_is_no_question_of_moving_the_insurance() -> None:
     slots = {"service_key": "medical_filing"}
     messages, _ = answer("开了转诊单 转过来就能住院吗", "medical_filing", confidence=0.6, slots=slots)
     assert "不是一回事" not in texts(messages), texts(messages)
+
+
+def test_a_pupils_school_place_moved_is_no_insurance_moved() -> None:
+    text = "我们两口子在苏州打工 孩子在苏州上小学 明年想让他转回宿州老家读书 转学手续咋弄"  # was 医保关系转移
+    messages, events = answer(text, "cross_province", confidence=0.8)
+    assert slots_set(events)["service_key"] not in ("medical_insurance_transfer", "pension_transfer"), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "service", "fact"),
+    [  # follow-ups on the matter discussed, each in words of its own (were the hub, declined, another's fact)
+        ("俺人搁昆山打工哩 还得回宿州换不", "cross_province", "sscard_renew", "掌上12333"),
+        ("要是过了期限咋办 还能换不", "sscard_renew", "sscard_renew", "已经到期"),
+        ("宿州那个窗口搁哪 啥时候上班", "out_of_scope", HUB_SERVICE, "12345"),
+        ("打折不", "deny", "onecard_culture_tourism", "以景区"),
+        ("能打到外地的吗", "nlu_fallback", "medical_filing", "区号"),
+    ],
+)
+def test_a_follow_up_in_words_of_its_own_stays_with_the_matter(text: str, intent: str, service: str, fact: str) -> None:
+    confidence = 0.94 if intent == "out_of_scope" else 0.6
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": service})
+    assert DECLINE_MARK not in texts(messages) and fact in texts(messages), texts(messages)
+    assert slots_set(events).get("service_key", service) == service
+
+
+def test_a_health_product_sold_badly_is_a_consumer_complaint() -> None:
+    text = "俺娘搁街上听啥健康讲座 花了三千多买了一堆保健品 说能治高血压 吃了一点用没有 去找人家也不给退 俺想替她投诉 找谁"
+    messages, events = answer(text, "consumer_complaint", confidence=0.89)  # was declined: a doctor's question
+    assert slots_set(events)["service_key"] == "consumer_complaint" and "12315" in texts(messages), texts(messages)
+
+
+def test_a_neighbours_fact_that_shares_only_an_errand_word_is_not_quoted() -> None:
+    slots = {"service_key": "pension_transfer"}  # was 异地贷款缴存使用证明's fact: only 证明 in common
+    messages, _ = answer("那证明得跑浙江去开吗", "cross_province", confidence=0.68, slots=slots)
+    assert "缴存使用证明" not in texts(messages) and "养老保险" in texts(messages), texts(messages)
+
+
+def test_this_card_after_a_matter_without_one_is_the_card_discussed_before() -> None:
+    slots = {"service_key": "elderly_benefits"}  # 优待证 is no card: the 一卡通行 asked about before it
+    discussed = ["onecard_transport", "elderly_benefits"]
+    messages, events = answer("俺这卡有没有那个功能 咋知道", "nlu_fallback", confidence=0.45, slots=slots, discussed=discussed)
+    assert slots_set(events)["service_key"] == "onecard_transport" and "12333" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "current", "meant"),
+    [
+        ("那回来报要带啥", "ask_materials", "settle_inpatient", "manual_reimbursement"),  # was 备案's materials
+        ("俺小孙子还没卡 咋给他申请", "sscard_apply", "sscard_activate", "sscard_apply"),  # was 激活
+        ("那先咋办实体卡", "nlu_fallback", "e_sscard", "sscard_apply"),  # was 电子社保卡 again
+        ("那实体卡能让我爸在宿州帮我申请吗", "ask_eligibility", "e_sscard", "sscard_apply"),
+        ("实体卡丢了电子卡还能用吗", "e_sscard", "e_sscard", "e_sscard"),  # guard row: the electronic card's own
+    ],
+)
+def test_a_neighbour_said_in_other_words_is_answered(text: str, intent: str, current: str, meant: str) -> None:
+    confidence = 0.94 if intent == meant else 0.87
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": current})
+    assert slots_set(events).get("service_key", current) == meant, texts(messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # guard rows for the rule above: claiming at home said in passing
+        "在杭州上班三年了 医保还在宿州 平时看个门诊 能直接刷吗 还是只能自己先付了回去报",
+        "我爸要去上海的大医院看病 医保在宿州交的 听说得先弄个手续 不然回来报不了 到底要先办啥",
+    ],
+)
+def test_claiming_at_home_said_in_passing_is_no_question_of_it(text: str) -> None:
+    messages, events = answer(text, "medical_filing", confidence=0.6)
+    assert slots_set(events)["service_key"] != "manual_reimbursement", texts(messages)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb.search import Entry, SearchIndex
 from kb.textnorm import PinyinCorrector, normalize
 
 QUERIES = yaml.safe_load((Path(__file__).parent.parent / "data" / "search_queries.yaml").read_text("utf-8"))
@@ -109,9 +110,21 @@ class TestTextNormalisation:
     def test_a_common_word_is_not_split_when_a_dictionary_is_given(self) -> None:
         terms = ["苏州", "苏州市"]
         assert PinyinCorrector(terms).correct("能去苏州实习吗") == "能去苏州市习吗"
-        with_words = PinyinCorrector(terms, is_common_word={"实习", "实在"}.__contains__)
+        counts = {"实习": 300, "实在": 900}
+        with_words = PinyinCorrector(terms, lambda word: counts.get(word, 0))
         assert with_words.correct("能去苏州实习吗") == "能去苏州实习吗"
         assert with_words.correct("住苏州实") == "住苏州市"
+
+    def test_an_everyday_word_is_no_typo_of_a_rarer_term(self) -> None:
+        counts = {"强制": 932, "强直": 46, "报效": 138, "报销": 232}
+        corrector = PinyinCorrector(["强直", "报销"], lambda word: counts.get(word, 0))
+        assert corrector.correct("这个是强制的吗") == "这个是强制的吗"  # not the disease 强直
+        assert corrector.correct("住院报效要啥") == "住院报销要啥"  # the term is the more usual word
+        assert corrector.correct("医院报消") == "医院报销"  # 报消 is no word at all
+
+    def test_the_search_never_reads_an_everyday_word_as_a_term(self) -> None:
+        index = SearchIndex([Entry("chronic", "门诊慢特病", ("强直性脊柱炎", "强直"))])
+        assert index.prepare("这个是强制的吗") == "这个是强制的吗"
 
     def test_numerals_are_never_rewritten(self) -> None:
         corrector = PinyinCorrector(["绍兴市", "绍兴"])
