@@ -61,6 +61,7 @@ _CUES: dict[str, str] = {
     ),
     CHANNELS: (
         r"在哪办|在哪里办|在哪儿办|搁哪|去哪|到哪|哪里办|哪儿办|在哪弄|在哪|哪里能|哪能|网上|线上|在线|手机|"
+        r"往哪|交到哪|交哪|送哪|"  # "东西往哪交"
         r"app|小程序|微信|支付宝|公众号|窗口|网点|柜台|大厅|渠道|入口|平台|online|官网|网站|不用跑|跑一趟|"
         r"on (?:my|the|a) (?:phone|mobile)|"
         r"回去办|回来办|回老家|"
@@ -119,7 +120,7 @@ def mentions(text: str) -> list[AspectMention]:
 
 # A message that asks something: a follow-up in a conversation, even when it names no service itself.
 _QUESTION = re.compile(
-    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|谁|能不能|行不行|中不中|是不是|要不要|有没有|没$|了不|[?？]|"
+    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|多久|多长|谁|能不能|行不行|中不中|是不是|要不要|有没有|没$|了不|[?？]|"
     r"不(?=$|[\s，,。])|([\u4e00-\u9fff])不\1|"  # "能给寄过来不 我俩上班没空", "到这边认不认"
     r"(?<=[^\s，,。])还是(?=[^\s，,。])|"  # "选长期的还是临时的", not "还是没搞懂"
     # "得本人去吧", "手机能弄吧": a short question asking to be told yes; not "那我明天要早点去吧", "得了吧"

@@ -37,7 +37,7 @@ from kb.models import (
     Term,
 )
 from kb.schema import TOPICS
-from kb.search import Entry, Hit, SearchIndex, clean, rare_words_of, vocabulary_of
+from kb.search import Entry, Hit, SearchIndex, clean, rare_words_of, vocabulary_of, words_of
 from kb.textnorm import FUNCTION_CHARS, char_readings, normalize
 from kb.units import Unit, faq_unit, service_units
 
@@ -163,6 +163,7 @@ class _Cache:
     word_holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit_holders, as asked
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
     name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
+    said: str = ""  # everything the content says (facts, FAQ questions, names, aliases, terms), for words_unknown
 
     def unit_holders(self, word: str) -> tuple[str, ...]:
         """The keys of the units whose text says the word (remembered: a message asks of the same words often)."""
@@ -331,6 +332,12 @@ class KnowledgeBase:
             if len(holders) <= UNIT_ANCHOR_MAX_ITEMS:
                 shared.update(key for key in holders if service_key in cache.units[key].services)
         return [(cache.units[key], n) for key, n in sorted(shared.items())]
+
+    def words_unknown(self, text: str) -> set[str]:
+        """The text's words that the KB never says and everyday Chinese seldom does ("彩礼", "居住证", "利率"):
+        signs of another matter. "中间", "家里", "东西" are everyday; "备案", "寄到" are the KB's own."""
+        said = self._fresh().said
+        return {word for word in words_of(normalize(text)) if word not in said}
 
     def units_for(self, service_key: str) -> list[Unit]:
         """The sentence-level units of a service: its own fields, then the FAQs about it."""
@@ -579,6 +586,15 @@ class KnowledgeBase:
                 in_chinese={normalize(a): t.name for t in terms if t.kind == ENGLISH for a in t.aliases},
                 everyday=_alternation(a for t in terms if t.kind == EVERYDAY for a in t.aliases),
                 kb_word={normalize(a): t.name for t in terms if t.kind == EVERYDAY for a in t.aliases},
+                said=normalize(
+                    "\n".join(
+                        [
+                            *(text for u in units for text in (u.text, *u.questions)),
+                            *(n for v in service_views.values() for n in (v.name, *v.aliases)),
+                            *(n for t in terms for n in (t.name, *t.aliases)),
+                        ]
+                    )
+                ),
             )
 
 

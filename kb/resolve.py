@@ -129,7 +129,7 @@ _SEES_DOCTOR = re.compile(
 # else the card does there ("坐车看病都行吗")
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|自己掏|没刷上|出院了|回来报|回宿州报|手工报销|"
-    r"坐车|坐公交|坐地铁|乘车|啥用|激活|密码|挂失|补卡|换卡|"  # the card's own errands
+    r"坐车|坐公交|坐地铁|乘车|地铁|公交|啥用|激活|密码|挂失|补卡|换卡|"  # the card's own errands
     r"办(?:张|个|一张)?社保卡|申领|领卡|做卡"
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
@@ -577,7 +577,9 @@ def _kept_apart(text: str, current: ServiceView, sibling: ServiceView, fact: Uni
 
 def _brought(word: str, text: str) -> bool:
     """The word is something to bring along ("去的时候要带身份证不"): a material of the matter, not another matter."""
-    return bool(re.search(rf"(?:带(?:上|着|好)?|拿(?:上|着))(?:个|张)?{re.escape(word)}", text))
+    before = rf"(?:带(?:上|着|好)?|拿(?:上|着))(?:个|张)?{re.escape(word)}"
+    after = rf"{re.escape(word)}[^，,。？?]{{0,8}}(?:带上|带着|带去|要带|得带|拿上|拿着)"  # "身份证跟…那张卡也得带上不"
+    return bool(re.search(before, text) or re.search(after, text))
 
 
 def _shares_a_word(text: str, name: str) -> bool:
@@ -743,6 +745,7 @@ class Resolver:
                 corrects_who
                 or refers_back
                 or not _sure_out_of_scope(question)
+                or (asked and not self.kb.words_unknown(text))  # "东西往哪交": nothing said of another matter
                 or _supported(context.key, candidates)
                 or not content
                 or self._echoes_name(text, context)
@@ -1186,9 +1189,10 @@ class Resolver:
         """A bank card, another office's errand, a doctor's question (which hospital is best, what to eat),
         or — where the message stands `alone`, i.e. not a follow-up in a conversation — tickets without the
         card or a health question that names a covered disease: words shared with a service, not its business."""
-        if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not _names_our_card(text):
+        ours = _names_our_card(text) or _names_our_card(self.kb.corrected(text))  # "银行卡社宝卡全没了"
+        if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not ours:
             return True
-        if _EVERYDAY_MATTER.search(text) and not _names_our_card(text):
+        if _EVERYDAY_MATTER.search(text) and not ours:
             return True
         if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
             return True

@@ -377,6 +377,24 @@ def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None)
     return {key: {w for n in ns for w in vocabulary_of([n]) if content(w)} for key, ns in names.items()}
 
 
+EVERYDAY_WORD = 1500  # jieba counts a word at least this often: everyday Chinese (处理, 中间, 家里), not a matter
+
+
+def words_of(text: str) -> set[str]:
+    """The text's own words, not everyday ones: jieba's words of two characters or more, Chinese only, no
+    particles, question words or errands in general."""
+    jieba.dt.check_initialized()
+    everyday = jieba.dt.FREQ
+    return {
+        w
+        for w in jieba.lcut(aspects.without_cues(text))
+        if len(w) >= 2
+        and all(ch not in FUNCTION_CHARS and "\u4e00" <= ch <= "\u9fff" for ch in w)
+        and w not in ERRAND_WORDS
+        and everyday.get(w, 0) < EVERYDAY_WORD
+    }
+
+
 def rare_words_of(text: str) -> set[str]:
     """The text's words and two-character runs that could be a fact's own (区号, 领卡, 承诺书): no particles,
     question words, errands in general or everyday words (jieba splits 区号, so runs count too)."""
