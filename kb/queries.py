@@ -37,7 +37,7 @@ from kb.models import (
     Term,
 )
 from kb.schema import TOPICS
-from kb.search import Entry, Hit, SearchIndex, clean, rare_words_of, vocabulary_of, words_of
+from kb.search import Entry, Hit, SearchIndex, clean, nouns_of, rare_words_of, vocabulary_of
 from kb.textnorm import FUNCTION_CHARS, char_readings, normalize
 from kb.units import Unit, faq_unit, service_units
 
@@ -163,7 +163,7 @@ class _Cache:
     word_holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit_holders, as asked
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
     name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
-    said: str = ""  # everything the content says (facts, FAQ questions, names, aliases, terms), for words_unknown
+    said: str = ""  # what the content says (facts, FAQ questions, names, aliases, terms, bureaus, plan tasks)
 
     def unit_holders(self, word: str) -> tuple[str, ...]:
         """The keys of the units whose text says the word (remembered: a message asks of the same words often)."""
@@ -334,10 +334,10 @@ class KnowledgeBase:
         return [(cache.units[key], n) for key, n in sorted(shared.items())]
 
     def words_unknown(self, text: str) -> set[str]:
-        """The text's words that the KB never says and everyday Chinese seldom does ("彩礼", "居住证", "利率"):
-        signs of another matter. "中间", "家里", "东西" are everyday; "备案", "寄到" are the KB's own."""
+        """The text's nouns that nothing in the KB says ("彩礼", "房子", "酒店"): signs of another matter.
+        "东西" names nothing; "备案", "人社局", "窗口" are the KB's own."""
         said = self._fresh().said
-        return {word for word in words_of(normalize(text)) if word not in said}
+        return {word for word in nouns_of(normalize(text)) if word not in said}
 
     def units_for(self, service_key: str) -> list[Unit]:
         """The sentence-level units of a service: its own fields, then the FAQs about it."""
@@ -592,6 +592,8 @@ class KnowledgeBase:
                             *(text for u in units for text in (u.text, *u.questions)),
                             *(n for v in service_views.values() for n in (v.name, *v.aliases)),
                             *(n for t in terms for n in (t.name, *t.aliases)),
+                            *(n for b in bureaus for n in (b.name, *b.aliases)),
+                            *(t.text for t in tasks),
                         ]
                     )
                 ),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from kb import aspects
 from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
-from kb.search import ERRAND_WORDS
+from kb.search import ERRAND_WORDS, said_of_anything
 from kb.textnorm import FUNCTION_CHARS, char_readings, is_cjk, normalize
 from kb.units import Unit
 
@@ -129,7 +129,7 @@ _SEES_DOCTOR = re.compile(
 # else the card does there ("坐车看病都行吗")
 _NOT_FILING = re.compile(
     r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|自己掏|没刷上|出院了|回来报|回宿州报|手工报销|"
-    r"坐车|坐公交|坐地铁|乘车|地铁|公交|啥用|激活|密码|挂失|补卡|换卡|"  # the card's own errands
+    r"坐车|乘车|(?:刷|坐|乘)[^，,。？?\s]{0,3}?(?:地铁|公交)|交通卡|啥用|激活|密码|挂失|补卡|换卡|"  # the card's own
     r"办(?:张|个|一张)?社保卡|申领|领卡|做卡"
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
@@ -140,10 +140,10 @@ MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
 # in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
-_SELLER = re.compile(
-    r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服|"
-    r"买了|买的|买到|卖给|推销"  # "听健康讲座 买了一堆保健品…不给退": bought from someone
-)
+_SELLER = re.compile(r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服")
+# … or just bought, when the seller refuses or cheated ("听健康讲座 买了一堆保健品…不给退"), not "买的药吃了肚子坏了"
+_BOUGHT = re.compile(r"买了|买的|买到|卖给|推销")
+_REFUSED = re.compile(r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好")
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
     r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水"
@@ -158,8 +158,11 @@ _NOT_FILED = re.compile(
 )
 # "那回来报要带啥": claiming the money back at home is 手工报销 by another name (not 回来报到, 报名, nor
 # "不然回来报不了", which says why to file first)
-_CLAIMED_AT_HOME = re.compile(r"(?<!不然)(?<!否则)回(?:来|去|宿州|老家|参保地)再?报(?![到名警道告]|不了)")
-_DIRECTLY = re.compile(r"直接|刷")  # "能直接刷吗 还是只能…回去报": asks whether it need be claimed at all
+_CLAIMED_AT_HOME = re.compile(
+    r"(?<!不然)(?<!否则)(?<!怕)回(?:来|去|宿州|老家|参保地)再?(?:报销(?!不)|报(?=[要得咋怎啥吗呢\s]|$))"
+)
+# "能直接刷吗 还是只能…回去报": whether it need be claimed at all
+_SETTLED_DIRECTLY = re.compile(r"直接(?:结|刷|报)|刷(?:卡|医保)")
 _TREATED_ALREADY = re.compile(
     r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫[了的付上钱]|付过了|交过了"
 )
@@ -172,7 +175,7 @@ CUSTOMS_SERVICE = "customs"
 # Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算"):
 # 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
-    r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,6}(?:一样|一个待遇|同等|同样|待遇)|"
+    r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,6}(?:一样|一个待遇|同等|同样|待遇|好处|福利)|"
     r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:一样|同等)(?:的)?(?:享受|待遇|优待)"
 )
 SAME_TREATMENT_SERVICE = "elderly_onecard"
@@ -181,6 +184,7 @@ _PHYSICAL_CARD_SOUGHT = re.compile(
     r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)"
 )
 CARD_APPLY_SERVICE = "sscard_apply"
+_RELATION_MOVED = re.compile(r"转(?:医保)?关系|关系(?:转|迁|挪)")  # the insurance itself moved ("那转关系去哪弄")
 _NOT_SAME_TREATMENT = re.compile(r"医保|报销|住院|看病|养老金|退休金|养老院|养老保险")  # "跟当地老人报销待遇一样不"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause or
 # is asked about ("有事打12345 这个号到底管啥的", "…能打12345吗"), not "已经打12333挂上了" in a story. Its FAQ is
@@ -214,7 +218,7 @@ def _asked_hotlines(text: str) -> set[str]:
 
 
 # The two insurances by name (not 医保卡, a card): what moves with a job, what a hotline is for
-_MEDICAL_INSURANCE_WORDS = r"医保|医疗保险|合作医疗|农合"
+_MEDICAL_INSURANCE_WORDS = r"医保|医疗保险|合作医疗|农合|看病(?:的|那个|那份)?保险"  # "在宁波交的看病那个保险"
 _PENSION_WORDS = r"养老保险|养老金"
 # the field of each national hotline, as citizens name it ("医保方面的事打哪个电话")
 _HOTLINE_FIELDS = {
@@ -346,8 +350,8 @@ _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|�
 _REFERS_BACK = re.compile(
     r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|^\s*那?(?:要是|如果|万一|假如)"
 )
-_POINTED_AT = re.compile(r"(?:那个|这个)([\u4e00-\u9fff]{2})")  # "宿州那个窗口搁哪": the window spoken of
-_EVERYDAY_POINTED = frozenset({"问题", "事情", "情况", "东西", "时候", "意思", "地方", "办法", "什么", "怎么"})
+# "宿州那个窗口搁哪", "咋知道那医院联没联网": the window, the hospital spoken of
+_POINTED_AT = re.compile(r"(?:那个|这个|那家|这家|那|这)([\u4e00-\u9fff]{2})")
 # The short forms services' names use ("医保关系转移接续")
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
 _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
@@ -378,7 +382,8 @@ _MOVED_FIRST = re.compile(r"转(?:了|过去|过来|好)(?:以后|之后)?(?:才
 # however alike the words ("公积金咋转回宿州来"): an errand for the hub, not the insurance transfers.
 _SOMETHING_ELSE_MOVED = re.compile(r"公积金|失业|退役|军人|户口|户籍|档案|党组织|组织关系|党员|学籍|工伤|生育|车")
 _INSURANCE_MOVED = re.compile(r"养老|社保|医保|医疗保险|合作医疗|农合|退休")
-_STUDIES = re.compile(r"上学|读书|念书|学校|转学|读")  # "明年想转到南京读": a school place moved
+# "明年想转到南京读": a school place moved (not "在杭州读完研究生…保险想转回宿州")
+_STUDIES = re.compile(r"上学|读书|念书|学校|转学|转到[^，,。？?\s]{0,4}读(?!完)")
 PENSION_TRANSFER, MEDICAL_TRANSFER = INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
 _MEDICAL_INSURANCE_SAID = re.compile(r"医保|医疗")
 SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen sees a doctor elsewhere
@@ -416,7 +421,8 @@ _PAID_IN = re.compile(
 
 def _complains_of_a_sale(said: str) -> bool:
     """Something bought went wrong and the seller will not make it right: 12315's matter, whatever else is said."""
-    return bool(_SELLER.search(said) and _SOLD_BADLY.search(said) and not _OUR_CARD.search(said))
+    sold = (_SELLER.search(said) and _SOLD_BADLY.search(said)) or (_BOUGHT.search(said) and _REFUSED.search(said))
+    return bool(sold) and not _OUR_CARD.search(said)
 
 
 def _moves_a_record(said: str) -> bool:
@@ -808,9 +814,13 @@ class Resolver:
     def _earlier_card_meant(self, text: str, question: Question) -> str | None:
         """ "俺这卡有没有那个功能" after 一卡通行, then 优待证 (no card): the card matter discussed before."""
         current = self.kb.service(question.context) if question.context else None
-        if current is None or "卡" in current.name or not _THIS_CARD.search(text):
+        if current is None or self._has_a_card(current) or not _THIS_CARD.search(text):
             return None
         return next((key for key in question.earlier if (s := self.kb.service(key)) and "卡" in s.name), None)
+
+    def _has_a_card(self, service: ServiceView) -> bool:
+        """The matter has a card of its own: the 社保卡 ones, and 医保 (its card is the 医保卡)."""
+        return "卡" in service.name or service.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
 
     def _refers_back(self, question: Question, text: str, context: ServiceView) -> bool:
         """A follow-up longer than a bare one: it asks an aspect ("俺也不晓得俺这张是第几代 打哪个电话能问"), points
@@ -829,9 +839,10 @@ class Resolver:
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
 
     def _points_at_its_word(self, text: str, context: ServiceView) -> bool:
-        """ "那个窗口", "这个小程序": a word the matter's own facts say, pointed at as the one just spoken of."""
-        pointed = {m.group(1) for m in _POINTED_AT.finditer(text)} - _EVERYDAY_POINTED
-        return any(word in unit.text for word in pointed for unit in self.kb.units_for(context.key))
+        """ "那个窗口", "这个小程序": a word the matter's own facts say, pointed at as the one just spoken of (not
+        "这个可以…", "这个时间…": words said of anything)."""
+        pointed = {m.group(1) for m in _POINTED_AT.finditer(text)}
+        return any(not said_of_anything(word) and self.kb.service_says(context.key, word) for word in pointed)
 
     def _fact_of_it_fits(self, text: str, context: ServiceView) -> bool:
         """A fact of the matter under discussion fits the text, and no fact of a matter away from it fits better;
@@ -994,9 +1005,10 @@ class Resolver:
     def _search_agrees(self, text: str, heard: ServiceView, question: Question) -> bool:
         """NLU is sure of the service, and the search, on the words besides what is asked, finds it first and
         strongly: "俺小孙子还没卡 咋给他申请" after 激活 is 申领's, though it says 申请 and not 申领."""
+        if question.confidence < SURE_NLU:
+            return False
         hits = self.kb.search_services(aspects.without_cues(text), limit=1)
-        found = bool(hits) and hits[0].key == heard.key and hits[0].score >= STRONG_SEARCH
-        return question.confidence >= SURE_NLU and found
+        return bool(hits) and hits[0].key == heard.key and hits[0].score >= STRONG_SEARCH
 
     def _fact_of_both(self, text: str, current: ServiceView, sibling: ServiceView) -> bool:
         """The unit that fits the text best belongs to both services."""
@@ -1515,7 +1527,7 @@ class Resolver:
         # told in other words, as clearly as by its name and as the FAQ it would be
         if _complains_of_a_sale(corrected):
             named_clearly(CONSUMER_SERVICE)
-        claimed_at_home = _CLAIMED_AT_HOME.search(corrected) and not _DIRECTLY.search(corrected)
+        claimed_at_home = _CLAIMED_AT_HOME.search(corrected) and not _SETTLED_DIRECTLY.search(corrected)
         if (_NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected)) or claimed_at_home:
             named_clearly(REIMBURSEMENT_SERVICE)
         moved_for_a_job = (
@@ -1547,9 +1559,8 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
-        if (_SOMETHING_ELSE_MOVED.search(corrected) or _moves_a_record(corrected)) and not _INSURANCE_MOVED.search(
-            corrected
-        ):  # "孩子…想让他转回宿州老家读书 转学手续咋弄": a school place, no insurance moved
+        school_moved = _MOVING.search(corrected) and _STUDIES.search(corrected)  # "…转回宿州老家读书 转学手续咋弄"
+        if (_SOMETHING_ELSE_MOVED.search(corrected) or school_moved) and not _INSURANCE_MOVED.search(corrected):
             for key in INSURANCE_TRANSFERS:
                 scores.pop(key, None)
             if _MOVING.search(corrected) and self._elsewhere(corrected):
@@ -1642,9 +1653,13 @@ class Resolver:
     def _sibling_asked_about(self, text: str, context: ServiceView) -> ServiceView | None:
         """ "那医保的呢" after 养老保险转移: the one service of the same topic a word names that the service
         under discussion does not have."""
-        if _PHYSICAL_CARD_SOUGHT.search(text) and context.key != CARD_APPLY_SERVICE:
+        medical_topic = context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
+        if medical_topic and _RELATION_MOVED.search(text) and context.key != MEDICAL_TRANSFER:
+            return self.kb.service(MEDICAL_TRANSFER)  # "那转关系去哪弄" after 备案: 医保关系转移, not a doctor seen
+        if _PHYSICAL_CARD_SOUGHT.search(text) and "电子" not in text and context.key != CARD_APPLY_SERVICE:
             card = self.kb.service(CARD_APPLY_SERVICE)  # "那先咋办实体卡" after 电子社保卡: the card itself
-            return card if card and self._next_to(card.key, context) else None
+            if card and self._next_to(card.key, context):
+                return card
         said = self._sibling_word_said(text)
         if not said:
             return None
@@ -1750,6 +1765,7 @@ class Resolver:
             and question.intent in self.kb.service_intents()
             and question.confidence >= CONFIDENT_NLU
             and (context is None or context.intent != question.intent)
+            and not (context and self._names_its_topic(text, context))  # "咋知道那医院联没联网" in 门诊结算
         ):
             return True  # "另外问一句，研究生回宿州有补贴吗": NLU hears another topic
         rest = aspects.without_cues(text)
@@ -1766,6 +1782,11 @@ class Resolver:
             return hits[0].key in self.kb.anchored_services(rest)
         said = self.kb.anchoring_words(rest, hits[0].key)
         return any(self._names_apart(word, hits[0], context) and not _brought(word, text) for word in said)
+
+    def _names_its_topic(self, text: str, context: ServiceView) -> bool:
+        """The text says a word that names the topic under discussion (联网 of 异地就医) and no other topic."""
+        named = self.kb.topics_named(text)
+        return bool(named) and all(topics == {context.topic} for topics in named.values())
 
     def _names_apart(self, word: str, service: ServiceView, context: ServiceView) -> bool:
         """A word of a service's names tells it apart from the matter discussed: a word of its name, or of an

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jieba
+import jieba.posseg
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -108,7 +109,8 @@ def _grams(segments: Sequence[Units]) -> list[tuple[str, float]]:
     return grams
 
 
-def _everyday_frequency(word: str) -> int:
+def _word_count(word: str) -> int:
+    """How often jieba's dictionary counts the word (0 if it does not know it)."""
     jieba.dt.check_initialized()
     return jieba.dt.FREQ.get(word, 0)
 
@@ -141,7 +143,7 @@ class SearchIndex:
         self._prepared: dict[str, str] = {}
         self._searched: dict[tuple, list[Hit]] = {}
         raw_phrases = {p for e in self.entries.values() for p in e.phrases}
-        self.corrector = PinyinCorrector(vocabulary_of(raw_phrases) | set(extra_vocabulary), _everyday_frequency)
+        self.corrector = PinyinCorrector(vocabulary_of(raw_phrases) | set(extra_vocabulary), _word_count)
         neutral = sorted({clean(normalize(t)) for t in neutral_terms} - {""}, key=len, reverse=True)
         self._neutral = re.compile("|".join(map(re.escape, neutral))) if neutral else None
 
@@ -377,21 +379,27 @@ def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None)
     return {key: {w for n in ns for w in vocabulary_of([n]) if content(w)} for key, ns in names.items()}
 
 
-EVERYDAY_WORD = 1500  # jieba counts a word at least this often: everyday Chinese (处理, 中间, 家里), not a matter
+GENERIC_NOUN = 20000  # jieba counts a noun this often: said of anything (时间, 问题, 工作), no matter of its own
+_NOUN_TAGS = frozenset({"n", "nz", "nt", "nl", "ng"})  # jieba.posseg's nouns; places (ns) are the KB's terms
+_NOT_A_MATTER = frozenset({"东西", "事情", "事儿", "情况", "时候", "地方", "办法", "意思", "样子", "手续"})
 
 
-def words_of(text: str) -> set[str]:
-    """The text's own words, not everyday ones: jieba's words of two characters or more, Chinese only, no
-    particles, question words or errands in general."""
+def said_of_anything(word: str) -> bool:
+    """A word everyday Chinese says of anything (可以, 时间, 东西): it names no matter."""
     jieba.dt.check_initialized()
-    everyday = jieba.dt.FREQ
+    return word in _NOT_A_MATTER or jieba.dt.FREQ.get(word, 0) >= GENERIC_NOUN
+
+
+def nouns_of(text: str) -> set[str]:
+    """The nouns of the text besides its aspect cues, that could name a matter: "房子", "彩礼", "酒店" (not "东西",
+    nor nouns everyday Chinese says of anything)."""
     return {
-        w
-        for w in jieba.lcut(aspects.without_cues(text))
-        if len(w) >= 2
-        and all(ch not in FUNCTION_CHARS and "\u4e00" <= ch <= "\u9fff" for ch in w)
-        and w not in ERRAND_WORDS
-        and everyday.get(w, 0) < EVERYDAY_WORD
+        pair.word
+        for pair in jieba.posseg.lcut(aspects.without_cues(text))
+        if pair.flag in _NOUN_TAGS
+        and len(pair.word) >= 2
+        and all("\u4e00" <= ch <= "\u9fff" for ch in pair.word)
+        and not said_of_anything(pair.word)
     }
 
 

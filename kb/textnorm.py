@@ -26,7 +26,7 @@ _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 MIN_TERM = 2
 MAX_TERM = 12
 FUZZY_MIN_TERM = 3  # dialect-tolerant matching only for terms long enough to be unambiguous
-COMMON_WORD_FREQUENCY = 20  # a word jieba's dictionary counts this often is an everyday word
+COMMON_WORD_FREQUENCY = 20  # jieba's dictionary counts a word this often: a real word, no typo
 
 
 def normalize(text: str) -> str:
@@ -156,7 +156,7 @@ class PinyinCorrector:
         return self._frequency is not None and self._frequency(word) >= COMMON_WORD_FREQUENCY
 
     def _more_common_than(self, window: str, term: str) -> bool:
-        """The text's own word is everyday and more usual than the term it sounds like: no typo."""
+        """The text's own word is a real word, more usual than the term it sounds like: no typo."""
         return self._is_common_word(window) and self._frequency(window) > self._frequency(term)
 
     def _splits_a_word(self, text: str, start: int, end: int, changed: list[int]) -> bool:

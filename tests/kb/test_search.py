@@ -125,6 +125,10 @@ class TestTextNormalisation:
     def test_the_search_never_reads_an_everyday_word_as_a_term(self) -> None:
         index = SearchIndex([Entry("chronic", "门诊慢特病", ("强直性脊柱炎", "强直"))])
         assert index.prepare("这个是强制的吗") == "这个是强制的吗"
+        # nor splits one at the edge of a term: 正要 is a word, so 身份正 stays (the price of the rule)
+        index = SearchIndex([Entry("id", "身份证首次申领", ("身份证",))])
+        assert index.prepare("身份正要带哪些材料") == "身份正要带哪些材料"
+        assert index.prepare("身份正丢了") == "身份证丢了"
 
     def test_numerals_are_never_rewritten(self) -> None:
         corrector = PinyinCorrector(["绍兴市", "绍兴"])
@@ -147,3 +151,18 @@ def test_the_best_results_are_those_of_the_whole_ranking(kb, index_name: str) ->
     for query in QUERIES:
         top = index._search(query["query"], 5, None, 0.0)
         assert top == index._search(query["query"], everything, None, 0.0)[:5], query["query"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("那彩礼一般给多少", {"彩礼"}),
+        ("房子多少钱", {"房子"}),
+        ("东西往哪交", set()),  # 东西 names nothing
+        ("人社局在哪交", set()),  # a bureau's alias is the KB's own
+        ("异地就医备案要带啥", set()),
+        ("这个可以帮我订个酒店吗", {"酒店"}),
+    ],
+)
+def test_the_nouns_a_message_says_that_the_kb_never_does(kb, text: str, unknown: set[str]) -> None:
+    assert kb.words_unknown(text) == unknown
