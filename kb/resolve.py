@@ -1765,7 +1765,7 @@ class Resolver:
             and question.intent in self.kb.service_intents()
             and question.confidence >= CONFIDENT_NLU
             and (context is None or context.intent != question.intent)
-            and not (context and self._names_its_topic(text, context))  # "咋知道那医院联没联网" in 门诊结算
+            and not (context and self._nlu_topic_contradicted(question, text, context))  # "咋知道那医院联没联网"
         ):
             return True  # "另外问一句，研究生回宿州有补贴吗": NLU hears another topic
         rest = aspects.without_cues(text)
@@ -1783,8 +1783,12 @@ class Resolver:
         said = self.kb.anchoring_words(rest, hits[0].key)
         return any(self._names_apart(word, hits[0], context) and not _brought(word, text) for word in said)
 
-    def _names_its_topic(self, text: str, context: ServiceView) -> bool:
-        """The text says a word that names the topic under discussion (联网 of 异地就医) and no other topic."""
+    def _nlu_topic_contradicted(self, question: Question, text: str, context: ServiceView) -> bool:
+        """NLU hears another topic, but the text's words name only the one under discussion: "咋知道那医院联没联网"
+        in 门诊结算 (联网 is 异地就医's; NLU heard 远程医疗). A neighbour of the same topic NLU hears stays heard."""
+        heard = self._topic_heard(question)
+        if heard is None or heard == context.topic:
+            return False
         named = self.kb.topics_named(text)
         return bool(named) and all(topics == {context.topic} for topics in named.values())
 

@@ -2133,3 +2133,10 @@ def test_a_bus_in_a_story_of_a_stay_in_hospital_is_no_question_of_the_card() -> 
     text = "我爸在上海被公交车撞了 住院了 医保是宿州的 咋弄"  # guard row: 公交 without riding it
     messages, events = answer(text, "medical_filing", confidence=0.6)
     assert slots_set(events)["service_key"] == "medical_filing", texts(messages)
+
+
+def test_nlu_sure_of_a_neighbour_of_the_same_topic_still_moves_the_matter() -> None:
+    slots = {"service_key": "medical_filing"}  # guard row: 异地就医's own words, and NLU sure of 手工报销
+    text = "那要是出院了才想起来 钱都自己垫了呢"
+    messages, events = answer(text, "manual_reimbursement", confidence=0.98, slots=slots)
+    assert slots_set(events)["service_key"] == "manual_reimbursement", texts(messages)
