@@ -218,7 +218,7 @@ def _asked_hotlines(text: str) -> set[str]:
 
 
 # The two insurances by name (not 医保卡, a card): what moves with a job, what a hotline is for
-_MEDICAL_INSURANCE_WORDS = r"医保|医疗保险|合作医疗|农合|看病(?:的|那个|那份)?保险"  # "在宁波交的看病那个保险"
+_MEDICAL_INSURANCE_WORDS = r"医保|医疗保险|合作医疗|农合"
 _PENSION_WORDS = r"养老保险|养老金"
 # the field of each national hotline, as citizens name it ("医保方面的事打哪个电话")
 _HOTLINE_FIELDS = {
