@@ -386,8 +386,7 @@ _NOT_A_MATTER = frozenset({"东西", "事情", "事儿", "情况", "时候", "�
 
 def said_of_anything(word: str) -> bool:
     """A word everyday Chinese says of anything (可以, 时间, 东西): it names no matter."""
-    jieba.dt.check_initialized()
-    return word in _NOT_A_MATTER or jieba.dt.FREQ.get(word, 0) >= GENERIC_NOUN
+    return word in _NOT_A_MATTER or _word_count(word) >= GENERIC_NOUN
 
 
 def nouns_of(text: str) -> set[str]:
