@@ -503,7 +503,3 @@ def _situation(tracker: Tracker) -> tuple[str, str] | None:
     if stay == "临时外出":
         return "临时去外地看病", "filing_validity"
     return None
-
-
-def _yes_no(value: Any, text: str, negation: Any) -> str | None:
-    return None if value is None else yes_no(value, text, negation)

@@ -28,9 +28,10 @@ CARD_WORDS = (
 )
 
 
-# "没开转诊单", "不是急诊": the word is there, but the answer is no.
-NEGATED_REFERRAL = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(转诊|转院)")
-NEGATED_EMERGENCY = re.compile(r"(没|没有|不|无|未)[^，,。.!！?？\s]{0,3}(急诊|抢救|突发|急病)")
+# "没开转诊单", "没有医院开的转诊单", "不是急诊": the word is there, but the answer is no.
+# (not "没想到医生让转诊")
+NEGATED_REFERRAL = re.compile(r"(没|没有|不|无|未)(?!想到|料到|成想)[^，,。.!！?？\s]{0,6}(转诊|转院)")
+NEGATED_EMERGENCY = re.compile(r"(没|没有|不|无|未)(?!想到|料到|成想)[^，,。.!！?？\s]{0,3}(急诊|抢救|突发|急病)")
 
 
 def yes_no(value: Any, text: str, negation: re.Pattern[str]) -> str:

@@ -324,10 +324,11 @@ class KnowledgeBase:
 
     def units_anchored(self, text: str, service_key: str) -> list[tuple[Unit, int]]:
         """The service's units that share a rare word with the text ("区号" of 12393's unit), each with how many:
-        a word or two-character run of the text, no everyday word, that at most a few units of the KB say."""
+        a word or two-character run of the text, no everyday word nor place (as in the search: "俺还想在砀山承包个梨园"
+        shares no fact's word with 康养's 砀山县), that at most a few units of the KB say."""
         cache = self._fresh()
         shared: Counter[str] = Counter()
-        for word in sorted(rare_words_of(normalize(text))):
+        for word in sorted(rare_words_of(cache.places.sub(" ", normalize(text)))):
             holders = cache.unit_holders(word)
             if len(holders) <= UNIT_ANCHOR_MAX_ITEMS:
                 shared.update(key for key in holders if service_key in cache.units[key].services)

@@ -184,7 +184,8 @@ _PHYSICAL_CARD_SOUGHT = re.compile(
     r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)"
 )
 CARD_APPLY_SERVICE = "sscard_apply"
-_RELATION_MOVED = re.compile(r"转(?:医保)?关系|关系(?:转|迁|挪)")  # the insurance itself moved ("那转关系去哪弄")
+# the insurance itself moved ("那转关系去哪弄", "那转医保找哪个部门")
+_RELATION_MOVED = re.compile(r"转(?:医保)?关系|关系(?:转|迁|挪)|转医保(?!卡)")
 _NOT_SAME_TREATMENT = re.compile(r"医保|报销|住院|看病|养老金|退休金|养老院|养老保险")  # "跟当地老人报销待遇一样不"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause or
 # is asked about ("有事打12345 这个号到底管啥的", "…能打12345吗"), not "已经打12333挂上了" in a story. Its FAQ is
@@ -320,7 +321,8 @@ _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
     r"医保|报销|能报|报不|结算|备案|认定|慢特病|慢病|门诊|住院|异地|外地|外省|跨省|省外|刷卡|统筹|费用|花钱|"
-    r"看病|拿药|开药|取药|配药|开[^，,。？?]{1,4}药|直接结|待遇|病种|算|属于|包括|范围|能办|办理|手续"
+    r"看病|拿药|开药|取药|配药|开[^，,。？?]{1,4}药|直接结|待遇|病种|算|属于|包括|范围|能办|办理|手续|"
+    r"能结(?![婚果束实账])|结不(?=$|[\s，,。？?了])"  # "俺有冠心病 常年吃药 这个也能结不": settled, 结算 said short
 )
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
@@ -758,6 +760,14 @@ class Resolver:
             )
             and not self._another_matter(text, alone=False)
             and not (_TURNS_AWAY.search(text) and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE))
+            # "俺还想在砀山承包个梨园 咋审批" after 康养: a thing of its own that nothing in the KB says, asking nothing
+            # of the matter, whose facts do not fit it even a little (not "能寄回家不" after 身份证: 邮寄)
+            and not (
+                not (asked or refers_back)
+                and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
+                and self.kb.words_unknown(text)
+                and not self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FOLLOW_UP)
+            )
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久", "How long is it valid?" or "大晚上的能挂不"
             followed = Understanding(
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
@@ -779,6 +789,7 @@ class Resolver:
         if understood.decision == UNSURE:
             understood = _same_answer_first(understood)
         if understood.decision in (ANSWER, GUESS):
+            understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
             understood = self._second_question(text, understood)
         return understood
@@ -941,6 +952,18 @@ class Resolver:
         """ "不是人社局吗" after an answer naming 市医保局: a short message doubting a bureau the KB knows."""
         doubted = _DOUBTED_BUREAU.search(text)
         return bare and bool(doubted and self.kb.bureau_name(doubted.group(1)))
+
+    def _compared_with_second(self, text: str, u: Understanding) -> Understanding:
+        """ "医保关系要转过来吗 这跟异地就医备案是一回事不": the service compared with is not the one asked about;
+        the one named too whose own fact says whether they are the same thing is."""
+        best = u.best
+        if best is None or best.context:
+            return u
+        same = self._same_or_not(text, best.service)
+        if same is None or best.service.key in same.services:
+            return u
+        owner = next((c for c in u.candidates[1:3] if c.service.key in same.services and c.mentioned), None)
+        return _guess_first(u, owner) if owner else u
 
     def _sibling_first(self, text: str, u: Understanding, question: Question) -> Understanding:
         """A follow-up about a service next to the one under discussion is answered from there, saying so,

@@ -639,6 +639,13 @@ def test_a_disease_named_as_a_follow_on_is_asked_about_in_the_conversation() -> 
     assert DECLINE_MARK not in texts(messages) and "门诊慢特病" in texts(messages)
 
 
+def test_a_disease_told_with_settling_said_short_is_asked_about_in_the_conversation() -> None:
+    entities = [{"entity": "disease", "value": "冠心病"}]
+    slots = {"service_key": "settle_outpatient"}
+    messages, _ = answer("俺有冠心病 常年吃药 这个也能结不", "settle_chronic", confidence=0.99, entities=entities, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "门诊慢特病" in texts(messages)
+
+
 @pytest.mark.parametrize("text", ["好的知道了", "行 我打电话问问", "嗯嗯 晓得了"])
 def test_acknowledgements_in_a_conversation_get_anything_else(text: str) -> None:
     messages, _ = answer(text, "inform", confidence=0.56, slots={"service_key": "sscard_locked"})
@@ -1708,6 +1715,38 @@ def test_whether_two_matters_are_one_is_answered_by_the_fact_that_says(text: str
     messages, _ = answer(text, intent, confidence=0.99)
     reply = texts(messages)
     assert fact in reply and "谁可以办" not in reply.split(fact)[0], reply
+
+
+def test_a_card_stolen_with_an_id_card_is_the_card_lost_not_a_first_id_card() -> None:
+    text = "今天早上在菜市场买菜钱包叫人摸走了 里面有身份证还有社保卡 卡里还有钱 现在心里慌得很 第一步该干啥"
+    messages, events = answer(text, "sscard_loss", confidence=0.72)
+    assert slots_set(events)["service_key"] == "sscard_loss" and "挂失" in texts(messages), texts(messages)
+
+
+def test_a_thing_of_its_own_nlu_leans_out_of_scope_on_is_no_follow_up() -> None:
+    slots = {"service_key": "elderly_care"}
+    messages, _ = answer("俺还想在砀山承包个梨园 咋审批", "out_of_scope", confidence=0.86, slots=slots)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_a_follow_up_a_fact_of_the_matter_fits_a_little_stays_with_it() -> None:  # guard row
+    messages, _ = answer("能寄回家不", "out_of_scope", confidence=0.75, slots={"service_key": "first_id_card"})
+    assert "邮寄" in texts(messages), texts(messages)
+
+
+def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
+    text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
+    messages, events = answer(text, "medical_filing", confidence=0.88)
+    assert slots_set(events)["service_key"] == "medical_insurance_transfer", texts(messages)
+    reply = texts(messages)
+    assert "不是一回事" in reply and "市数据资源管理局" in reply, reply
+    assert "市医保局" not in reply.split("市数据资源管理局")[0], reply  # the bureau named first is the transfer's
+
+
+def test_moving_the_insurance_said_short_after_filing_is_its_transfer() -> None:
+    slots = {"service_key": "medical_filing"}
+    messages, events = answer("那转医保找哪个部门 要带啥", "ask_materials", confidence=0.94, slots=slots)
+    assert slots_set(events)["service_key"] == "medical_insurance_transfer", texts(messages)
 
 
 def test_a_second_question_on_whether_two_are_alike_is_answered_by_its_own_fact() -> None:

@@ -217,6 +217,8 @@ def test_no_value_is_no_answer() -> None:
         ("否", "不是", "否"),
         ("转诊", "没开转诊单 自己去的", "否"),
         ("转院", "没有办转院手续", "否"),
+        ("转诊", "没有医院开的转诊单能备案不", "否"),
+        ("转诊", "没想到医生让转诊", "是"),
     ],
 )
 def test_referral_answers_are_understood(value, text, expected) -> None:
@@ -226,7 +228,8 @@ def test_referral_answers_are_understood(value, text, expected) -> None:
 
 @pytest.mark.parametrize(
     ("value", "text", "expected"),
-    [("急诊", "挂的急诊号", "是"), ("急诊", "不是急诊 计划去的", "否"), ("抢救", "没抢救", "否"), ("否", "不是", "否")],
+    [("急诊", "挂的急诊号", "是"), ("急诊", "不是急诊 计划去的", "否"), ("抢救", "没抢救", "否"), ("否", "不是", "否"),
+     ("急诊", "没想到半夜送急诊", "是")],
 )
 def test_emergency_answers_are_understood(value, text, expected) -> None:
     tracker = make_tracker(text, "inform")
