@@ -140,4 +140,3 @@ def _not_feedback(tracker: Tracker) -> bool:
     unsure = float(latest_confidence(tracker) or 0.0) < SURE_FEEDBACK
     # "回到刚才说的看片子那个 到底该找谁问", "以后再碰上急诊 是不是也得提前弄好那个": a question, however sure NLU is
     return unsure or bool(aspects.aspects_in(said)) or sum(map(is_cjk, said)) >= QUESTION_LENGTH
-

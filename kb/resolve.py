@@ -1007,9 +1007,7 @@ class Resolver:
                 if holders[p] <= 2 and p not in ERRAND_WORDS and not self.kb.service_says(current.key, p)
             }
             named = [
-                s
-                for s in services
-                if s.key != current.key and self._next_to(s.key, current) and said & _pairs(s.name)
+                s for s in services if s.key != current.key and self._next_to(s.key, current) and said & _pairs(s.name)
             ]
             if len(named) != 1:
                 return None

@@ -642,7 +642,9 @@ def test_a_disease_named_as_a_follow_on_is_asked_about_in_the_conversation() -> 
 def test_a_disease_told_with_settling_said_short_is_asked_about_in_the_conversation() -> None:
     entities = [{"entity": "disease", "value": "冠心病"}]
     slots = {"service_key": "settle_outpatient"}
-    messages, _ = answer("俺有冠心病 常年吃药 这个也能结不", "settle_chronic", confidence=0.99, entities=entities, slots=slots)
+    messages, _ = answer(
+        "俺有冠心病 常年吃药 这个也能结不", "settle_chronic", confidence=0.99, entities=entities, slots=slots
+    )
     assert DECLINE_MARK not in texts(messages) and "门诊慢特病" in texts(messages)
 
 
@@ -1917,8 +1919,6 @@ def test_a_rare_word_names_no_fact_of_a_question_asked_on_its_own(kb) -> None:
     assert resolver.answering_units("在外地打要加区号吗", service, (), on_matter_discussed=True)
     assert not resolver.answering_units("在外地打要加区号吗", service, (), on_matter_discussed=False)
     assert not kb.units_anchored("说得很好", "settle_chronic")
-
-
 
 
 @pytest.mark.parametrize(

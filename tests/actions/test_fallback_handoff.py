@@ -228,8 +228,13 @@ def test_referral_answers_are_understood(value, text, expected) -> None:
 
 @pytest.mark.parametrize(
     ("value", "text", "expected"),
-    [("急诊", "挂的急诊号", "是"), ("急诊", "不是急诊 计划去的", "否"), ("抢救", "没抢救", "否"), ("否", "不是", "否"),
-     ("急诊", "没想到半夜送急诊", "是")],
+    [
+        ("急诊", "挂的急诊号", "是"),
+        ("急诊", "不是急诊 计划去的", "否"),
+        ("抢救", "没抢救", "否"),
+        ("否", "不是", "否"),
+        ("急诊", "没想到半夜送急诊", "是"),
+    ],
 )
 def test_emergency_answers_are_understood(value, text, expected) -> None:
     tracker = make_tracker(text, "inform")
