@@ -79,8 +79,8 @@ def answer_messages(
     lines += quoted
     known = [a for a in asked if aspect_known(service, a)]
     for aspect in known:
-        body = _aspect_body(service, aspect)
-        if not any(body in q or q in body for q in quoted):
+        body = _aspect_body(service, aspect, quoted)
+        if body and not any(body in q for q in quoted):
             lines.append(body)
     unknown = [aspects.LABELS[a] for a in asked if a not in known]
     if unknown:
@@ -212,6 +212,11 @@ def _numbered(items: Sequence[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
+def _rest_of(items: Sequence[str], quoted: Sequence[str]) -> str:
+    """The items none of the quotes says, numbered as in the whole list."""
+    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1) if not any(item in q for q in quoted))
+
+
 def aspect_known(service: ServiceView, aspect: str) -> bool:
     fields = {
         aspects.MATERIALS: service.materials,
@@ -225,11 +230,13 @@ def aspect_known(service: ServiceView, aspect: str) -> bool:
     return bool(fields.get(aspect))
 
 
-def _aspect_body(service: ServiceView, aspect: str) -> str:
+def _aspect_body(service: ServiceView, aspect: str, quoted: Sequence[str] = ()) -> str:
+    """What the service says of the aspect; of a list, the items not quoted already (the rest of the
+    materials after the one that answers: "没有转诊单…要交啥证明" still learns of the 个人承诺书)."""
     if aspect == aspects.MATERIALS:
-        return _numbered(service.materials) if service.materials else unknown_detail(service, "所需材料")
+        return _rest_of(service.materials, quoted) if service.materials else unknown_detail(service, "所需材料")
     if aspect == aspects.STEPS:
-        return _numbered(service.steps) if service.steps else unknown_detail(service, "办理流程")
+        return _rest_of(service.steps, quoted) if service.steps else unknown_detail(service, "办理流程")
     if aspect == aspects.CHANNELS:
         parts = []
         if service.online_channels:

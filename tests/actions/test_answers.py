@@ -1736,6 +1736,13 @@ def test_a_follow_up_a_fact_of_the_matter_fits_a_little_stays_with_it() -> None:
     assert "邮寄" in texts(messages), texts(messages)
 
 
+def test_a_material_quoted_first_leaves_the_rest_of_the_list_said() -> None:
+    text = "俺儿子在苏州上班 俺想过去那边大医院看看病 没有医院开的转诊单能备案不 要交啥证明"
+    messages, _ = answer(text, "medical_filing", confidence=0.6)
+    reply = texts(messages)
+    assert "转诊意见" in reply and "个人承诺书" in reply, reply
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)
