@@ -846,7 +846,11 @@ class Resolver:
         if self._points_at_its_word(text, context):
             return True  # "宿州那个窗口搁哪 啥时候上班" after 跨省通办: the window its answer spoke of
         if _sure_out_of_scope(question) and not _shares_a_word(aspects.without_cues(text), context.name):
-            return False  # "主管护师考试啥时候报名" after 一卡通行: NLU is sure of another matter
+            # "主管护师考试啥时候报名" after 一卡通行: NLU is sure of another matter; only a text naming nothing else
+            # that a fact of this one fits says otherwise ("做好了能不能寄到灵璧家里 还是要本人去拿" after 社保卡申领)
+            return not self.kb.words_unknown(text) and bool(
+                self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FLOOR)
+            )
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
 
     def _points_at_its_word(self, text: str, context: ServiceView) -> bool:

@@ -1743,6 +1743,24 @@ def test_a_material_quoted_first_leaves_the_rest_of_the_list_said() -> None:
     assert "转诊意见" in reply and "个人承诺书" in reply, reply
 
 
+def test_a_follow_up_nlu_is_sure_is_another_matter_but_names_none_is_asked_of_the_matter() -> None:
+    slots = {"service_key": "sscard_apply"}
+    messages, _ = answer("做好了能不能寄到灵璧家里 还是要本人去拿", "out_of_scope", confidence=0.93, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "本人" in texts(messages), texts(messages)
+
+
+def test_a_local_errand_nlu_is_sure_of_that_no_fact_fits_is_no_follow_up() -> None:  # guard row
+    slots = {"service_key": "education"}
+    messages, _ = answer("那今年小学一年级报名啥时候开始", "out_of_scope", confidence=0.95, slots=slots)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_a_graduate_asking_for_a_subsidy_back_home_is_told_who_knows() -> None:
+    text = "我今年研究生毕业 老家宿州的 想回去工作 宿州对回来的研究生有补贴吗 能给多少"
+    messages, _ = answer(text, "nlu_fallback", confidence=0.45)
+    assert "市人力资源社会保障局" in texts(messages) and "没有来源给出宿州的人才补贴金额" in texts(messages)
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)
