@@ -1761,6 +1761,12 @@ def test_a_graduate_asking_for_a_subsidy_back_home_is_told_who_knows() -> None:
     assert "市人力资源社会保障局" in texts(messages) and "没有来源给出宿州的人才补贴金额" in texts(messages)
 
 
+def test_a_card_never_had_is_applied_for_not_renewed() -> None:
+    text = "闺女今年考到合肥上大学了 学校让带社保卡 她宿州的卡一直没办过 俺当妈的能替她办不 还是得她本人回来"
+    messages, events = answer(text, "sscard_apply", confidence=0.74)
+    assert slots_set(events)["service_key"] == "sscard_apply", texts(messages)
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)
