@@ -115,6 +115,12 @@ _CARD_OR_MEDICAL = re.compile(rf"(?<!不是)(?:{_CARD}|医保)")
 _PAPERWORK = re.compile(r"证明|凭证|打印|记录|清单|开具")
 
 
+# 备案 is 医保's here ("俺在外地打工 证明材料开不来 备按办不了咋整"), not a company's, a car's or a lease's
+_FILING_SAID = re.compile(
+    r"(?<!公司)(?<!企业)(?<!车辆)(?<!房屋)(?<!租房)(?<!合同)(?<!网站)(?<!工程)(?<!项目)备(?:个)?案"
+)
+
+
 def _wants_card_or_medical(corrected: str) -> bool:
     return bool(_CARD_OR_MEDICAL.search(corrected)) and not _PAPERWORK.search(corrected)
 
@@ -1631,7 +1637,7 @@ class Resolver:
                 )
             )
         candidates.sort(key=lambda c: (-c.score, not c.context, c.service.key))  # a tie: the matter under discussion
-        if _wants_card_or_medical(corrected):
+        if _wants_card_or_medical(corrected) or _FILING_SAID.search(corrected):
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
 

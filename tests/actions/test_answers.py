@@ -1767,6 +1767,16 @@ def test_a_card_never_had_is_applied_for_not_renewed() -> None:
     assert slots_set(events)["service_key"] == "sscard_apply", texts(messages)
 
 
+def test_filing_with_a_typo_in_a_story_elsewhere_is_medical_filing_not_the_hub() -> None:
+    messages, events = answer("俺在外地打工 证明材料开不来 备按办不了咋整", "ask_materials", confidence=0.54)
+    assert slots_set(events)["service_key"] == "medical_filing", texts(messages)
+
+
+def test_a_company_s_filing_elsewhere_is_no_medical_filing() -> None:  # guard row
+    messages, _ = answer("在外地开的公司备案咋办", "out_of_scope", confidence=0.8)
+    assert "市医保局" not in texts(messages), texts(messages)
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)
