@@ -121,6 +121,9 @@ _FILING_SAID = re.compile(
 )
 
 
+_ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"(?:这个|这事|这种事|这样)")
+
+
 def _wants_card_or_medical(corrected: str) -> bool:
     return bool(_CARD_OR_MEDICAL.search(corrected)) and not _PAPERWORK.search(corrected)
 
@@ -257,7 +260,9 @@ _EVERYDAY_MATTER = re.compile(
     # savings (养老理财 is no 养老服务), films, love, office software, writing, trips: "异地恋" is no 异地 errand
     r"理财|买基金|电影|电视剧|综艺|异地恋|维持感情|视频会议|腾讯会议|钉钉|远程办公|请假条|作文|路线推荐|自驾游|好吃的|美食|"
     # a story's 通关文牒; a pupil bullied is the school's business; what to see on a trip
-    r"西游记|唐僧|通关文牒|(?:学校|同学|孩子|老师)[^，,。？?]{0,6}(?:欺负|霸凌)|校园霸凌|(?:景点|景区)[^，,。？?]{0,6}值得去"
+    r"西游记|唐僧|通关文牒|(?:学校|同学|孩子|老师)[^，,。？?]{0,6}(?:欺负|霸凌)|校园霸凌|(?:景点|景区)[^，,。？?]{0,6}值得去|"
+    # a neighbour's noise or a blow is no consumer's complaint, however 投诉 is said ("楼上天天半夜装修吵死了")
+    r"噪音|扰民|楼上[^，,。？?]{0,8}(?:吵|装修|漏水)|(?:推|打|踹)了(?:我|俺)(?:一把|一下|几下)|动手打|打人"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -1186,6 +1191,7 @@ class Resolver:
             best.service.key in self.kb.anchored_services(clause)
             and not self._another_matter(clause, alone=False)
             and (aspects.asks(clause) or not other_asked)
+            and not _ABOUT_WHAT_WAS_JUST_SAID.match(clause)  # "楼上…吵死了 这个能投诉吗": of the other matter
             for clause in clauses
         )
 

@@ -1777,6 +1777,20 @@ def test_a_company_s_filing_elsewhere_is_no_medical_filing() -> None:  # guard r
     assert "市医保局" not in texts(messages), texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("还有个事 楼上天天半夜装修吵死了 这个能投诉吗", "nlu_fallback", 0.45),
+        ("那个卖玉的当时还推了俺一把 这咋办", "nlu_fallback", 0.45),
+    ],
+)
+def test_a_neighbour_s_noise_or_a_blow_after_a_consumer_complaint_is_declined(
+    text: str, intent: str, confidence: float
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": "consumer_complaint"})
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)
