@@ -188,6 +188,11 @@ _AS_LOCAL_ELDERLY = re.compile(
     r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:一样|同等)(?:的)?(?:享受|待遇|优待)"
 )
 SAME_TREATMENT_SERVICE = "elderly_onecard"
+# … and what an old person gets with the card ("宿州老人拿这卡以后能有啥照顾不" after 一卡通): the 涉老 card's matter
+_ELDERLY_FAVOURED = re.compile(
+    r"(?:老人|老年人|老头|老太|老两口|俺爹|俺娘|俺妈|俺爸)[^，,。？?]{0,10}(?:照顾|优待|优惠|福利|好处|待遇)"
+)
+_ON_THE_CARD = re.compile(r"这卡|这张卡|那张卡|社保卡|一卡通|卡(?:以后|了以后)")
 # "那先咋办实体卡", "实体卡能让我爸在宿州帮我申请吗": getting the card itself (what the electronic one needs first)
 _PHYSICAL_CARD_SOUGHT = re.compile(
     r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)"
@@ -1577,7 +1582,8 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        if _AS_LOCAL_ELDERLY.search(corrected) and not _NOT_SAME_TREATMENT.search(corrected):
+        elderly_on_the_card = _ELDERLY_FAVOURED.search(corrected) and _ON_THE_CARD.search(corrected)
+        if (_AS_LOCAL_ELDERLY.search(corrected) or elderly_on_the_card) and not _NOT_SAME_TREATMENT.search(corrected):
             named_clearly(SAME_TREATMENT_SERVICE)
         context_service = kb.service(question.context) if question.context else None
         asked_hotlines = _asked_hotlines(question.text) or (

@@ -1791,6 +1791,21 @@ def test_a_neighbour_s_noise_or_a_blow_after_a_consumer_complaint_is_declined(
     assert DECLINE_MARK in texts(messages), texts(messages)
 
 
+def test_the_insurance_for_seeing_a_doctor_moved_after_the_pension_is_medical_insurance_moved() -> None:
+    slots = {"service_key": "pension_transfer"}
+    messages, events = answer(
+        "那俺在宁波交的看病那个保险 能一块挪回宿州不", "out_of_scope", confidence=0.6, slots=slots
+    )
+    assert slots_set(events)["service_key"] == "medical_insurance_transfer", texts(messages)
+
+
+def test_what_old_people_get_with_the_card_is_the_elderly_card_s_matter() -> None:
+    messages, events = answer(
+        "宿州老人拿这卡以后能有啥照顾不", "onecard", confidence=0.7, slots={"service_key": "onecard"}
+    )
+    assert slots_set(events)["service_key"] == "elderly_onecard", texts(messages)
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)

@@ -149,3 +149,4 @@ def test_everyday_words_are_read_in_the_kbs_own_words(kb) -> None:
     assert kb.in_kb_words("俺爹血压高好些年了") == "俺爹高血压好些年了"
     assert kb.in_kb_words("社保卡丢了") == "社保卡丢了"
     assert kb.in_kb_words("钱包叫人摸走了 里面有社保卡") == "钱包丢了 里面有社保卡"
+    assert kb.in_kb_words("在宁波交的看病那个保险") == "在宁波交的医保"
