@@ -1806,6 +1806,11 @@ def test_what_old_people_get_with_the_card_is_the_elderly_card_s_matter() -> Non
     assert slots_set(events)["service_key"] == "elderly_onecard", texts(messages)
 
 
+def test_what_old_people_get_with_the_card_in_hospital_is_no_elderly_card_matter() -> None:  # guard row
+    messages, events = answer("俺娘拿社保卡在南京住院 报销有啥待遇", "settle_inpatient", confidence=0.8)
+    assert slots_set(events)["service_key"] != "elderly_onecard", texts(messages)
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)
