@@ -1333,12 +1333,16 @@ class Resolver:
             for base in (b for b in bases if b.key != HUB_SERVICE):  # not "异地代收代办", a way of doing it
                 if unit := self._by_proxy(text, base):
                     return base, unit
-        own = self.kb.search_units(text, services=[service.key], limit=1)
-        own_score = own[0][1] if own else 0.0
-        for base in bases:
-            hits = self.kb.search_units(text, services=[base.key], limit=1, min_score=bar)
-            if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
-                return base, hits[0][0]
+        # the whole text, or one of its clauses: a long story asks in one of them ("听同事说在长三角看门诊不用备案了
+        # 真的假的 俺妈从灵璧来上海住半个月…" in 门诊结算: 备案's FAQ on that rumour)
+        clauses = [c for c in split_clauses(text) if len(c) >= MIN_CLAUSE]
+        for part in (text, *clauses) if len(clauses) > 1 else (text,):
+            own = self.kb.search_units(part, services=[service.key], limit=1)
+            own_score = own[0][1] if own else 0.0
+            for base in bases:
+                hits = self.kb.search_units(part, services=[base.key], limit=1, min_score=bar)
+                if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
+                    return base, hits[0][0]
         return None
 
     def fact_next_door(self, text: str, service: ServiceView, asked: Sequence[str]) -> tuple[ServiceView, Unit] | None:

@@ -1811,6 +1811,12 @@ def test_what_old_people_get_with_the_card_in_hospital_is_no_elderly_card_matter
     assert slots_set(events)["service_key"] != "elderly_onecard", texts(messages)
 
 
+def test_a_clause_of_a_long_story_asking_a_fact_of_the_first_step_is_answered_by_it() -> None:
+    text = "听同事说在长三角看门诊不用备按了 真的假的 俺妈从灵璧来上海住半个月想顺便看看腰"
+    messages, _ = answer(text, "settle_outpatient", confidence=0.7)
+    assert "没有查到官方依据" in texts(messages), texts(messages)
+
+
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:
     text = "我从上海辞职回宿州了 医保关系要转过来吗 这跟异地就医备案是一回事不"
     messages, events = answer(text, "medical_filing", confidence=0.88)
