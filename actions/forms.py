@@ -28,10 +28,11 @@ CARD_WORDS = (
 )
 
 
-# "没开转诊单", "没有医院开的转诊单", "不是急诊": the word is there, but the answer is no.
-# (not "没想到医生让转诊")
-NEGATED_REFERRAL = re.compile(r"(没|没有|不|无|未)(?!想到|料到|成想)[^，,。.!！?？\s]{0,6}(转诊|转院)")
-NEGATED_EMERGENCY = re.compile(r"(没|没有|不|无|未)(?!想到|料到|成想)[^，,。.!！?？\s]{0,3}(急诊|抢救|突发|急病)")
+# "没开转诊单", "没有医院开的转诊单", "不是急诊": the word is there, but the answer is no (not "没(有)想到医生让转诊",
+# nor "没几天就转院了", "没办法只能转院")
+_NOT = r"(?:没有|没|不|无|未)(?!有?(?:想到|料到|成想))"
+NEGATED_REFERRAL = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,6}(?:转诊|转院)")
+NEGATED_EMERGENCY = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,3}(?:急诊|抢救|突发|急病)")
 
 
 def yes_no(value: Any, text: str, negation: re.Pattern[str]) -> str:

@@ -80,7 +80,9 @@ def answer_messages(
     known = [a for a in asked if aspect_known(service, a)]
     for aspect in known:
         body = _aspect_body(service, aspect, quoted)
-        if body and not any(body in q for q in quoted):
+        # a list says the items not quoted; any other body only if no quote says it or is part of it
+        said = any(body in q for q in quoted) or (aspect not in LISTS and any(q in body for q in quoted))
+        if body and not said:
             lines.append(body)
     unknown = [aspects.LABELS[a] for a in asked if a not in known]
     if unknown:
@@ -212,9 +214,13 @@ def _numbered(items: Sequence[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
+LISTS = frozenset({aspects.MATERIALS, aspects.STEPS})
+
+
 def _rest_of(items: Sequence[str], quoted: Sequence[str]) -> str:
-    """The items none of the quotes says, numbered as in the whole list."""
-    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1) if not any(item in q for q in quoted))
+    """The items none of the quotes says, numbered as in the whole list ("其余：" before them if some were)."""
+    rest = [f"{i}. {item}" for i, item in enumerate(items, 1) if not any(item in q for q in quoted)]
+    return "\n".join(["其余：", *rest] if rest and len(rest) < len(items) else rest)
 
 
 def aspect_known(service: ServiceView, aspect: str) -> bool:

@@ -324,11 +324,15 @@ class KnowledgeBase:
 
     def units_anchored(self, text: str, service_key: str) -> list[tuple[Unit, int]]:
         """The service's units that share a rare word with the text ("区号" of 12393's unit), each with how many:
-        a word or two-character run of the text, no everyday word nor place (as in the search: "俺还想在砀山承包个梨园"
-        shares no fact's word with 康养's 砀山县), that at most a few units of the KB say."""
+        a word or two-character run of the text, no everyday word nor a place at home (宿州's own say where the
+        citizen lives: "俺还想在砀山承包个梨园" shares no fact's word with 康养's 砀山县; 池州, 广东 may be a fact's
+        own), that at most a few units of the KB say."""
         cache = self._fresh()
         shared: Counter[str] = Counter()
-        for word in sorted(rare_words_of(cache.places.sub(" ", normalize(text)))):
+        home_blanked = cache.places.sub(
+            lambda m: m.group(0) if cache.elsewhere.fullmatch(m.group(0)) else " ", normalize(text)
+        )
+        for word in sorted(rare_words_of(home_blanked)):
             holders = cache.unit_holders(word)
             if len(holders) <= UNIT_ANCHOR_MAX_ITEMS:
                 shared.update(key for key in holders if service_key in cache.units[key].services)

@@ -116,12 +116,15 @@ _PAPERWORK = re.compile(r"证明|凭证|打印|记录|清单|开具")
 
 
 # 备案 is 医保's here ("俺在外地打工 证明材料开不来 备按办不了咋整"), not a company's, a car's or a lease's
-_FILING_SAID = re.compile(
-    r"(?<!公司)(?<!企业)(?<!车辆)(?<!房屋)(?<!租房)(?<!合同)(?<!网站)(?<!工程)(?<!项目)备(?:个)?案"
-)
+_FILING_SAID = re.compile(r"备个?案")
+_OTHER_FILING = re.compile(r"(?:公司|企业|车|房|网站|执照|合同|工程|项目|icp|租)[^，,。？?\s]{0,3}备个?案")
 
 
-_ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"(?:这个|这事|这种事|这样)")
+def _files_for_medical_care(corrected: str) -> bool:
+    return bool(_FILING_SAID.search(corrected)) and not _OTHER_FILING.search(corrected)
+
+
+_ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"^那?(?:这个|这事|这种事|这样)")
 
 
 def _wants_card_or_medical(corrected: str) -> bool:
@@ -190,16 +193,26 @@ _AS_LOCAL_ELDERLY = re.compile(
 SAME_TREATMENT_SERVICE = "elderly_onecard"
 # … and what an old person gets with the card ("宿州老人拿这卡以后能有啥照顾不" after 一卡通): the 涉老 card's matter
 _ELDERLY_FAVOURED = re.compile(
-    r"(?:老人|老年人|老头|老太|老两口|俺爹|俺娘|俺妈|俺爸)[^，,。？?]{0,10}(?:照顾|优待|优惠|福利|好处|待遇)"
+    r"(?:老人|老年人|老头|老太|老两口|俺爹|俺娘|俺妈|俺爸)[^，,。？?\s]{0,10}(?:照顾|优待|优惠|福利|好处|待遇)"
 )
-_ON_THE_CARD = re.compile(r"这卡|这张卡|那张卡|社保卡|一卡通|卡(?:以后|了以后)")
+_ON_THE_CARD = re.compile(r"这卡|这张卡|那张卡|社保卡|一卡通")
+_CARD_TROUBLE = re.compile(r"锁|丢|补|换|激活|挂失|过期|到期")  # "俺爸社保卡锁了 老人有没有优待": the trouble first
+
+
+def _elderly_favoured_on_the_card(text: str) -> bool:
+    """One clause names the card and what old people get with it, and the message no trouble with the card."""
+    return not _CARD_TROUBLE.search(text) and any(
+        _ELDERLY_FAVOURED.search(c) and _ON_THE_CARD.search(c) for c in split_clauses(text)
+    )
+
+
 # "那先咋办实体卡", "实体卡能让我爸在宿州帮我申请吗": getting the card itself (what the electronic one needs first)
 _PHYSICAL_CARD_SOUGHT = re.compile(
     r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)"
 )
 CARD_APPLY_SERVICE = "sscard_apply"
 # the insurance itself moved ("那转关系去哪弄", "那转医保找哪个部门")
-_RELATION_MOVED = re.compile(r"转(?:医保)?关系|关系(?:转|迁|挪)|转医保(?!卡)")
+_RELATION_MOVED = re.compile(r"转(?:医保)?关系|关系(?:转|迁|挪)|转医保(?=到|回|过来|过去|去|找|咋|怎么|要|的手续)")
 _NOT_SAME_TREATMENT = re.compile(r"医保|报销|住院|看病|养老金|退休金|养老院|养老保险")  # "跟当地老人报销待遇一样不"
 # A question about a hotline itself ("12345晚上有人接吗", "12393能查医保交了几年不"): the number leads a clause or
 # is asked about ("有事打12345 这个号到底管啥的", "…能打12345吗"), not "已经打12333挂上了" in a story. Its FAQ is
@@ -267,7 +280,7 @@ _EVERYDAY_MATTER = re.compile(
     # a story's 通关文牒; a pupil bullied is the school's business; what to see on a trip
     r"西游记|唐僧|通关文牒|(?:学校|同学|孩子|老师)[^，,。？?]{0,6}(?:欺负|霸凌)|校园霸凌|(?:景点|景区)[^，,。？?]{0,6}值得去|"
     # a neighbour's noise or a blow is no consumer's complaint, however 投诉 is said ("楼上天天半夜装修吵死了")
-    r"噪音|扰民|楼上[^，,。？?]{0,8}(?:吵|装修|漏水)|(?:推|打|踹)了(?:我|俺)(?:一把|一下|几下)|动手打|打人"
+    r"楼上[^，,。？?]{0,8}(?:吵|装修|漏水)|(?:推|打|踹)了(?:我|俺)(?:一把|一下|几下)|动手打|打人了|把人打|打了人"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -338,7 +351,7 @@ _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 _INSURANCE_MATTER = re.compile(
     r"医保|报销|能报|报不|结算|备案|认定|慢特病|慢病|门诊|住院|异地|外地|外省|跨省|省外|刷卡|统筹|费用|花钱|"
     r"看病|拿药|开药|取药|配药|开[^，,。？?]{1,4}药|直接结|待遇|病种|算|属于|包括|范围|能办|办理|手续|"
-    r"能结(?![婚果束实账])|结不(?=$|[\s，,。？?了])"  # "俺有冠心病 常年吃药 这个也能结不": settled, 结算 said short
+    r"(?:能|可以)结(?=[不吗么]|$)|结不了?(?=$|[\s，,。？?])"  # "俺有冠心病 常年吃药 这个也能结不": 结算 said short
 )
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
@@ -613,6 +626,7 @@ def _shares_a_word(text: str, name: str) -> bool:
 
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
 _DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好")  # "已经备案了"
+_STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)")  # "备过案了", "已经办好了"
 
 
 def _said_done(text: str, word: str) -> bool:
@@ -782,7 +796,7 @@ class Resolver:
                 not (asked or refers_back)
                 and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
                 and self.kb.words_unknown(text)
-                and not self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FOLLOW_UP)
+                and not self._a_fact_fits(text, context, UNIT_FOLLOW_UP)
             )
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久", "How long is it valid?" or "大晚上的能挂不"
             followed = Understanding(
@@ -864,10 +878,11 @@ class Resolver:
         if _sure_out_of_scope(question) and not _shares_a_word(aspects.without_cues(text), context.name):
             # "主管护师考试啥时候报名" after 一卡通行: NLU is sure of another matter; only a text naming nothing else
             # that a fact of this one fits says otherwise ("做好了能不能寄到灵璧家里 还是要本人去拿" after 社保卡申领)
-            return not self.kb.words_unknown(text) and bool(
-                self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FLOOR)
-            )
+            return not self.kb.words_unknown(text) and self._a_fact_fits(text, context, UNIT_FLOOR)
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
+
+    def _a_fact_fits(self, text: str, context: ServiceView, floor: float) -> bool:
+        return bool(self.kb.search_units(text, services=[context.key], limit=1, min_score=floor))
 
     def _points_at_its_word(self, text: str, context: ServiceView) -> bool:
         """ "那个窗口", "这个小程序": a word the matter's own facts say, pointed at as the one just spoken of (not
@@ -1196,7 +1211,8 @@ class Resolver:
             best.service.key in self.kb.anchored_services(clause)
             and not self._another_matter(clause, alone=False)
             and (aspects.asks(clause) or not other_asked)
-            and not _ABOUT_WHAT_WAS_JUST_SAID.match(clause)  # "楼上…吵死了 这个能投诉吗": of the other matter
+            # "楼上…吵死了 这个能投诉吗": of the other matter (not "这个挂失能让俺儿子去办不", which says more)
+            and not (_ABOUT_WHAT_WAS_JUST_SAID.match(clause) and self._content_size(clause) <= MIN_OWN_CONTENT)
             for clause in clauses
         )
 
@@ -1335,10 +1351,12 @@ class Resolver:
                     return base, unit
         # the whole text, or one of its clauses: a long story asks in one of them ("听同事说在长三角看门诊不用备案了
         # 真的假的 俺妈从灵璧来上海住半个月…" in 门诊结算: 备案's FAQ on that rumour)
-        clauses = [c for c in split_clauses(text) if len(c) >= MIN_CLAUSE]
+        # (not one saying the step is done: "俺在国家医保服务平台上备过案了 住院出院的时候咋结账")
+        clauses = [c for c in split_clauses(text) if len(c) >= MIN_CLAUSE and not _STEP_DONE.search(c)]
+        whole = self.kb.search_units(text, services=[service.key], limit=1)
         for part in (text, *clauses) if len(clauses) > 1 else (text,):
             own = self.kb.search_units(part, services=[service.key], limit=1)
-            own_score = own[0][1] if own else 0.0
+            own_score = max(own[0][1] if own else 0.0, whole[0][1] if whole else 0.0)
             for base in bases:
                 hits = self.kb.search_units(part, services=[base.key], limit=1, min_score=bar)
                 if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
@@ -1586,8 +1604,8 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        elderly_on_the_card = _ELDERLY_FAVOURED.search(corrected) and _ON_THE_CARD.search(corrected)
-        if (_AS_LOCAL_ELDERLY.search(corrected) or elderly_on_the_card) and not _NOT_SAME_TREATMENT.search(corrected):
+        elderly_favoured = _AS_LOCAL_ELDERLY.search(corrected) or _elderly_favoured_on_the_card(text)
+        if elderly_favoured and not _NOT_SAME_TREATMENT.search(corrected):
             named_clearly(SAME_TREATMENT_SERVICE)
         context_service = kb.service(question.context) if question.context else None
         asked_hotlines = _asked_hotlines(question.text) or (
@@ -1653,7 +1671,7 @@ class Resolver:
                 )
             )
         candidates.sort(key=lambda c: (-c.score, not c.context, c.service.key))  # a tie: the matter under discussion
-        if _wants_card_or_medical(corrected) or _FILING_SAID.search(corrected):
+        if _wants_card_or_medical(corrected) or _files_for_medical_care(corrected):
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
 

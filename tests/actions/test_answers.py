@@ -12,7 +12,15 @@ from actions.replies import DECLINE_MARK, faq_message
 from kb.db import session_factory
 from kb.io import bump_revision
 from kb.models import Faq, Service
-from kb.resolve import CARD_PROBLEM_SERVICE, HUB_SERVICE, Question, Resolver, _asked_hotlines, without_taken_back
+from kb.resolve import (
+    CARD_PROBLEM_SERVICE,
+    HUB_SERVICE,
+    Question,
+    Resolver,
+    _asked_hotlines,
+    _files_for_medical_care,
+    without_taken_back,
+)
 from tests.actions.conftest import make_tracker, payloads, run, slots_set, texts
 
 
@@ -1746,7 +1754,7 @@ def test_a_material_quoted_first_leaves_the_rest_of_the_list_said() -> None:
 def test_a_follow_up_nlu_is_sure_is_another_matter_but_names_none_is_asked_of_the_matter() -> None:
     slots = {"service_key": "sscard_apply"}
     messages, _ = answer("做好了能不能寄到灵璧家里 还是要本人去拿", "out_of_scope", confidence=0.93, slots=slots)
-    assert DECLINE_MARK not in texts(messages) and "本人" in texts(messages), texts(messages)
+    assert DECLINE_MARK not in texts(messages) and "本人去领" in texts(messages), texts(messages)
 
 
 def test_a_local_errand_nlu_is_sure_of_that_no_fact_fits_is_no_follow_up() -> None:  # guard row
@@ -1772,9 +1780,12 @@ def test_filing_with_a_typo_in_a_story_elsewhere_is_medical_filing_not_the_hub()
     assert slots_set(events)["service_key"] == "medical_filing", texts(messages)
 
 
-def test_a_company_s_filing_elsewhere_is_no_medical_filing() -> None:  # guard row
-    messages, _ = answer("在外地开的公司备案咋办", "out_of_scope", confidence=0.8)
-    assert "市医保局" not in texts(messages), texts(messages)
+@pytest.mark.parametrize(
+    ("text", "medical"),
+    [("备按办不了咋整", True), ("在外地开的公司备案咋办", False), ("电动车备案", False), ("网站要备个案", False)],
+)
+def test_filing_said_is_medical_unless_of_a_company_a_car_or_a_website(text: str, medical: bool) -> None:
+    assert _files_for_medical_care(kb_access.knowledge_base().corrected(text)) is medical
 
 
 @pytest.mark.parametrize(
@@ -1815,6 +1826,37 @@ def test_a_clause_of_a_long_story_asking_a_fact_of_the_first_step_is_answered_by
     text = "听同事说在长三角看门诊不用备按了 真的假的 俺妈从灵璧来上海住半个月想顺便看看腰"
     messages, _ = answer(text, "settle_outpatient", confidence=0.7)
     assert "没有查到官方依据" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "context"),
+    [
+        ("12333能打人工吗", "ask_contact", None),  # 打人 is no blow in 打人工
+        ("能打人工吗", "ask_contact", "sscard_loss"),
+        ("银行卡也丢了 这个挂失能让俺儿子去办不", "sscard_loss", "sscard_loss"),  # 这个 with more said of it
+    ],
+)
+def test_words_like_a_blow_or_a_pointer_do_not_decline_a_question_of_ours(text, intent, context) -> None:  # guard
+    messages, _ = answer(text, intent, confidence=0.6, **({"slots": {"service_key": context}} if context else {}))
+    assert DECLINE_MARK not in texts(messages), texts(messages)
+
+
+def test_a_place_elsewhere_may_be_the_rare_word_of_a_fact() -> None:  # guard row
+    messages, _ = answer(
+        "人在广东那边也中不", "ask_eligibility", confidence=0.6, slots={"service_key": "cross_province"}
+    )
+    assert "不只长三角" in texts(messages), texts(messages)
+
+
+def test_claiming_what_was_paid_with_the_insurance_is_no_insurance_moved() -> None:  # guard row
+    slots = {"service_key": "medical_filing"}
+    messages, events = answer("在上海住院 自费的那部分能转医保报销吗", "settle_inpatient", confidence=0.6, slots=slots)
+    assert slots_set(events).get("service_key") != "medical_insurance_transfer", texts(messages)
+
+
+def test_card_trouble_beside_old_people_s_favours_is_the_trouble() -> None:  # guard row
+    messages, events = answer("俺爸社保卡锁了 老人有没有优待 能不能上门办", "sscard_locked", confidence=0.8)
+    assert slots_set(events)["service_key"] == "sscard_locked", texts(messages)
 
 
 def test_the_matter_compared_with_is_not_the_one_asked_about() -> None:

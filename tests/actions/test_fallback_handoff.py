@@ -219,6 +219,9 @@ def test_no_value_is_no_answer() -> None:
         ("转院", "没有办转院手续", "否"),
         ("转诊", "没有医院开的转诊单能备案不", "否"),
         ("转诊", "没想到医生让转诊", "是"),
+        ("转诊", "没有想到医生让转诊", "是"),
+        ("转院", "没几天就转院了", "是"),
+        ("转院", "没办法只能转院", "是"),
     ],
 )
 def test_referral_answers_are_understood(value, text, expected) -> None:
@@ -234,6 +237,7 @@ def test_referral_answers_are_understood(value, text, expected) -> None:
         ("抢救", "没抢救", "否"),
         ("否", "不是", "否"),
         ("急诊", "没想到半夜送急诊", "是"),
+        ("急诊", "没有想到半夜送急诊", "是"),
     ],
 )
 def test_emergency_answers_are_understood(value, text, expected) -> None:
