@@ -626,6 +626,8 @@ def _shares_a_word(text: str, name: str) -> bool:
 
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
 _DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好")  # "已经备案了"
+# a clause telling what happened or happens as a rule: "每次都是自己掏钱", "之前在窗口交过材料"
+_TELLS_WHAT_HAPPENS = re.compile(r"每次|每回|都是|平时|平常|之前|以前|上次|上回|一直|去年|前年|上个月|当时")
 _STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)")  # "备过案了", "已经办好了"
 
 
@@ -697,6 +699,15 @@ def split_taken_back(text: str) -> tuple[str, str]:
     return _DENIED.sub("", kept).strip(), taken
 
 
+def _asking_part(text: str) -> str:
+    """ "平时…每次都是自己掏钱 门诊能不能直接刷医保": what the citizen tells of before asking asks nothing."""
+    clauses = split_clauses(text)
+    if not any(aspects.asks(c) for c in clauses):
+        return text
+    told = [c for c in clauses if _TELLS_WHAT_HAPPENS.search(c) and not aspects.asks(c)]
+    return " ".join(c for c in clauses if c not in told) if told else text
+
+
 def split_clauses(text: str) -> list[str]:
     """The clauses of a message: split at punctuation and at words that start another question (顺便, 另外 …)."""
     return [c for c in _CLAUSE.split(text) if len(c) >= 2]
@@ -718,7 +729,10 @@ class Resolver:
         retracted = kept != question.text
         context = self.kb.service(question.context) if question.context else None
         # "不是锁了，是找不着了" after 锁卡: the service under discussion is what the citizen takes back
-        context_taken_back = retracted and context is not None and self._about(taken, context)
+        # … unless what is kept is about it as well ("不对 我问的是在国外买的东西 不是现金" after 通关)
+        context_taken_back = (
+            retracted and context is not None and self._about(taken, context) and not self._about(kept, context)
+        )
         if retracted:  # the taken-back name or card problem is not meant
             entities = {k: v for k, v in question.entities.items() if k not in ("service", "card_problem")}
             question = replace(question, text=kept, entities=entities)
@@ -1324,7 +1338,7 @@ class Resolver:
             return True  # "那给家里买点水果干海鲜干货能带不" after 通关: on with it, and a fact of it fits
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
-        if best.context and aspects.asks(normalize(question.text)):
+        if best.context and aspects.asks(normalize(question.text)) and not self._of_a_thing_of_its_own(question, best):
             return True  # "能不能直接退保把钱取出来" after 养老保险转移: a question in the conversation
         if best.search >= ANCHORED_SEARCH and anchored:
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not
@@ -1336,6 +1350,18 @@ class Resolver:
         )
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
+
+    def _of_a_thing_of_its_own(self, question: Question, best: Candidate) -> bool:
+        """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know, that neither NLU nor the
+        search puts with any matter, and no fact of the matter under discussion fits clearly (not "新卡做好了
+        能让俺儿子替俺去拿不" after 挂失: the search hears the card's other matters)."""
+        text = normalize(question.text)
+        return (
+            not best.nlu
+            and bool(self.kb.words_unknown(text))
+            and not self.kb.search_services(aspects.without_cues(text), limit=1, min_score=SUPPORTED_SEARCH)
+            and not self._a_fact_fits(text, best.service, UNIT_FLOOR)
+        )
 
     def fact_it_builds_on(
         self, text: str, service: ServiceView, bar: float = BUILT_ON_UNIT
@@ -1548,7 +1574,7 @@ class Resolver:
     # --- evidence ---------------------------------------------------------------------------
 
     def _aspects(self, text: str, intent: str | None) -> tuple[str, ...]:
-        found = aspects.aspects_in(text)
+        found = aspects.aspects_in(_asking_part(text))
         from_intent = aspects.from_intent(intent)
         if from_intent and from_intent not in found:
             found.insert(0, from_intent) if not found else found.append(from_intent)

@@ -2302,3 +2302,24 @@ def test_nlu_sure_of_a_neighbour_of_the_same_topic_still_moves_the_matter() -> N
     text = "那要是出院了才想起来 钱都自己垫了呢"
     messages, events = answer(text, "manual_reimbursement", confidence=0.98, slots=slots)
     assert slots_set(events)["service_key"] == "manual_reimbursement", texts(messages)
+
+
+def test_what_happens_as_a_rule_in_a_story_asks_no_aspect() -> None:
+    text = "我在无锡帮儿子带孙子 平时感冒发烧就在这边的医院看门诊 每次都是自己掏钱 门诊看病能不能直接刷宿州的医保啊"
+    messages, _ = answer(text, "settle_outpatient", confidence=0.96)
+    assert "收费" not in texts(messages).split("\n")[0], texts(messages)  # not the fees of it
+    assert "联网定点" in texts(messages), texts(messages)
+
+
+def test_a_detail_taken_back_within_the_matter_keeps_the_matter() -> None:
+    slots = {"service_key": "customs"}  # "现金" is taken back, but what is kept is 通关's as well
+    text = "不对 我问的是在国外买的东西 不是现金"
+    messages, events = answer(text, "consumer_complaint", confidence=0.96, slots=slots)
+    assert slots_set(events).get("service_key", "customs") == "customs", texts(messages)
+    assert "5000元" in texts(messages)
+
+
+def test_a_thing_nothing_knows_is_no_follow_up_of_the_matter() -> None:
+    slots = {"service_key": "consumer_complaint"}  # 路灯: NLU, the search and the matter's facts all say nothing
+    messages, _ = answer("俺家楼下的路灯坏了好几天了找谁修", "nlu_fallback", confidence=0.45, slots=slots)
+    assert DECLINE_MARK in texts(messages), texts(messages)
