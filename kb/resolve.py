@@ -152,13 +152,18 @@ MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
 # in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
-_SELLER = re.compile(r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服")
+_SELLER = re.compile(
+    r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服|"
+    r"理发店|美发店|美容院|健身房|店门|"
+    r"会员卡|预付卡|充值卡|购物卡|储值卡"  # "理发店办了张会员卡…店门关了": a shop's prepaid card
+)
+_SHOP_CARD = re.compile(r"会员卡|预付卡|充值卡|购物卡|储值卡")
 # … or just bought, when the seller refuses or cheated ("听健康讲座 买了一堆保健品…不给退"), not "买的药吃了肚子坏了"
 _BOUGHT = re.compile(r"买了|买的|买到|卖给|推销")
 _REFUSED = re.compile(r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好")
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
-    r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水"
+    r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水|关门|门关了|跑路|卷钱|要不回"
 )
 CONSUMER_SERVICE = "consumer_complaint"
 # Treated in another province without filing, and it is over ("住院没备案，已经出院了", "当时不知道要备案，钱全是
@@ -1274,7 +1279,8 @@ class Resolver:
         or — where the message stands `alone`, i.e. not a follow-up in a conversation — tickets without the
         card or a health question that names a covered disease: words shared with a service, not its business."""
         ours = _names_our_card(text) or _names_our_card(self.kb.corrected(text))  # "银行卡社宝卡全没了"
-        if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not ours:
+        shop_card_sold_badly = _SHOP_CARD.search(text) and _complains_of_a_sale(text)  # 12315's, as any sale
+        if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not (ours or shop_card_sold_badly):
             return True
         if _EVERYDAY_MATTER.search(text) and not ours:
             return True

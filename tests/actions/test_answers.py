@@ -2323,3 +2323,15 @@ def test_a_thing_nothing_knows_is_no_follow_up_of_the_matter() -> None:
     slots = {"service_key": "consumer_complaint"}  # 路灯: NLU, the search and the matter's facts all say nothing
     messages, _ = answer("俺家楼下的路灯坏了好几天了找谁修", "nlu_fallback", confidence=0.45, slots=slots)
     assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_a_shops_prepaid_card_gone_with_the_shop_is_a_consumer_complaint() -> None:
+    text = "俺在宿州一家理发店办了张会员卡 充了两千块 现在店门关了 老板电话也打不通 俺这钱还能要回来不 该上哪告他去"
+    messages, events = answer(text, "out_of_scope", confidence=0.94)
+    assert slots_set(events).get("service_key") == "consumer_complaint", texts(messages)
+    assert "12315" in texts(messages)
+
+
+def test_a_bank_card_is_still_another_matter_however_its_trouble_is_told() -> None:
+    messages, _ = answer("银行卡坏了 客服不给换 该找谁", "out_of_scope", confidence=0.9)  # guard row
+    assert DECLINE_MARK in texts(messages), texts(messages)
