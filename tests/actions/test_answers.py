@@ -2335,3 +2335,9 @@ def test_a_shops_prepaid_card_gone_with_the_shop_is_a_consumer_complaint() -> No
 def test_a_bank_card_is_still_another_matter_however_its_trouble_is_told() -> None:
     messages, _ = answer("银行卡坏了 客服不给换 该找谁", "out_of_scope", confidence=0.9)  # guard row
     assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_filing_without_the_recognition_is_answered_by_the_fact_that_both_are_needed() -> None:
+    slots = {"service_key": "settle_chronic"}  # NLU hears 备案; the FAQ says both steps are needed
+    messages, _ = answer("就办个备案 那个认定不弄行不行", "medical_filing", confidence=0.98, slots=slots)
+    assert "两步都要办" in texts(messages), texts(messages)
