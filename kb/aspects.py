@@ -97,7 +97,7 @@ _CUES: dict[str, str] = {
 _PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}
 # Question words that ask without saying about what: blanked out with the cues when looking for the topic.
 _QUESTION_WORDS = re.compile(
-    r"多少|几个|几种|几样|哪些|哪个|哪种|是不是|能不能|可不可以|行不行|中不中|有没有|好不好|对不对|是啥|是什么|"
+    r"多少|几个|几种|几样|哪些|哪个|哪种|是不是|能不能|可不可以|行不行|中不中|有没有|好不好|对不对|是啥|是什么|差不多|"
     r"请问|想问一下|想问下|问一下|问下|问问|想问|打听一下|打听"  # "问下异地看病的事": asking, not what about
 )
 _INTENT_PREFIX = "ask_"

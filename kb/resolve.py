@@ -408,7 +408,8 @@ _CALLS_IT_IN_AN_EMERGENCY = re.compile(
 )
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
 _ASKS_SAME_THING = re.compile(
-    r"一回事|是不是就是|(?:是不是|一不)一样|一样(?:吗|不|么|嘛|的吗)|有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
+    r"一回事|是不是就是|(?:是不是|一不)(?:一样|差不多)|(?:一样|差不多)(?:吗|不|么|嘛|的吗)|"
+    r"有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
 # "是不是转了才能在上海看病" after 医保关系转移: whether the insurance must move before seeing a doctor there

@@ -2341,3 +2341,10 @@ def test_filing_without_the_recognition_is_answered_by_the_fact_that_both_are_ne
     slots = {"service_key": "settle_chronic"}  # NLU hears 备案; the FAQ says both steps are needed
     messages, _ = answer("就办个备案 那个认定不弄行不行", "medical_filing", confidence=0.98, slots=slots)
     assert "两步都要办" in texts(messages), texts(messages)
+
+
+def test_asking_whether_it_is_much_like_another_matter_stays_with_the_matter() -> None:
+    slots = {"service_key": "sscard_renew"}  # 第一次办卡 is compared with, not asked about
+    messages, events = answer("手续跟第一次办卡是不是差不多", "nlu_fallback", confidence=0.45, slots=slots)
+    assert slots_set(events).get("service_key", "sscard_renew") == "sscard_renew", texts(messages)
+    assert "一样" in texts(messages)
