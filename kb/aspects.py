@@ -79,9 +79,10 @@ _CUES: dict[str, str] = {
         + r"|who can|eligible"
     ),
     FEES: (
-        # not the money a complaint is about or a traveller carries: "被多收钱了", "乱收费", "出国带多少钱要申报"
+        # not the money a complaint is about, a traveller carries or a patient pays first: "被多收钱了", "乱收费",
+        # "出国带多少钱要申报", "不用先掏钱了呗"
         r"(?<![多乱])收费|费用|免费|要钱|花钱|(?<![带拿揣])多少钱|(?<![退])钱吗|(?<![退])钱不|工本费|(?<![多乱])收钱|"
-        r"几块|掏钱|花费|贵不贵|要不要钱|交钱"
+        r"几块|(?<![先垫])掏钱|花费|贵不贵|要不要钱|交钱"
         r"|报多少|能报多少|报几成|报销比例|报百分之|打折|打几折|折扣|how much|fee|cost"
     ),
     CONTACT: (
