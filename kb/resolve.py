@@ -154,16 +154,18 @@ MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
 _SELLER = re.compile(
     r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服|"
-    r"理发店|美发店|美容院|健身房|店门|"
-    r"会员卡|预付卡|充值卡|购物卡|储值卡"  # "理发店办了张会员卡…店门关了": a shop's prepaid card
+    r"理发店|美发店|美容院|健身房"
 )
+# … or a shop's prepaid card, the shop gone with the money ("理发店办了张会员卡…现在店门关了"); not "会员卡过期了"
 _SHOP_CARD = re.compile(r"会员卡|预付卡|充值卡|购物卡|储值卡")
+_SHOP_GONE = re.compile(r"店门关了|店关了|关门了|倒闭|关张|跑路|卷钱|要不回|退不了|不给退|不退钱")
+_WAGES = re.compile(r"工资|薪水|欠薪|打工|上班")  # "在超市上班 超市关门了 工资要不回来": an employer's debt
 # … or just bought, when the seller refuses or cheated ("听健康讲座 买了一堆保健品…不给退"), not "买的药吃了肚子坏了"
 _BOUGHT = re.compile(r"买了|买的|买到|卖给|推销")
 _REFUSED = re.compile(r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好")
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
-    r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水|关门|门关了|跑路|卷钱|要不回"
+    r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水"
 )
 CONSUMER_SERVICE = "consumer_complaint"
 # Treated in another province without filing, and it is over ("住院没备案，已经出院了", "当时不知道要备案，钱全是
@@ -408,7 +410,8 @@ _CALLS_IT_IN_AN_EMERGENCY = re.compile(
 )
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
 _ASKS_SAME_THING = re.compile(
-    r"一回事|是不是就是|(?:是不是|一不)(?:一样|差不多)|(?:一样|差不多)(?:吗|不|么|嘛|的吗)|"
+    r"一回事|是不是就是|(?:是不是|一不)一样|一样(?:吗|不|么|嘛|的吗)|"
+    r"是不是差不多(?=$|[吗呢啊吧？?，,\s])|差不多(?:吗|么|嘛|吧|的吧|的吗|不(?=$|[\s？?，,]))|"  # not "差不多该换了"
     r"有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
@@ -458,7 +461,11 @@ _PAID_IN = re.compile(
 
 def _complains_of_a_sale(said: str) -> bool:
     """Something bought went wrong and the seller will not make it right: 12315's matter, whatever else is said."""
-    sold = (_SELLER.search(said) and _SOLD_BADLY.search(said)) or (_BOUGHT.search(said) and _REFUSED.search(said))
+    sold = (
+        (_SELLER.search(said) and _SOLD_BADLY.search(said))
+        or (_BOUGHT.search(said) and _REFUSED.search(said))
+        or (_SHOP_CARD.search(said) and _SHOP_GONE.search(said) and not _WAGES.search(said))
+    )
     return bool(sold) and not _OUR_CARD.search(said)
 
 
@@ -632,8 +639,6 @@ def _shares_a_word(text: str, name: str) -> bool:
 
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
 _DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好")  # "已经备案了"
-# a clause telling what happened or happens as a rule: "每次都是自己掏钱", "之前在窗口交过材料"
-_TELLS_WHAT_HAPPENS = re.compile(r"每次|每回|都是|平时|平常|之前|以前|上次|上回|一直|去年|前年|上个月|当时")
 _STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)")  # "备过案了", "已经办好了"
 
 
@@ -705,10 +710,17 @@ def split_taken_back(text: str) -> tuple[str, str]:
     return _DENIED.sub("", kept).strip(), taken
 
 
+# a clause telling what happened or happens as a rule: "每次都是自己掏钱", "之前在窗口交过材料"
+_TELLS_WHAT_HAPPENS = re.compile(r"每次|每回|都是|平时|平常|之前|以前|上次|上回|一直|去年|前年|上个月|当时")
+STORY_CLAUSES = 3  # a message of this many clauses and more than STORY_LENGTH characters tells a story
+STORY_LENGTH = 40
+
+
 def _asking_part(text: str) -> str:
-    """ "平时…每次都是自己掏钱 门诊能不能直接刷医保": what the citizen tells of before asking asks nothing."""
+    """ "平时…每次都是自己掏钱 门诊能不能直接刷医保": in a long story, what the citizen tells happens asks nothing;
+    in a short message it may be what is asked about ("以前补卡都是免费的 现在呢")."""
     clauses = split_clauses(text)
-    if not any(aspects.asks(c) for c in clauses):
+    if len(clauses) < STORY_CLAUSES or len(text) <= STORY_LENGTH or not any(aspects.asks(c) for c in clauses):
         return text
     told = [c for c in clauses if _TELLS_WHAT_HAPPENS.search(c) and not aspects.asks(c)]
     return " ".join(c for c in clauses if c not in told) if told else text
@@ -1280,7 +1292,7 @@ class Resolver:
         or — where the message stands `alone`, i.e. not a follow-up in a conversation — tickets without the
         card or a health question that names a covered disease: words shared with a service, not its business."""
         ours = _names_our_card(text) or _names_our_card(self.kb.corrected(text))  # "银行卡社宝卡全没了"
-        shop_card_sold_badly = _SHOP_CARD.search(text) and _complains_of_a_sale(text)  # 12315's, as any sale
+        shop_card_sold_badly = bool(_SHOP_CARD.search(text)) and _complains_of_a_sale(text)  # 12315's, as any sale
         if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not (ours or shop_card_sold_badly):
             return True
         if _EVERYDAY_MATTER.search(text) and not ours:
@@ -1345,7 +1357,8 @@ class Resolver:
             return True  # "那给家里买点水果干海鲜干货能带不" after 通关: on with it, and a fact of it fits
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
-        if best.context and aspects.asks(normalize(question.text)) and not self._of_a_thing_of_its_own(question, best):
+        asks_in_it = best.context and aspects.asks(normalize(question.text))
+        if asks_in_it and not self._asks_of_something_unknown(question, best):
             return True  # "能不能直接退保把钱取出来" after 养老保险转移: a question in the conversation
         if best.search >= ANCHORED_SEARCH and anchored:
             return True  # "密码按错了好几回，卡锁住了": NLU may call a long story out of scope; its words do not
@@ -1358,10 +1371,10 @@ class Resolver:
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
 
-    def _of_a_thing_of_its_own(self, question: Question, best: Candidate) -> bool:
-        """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know, that neither NLU nor the
-        search puts with any matter, and no fact of the matter under discussion fits clearly (not "新卡做好了
-        能让俺儿子替俺去拿不" after 挂失: the search hears the card's other matters)."""
+    def _asks_of_something_unknown(self, question: Question, best: Candidate) -> bool:
+        """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know, that NLU does not hear as
+        the matter under discussion, that the search puts with no matter, and that no fact of the matter fits
+        clearly (not "新卡做好了 能让俺儿子替俺去拿不" after 挂失: the search hears the card's other matters)."""
         text = normalize(question.text)
         return (
             not best.nlu

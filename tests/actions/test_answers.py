@@ -2347,4 +2347,4 @@ def test_asking_whether_it_is_much_like_another_matter_stays_with_the_matter() -
     slots = {"service_key": "sscard_renew"}  # 第一次办卡 is compared with, not asked about
     messages, events = answer("手续跟第一次办卡是不是差不多", "nlu_fallback", confidence=0.45, slots=slots)
     assert slots_set(events).get("service_key", "sscard_renew") == "sscard_renew", texts(messages)
-    assert "一样" in texts(messages)
+    assert "申领新卡的流程一样" in texts(messages)

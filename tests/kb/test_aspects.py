@@ -94,3 +94,15 @@ def test_words_near_a_cue_ask_no_steps_and_no_proxy(text: str) -> None:
 )
 def test_money_a_complaint_is_about_or_a_traveller_carries_is_no_question_of_fees(text: str) -> None:
     assert aspects.FEES not in aspects.aspects_in(normalize(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [  # guard rows: what the service costs, however the money is spoken of
+        ("补卡要带多少钱", aspects.FEES),
+        ("异地就医会不会多收费", aspects.FEES),
+        ("要掏钱不", aspects.FEES),
+    ],
+)
+def test_what_the_service_costs_is_still_a_question_of_fees(text: str, aspect: str) -> None:
+    assert aspect in aspects.aspects_in(normalize(text))

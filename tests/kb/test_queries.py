@@ -148,6 +148,7 @@ def test_everyday_words_are_read_in_the_kbs_own_words(kb) -> None:
     assert kb.in_kb_words("social insurance跳槽了咋转") == "社保换工作了咋转"  # English and everyday words alike
     assert kb.in_kb_words("俺爹血压高好些年了") == "俺爹高血压好些年了"
     assert kb.in_kb_words("社保卡丢了") == "社保卡丢了"
-    assert kb.in_kb_words("坐地铁包被人划了 社保卡现在找不着了") == "坐地铁包丢了 社保卡现在丢了"
+    assert kb.in_kb_words("坐地铁包被人划了 社保卡现在找不着了") == "坐地铁丢了 社保卡现在丢了"
+    assert kb.in_kb_words("车被人划了") == "车被人划了"  # damage, not loss
     assert kb.in_kb_words("钱包叫人摸走了 里面有社保卡") == "钱包丢了 里面有社保卡"
     assert kb.in_kb_words("在宁波交的看病那个保险") == "在宁波交的医保"

@@ -1,0 +1,35 @@
+"""Pure rules of the resolver (kb/resolve.py) on the citizen's own words, without a KB."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import aspects
+from kb.resolve import _ASKS_SAME_THING, _asking_part, _complains_of_a_sale
+from kb.textnorm import normalize
+
+
+def test_what_a_story_tells_happens_asks_nothing_only_in_a_long_story() -> None:
+    story = "我在无锡带孙子 已经住了两年多了 平时就在这边的医院看门诊 每次都是自己掏钱 门诊能不能直接刷宿州的医保啊"
+    assert aspects.aspects_in(_asking_part(story)) == []
+    assert aspects.aspects_in(_asking_part("以前补卡都是免费的 现在呢")) == [aspects.FEES]  # guard row: what is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "complains"),
+    [
+        ("俺在一家理发店办了张会员卡 充了两千块 现在店门关了 钱还能要回来不", True),
+        ("超市几点关门", False),  # guard rows: a shop's hours, an employer's debt, a card's date
+        ("在超市上班 超市关门了 工资要不回来", False),
+        ("会员卡过期了咋办", False),
+    ],
+)
+def test_a_shops_card_gone_with_the_shop_is_a_complaint_of_a_sale(text: str, complains: bool) -> None:
+    assert _complains_of_a_sale(normalize(text)) is complains
+
+
+@pytest.mark.parametrize(
+    ("text", "same"), [("手续跟第一次办卡是不是差不多", True), ("卡用了快十年了 是不是差不多该换了", False)]
+)
+def test_much_alike_is_asked_only_as_a_question(text: str, same: bool) -> None:
+    assert bool(_ASKS_SAME_THING.search(text)) is same
