@@ -1400,9 +1400,10 @@ class Resolver:
         # (not one saying the step is done: "俺在国家医保服务平台上备过案了 住院出院的时候咋结账")
         clauses = [c for c in split_clauses(text) if len(c) >= MIN_CLAUSE and not _STEP_DONE.search(c)]
         whole = self.kb.search_units(text, services=[service.key], limit=1)
+        whole_score = whole[0][1] if whole else 0.0
         for part in (text, *clauses) if len(clauses) > 1 else (text,):
-            own = self.kb.search_units(part, services=[service.key], limit=1)
-            own_score = max(own[0][1] if own else 0.0, whole[0][1] if whole else 0.0)
+            own = self.kb.search_units(part, services=[service.key], limit=1) if part is not text else whole
+            own_score = max(own[0][1] if own else 0.0, whole_score)
             for base in bases:
                 hits = self.kb.search_units(part, services=[base.key], limit=1, min_score=bar)
                 if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
@@ -1650,7 +1651,7 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        elderly_favoured = _AS_LOCAL_ELDERLY.search(corrected) or _elderly_favoured_on_the_card(text)
+        elderly_favoured = _AS_LOCAL_ELDERLY.search(corrected) or _elderly_favoured_on_the_card(corrected)
         if elderly_favoured and not _NOT_SAME_TREATMENT.search(corrected):
             named_clearly(SAME_TREATMENT_SERVICE)
         context_service = kb.service(question.context) if question.context else None

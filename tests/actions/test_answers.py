@@ -2348,3 +2348,8 @@ def test_asking_whether_it_is_much_like_another_matter_stays_with_the_matter() -
     messages, events = answer("手续跟第一次办卡是不是差不多", "nlu_fallback", confidence=0.45, slots=slots)
     assert slots_set(events).get("service_key", "sscard_renew") == "sscard_renew", texts(messages)
     assert "申领新卡的流程一样" in texts(messages)
+
+
+def test_what_old_people_get_with_the_card_is_read_through_its_typo() -> None:
+    messages, events = answer("宿州老人拿社宝卡能有啥优待不", "onecard", confidence=0.7)  # 社宝卡 is 社保卡
+    assert slots_set(events).get("service_key") == "elderly_onecard", texts(messages)
