@@ -94,9 +94,11 @@ _CUES: dict[str, str] = {
 }
 _PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}
 # Money that is not what the service costs: what a complaint is about, what a traveller carries across the border,
-# what a patient no longer pays first, what is refunded ("被多收钱了", "出国带多少钱要申报", "不用先掏钱了呗")
+# what a patient no longer pays first or has paid already, what is refunded ("被多收钱了", "出国带多少钱要申报",
+# "不用先掏钱了呗", "这回已经自己掏钱了 还能报不")
 _NOT_FEES = re.compile(
-    r"被多收|多收了|乱收|(?:带|拿|揣)多少(?:钱|现金)(?=[^，,。？?]{0,8}(?:申报|报关|出境|入境|过关))|先掏钱|先垫钱|退钱"
+    r"被多收|多收了|乱收|(?:带|拿|揣)多少(?:钱|现金)(?=[^，,。？?]{0,8}(?:申报|报关|出境|入境|过关))|先掏钱|先垫钱|退钱|"
+    r"[掏垫]钱了|[掏垫]了钱"
 )
 # Question words that ask without saying about what: blanked out with the cues when looking for the topic.
 _QUESTION_WORDS = re.compile(

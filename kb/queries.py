@@ -37,7 +37,17 @@ from kb.models import (
     Term,
 )
 from kb.schema import TOPICS
-from kb.search import Entry, Hit, SearchIndex, clean, nouns_of, rare_words_of, vocabulary_of
+from kb.search import (
+    ANCHOR_MAX_FREQUENCY,
+    Entry,
+    Hit,
+    SearchIndex,
+    clean,
+    everyday_frequency,
+    nouns_of,
+    rare_words_of,
+    vocabulary_of,
+)
 from kb.textnorm import FUNCTION_CHARS, char_readings, normalize
 from kb.units import Unit, faq_unit, service_units
 
@@ -343,6 +353,11 @@ class KnowledgeBase:
         "东西" names nothing; "备案", "人社局", "窗口" are the KB's own."""
         said = self._fresh().said
         return {word for word in nouns_of(normalize(text)) if word not in said}
+
+    def things_unknown(self, text: str) -> set[str]:
+        """The unknown words that are words of the language but not everyday ones ("卫生室", "学区", "路灯"; not
+        "消息", "人家", nor a by-product of segmenting such as "疼能")."""
+        return {word for word in self.words_unknown(text) if 0 < everyday_frequency(word) < ANCHOR_MAX_FREQUENCY}
 
     def units_for(self, service_key: str) -> list[Unit]:
         """The sentence-level units of a service: its own fields, then the FAQs about it."""

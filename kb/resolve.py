@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb import aspects
 from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
-from kb.search import ERRAND_WORDS, said_of_anything
+from kb.search import ERRAND_WORDS, nouns_of, said_of_anything
 from kb.textnorm import FUNCTION_CHARS, char_readings, is_cjk, normalize
 from kb.units import Unit
 
@@ -185,6 +185,9 @@ _SETTLED_DIRECTLY = re.compile(r"直接(?:结|刷|报)|刷(?:卡|医保)")
 _TREATED_ALREADY = re.compile(
     r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫[了的付上钱]|付过了|交过了"
 )
+# "这回已经自己掏钱了 还能报不": paid out of one's own pocket, and whether it can still be claimed
+_PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了的付上]钱?|先付了|全款")
+_STILL_CLAIMED = re.compile(r"还能报|能报不|能不能报|还报不|给报不|给报吗|还给报")
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
 # Crossing the border and whether to declare ("带了几根人参…过关要不要报"): the travellers' customs declaration
 _DECLARED_AT_BORDER = re.compile(
@@ -195,21 +198,23 @@ CUSTOMS_SERVICE = "customs"
 # 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
     r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,6}(?:一样|一个待遇|同等|同样|待遇|好处|福利)|"
-    r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:一样|同等)(?:的)?(?:享受|待遇|优待)"
+    r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:(?:一样|同等)(?:的)?(?:享受|待遇|优待)|一个待遇)"
 )
 SAME_TREATMENT_SERVICE = "elderly_onecard"
 # … and what an old person gets with the card ("宿州老人拿这卡以后能有啥照顾不" after 一卡通): the 涉老 card's matter
 _ELDERLY_FAVOURED = re.compile(
-    r"(?:老人|老年人|老头|老太|老两口|俺爹|俺娘|俺妈|俺爸)[^，,。？?\s]{0,10}(?:照顾|优待|优惠|福利|好处|待遇)"
+    r"(?:老人|老年人|老头|老太|老两口|俺爹|俺娘|俺妈|俺爸)[^，,。？?\s]{0,12}(?:照顾|优待(?!证)|优惠|福利|好处|待遇|免费)"
 )
 _ON_THE_CARD = re.compile(r"这卡|这张卡|那张卡|社保卡|一卡通")
 _CARD_TROUBLE = re.compile(r"锁|丢|补|换|激活|挂失|过期|到期")  # "俺爸社保卡锁了 老人有没有优待": the trouble first
 
 
-def _elderly_favoured_on_the_card(text: str) -> bool:
-    """One clause names the card and what old people get with it, and the message no trouble with the card."""
+def _elderly_favoured_on_the_card(text: str, elsewhere: bool = False) -> bool:
+    """One clause names what old people get, with the card or — `elsewhere`, the message set in another place —
+    anyway, and the message no trouble with the card."""
+    away = elsewhere and not _TICKETS.search(text)  # not "拙政园门票网上咋买 … 老人有没有优惠": the ticket office's
     return not _CARD_TROUBLE.search(text) and any(
-        _ELDERLY_FAVOURED.search(c) and _ON_THE_CARD.search(c) for c in split_clauses(text)
+        _ELDERLY_FAVOURED.search(c) and (away or _ON_THE_CARD.search(c)) for c in split_clauses(text)
     )
 
 
@@ -335,6 +340,8 @@ _SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职�
 # Tickets and discounts for anyone ("迪士尼门票学生打折吗") are the venue's business; with the card or for the
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
 _TICKETS = re.compile(r"门票|票价")
+# "西塘门票现在多少钱一张" after 敬老同城化: what a ticket costs is the ticket office's (not "门票打折不", the card's)
+_TICKET_PRICE = re.compile(r"票价|门票[^，,。？?\s]{0,4}(?:多少钱|几块|多钱|啥价|什么价|价格)")
 _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|老头|老太|敬老|优待证|六十|七十|八十")
 # Words that name one of our topics on their own ("看病的事", "老人的事")
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
@@ -679,6 +686,11 @@ def _nlu_names_one(u: Understanding) -> bool:
     return any(c.nlu >= NLU_NAMES_SERVICE and c.service.key != HUB_SERVICE for c in u.candidates[:UNSURE_CHOICES])
 
 
+def _of(service: ServiceView, candidates: Iterable[Candidate]) -> Candidate:
+    """The candidate for the service, or one with no evidence."""
+    return next((c for c in candidates if c.service.key == service.key), Candidate(service, 0.0))
+
+
 def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SCOPE) -> bool:
     return question.intent == OUT_OF_SCOPE and question.confidence >= threshold
 
@@ -819,6 +831,7 @@ class Resolver:
                 or _supported(context.key, candidates)
                 or not content
                 or self._echoes_name(text, context)
+                or self._names_its_facts_words(text, context)
             )
             and not self._another_matter(text, alone=False)
             and not (_TURNS_AWAY.search(text) and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE))
@@ -829,6 +842,12 @@ class Resolver:
                 and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
                 and self.kb.words_unknown(text)
                 and not self._a_fact_fits(text, context, UNIT_FOLLOW_UP)
+            )
+            # "俺庄上卫生室啥时候开门" after 远程医疗: asked of a thing the KB does not know
+            and not (
+                asked
+                and not _REFERS_BACK.search(text)
+                and self._asks_of_something_unknown(question, _of(context, candidates))
             )
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久", "How long is it valid?" or "大晚上的能挂不"
             followed = Understanding(
@@ -1014,6 +1033,11 @@ class Resolver:
         rest = self.kb.without_places(aspects.without_cues(text))
         said = {r for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS for r in char_readings(ch)}
         return bool(said & self.kb.own_name_sounds(service.key))
+
+    def _names_its_facts_words(self, text: str, service: ServiceView) -> bool:
+        """Every noun of a short follow-up is one the service's own facts use: "比例会不会低" after 手工报销."""
+        nouns = nouns_of(text)
+        return bool(nouns) and all(self.kb.service_says(service.key, noun) for noun in nouns)
 
     def _doubts_bureau(self, text: str, bare: bool) -> bool:
         """ "不是人社局吗" after an answer naming 市医保局: a short message doubting a bureau the KB knows."""
@@ -1302,7 +1326,7 @@ class Resolver:
         moving_insurance = _INSURANCE_MOVED.search(text) and _WITH_AN_ERRAND_OF_OURS.search(text)
         if _EXAMS.search(text) and not (_SCHOOLS_COOPERATING.search(text) or moving_insurance):
             return True  # not "…回宿州考上了事业单位，杭州那边的社保要怎么弄过来"
-        if alone and _TICKETS.search(text) and not _CARD_OR_ELDERLY.search(text):
+        if ((alone and _TICKETS.search(text)) or _TICKET_PRICE.search(text)) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
         if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
             return True
@@ -1372,14 +1396,17 @@ class Resolver:
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
 
     def _asks_of_something_unknown(self, question: Question, best: Candidate) -> bool:
-        """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know, that NLU does not hear as
+        """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know (a word of the language, not
+        an everyday one), that NLU does not hear as
         the matter under discussion, that the search puts with no matter, and that no fact of the matter fits
         clearly (not "新卡做好了 能让俺儿子替俺去拿不" after 挂失: the search hears the card's other matters)."""
         text = normalize(question.text)
+        unknown = self.kb.things_unknown(text)
+        known = re.sub("|".join(map(re.escape, unknown)), " ", text) if unknown else text  # "卫生室" is no 卫生 合作
         return (
             not best.nlu
-            and bool(self.kb.words_unknown(text))
-            and not self.kb.search_services(aspects.without_cues(text), limit=1, min_score=SUPPORTED_SEARCH)
+            and bool(unknown)
+            and not self.kb.search_services(aspects.without_cues(known), limit=1, min_score=SUPPORTED_SEARCH)
             and not self._a_fact_fits(text, best.service, UNIT_FLOOR)
         )
 
@@ -1639,7 +1666,8 @@ class Resolver:
         if _complains_of_a_sale(corrected):
             named_clearly(CONSUMER_SERVICE)
         claimed_at_home = _CLAIMED_AT_HOME.search(corrected) and not _SETTLED_DIRECTLY.search(corrected)
-        if (_NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected)) or claimed_at_home:
+        paid_and_claims = _PAID_ONESELF.search(corrected) and _STILL_CLAIMED.search(corrected)
+        if (_NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected)) or claimed_at_home or paid_and_claims:
             named_clearly(REIMBURSEMENT_SERVICE)
         moved_for_a_job = (
             _CHANGES_JOB.search(corrected) and self._elsewhere(corrected) and not _NOT_PAID.search(corrected)
@@ -1651,10 +1679,12 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        elderly_favoured = _AS_LOCAL_ELDERLY.search(corrected) or _elderly_favoured_on_the_card(corrected)
+        context_service = kb.service(question.context) if question.context else None
+        # "…去苏州吴江 … 听说那边老年人坐公交逛景点都有优惠": favoured away from home
+        away = self._elsewhere(corrected)
+        elderly_favoured = _AS_LOCAL_ELDERLY.search(corrected) or _elderly_favoured_on_the_card(corrected, away)
         if elderly_favoured and not _NOT_SAME_TREATMENT.search(corrected):
             named_clearly(SAME_TREATMENT_SERVICE)
-        context_service = kb.service(question.context) if question.context else None
         asked_hotlines = _asked_hotlines(question.text) or (
             self._its_hotline_in_an_emergency(question.text, context_service) if context_service else set()
         )

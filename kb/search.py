@@ -353,6 +353,12 @@ ANCHOR_MAX_ITEMS = 2  # a word in the names of at most this many items is distin
 ANCHOR_MAX_FREQUENCY = 5000  # … unless everyday Chinese uses it this often (jieba's counts: 孩子, 多少, 关系)
 
 
+def everyday_frequency(word: str) -> int:
+    """How often everyday Chinese uses the word (jieba's counts; 0 for a word its dictionary lacks)."""
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word) or 0
+
+
 # Words of errands in general: "法律援助去哪申请" and "出生证明能补办不" name no service of ours by them
 ERRAND_WORDS = frozenset({"申请", "补办", "办理", "手续", "证明", "材料", "流程", "咨询", "服务"})
 # jieba's guesses at words it does not know glue a modal or a particle to one character ("外地住院能刷医保吗" →

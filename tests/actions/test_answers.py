@@ -2353,3 +2353,75 @@ def test_asking_whether_it_is_much_like_another_matter_stays_with_the_matter() -
 def test_what_old_people_get_with_the_card_is_read_through_its_typo() -> None:
     messages, events = answer("宿州老人拿社宝卡能有啥优待不", "onecard", confidence=0.7)  # 社宝卡 is 社保卡
     assert slots_set(events).get("service_key") == "elderly_onecard", texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("我跟老伴都七十多了 儿子在苏州吴江上班 想过去住一阵子 听说那边老年人坐公交逛景点都有优惠",
+         "elderly_benefits", 0.89),
+        ("俺跟老伴都退了 六十七八了 想去嘉善西塘住几天 听邻居讲那边老人坐车进景点跟当地人一个待遇 咱宿州过去的老人"
+         "也中吗", "elderly_benefits", 0.86),
+    ],
+)  # fmt: skip
+def test_what_old_people_get_in_another_city_is_the_same_treatment_matter(
+    text: str, intent: str, confidence: float
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence)
+    assert slots_set(events).get("service_key") == "elderly_onecard", texts(messages)
+    assert "长三角敬老通" in texts(messages)
+
+
+def test_the_certificate_asked_of_from_elsewhere_stays_the_certificate() -> None:
+    text = "我妈户口在埇桥区，今年刚满60，老年人优待证她能办了吗？我人在上海上班回不去，能帮她网上办吗"  # guard row
+    entities = [{"entity": "service", "value": "老年人优待证"}]
+    messages, events = answer(text, "elderly_benefits", confidence=0.54, entities=entities)
+    assert slots_set(events).get("service_key") == "elderly_benefits", texts(messages)
+
+
+def test_buying_a_gardens_ticket_is_not_made_ours_by_old_peoples_discount() -> None:
+    text = "国庆想带爸妈去苏州玩，拙政园门票网上咋买，要不要提前预约，老人有没有优惠"
+    messages, _ = answer(text, "out_of_scope", confidence=0.94)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_what_a_ticket_costs_is_declined_within_the_conversation_but_a_discount_is_the_cards() -> None:
+    messages, _ = answer(
+        "西塘门票现在多少钱一张", "out_of_scope", confidence=0.97, slots={"service_key": "elderly_onecard"}
+    )
+    assert DECLINE_MARK in texts(messages), texts(messages)
+    slots = {"service_key": "onecard_culture_tourism"}  # guard row: the card's discount
+    messages, _ = answer("门票打折不", "out_of_scope", confidence=0.64, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "一卡通游" in texts(messages), texts(messages)
+
+
+def test_a_follow_up_about_a_thing_nothing_knows_is_declined_though_it_asks_an_aspect() -> None:
+    slots = {"service_key": "education"}  # 学区: neither NLU, the search nor the matter's facts know it
+    messages, _ = answer("俺家门口那个小学学区咋划的", "ask_steps", confidence=0.52, slots=slots)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_calling_an_ambulance_on_12345_is_answered_by_what_12345_is_not() -> None:
+    slots = {"service_key": "cross_province"}  # guard row: 救护车 is known (the emergency lines), not a thing unknown
+    messages, _ = answer("她要是心口疼能打这个叫救护车不", "ask_contact", confidence=0.75, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "紧急热线" in texts(messages), texts(messages)
+
+
+def test_paid_out_of_pocket_and_asking_to_claim_it_is_manual_reimbursement() -> None:
+    slots = {"service_key": "medical_filing"}
+    messages, events = answer("这回已经自己掏钱了 还能报不", "manual_reimbursement", confidence=0.75, slots=slots)
+    assert slots_set(events).get("service_key") == "manual_reimbursement", texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "confidence", "fact"),
+    [
+        ("manual_reimbursement", "比例会不会低", 0.97, "低一些"),  # 比例: a word of the matter's own facts
+        ("settle_inpatient", "那有的药人家说不给报 咋回事", 0.86, "就医地"),
+    ],
+)
+def test_a_short_follow_up_in_the_matters_words_is_answered_though_nlu_hears_another_matter(
+    context: str, text: str, confidence: float, fact: str
+) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=confidence, slots={"service_key": context})
+    assert DECLINE_MARK not in texts(messages) and fact in texts(messages), texts(messages)

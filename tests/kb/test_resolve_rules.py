@@ -33,3 +33,11 @@ def test_a_shops_card_gone_with_the_shop_is_a_complaint_of_a_sale(text: str, com
 )
 def test_much_alike_is_asked_only_as_a_question(text: str, same: bool) -> None:
     assert bool(_ASKS_SAME_THING.search(text)) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "fees"),
+    [("这回已经自己掏钱了 还能报不", False), ("垫了钱了 回去咋报", False), ("看门诊要自己掏钱吗", True)],
+)
+def test_money_paid_already_is_no_question_of_fees(text: str, fees: bool) -> None:
+    assert (aspects.FEES in aspects.aspects_in(normalize(text))) is fees
