@@ -417,11 +417,15 @@ _CALLS_IT_IN_AN_EMERGENCY = re.compile(
 )
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
 _ASKS_SAME_THING = re.compile(
-    r"一回事|是不是就是|(?:是不是|一不)一样|一样(?:吗|不|么|嘛|的吗)|"
+    r"一回事|是不是就是|(?:是不是|一不)一样|一样[多高低少]?(?:吗|不|么|嘛|的吗)|"
     r"是不是差不多(?=$|[吗呢啊吧？?，,\s])|差不多(?:吗|么|嘛|吧|的吧|的吗|不(?=$|[\s？?，,]))|"  # not "差不多该换了"
     r"有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
-_SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等")
+_SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等|比[^，,。；;]{1,8}[低高少多]")  # "比直接结算低一些"
+# "报的比例跟直接结算一样不" after 手工报销: what the matter under discussion is compared with
+_COMPARED_WITH = re.compile(
+    r"(?:跟|和|与|同|比)([\u4e00-\u9fff]{2,8}?)的?(?:一样|差不多|相比|比起来|有啥区别|有什么区别|区别|少|多|低|高)"
+)
 # "是不是转了才能在上海看病" after 医保关系转移: whether the insurance must move before seeing a doctor there
 _MOVED_FIRST = re.compile(r"转(?:了|过去|过来|好)(?:以后|之后)?(?:才|就|再)(?:能|可以)")
 
@@ -873,6 +877,8 @@ class Resolver:
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
             understood = self._second_question(text, understood)
+        if understood.decision in (ANSWER, GUESS) and context and self._only_compared_with(text, understood, context):
+            understood = _context_first(understood)
         return understood
 
     def _matter_returned_to(self, question: Question) -> str | None:
@@ -1043,6 +1049,17 @@ class Resolver:
         """ "不是人社局吗" after an answer naming 市医保局: a short message doubting a bureau the KB knows."""
         doubted = _DOUBTED_BUREAU.search(text)
         return bare and bool(doubted and self.kb.bureau_name(doubted.group(1)))
+
+    @staticmethod
+    def _only_compared_with(text: str, u: Understanding, context: ServiceView) -> bool:
+        """ "报的比例跟直接结算一样不" after 手工报销: the service ahead is named only as what the one under
+        discussion is compared with."""
+        compared = _COMPARED_WITH.search(text)
+        best = u.best
+        if compared is None or best is None or best.context or best.service.topic != context.topic:
+            return False
+        rest = text[: compared.start()] + text[compared.end() :]
+        return _shares_a_word(compared.group(1), best.service.name) and not _shares_a_word(rest, best.service.name)
 
     def _compared_with_second(self, text: str, u: Understanding) -> Understanding:
         """ "医保关系要转过来吗 这跟异地就医备案是一回事不": the service compared with is not the one asked about;
@@ -1493,7 +1510,13 @@ class Resolver:
                 asking = said
             else:
                 asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
-            hits = self.kb.search_units(asking, limit=3, min_score=UNIT_FLOOR) if asking else []
+            hits = (
+                # the fact of any service naming it, or its own fitting a little ("手工报销的比例可能比直接结算低")
+                self.kb.search_units(asking, limit=3, min_score=UNIT_FLOOR)
+                + self.kb.search_units(asking, services=[service.key], limit=2, min_score=UNIT_FOLLOW_UP)
+                if asking
+                else []
+            )
         return next(
             (
                 unit
@@ -1596,10 +1619,13 @@ class Resolver:
         )
 
     def asks_a_fact_of(self, text: str, service_key: str | None) -> bool:
-        """One of the service's facts fits the question well: "领卡也得她本人去？" after 社保卡申领 asks about it."""
-        if not service_key:
+        """One of the service's facts fits the question well: "领卡也得她本人去？" after 社保卡申领 asks about it;
+        or one says whether it is alike what it is compared with ("报的跟直接结的一样多不" after 手工报销)."""
+        service = self.kb.service(service_key) if service_key else None
+        if service is None:
             return False
-        return bool(self.kb.search_units(text, services=[service_key], limit=1, min_score=BUILT_ON_UNIT))
+        fits = self.kb.search_units(text, services=[service.key], limit=1, min_score=BUILT_ON_UNIT)
+        return bool(fits) or self._same_or_not(text, service) is not None
 
     def proxy_unanswered_by(self, text: str, service: ServiceView) -> bool:
         """Whether someone else may do it is asked, and none of the service's facts says."""

@@ -2425,3 +2425,11 @@ def test_a_short_follow_up_in_the_matters_words_is_answered_though_nlu_hears_ano
 ) -> None:
     messages, _ = answer(text, "out_of_scope", confidence=confidence, slots={"service_key": context})
     assert DECLINE_MARK not in texts(messages) and fact in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize("text", ["报的比例跟直接结算一样不", "报的跟直接结算一样多吗"])
+def test_the_matter_compared_with_the_one_next_to_it_stays_the_matter(text: str) -> None:
+    slots = {"service_key": "manual_reimbursement"}  # 直接结算 is what it is compared with, not what is asked about
+    messages, events = answer(text, "settle_inpatient", confidence=0.93, slots=slots)
+    assert slots_set(events).get("service_key", "manual_reimbursement") == "manual_reimbursement", texts(messages)
+    assert texts(messages).index("低一些") < texts(messages).index("负责部门"), texts(messages)

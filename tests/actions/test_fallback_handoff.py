@@ -144,6 +144,14 @@ def test_a_question_of_the_matter_discussed_is_no_feedback_however_sure_nlu_is(a
     assert not _rows(actions_kb, Feedback)
 
 
+def test_asking_whether_it_is_as_much_as_another_matter_is_no_feedback(actions_kb) -> None:
+    slots = {"service_key": "manual_reimbursement"}  # was "抱歉没帮上忙": NLU heard feedback_unhelpful at 0.83
+    tracker = make_tracker("报的跟直接结的一样多不", "feedback_unhelpful", confidence=0.83, slots=slots, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "低一些" in texts(messages) and "抱歉没帮上忙" not in texts(messages), texts(messages)
+    assert not _rows(actions_kb, Feedback)
+
+
 def test_someone_to_do_a_bit_of_another_offices_errand_is_no_request_for_a_person() -> None:
     messages, events = run(ActionHandoff(), make_tracker("交通违章在哪查 扣分能找人代扣不", "request_human"))
     assert not messages and events == [{"event": "followup", "timestamp": None, "name": "action_answer"}]
