@@ -1727,6 +1727,10 @@ class Resolver:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
+        # NLU's services the search ranked beyond its first eight ("俺这社保卡…除了看病还能当啥用": 一卡通)
+        if heard := [k for k, e in scores.items() if e["nlu"] and not e["search"]]:
+            for hit in kb.search_services(topic, limit=len(heard), keys=heard):
+                evidence(hit.key)["search"] = hit.score
         school_moved = _MOVING.search(corrected) and _STUDIES.search(corrected)  # "…转回宿州老家读书 转学手续咋弄"
         if (_SOMETHING_ELSE_MOVED.search(corrected) or school_moved) and not _INSURANCE_MOVED.search(corrected):
             for key in INSURANCE_TRANSFERS:

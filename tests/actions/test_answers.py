@@ -2433,3 +2433,9 @@ def test_the_matter_compared_with_the_one_next_to_it_stays_the_matter(text: str)
     messages, events = answer(text, "settle_inpatient", confidence=0.93, slots=slots)
     assert slots_set(events).get("service_key", "manual_reimbursement") == "manual_reimbursement", texts(messages)
     assert texts(messages).index("低一些") < texts(messages).index("负责部门"), texts(messages)
+
+
+def test_the_service_nlu_hears_is_weighed_by_its_search_however_far_down_the_search_ranks_it() -> None:
+    text = "俺这社保卡 去上海南京杭州那边 除了看病还能当啥用"  # 一卡通 is ninth of the search: its score still counts
+    messages, events = answer(text, "onecard", confidence=0.77)
+    assert slots_set(events).get("service_key") == "onecard", texts(messages)
