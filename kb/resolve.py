@@ -401,7 +401,7 @@ _POINTED_AT = re.compile(r"(?:那个|这个|那家|这家|那|这)([\u4e00-\u9ff
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
 _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
-_BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)")
+_BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)|再问(?:一?下|问)?刚才")
 # … with a word of the earlier matter's name ("那刚才说的那个备案" after 一卡通行)
 _THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号片住])")  # "俺这卡", "那张卡": the card spoken of
 _ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的")

@@ -1324,19 +1324,20 @@ def test_a_clause_on_the_matter_that_asks_keeps_it_beside_another_matter() -> No
 
 
 @pytest.mark.parametrize(
-    ("text", "intent", "confidence", "now", "before", "bureau"),
+    ("text", "intent", "confidence", "now", "before", "said"),
     [
         ("再回到刚才转的那个 是谁给办", "nlu_fallback", 0.45, "elderly_care", "pension_transfer", "人力资源社会保障局"),
         ("回到刚才看片子那个 到底该找谁问", "feedback_unhelpful", 0.85, "medical_filing", "telemedicine", "卫生健康"),
+        ("再问一下刚才那个 临时的管多久", "ask_time_limit", 0.96, "consumer_complaint", "medical_filing", "6个月"),
     ],
 )
 def test_going_back_to_a_matter_discussed_before_answers_that_matter(
-    text: str, intent: str, confidence: float, now: str, before: str, bureau: str
+    text: str, intent: str, confidence: float, now: str, before: str, said: str
 ) -> None:
     discussed = (before, "cross_province", before, now)  # the latest earlier one need not be the one meant
     tracker = make_tracker(text, intent, confidence=confidence, slots={"service_key": now}, discussed=discussed)
     messages, events = run(ActionAnswer(), tracker)
-    assert slots_set(events)["service_key"] == before and bureau in texts(messages), texts(messages)
+    assert slots_set(events)["service_key"] == before and said in texts(messages), texts(messages)
 
 
 def test_what_the_matter_discussed_says_of_one_named_answers_a_comparison() -> None:
