@@ -877,7 +877,7 @@ class Resolver:
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
             understood = self._second_question(text, understood)
-        if understood.decision in (ANSWER, GUESS) and context and self._only_compared_with(text, understood, context):
+        if understood.decision in (ANSWER, GUESS) and context and self._still_its_fact(text, understood, context):
             understood = _context_first(understood)
         return understood
 
@@ -1049,6 +1049,15 @@ class Resolver:
         """ "不是人社局吗" after an answer naming 市医保局: a short message doubting a bureau the KB knows."""
         doubted = _DOUBTED_BUREAU.search(text)
         return bare and bool(doubted and self.kb.bureau_name(doubted.group(1)))
+
+    def _still_its_fact(self, text: str, u: Understanding, context: ServiceView) -> bool:
+        """The service ahead of the one under discussion, next to it, is only what it is compared with, or the
+        fact that fits best is both's ("光弄那个去外地看病的手续 宿州这边的不弄行不行" in 门诊慢特病: 备案 and
+        认定 both needed)."""
+        best = u.best
+        if best is None or best.context or best.mentioned or not self._next_to(best.service.key, context):
+            return False  # not "你刚才说的那个一网通办是啥" after 异地贷款缴存使用证明: asked about by its name
+        return self._only_compared_with(text, u, context) or self._fact_of_both(text, context, best.service)
 
     @staticmethod
     def _only_compared_with(text: str, u: Understanding, context: ServiceView) -> bool:

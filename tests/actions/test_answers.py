@@ -2440,3 +2440,20 @@ def test_the_service_nlu_hears_is_weighed_by_its_search_however_far_down_the_sea
     text = "俺这社保卡 去上海南京杭州那边 除了看病还能当啥用"  # 一卡通 is ninth of the search: its score still counts
     messages, events = answer(text, "onecard", confidence=0.77)
     assert slots_set(events).get("service_key") == "onecard", texts(messages)
+
+
+def test_a_fact_of_both_the_matter_and_the_one_next_to_it_keeps_the_matter() -> None:
+    slots = {"service_key": "settle_chronic"}  # 去外地看病的手续 is 备案; the FAQ of both says both steps are needed
+    text = "光弄那个去外地看病的手续 宿州这边的不弄行不行"
+    messages, events = answer(text, "medical_filing", confidence=0.92, slots=slots)
+    assert slots_set(events).get("service_key", "settle_chronic") == "settle_chronic", texts(messages)
+    assert "两步都要办" in texts(messages), texts(messages)
+
+
+def test_the_one_next_to_the_matter_asked_about_by_name_is_answered() -> None:
+    slots = {"service_key": "loan_deposit_certificate"}  # guard row: 一网通办 named, though a fact is both's
+    entities = [{"entity": "service", "value": "一网通办"}]
+    messages, events = answer(
+        "你刚才说的那个一网通办是啥", "cross_province", confidence=0.83, slots=slots, entities=entities
+    )
+    assert slots_set(events).get("service_key") == "yrd_one_network", texts(messages)
