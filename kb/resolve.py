@@ -524,6 +524,8 @@ CARD_PROBLEM_SERVICE = {
     "未激活": "sscard_activate",
 }
 CARD_FAMILY_INTENT = "sscard_problem"
+# … told in the KB's words where NLU's entity misses it ("社保卡是宿州办的 现在找不着了": everyday 丢了)
+_CARD_PROBLEM_SAID = {"丢失": re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了")}
 
 
 @dataclass(frozen=True)
@@ -1732,7 +1734,10 @@ class Resolver:
         for unit, score in kb.search_units(question.text, limit=5, min_score=UNIT_FLOOR):
             for key in unit.services:
                 evidence(key)["unit"] = max(evidence(key)["unit"], score)
-        for problem in question.entities.get("card_problem", ()) if self._about_a_card(corrected, question) else ():
+        problems = set(question.entities.get("card_problem", ())) | {
+            problem for problem, said in _CARD_PROBLEM_SAID.items() if "卡" in corrected and said.search(corrected)
+        }
+        for problem in problems if self._about_a_card(corrected, question) else ():
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)

@@ -2457,3 +2457,16 @@ def test_the_one_next_to_the_matter_asked_about_by_name_is_answered() -> None:
         "你刚才说的那个一网通办是啥", "cross_province", confidence=0.83, slots=slots, entities=entities
     )
     assert slots_set(events).get("service_key") == "yrd_one_network", texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("在吗在吗 我在苏州打工 社保卡是宿州办的 现在找不着了", "cross_province", 0.88),  # NLU heard no card_problem
+        ("坐地铁包被人划了 社保卡身份证都没了", "sscard_loss", 0.69),
+    ],
+)
+def test_a_lost_card_told_in_everyday_words_is_the_loss_of_the_card(text: str, intent: str, confidence: float) -> None:
+    messages, events = answer(text, intent, confidence=confidence)
+    assert slots_set(events).get("service_key") == "sscard_loss", texts(messages)
+    assert "挂失" in texts(messages)
