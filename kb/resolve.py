@@ -1429,7 +1429,9 @@ class Resolver:
         the matter under discussion, that the search puts with no matter, and that no fact of the matter fits
         clearly (not "新卡做好了 能让俺儿子替俺去拿不" after 挂失: the search hears the card's other matters)."""
         text = normalize(question.text)
-        unknown = self.kb.things_unknown(text)
+        # in the clauses that ask: not "…能不能干脆把钱全退出来 回老家翻盖个房子" (the 房子 is what the money is for)
+        asking = " ".join(c for c in split_clauses(text) if aspects.asks(c)) or text
+        unknown = self.kb.things_unknown(asking)
         known = re.sub("|".join(map(re.escape, unknown)), " ", text) if unknown else text  # "卫生室" is no 卫生 合作
         return (
             not best.nlu
@@ -1734,6 +1736,13 @@ class Resolver:
         for unit, score in kb.search_units(question.text, limit=5, min_score=UNIT_FLOOR):
             for key in unit.services:
                 evidence(key)["unit"] = max(evidence(key)["unit"], score)
+        # "…国际贸易单一窗口 海关的业务是不是都能在网上办了": the one service 宿州海关 does, its own words said too (not
+        # "执业地点变更…还是得回宿州卫健委", another errand at a bureau with one service here)
+        for bureau in kb.bureaus_mentioned(question.text):
+            theirs = kb.services_by_bureau(bureau)
+            said = scores.get(theirs[0].key) if len(theirs) == 1 else None
+            if said and said["search"] >= SUPPORTED_SEARCH and said["unit"] >= UNIT_FLOOR:
+                said["mention"] = 1.0
         problems = set(question.entities.get("card_problem", ())) | {
             problem for problem, said in _CARD_PROBLEM_SAID.items() if "卡" in corrected and said.search(corrected)
         }

@@ -2470,3 +2470,18 @@ def test_a_lost_card_told_in_everyday_words_is_the_loss_of_the_card(text: str, i
     messages, events = answer(text, intent, confidence=confidence)
     assert slots_set(events).get("service_key") == "sscard_loss", texts(messages)
     assert "挂失" in texts(messages)
+
+
+def test_a_bureau_with_one_service_named_with_its_words_names_the_service() -> None:
+    text = "我在宿州开了个小公司做跨境电商 听人说有个国际贸易单一窗口 海关的业务是不是都能在网上办了 不用跑"
+    entities = [{"entity": "bureau", "value": "宿州海关"}]  # NLU hears 跨省通办; 海关 does one service here
+    messages, events = answer(text, "cross_province", confidence=0.59, entities=entities)
+    assert slots_set(events).get("service_key") == "customs", texts(messages)
+    assert "单一窗口" in texts(messages), texts(messages)
+
+
+def test_another_errand_at_a_bureau_with_one_service_is_not_that_service() -> None:
+    text = "我是医生，执业证注册在宿州的医院，现在要去无锡一家医院上班，执业地点变更能网上办吗，还是得回宿州卫健委"
+    entities = [{"entity": "bureau", "value": "市卫生健康委"}]  # guard row: 卫健委 does 远程医疗 here, not this
+    messages, events = answer(text, "nlu_fallback", confidence=0.45, entities=entities)
+    assert slots_set(events).get("service_key") != "telemedicine", texts(messages)
