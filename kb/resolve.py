@@ -182,11 +182,11 @@ _CLAIMED_AT_HOME = re.compile(
 )
 # "能直接刷吗 还是只能…回去报": whether it need be claimed at all
 _SETTLED_DIRECTLY = re.compile(r"直接(?:结|刷|报)|刷(?:卡|医保)")
-_TREATED_ALREADY = re.compile(
-    r"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|自己掏|自己付|自费|垫[了的付上钱]|付过了|交过了"
-)
 # "这回已经自己掏钱了 还能报不": paid out of one's own pocket, and whether it can still be claimed
-_PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了的付上]钱?|先付了|全款")
+_PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了的付上钱]|先付了|全款")
+_TREATED_ALREADY = re.compile(
+    rf"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|{_PAID_ONESELF.pattern}|付过了|交过了"
+)
 _STILL_CLAIMED = re.compile(r"还能报|能报不|能不能报|还报不|给报不|给报吗|还给报")
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
 # Crossing the border and whether to declare ("带了几根人参…过关要不要报"): the travellers' customs declaration
@@ -1425,9 +1425,8 @@ class Resolver:
 
     def _asks_of_something_unknown(self, question: Question, best: Candidate) -> bool:
         """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know (a word of the language, not
-        an everyday one), that NLU does not hear as
-        the matter under discussion, that the search puts with no matter, and that no fact of the matter fits
-        clearly (not "新卡做好了 能让俺儿子替俺去拿不" after 挂失: the search hears the card's other matters)."""
+        an everyday one) asked of, that NLU does not hear as the matter under discussion, that the search puts with
+        no matter, and that no fact of the matter fits clearly."""
         text = normalize(question.text)
         # in the clauses that ask: not "…能不能干脆把钱全退出来 回老家翻盖个房子" (the 房子 is what the money is for)
         asking = " ".join(c for c in split_clauses(text) if aspects.asks(c)) or text
@@ -1740,11 +1739,11 @@ class Resolver:
         # "执业地点变更…还是得回宿州卫健委", another errand at a bureau with one service here)
         for bureau in kb.bureaus_mentioned(question.text):
             theirs = kb.services_by_bureau(bureau)
-            said = scores.get(theirs[0].key) if len(theirs) == 1 else None
-            if said and said["search"] >= SUPPORTED_SEARCH and said["unit"] >= UNIT_FLOOR:
-                said["mention"] = 1.0
+            its = scores.get(theirs[0].key) if len(theirs) == 1 else None
+            if its and its["search"] >= SUPPORTED_SEARCH and its["unit"] >= UNIT_FLOOR:
+                its["mention"] = 1.0
         problems = set(question.entities.get("card_problem", ())) | {
-            problem for problem, said in _CARD_PROBLEM_SAID.items() if "卡" in corrected and said.search(corrected)
+            problem for problem, said in _CARD_PROBLEM_SAID.items() if said.search(corrected)
         }
         for problem in problems if self._about_a_card(corrected, question) else ():
             if problem in CARD_PROBLEM_SERVICE:
