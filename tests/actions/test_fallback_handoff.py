@@ -136,19 +136,21 @@ def test_abuse_after_an_answer_is_taken_as_feedback_though_it_has_a_question_wor
     assert "抱歉没帮上忙" in texts(messages) and "/request_human" in payloads(messages)
 
 
-def test_a_question_of_the_matter_discussed_is_no_feedback_however_sure_nlu_is(actions_kb) -> None:
-    slots = {"service_key": "sscard_apply"}  # was "谢谢您的反馈": NLU heard feedback_helpful at 0.91
-    tracker = make_tracker("领卡也得她本人去？", "feedback_helpful", confidence=0.91, slots=slots, answered=True)
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key", "fact"),
+    [
+        ("领卡也得她本人去？", "feedback_helpful", 0.91, "sscard_apply", "必须本人去"),  # was "谢谢您的反馈"
+        # was "抱歉没帮上忙": whether it is as much as what it is compared with is asked of the matter
+        ("报的跟直接结的一样多不", "feedback_unhelpful", 0.83, "manual_reimbursement", "低一些"),
+    ],
+)
+def test_a_question_of_the_matter_discussed_is_no_feedback_however_sure_nlu_is(
+    actions_kb, text: str, intent: str, confidence: float, key: str, fact: str
+) -> None:
+    tracker = make_tracker(text, intent, confidence=confidence, slots={"service_key": key}, answered=True)
     messages, _ = run(ActionStoreFeedback(), tracker)
-    assert "必须本人去" in texts(messages) and "谢谢您的反馈" not in texts(messages), texts(messages)
-    assert not _rows(actions_kb, Feedback)
-
-
-def test_asking_whether_it_is_as_much_as_another_matter_is_no_feedback(actions_kb) -> None:
-    slots = {"service_key": "manual_reimbursement"}  # was "抱歉没帮上忙": NLU heard feedback_unhelpful at 0.83
-    tracker = make_tracker("报的跟直接结的一样多不", "feedback_unhelpful", confidence=0.83, slots=slots, answered=True)
-    messages, _ = run(ActionStoreFeedback(), tracker)
-    assert "低一些" in texts(messages) and "抱歉没帮上忙" not in texts(messages), texts(messages)
+    said = texts(messages)
+    assert fact in said and "谢谢您的反馈" not in said and "抱歉没帮上忙" not in said, said
     assert not _rows(actions_kb, Feedback)
 
 
