@@ -187,6 +187,8 @@ _PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了
 _TREATED_ALREADY = re.compile(
     rf"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|{_PAID_ONESELF.pattern}|付过了|交过了"
 )
+# "出院了 医院说结不了": the bill was not settled on the spot
+_NOT_SETTLED = re.compile(r"结不了|没法结|不能结|没给结|没结成|没能直接结|没直接结|刷不了|不给刷|没刷成")
 _STILL_CLAIMED = re.compile(r"还能报|能报不|能不能报|还报不|给报不|给报吗|还给报")
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
 # Crossing the border and whether to declare ("带了几根人参…过关要不要报"): the travellers' customs declaration
@@ -376,6 +378,7 @@ _RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?\s]*[，,�
 _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])")
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
+_WORD_TAIL = re.compile(r"(?:的|那块|这块|那边|这边|方面|那一块)+$")  # "养老那块" names 养老
 _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
     r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
 )
@@ -417,11 +420,13 @@ _CALLS_IT_IN_AN_EMERGENCY = re.compile(
 )
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
 _ASKS_SAME_THING = re.compile(
-    r"一回事|是不是就是|(?:是不是|一不)一样|一样[多高低少]?(?:吗|不|么|嘛|的吗)|"
+    r"一回事|是不是就是|(?:是不是|一不)一样|一样(?:[多高低少]|好使|好用|管用|能用)?(?:吗|不|么|嘛|的吗)|"
     r"是不是差不多(?=$|[吗呢啊吧？?，,\s])|差不多(?:吗|么|嘛|吧|的吧|的吗|不(?=$|[\s？?，,]))|"  # not "差不多该换了"
     r"有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等|比[^，,。；;]{1,8}[低高少多]")  # "比直接结算低一些"
+# "这个是不是就是那个异地就医备案": the matter under discussion itself asked to be another or alike it
+_IT_ASKED_SAME = re.compile(r"^(?:那|那么|哦|噢|嗯)?\s*(?:这|它)")
 # "报的比例跟直接结算一样不" after 手工报销: what the matter under discussion is compared with
 _COMPARED_WITH = re.compile(
     r"(?:跟|和|与|同|比)([\u4e00-\u9fff]{2,8}?)的?(?:一样|差不多|相比|比起来|有啥区别|有什么区别|区别|少|多|低|高)"
@@ -662,6 +667,10 @@ def _said_done(text: str, word: str) -> bool:
     return bool(_DONE_AFTER.match(after) or _DONE_BEFORE.search(before))
 
 
+def _inside_another(word: str, words: Iterable[str]) -> bool:
+    return any(word in other and word != other for other in words)
+
+
 def _current(candidates: Sequence[Candidate]) -> Candidate | None:
     """The candidate under discussion in the conversation."""
     return next((c for c in candidates if c.context), None)
@@ -851,7 +860,7 @@ class Resolver:
             )
             # "俺庄上卫生室啥时候开门" after 远程医疗: asked of a thing the KB does not know
             and not (
-                asked
+                (asked or aspects.asks(text))  # "哪块租房子便宜" asks no aspect
                 and not _REFERS_BACK.search(text)
                 and self._asks_of_something_unknown(question, _of(context, candidates))
             )
@@ -879,7 +888,11 @@ class Resolver:
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
             understood = self._second_question(text, understood)
-        if understood.decision in (ANSWER, GUESS) and context and self._still_its_fact(text, understood, context):
+        if (
+            understood.decision in (ANSWER, GUESS)
+            and context
+            and (self._still_its_fact(text, understood, context) or self._asked_if_another(text, context))
+        ):
             understood = _context_first(understood)
         return understood
 
@@ -946,7 +959,7 @@ class Resolver:
     def _points_at_its_word(self, text: str, context: ServiceView) -> bool:
         """ "那个窗口", "这个小程序": a word the matter's own facts say, pointed at as the one just spoken of (not
         "这个可以…", "这个时间…": words said of anything)."""
-        pointed = {m.group(1) for m in _POINTED_AT.finditer(text)}
+        pointed = {m.group(1) for m in _POINTED_AT.finditer(self.kb.without_places(text))}  # not "那宿州城里…"
         return any(not said_of_anything(word) and self.kb.service_says(context.key, word) for word in pointed)
 
     def _fact_of_it_fits(self, text: str, context: ServiceView) -> bool:
@@ -1060,6 +1073,15 @@ class Resolver:
         if best is None or best.context or best.mentioned or not self._next_to(best.service.key, context):
             return False  # not "你刚才说的那个一网通办是啥" after 异地贷款缴存使用证明: asked about by its name
         return self._only_compared_with(text, u, context) or self._fact_of_both(text, context, best.service)
+
+    def _asked_if_another(self, text: str, context: ServiceView) -> bool:
+        """ "这个是不是就是那个异地就医备案" after 医保关系转移: the matter itself asked to be the one named, and a fact
+        of it says whether they are one thing."""
+        return bool(
+            _IT_ASKED_SAME.search(text)
+            and _ASKS_SAME_THING.search(text)
+            and self._same_or_not(text, context) is not None
+        )
 
     @staticmethod
     def _only_compared_with(text: str, u: Understanding, context: ServiceView) -> bool:
@@ -1705,7 +1727,10 @@ class Resolver:
             named_clearly(CONSUMER_SERVICE)
         claimed_at_home = _CLAIMED_AT_HOME.search(corrected) and not _SETTLED_DIRECTLY.search(corrected)
         paid_and_claims = _PAID_ONESELF.search(corrected) and _STILL_CLAIMED.search(corrected)
-        if (_NOT_FILED.search(corrected) and _TREATED_ALREADY.search(corrected)) or claimed_at_home or paid_and_claims:
+        treated_unclaimed = _TREATED_ALREADY.search(corrected) and (
+            _NOT_FILED.search(corrected) or _NOT_SETTLED.search(corrected)
+        )
+        if treated_unclaimed or claimed_at_home or paid_and_claims:
             named_clearly(REIMBURSEMENT_SERVICE)
         moved_for_a_job = (
             _CHANGES_JOB.search(corrected) and self._elsewhere(corrected) and not _NOT_PAID.search(corrected)
@@ -1859,7 +1884,7 @@ class Resolver:
             return None
         # a part of one sibling's name: "电子的呢" after 社保卡换领; "养老那块" after 医保关系转移 (养老保险关系…,
         # though 养老 names 养老服务 too)
-        by_name = self._siblings_named_by(said.rstrip("的"), context)
+        by_name = self._siblings_named_by(_WORD_TAIL.sub("", said), context)
         if len(by_name) == 1:
             return by_name[0]
         own = {w for w, keys in self.kb.services_named(context.name).items() if context.key in keys}
@@ -1906,6 +1931,9 @@ class Resolver:
         what_about = _WHAT_ABOUT.match(text)
         said = what_about.group(1) if what_about else text
         named = {w: topics for w, topics in self.kb.topics_named(said).items() if len(w) >= 2}
+        # "那社保卡呢" after 身份证: its 社保 is no 社保 transfer; "养老那块呢" in 养老保险转移 is itself
+        if what_about:
+            named = {w: t for w, t in named.items() if w not in context.name and not _inside_another(w, named)}
         if any(context.topic in topics for topics in named.values()):
             return False
         telling = {w: topics for w, topics in named.items() if len(topics) <= MAX_TOPICS_OF_A_WORD}

@@ -1346,6 +1346,13 @@ def test_what_the_matter_discussed_says_of_one_named_answers_a_comparison() -> N
     assert "不是一回事" in texts(messages), texts(messages)
 
 
+def test_the_matter_asked_to_be_another_named_in_full_says_whether_it_is() -> None:
+    slots = {"service_key": "medical_insurance_transfer"}  # NLU is sure of the 备案 it names
+    messages, events = answer("这个是不是就是那个异地就医备案", "medical_filing", confidence=0.97, slots=slots)
+    assert "不是一回事" in texts(messages), texts(messages)
+    assert slots_set(events).get("service_key", "medical_insurance_transfer") == "medical_insurance_transfer"
+
+
 def test_a_word_of_a_sibling_nlu_hears_answers_the_sibling() -> None:
     slots = {"service_key": "sscard_apply"}
     messages, events = answer("他还想在手机上用 电子的有啥条件", "e_sscard", confidence=0.72, slots=slots)
@@ -2485,3 +2492,65 @@ def test_another_errand_at_a_bureau_with_one_service_is_not_that_service() -> No
     entities = [{"entity": "bureau", "value": "市卫生健康委"}]  # guard row: 卫健委 does 远程医疗 here, not this
     messages, events = answer(text, "nlu_fallback", confidence=0.45, entities=entities)
     assert slots_set(events).get("service_key") != "telemedicine", texts(messages)
+
+
+def test_what_about_the_card_after_the_id_card_is_the_card() -> None:
+    slots = {"service_key": "first_id_card"}  # 社保 inside 社保卡 names no 社保 transfer of the 身份证's topic
+    messages, events = answer("那社保卡呢", "nlu_fallback", confidence=0.45, slots=slots)
+    assert slots_set(events).get("service_key") == "sscard_apply", texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("medical_insurance_transfer", "pension_transfer"), ("pension_transfer", "pension_transfer")],
+)
+def test_the_pension_part_asked_about_is_the_pension_transfer(before: str, after: str) -> None:
+    slots = {"service_key": before}  # NLU hears 养老服务 in "养老那块呢"
+    messages, events = answer("养老那块呢", "elderly_care", confidence=0.99, slots=slots)
+    assert slots_set(events).get("service_key", before) == after, texts(messages)
+    assert "参保缴费凭证" in texts(messages), texts(messages)
+
+
+def test_an_everyday_errand_asking_no_aspect_after_a_matter_is_declined() -> None:
+    slots = {"service_key": "talent"}  # 租房子: a thing the KB does not know, asked with no aspect cue
+    messages, _ = answer("那宿州城里哪块租房子便宜", "out_of_scope", confidence=0.99, slots=slots)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_sending_it_home_in_everyday_words_is_the_post() -> None:
+    slots = {"service_key": "first_id_card"}  # guard: 回家 is no unknown thing once the post is read
+    messages, _ = answer("能寄回家不", "out_of_scope", confidence=0.75, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "邮寄" in texts(messages), texts(messages)
+
+
+def test_a_stay_the_hospital_could_not_settle_is_claimed_at_home() -> None:
+    text = "在南京住了一礼拜院 出院了医院说结不了 现在还来得及不"
+    messages, events = answer(text, "settle_inpatient", confidence=0.61)
+    assert slots_set(events).get("service_key") == "manual_reimbursement", texts(messages)
+
+
+def test_whether_it_lasts_a_lifetime_asks_how_long_it_is_valid() -> None:
+    slots = {"service_key": "medical_filing"}  # NLU hears "stop"
+    messages, _ = answer("这个弄一回是不是就管一辈子了，还是过段时间还得再弄", "stop", confidence=0.79, slots=slots)
+    assert "长期有效" in texts(messages).split("\n")[1], texts(messages)
+
+
+def test_sent_on_by_the_hospital_and_asking_what_it_writes_is_the_referral_paper() -> None:
+    slots = {"service_key": "medical_filing"}  # NLU hears 远程医疗
+    messages, events = answer("是宿州医院让转过去的 医院得给我开个啥", "telemedicine", confidence=0.78, slots=slots)
+    assert slots_set(events).get("service_key", "medical_filing") == "medical_filing", texts(messages)
+    assert "转诊意见" in texts(messages).split("\n")[1], texts(messages)
+
+
+def test_whether_the_phone_card_works_as_well_as_the_real_one_says_they_are_alike() -> None:
+    slots = {"service_key": "e_sscard"}  # 手机上 reads as channels asked
+    text = "手机上那个电子的跟真卡一样好使吗 去医院能当真卡用不"
+    messages, _ = answer(text, "e_sscard", confidence=0.88, slots=slots)
+    assert "效力一样" in texts(messages).split("\n")[1], texts(messages)
+
+
+def test_whether_one_must_go_back_in_person_asks_the_ways_to_do_it() -> None:
+    slots = {"service_key": "consumer_complaint"}  # NLU hears 跨省通办
+    messages, events = answer("要不要专门跑回宿州当面去说", "cross_province", confidence=0.63, slots=slots)
+    assert slots_set(events).get("service_key", "consumer_complaint") == "consumer_complaint", texts(messages)
+    assert "12315" in texts(messages).split("\n")[1], texts(messages)
