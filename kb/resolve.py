@@ -667,6 +667,14 @@ def _said_done(text: str, word: str) -> bool:
     return bool(_DONE_AFTER.match(after) or _DONE_BEFORE.search(before))
 
 
+def _up_to_the_question(text: str) -> str:
+    """The text up to its last clause that asks something: not the reasons told after it ("…能给寄到家里不 孩子要上学
+    没空去拿", "…能不能干脆把钱全退出来 回老家翻盖个房子"); all of it if no clause seems to ask."""
+    clauses = split_clauses(text)
+    last = max((i for i, c in enumerate(clauses) if aspects.asks(c)), default=len(clauses) - 1)
+    return " ".join(clauses[: last + 1]) or text
+
+
 def _inside_another(word: str, words: Iterable[str]) -> bool:
     return any(word in other and word != other for other in words)
 
@@ -950,7 +958,8 @@ class Resolver:
         if _sure_out_of_scope(question) and not _shares_a_word(aspects.without_cues(text), context.name):
             # "主管护师考试啥时候报名" after 一卡通行: NLU is sure of another matter; only a text naming nothing else
             # that a fact of this one fits says otherwise ("做好了能不能寄到灵璧家里 还是要本人去拿" after 社保卡申领)
-            return not self.kb.words_unknown(text) and self._a_fact_fits(text, context, UNIT_FLOOR)
+            # (nor one naming it only after the question: "…能给寄到家里不 孩子要上学没空去拿")
+            return not self.kb.words_unknown(_up_to_the_question(text)) and self._a_fact_fits(text, context, UNIT_FLOOR)
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
 
     def _a_fact_fits(self, text: str, context: ServiceView, floor: float) -> bool:
@@ -1450,9 +1459,8 @@ class Resolver:
         an everyday one) asked of, that NLU does not hear as the matter under discussion, that the search puts with
         no matter, and that no fact of the matter fits clearly."""
         text = normalize(question.text)
-        # in the clauses that ask: not "…能不能干脆把钱全退出来 回老家翻盖个房子" (the 房子 is what the money is for)
-        asking = " ".join(c for c in split_clauses(text) if aspects.asks(c)) or text
-        unknown = self.kb.things_unknown(asking)
+        # not "…能不能干脆把钱全退出来 回老家翻盖个房子" (the 房子 is what the money is for)
+        unknown = self.kb.things_unknown(_up_to_the_question(text))
         known = re.sub("|".join(map(re.escape, unknown)), " ", text) if unknown else text  # "卫生室" is no 卫生 合作
         return (
             not best.nlu

@@ -2554,3 +2554,9 @@ def test_whether_one_must_go_back_in_person_asks_the_ways_to_do_it() -> None:
     messages, events = answer("要不要专门跑回宿州当面去说", "cross_province", confidence=0.63, slots=slots)
     assert slots_set(events).get("service_key", "consumer_complaint") == "consumer_complaint", texts(messages)
     assert "12315" in texts(messages).split("\n")[1], texts(messages)
+
+
+def test_a_reason_told_after_the_question_names_no_other_matter() -> None:
+    slots = {"service_key": "first_id_card"}  # NLU is sure of another matter; 上学 is only why they cannot go
+    messages, _ = answer("办好了能给寄到家里不 孩子要上学没空去拿", "out_of_scope", confidence=0.97, slots=slots)
+    assert DECLINE_MARK not in texts(messages) and "邮寄" in texts(messages), texts(messages)
