@@ -115,8 +115,12 @@ _ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,
 # ("那我打那个电话问问"), nor is knowing now how to do it ("谢了哈 知道咋弄了")
 _TAKING_THE_ANSWER = re.compile(
     r"(?:打(?:个|那个|这个|那|这)?(?:电话|号)|打过去)(?:问问|问一下|问一问|问下|咨询一下)|"
-    r"(?<![不没太大么])(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了"  # not "俺不知道咋弄了"
+    r"(?<![不没太大么])(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了|"  # not "俺不知道咋弄了"
+    r"(?:回头|等会儿?|待会儿?|一会儿?)(?:我|俺)?再?去?(?:查查|查一下|看看|找找|试试)(?:那个|这个)?(?:app|小程序|网站|公众号)?"
 )
+# "行 我回头查查那个app 谢了": thanks NLU is not sure of, asking nothing, is thanks
+_THANKS = re.compile(r"谢了|谢谢|多谢|谢啦|感谢")
+_UNSURE_INTENTS = ("nlu_fallback", "out_of_scope")
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
 # "嗯嗯 我是想问异地备案": a yes that goes on to say what the citizen wants to know asks it (not "好的 我想咨询一下")
@@ -154,8 +158,9 @@ class ActionAnswer(KbAction):
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
         taken = _TAKING_THE_ANSWER.sub("", said)
         asks_nothing = not (aspects.asks(taken) or aspects.aspects_in(taken) or _wants_to_ask(said))
-        if replying and question.intent in POLITE_REPLIES and asks_nothing:
-            dispatcher.utter_message(response=POLITE_REPLIES[question.intent])  # "谢谢恁", "再见"
+        polite = "thank" if question.intent in _UNSURE_INTENTS and _THANKS.search(said) else question.intent
+        if replying and polite in POLITE_REPLIES and asks_nothing:
+            dispatcher.utter_message(response=POLITE_REPLIES[polite])  # "谢谢恁", "再见"
             return []
         if (
             replying

@@ -1659,6 +1659,7 @@ def test_asking_whether_another_fields_matter_goes_to_a_hotline_is_no_question_a
     [  # were answered as questions: 打那个电话 (a contact question), 咋弄 (a question word)
         ("行 那我打那个电话问问 谢了", "ask_contact", "medical_filing"),
         ("谢了哈 知道咋弄了", "thank", "consumer_complaint"),
+        ("行 我回头查查那个app 谢了", "nlu_fallback", "elderly_benefits"),  # NLU unsure; app reads as channels
     ],
 )
 def test_thanks_saying_what_the_citizen_will_do_asks_nothing(text: str, intent: str, key: str) -> None:
