@@ -294,7 +294,9 @@ _EVERYDAY_MATTER = re.compile(
     # a story's 通关文牒; a pupil bullied is the school's business; what to see on a trip
     r"西游记|唐僧|通关文牒|(?:学校|同学|孩子|老师)[^，,。？?]{0,6}(?:欺负|霸凌)|校园霸凌|(?:景点|景区)[^，,。？?]{0,6}值得去|"
     # a neighbour's noise or a blow is no consumer's complaint, however 投诉 is said ("楼上天天半夜装修吵死了")
-    r"楼上[^，,。？?]{0,8}(?:吵|装修|漏水)|(?:推|打|踹)了(?:我|俺)(?:一把|一下|几下)|动手打|打人了|把人打|打了人"
+    r"楼上[^，,。？?]{0,8}(?:吵|装修|漏水)|(?:推|打|踹)了(?:我|俺)(?:一把|一下|几下)|动手打|打人了|把人打|打了人|"
+    # a timetable is no 一卡通 question: "上海地铁早上几点开始有车"
+    r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -311,13 +313,14 @@ _OTHER_OFFICE = re.compile(
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
     r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
     r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
-    r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费"  # not 坐诊: experts from 上海 come to see
+    r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费|"  # not 坐诊: experts from 上海 come to see
+    r"起诉|法院立案|(?:去|到|上)法院告"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
-    r"个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
+    r"(?<!我们)(?<!俺们)老年大学(?!组织)|个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"

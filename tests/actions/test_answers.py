@@ -2561,3 +2561,24 @@ def test_a_reason_told_after_the_question_names_no_other_matter() -> None:
     slots = {"service_key": "first_id_card"}  # NLU is sure of another matter; 上学 is only why they cannot go
     messages, _ = answer("办好了能给寄到家里不 孩子要上学没空去拿", "out_of_scope", confidence=0.97, slots=slots)
     assert DECLINE_MARK not in texts(messages) and "邮寄" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before"),
+    [  # were answered from the matter discussed, whose words they share (地铁, 投诉, 老年 and 吴江)
+        ("上海地铁早上几点开始有车", "out_of_scope", 0.9, "onecard_transport"),
+        ("要是调解不成 我能直接去法院告他不 法院立案咋弄", "consumer_complaint", 0.6, "consumer_complaint"),
+        ("吴江那边的老年大学 俺一个外地老头能报名上课不", "ask_eligibility", 0.48, "elderly_onecard"),
+    ],
+)
+def test_a_timetable_a_lawsuit_or_an_evening_school_is_no_matter_of_ours(
+    text: str, intent: str, confidence: float, before: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_an_evening_school_that_organises_the_trip_is_no_matter_asked() -> None:
+    text = "我们老年大学组织去上海青浦朱家角玩 有人说长三角的老人去那坐车逛景点跟当地老人一个待遇 是真的还是瞎传的"
+    messages, _ = answer(text, "elderly_benefits", confidence=0.6)  # guard row
+    assert DECLINE_MARK not in texts(messages), texts(messages)
