@@ -679,6 +679,7 @@ def _up_to_the_question(text: str) -> str:
 
 
 def _inside_another(word: str, words: Iterable[str]) -> bool:
+    """The word is part of a longer one of the words (社保 of 社保卡)."""
     return any(word in other and word != other for other in words)
 
 

@@ -1308,6 +1308,10 @@ def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
         ("常州有啥好玩的地方 等老爷子出院带他转转", "nlu_fallback", 0.45, "settle_inpatient"),
         ("顺便问下红烧肉咋做好吃", "out_of_scope", 0.95, "first_id_card"),
         ("那边的高考分数线是多少", "out_of_scope", 0.95, "first_id_card"),
+        # a timetable, a lawsuit, an evening school: words shared with the matter (地铁, 投诉, 老年 and 吴江)
+        ("上海地铁早上几点开始有车", "out_of_scope", 0.9, "onecard_transport"),
+        ("要是调解不成 我能直接去法院告他不 法院立案咋弄", "consumer_complaint", 0.6, "consumer_complaint"),
+        ("吴江那边的老年大学 俺一个外地老头能报名上课不", "ask_eligibility", 0.48, "elderly_onecard"),
     ],
 )
 def test_another_matter_asked_in_a_conversation_is_declined_though_it_asks_an_aspect(
@@ -2530,52 +2534,27 @@ def test_a_stay_the_hospital_could_not_settle_is_claimed_at_home() -> None:
     assert slots_set(events).get("service_key") == "manual_reimbursement", texts(messages)
 
 
-def test_whether_it_lasts_a_lifetime_asks_how_long_it_is_valid() -> None:
-    slots = {"service_key": "medical_filing"}  # NLU hears "stop"
-    messages, _ = answer("这个弄一回是不是就管一辈子了，还是过段时间还得再弄", "stop", confidence=0.79, slots=slots)
-    assert "长期有效" in texts(messages).split("\n")[1], texts(messages)
-
-
-def test_sent_on_by_the_hospital_and_asking_what_it_writes_is_the_referral_paper() -> None:
-    slots = {"service_key": "medical_filing"}  # NLU hears 远程医疗
-    messages, events = answer("是宿州医院让转过去的 医院得给我开个啥", "telemedicine", confidence=0.78, slots=slots)
-    assert slots_set(events).get("service_key", "medical_filing") == "medical_filing", texts(messages)
-    assert "转诊意见" in texts(messages).split("\n")[1], texts(messages)
-
-
-def test_whether_the_phone_card_works_as_well_as_the_real_one_says_they_are_alike() -> None:
-    slots = {"service_key": "e_sscard"}  # 手机上 reads as channels asked
-    text = "手机上那个电子的跟真卡一样好使吗 去医院能当真卡用不"
-    messages, _ = answer(text, "e_sscard", confidence=0.88, slots=slots)
-    assert "效力一样" in texts(messages).split("\n")[1], texts(messages)
-
-
-def test_whether_one_must_go_back_in_person_asks_the_ways_to_do_it() -> None:
-    slots = {"service_key": "consumer_complaint"}  # NLU hears 跨省通办
-    messages, events = answer("要不要专门跑回宿州当面去说", "cross_province", confidence=0.63, slots=slots)
-    assert slots_set(events).get("service_key", "consumer_complaint") == "consumer_complaint", texts(messages)
-    assert "12315" in texts(messages).split("\n")[1], texts(messages)
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "fact"),
+    [  # the fact asked in the citizen's words comes first, the matter kept
+        ("这个弄一回是不是就管一辈子了，还是过段时间还得再弄", "stop", 0.79, "medical_filing", "长期有效"),  # validity
+        ("是宿州医院让转过去的 医院得给我开个啥", "telemedicine", 0.78, "medical_filing", "转诊意见"),  # materials
+        ("手机上那个电子的跟真卡一样好使吗 去医院能当真卡用不", "e_sscard", 0.88, "e_sscard", "效力一样"),  # alike?
+        ("要不要专门跑回宿州当面去说", "cross_province", 0.63, "consumer_complaint", "12315"),  # channels
+    ],
+)
+def test_a_fact_asked_in_everyday_words_is_answered_first(
+    text: str, intent: str, confidence: float, before: str, fact: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert slots_set(events).get("service_key", before) == before, texts(messages)
+    assert fact in texts(messages).split("\n")[1], texts(messages)
 
 
 def test_a_reason_told_after_the_question_names_no_other_matter() -> None:
     slots = {"service_key": "first_id_card"}  # NLU is sure of another matter; 上学 is only why they cannot go
     messages, _ = answer("办好了能给寄到家里不 孩子要上学没空去拿", "out_of_scope", confidence=0.97, slots=slots)
     assert DECLINE_MARK not in texts(messages) and "邮寄" in texts(messages), texts(messages)
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "confidence", "before"),
-    [  # were answered from the matter discussed, whose words they share (地铁, 投诉, 老年 and 吴江)
-        ("上海地铁早上几点开始有车", "out_of_scope", 0.9, "onecard_transport"),
-        ("要是调解不成 我能直接去法院告他不 法院立案咋弄", "consumer_complaint", 0.6, "consumer_complaint"),
-        ("吴江那边的老年大学 俺一个外地老头能报名上课不", "ask_eligibility", 0.48, "elderly_onecard"),
-    ],
-)
-def test_a_timetable_a_lawsuit_or_an_evening_school_is_no_matter_of_ours(
-    text: str, intent: str, confidence: float, before: str
-) -> None:
-    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before})
-    assert DECLINE_MARK in texts(messages), texts(messages)
 
 
 def test_an_evening_school_that_organises_the_trip_is_no_matter_asked() -> None:
