@@ -678,6 +678,16 @@ def _up_to_the_question(text: str) -> str:
     return " ".join(clauses[: last + 1]) or text
 
 
+def _only_compared_with(text: str, ahead: ServiceView, context: ServiceView) -> bool:
+    """ "报的比例跟直接结算一样不" after 手工报销: the service ahead of the one under discussion is named only as what
+    that one is compared with."""
+    compared = _COMPARED_WITH.search(text)
+    if compared is None or ahead.topic != context.topic:
+        return False
+    rest = text[: compared.start()] + text[compared.end() :]
+    return _shares_a_word(compared.group(1), ahead.name) and not _shares_a_word(rest, ahead.name)
+
+
 def _inside_another(word: str, words: Iterable[str]) -> bool:
     """The word is part of a longer one of the words (社保 of 社保卡)."""
     return any(word in other and word != other for other in words)
@@ -1085,7 +1095,7 @@ class Resolver:
         best = u.best
         if best is None or best.context or best.mentioned or not self._next_to(best.service.key, context):
             return False  # not "你刚才说的那个一网通办是啥" after 异地贷款缴存使用证明: asked about by its name
-        return self._only_compared_with(text, u, context) or self._fact_of_both(text, context, best.service)
+        return _only_compared_with(text, best.service, context) or self._fact_of_both(text, context, best.service)
 
     def _asked_if_another(self, text: str, context: ServiceView) -> bool:
         """ "这个是不是就是那个异地就医备案" after 医保关系转移: the matter itself asked to be the one named, and a fact
@@ -1095,17 +1105,6 @@ class Resolver:
             and _ASKS_SAME_THING.search(text)
             and self._same_or_not(text, context) is not None
         )
-
-    @staticmethod
-    def _only_compared_with(text: str, u: Understanding, context: ServiceView) -> bool:
-        """ "报的比例跟直接结算一样不" after 手工报销: the service ahead is named only as what the one under
-        discussion is compared with."""
-        compared = _COMPARED_WITH.search(text)
-        best = u.best
-        if compared is None or best is None or best.context or best.service.topic != context.topic:
-            return False
-        rest = text[: compared.start()] + text[compared.end() :]
-        return _shares_a_word(compared.group(1), best.service.name) and not _shares_a_word(rest, best.service.name)
 
     def _compared_with_second(self, text: str, u: Understanding) -> Understanding:
         """ "医保关系要转过来吗 这跟异地就医备案是一回事不": the service compared with is not the one asked about;
