@@ -350,7 +350,7 @@ def _continues_another_topic(understood: Understanding, kb: KnowledgeBase) -> bo
     return (
         understood.decision in (ANSWER, GUESS)
         and best is not None
-        and best.context
+        and (best.context or understood.from_context)  # or a fact of its neighbour's, put first
         and best.service.topic not in card_topics
     )
 

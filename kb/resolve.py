@@ -62,6 +62,7 @@ UNIT_FOLLOW_UP = 0.25  # … and a follow-up on the matter discussed ("半夜能
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
+FITTING_FACT = 0.5  # a fact of the matter under discussion fitting a follow-up this well keeps it in scope
 ANCHORED_UNIT = 0.2  # a fact saying a rare word of the question this well, where none fits clearly
 SAME_OR_NOT_UNIT = 0.2  # whether the insurance must move first: the fact on moving and filing this well
 MAX_UNITS = 2
@@ -100,7 +101,8 @@ _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # … nor a school's, a company's or a bank's 一卡通 ("孩子学校食堂的一卡通丢了", "招商银行一卡通怎么激活")
 _SOMEONE_ELSES_ONECARD = re.compile(
-    r"(?:食堂|学校|校园|学生|饭|公司|单位|小区|酒店|银行|农商行|信用社|招行|工行|建行|农行|中行|交行)[^，,。？?\s]{0,4}一卡通"
+    r"(?:食堂|学校|校园|学生|饭|公司|单位|小区|酒店|宿舍|门禁|厂里|工厂|银行|农商行|信用社|招行|工行|建行|农行|中行|交行)"
+    r"[^，,。？?\s]{0,4}一卡通"
 )
 
 
@@ -283,7 +285,7 @@ _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     # 通关 in a game or an escape room is no customs clearance
-    r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
+    r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|侧方停车|驾考|"  # … nor passing a driving test
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
@@ -314,7 +316,7 @@ _OTHER_OFFICE = re.compile(
     r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
     r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费|"  # not 坐诊: experts from 上海 come to see
-    r"起诉|法院立案|(?:去|到|上)法院告"
+    r"起诉|法院立案|(?:去|到|上)法院告|上牌|挂牌照|调监控|看监控|查监控"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
@@ -391,6 +393,11 @@ _OF_WHICH = re.compile(r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
     r"回(?:宿州|老家|来|去)(?:办|弄|做|跑)|跨省办|异地办"
+)
+# "搁这边能换不", "在当地可以办吗": whether it can be done where the citizen is
+_DONE_THERE = re.compile(
+    r"(?:这边|这儿|这里|那边|当地|本地)[^，,。？?\s]{0,3}(?:能|可以|能不能|可不可以)[^，,。？?\s]{0,2}"
+    r"(?:办|弄|换|补|领|交|做|报|挂失|激活|解锁)"
 )
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
@@ -855,9 +862,11 @@ class Resolver:
             asked = (aspects.CHANNELS, *asked)  # "人在外地能办不": can it be done from there, and how
         # "我人在苏州打工回不去，能online办吗" after 社保卡换领: where the citizen is names only the hub
         only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
+        # "那搁哪能弄开 要俺本人去不 俺儿在外地上班" after 锁卡: a bare question, then where someone is
+        asks_barely = only_where and self._content_size(_up_to_the_question(text)) <= BARE_CONTENT
         if (
             context
-            and (bare or corrects_who or refers_back)
+            and (bare or corrects_who or refers_back or asks_barely)
             and (follow_up or corrects_who)
             and (not names_topic or only_where)
             and (
@@ -1325,6 +1334,10 @@ class Resolver:
         clauses = split_clauses(said)
         # "常州有啥好玩的地方 等老爷子出院带他转转": the clause that asks is the other matter, not the one on it
         other_asked = any(aspects.asks(clause) and self._another_matter(clause, alone=False) for clause in clauses)
+        # "打游戏 有一关老是通关不了 咋通关": the other matter says the service's word, in its own sense
+        key = best.service.key
+        if any(self._another_matter(c, alone=False) and key in self.kb.anchored_services(c) for c in clauses):
+            return False
         return any(
             best.service.key in self.kb.anchored_services(clause)
             and not self._another_matter(clause, alone=False)
@@ -1427,6 +1440,10 @@ class Resolver:
             return True  # the text names the service, or asks an FAQ of it (not "今年春晚啥时候开始")
         if anchored and (best.search >= CLEAR_SEARCH or (best.search >= STRONG_SEARCH and best.unit >= STRONG_UNIT)):
             return True  # "用公积金贷款，那边要宿州开个证明": NLU leans elsewhere, the service's own words do not
+        if self._tells_its_card_problem(question, best.service):
+            return True  # "…她的社保卡赶集的时候丢了 卡里还有这个月的养老金 这可咋办": our card, and its trouble
+        if best.context and self._elsewhere(normalize(question.text)) and _DONE_THERE.search(question.text):
+            return True  # "俺现在搁昆山…回不去宿州 搁这边能换不" after 换领: the matter, from where the citizen is
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
         if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
@@ -1441,6 +1458,8 @@ class Resolver:
             return True  # "备案让上传居住证明…传不上去": NLU half hears another matter; the service's words, a fact not
         if best.context and _FOLLOW_ON.search(question.text) and best.unit >= UNIT_FLOOR:
             return True  # "那给家里买点水果干海鲜干货能带不" after 通关: on with it, and a fact of it fits
+        if best.context and best.search >= ANCHORED_SEARCH and best.unit >= FITTING_FACT:
+            return True  # "回来想给家里带点燕窝和水果 这个要报吗" after 通关: its words, and a fact of it fits well
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
         asks_in_it = best.context and aspects.asks(normalize(question.text))
@@ -1456,6 +1475,13 @@ class Resolver:
         )
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
+
+    def _tells_its_card_problem(self, question: Question, service: ServiceView) -> bool:
+        corrected = self.kb.corrected(question.text)
+        told = set(question.entities.get("card_problem", ())) | {
+            problem for problem, said in _CARD_PROBLEM_SAID.items() if said.search(corrected)
+        }
+        return _names_our_card(corrected) and any(CARD_PROBLEM_SERVICE.get(p) == service.key for p in told)
 
     def _asks_of_something_unknown(self, question: Question, best: Candidate) -> bool:
         """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know (a word of the language, not
@@ -1993,6 +2019,10 @@ class Resolver:
         if any(c.mentioned for c in candidates) or question.entities.get("card_problem"):
             return True
         context = self.kb.service(question.context) if question.context else None
+        corrected = self.kb.corrected(text)
+        if "卡" in corrected and any(said.search(corrected) for said in _CARD_PROBLEM_SAID.values()):
+            return context is None or context.key not in CARD_PROBLEM_SERVICE.values()  # "我是说社宝卡 卡丢了"
+
         if (
             not bare  # on "办了在杭州用得上不" NLU guesses a topic the words do not name
             and question.intent in self.kb.service_intents()

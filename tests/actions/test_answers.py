@@ -1312,6 +1312,11 @@ def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
         ("上海地铁早上几点开始有车", "out_of_scope", 0.9, "onecard_transport"),
         ("要是调解不成 我能直接去法院告他不 法院立案咋弄", "consumer_complaint", 0.6, "consumer_complaint"),
         ("吴江那边的老年大学 俺一个外地老头能报名上课不", "ask_eligibility", 0.48, "elderly_onecard"),
+        # a game's 通关, a vehicle's plate, CCTV footage, a dormitory's card (were answered or a list)
+        ("俺孙子天天打游戏 说有一关老是通关不了 让俺问问咋通关", "customs", 0.46, "customs"),
+        ("还有俺那个电动三轮 派出所说要备案上牌 搁哪弄", "medical_filing", 0.73, "medical_filing"),
+        ("顺便问下 菜市场丢的东西能找派出所调监控不", "ask_contact", 0.94, "sscard_loss"),
+        ("还有个事 我们厂宿舍的门禁一卡通坏了 刷不开门 找谁修", "nlu_fallback", 0.45, "sscard_locked"),
     ],
 )
 def test_another_matter_asked_in_a_conversation_is_declined_though_it_asks_an_aspect(
@@ -1319,6 +1324,25 @@ def test_another_matter_asked_in_a_conversation_is_declined_though_it_asks_an_as
 ) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": key})
     assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_our_card_and_its_trouble_told_in_a_long_story_is_in_scope() -> None:
+    text = "我是小学班主任 班上一个孩子的奶奶不识字 托我问问 她的社保卡赶集的时候丢了 卡里还有这个月的养老金 这可咋办"
+    problem = [{"entity": "card_problem", "value": "丢失"}]
+    messages, events = answer(text, "sscard_loss", confidence=0.49, entities=problem)  # was declined
+    assert slots_set(events)["service_key"] == "sscard_loss" and "挂失" in texts(messages), texts(messages)
+
+
+def test_a_correction_to_the_card_and_its_trouble_in_a_typo_leaves_the_matter_discussed() -> None:
+    slots = {"service_key": "medical_filing"}  # was 备案 again: the retraction dropped NLU's 丢失, 社宝卡 is a typo
+    messages, events = answer("不是 我是说社宝卡 卡丢了", "sscard_activate", confidence=0.45, slots=slots)
+    assert slots_set(events)["service_key"] == "sscard_loss", texts(messages)
+
+
+def test_a_neighbours_fact_put_first_is_no_reason_to_list_card_troubles() -> None:
+    slots = {"service_key": "medical_filing"}  # was the card troubles' list (NLU heard 社保卡 trouble)
+    messages, _ = answer("咋知道那个医院联没联网", "sscard_problem", confidence=0.59, slots=slots)
+    assert "社保卡常见的几种情况" not in texts(messages) and "联网" in texts(messages), texts(messages)
 
 
 def test_a_clause_on_the_matter_that_asks_keeps_it_beside_another_matter() -> None:
@@ -2161,6 +2185,11 @@ def test_studies_finished_before_moving_the_insurance_are_no_school_moved() -> N
         ("宿州那个窗口搁哪 啥时候上班", "out_of_scope", HUB_SERVICE, "12345"),
         ("打折不", "deny", "onecard_culture_tourism", "以景区"),
         ("能打到外地的吗", "nlu_fallback", "medical_filing", "区号"),
+        # where the citizen is, and whether it can be done there; a fact of it that fits well (were declined)
+        ("俺现在搁昆山给儿子看孩子 回不去宿州 搁这边能换不", "out_of_scope", "sscard_renew", "掌上12333"),
+        ("回来想给家里带点燕窝和水果 这个要报吗", "out_of_scope", "customs", "动植物"),
+        # a bare question, then where someone is (was a list with the hub)
+        ("那搁哪能弄开 要俺本人去不 俺儿在外地上班", "medical_filing", "sscard_locked", "服务网点"),
     ],
 )
 def test_a_follow_up_in_words_of_its_own_stays_with_the_matter(text: str, intent: str, service: str, fact: str) -> None:
