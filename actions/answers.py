@@ -386,7 +386,10 @@ def answer_service(
     # the matter discussed, not named again (from_context is narrower: the search alone may find it too)
     on_matter_discussed = understood.best.context and not understood.names_topic
     units = resolver.answering_units(question.text, service, asked, on_matter_discussed)
-    if asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
+    done = resolver.step_done(normalize(question.text), service) if set(asked) <= {aspects.STEPS} else None
+    if done:  # "备案了 去年就办了" after 门诊结算: what comes next
+        intro = [*intro, f"好的，“{done.name}”已经办好了，接下来这样办："]
+    elif asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
         intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
         service, units = built_on, resolver.answering_units(question.text, built_on, asked)
     # asked of an aspect, or clearly answered by it ("不是说长三角看门诊不用备案了么" in 门诊结算: 备案's FAQ)

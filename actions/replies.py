@@ -103,7 +103,9 @@ def _units_message(service: ServiceView, units: Sequence[Unit]) -> Message:
 
 def _footer(service: ServiceView, units: Sequence[Unit]) -> str:
     sources = units[0].sources if units else service.sources
-    return f"（负责部门：{'、'.join(service.bureaus)}；{source_text(sources, service.last_verified)}）"
+    # whom to call about what the short answer leaves open
+    hotline = f"；咨询电话：{service.hotline}" if service.hotline else ""
+    return f"（负责部门：{'、'.join(service.bureaus)}{hotline}；{source_text(sources, service.last_verified)}）"
 
 
 def guide_messages(service: ServiceView, intro: Sequence[str], buttons: list[Button]) -> list[Message]:

@@ -86,6 +86,7 @@ _CUES: dict[str, str] = {
     CONTACT: (
         r"电话|热线|号码|打哪个|打给谁|联系方式|联系谁|咨询哪|问谁|找谁问|客服|咨询|"
         r"能打(?:到|去)?外地|打得通|打不通|接不通|能接通|区号|"  # "能打到外地的吗" of a hotline
+        r"打这个号|这个号码?(?:打|接)|"  # "我在外地打这个号 接的是宿州的吗"
         r"(?<!on my )(?<!on the )(?<!on a )phone|hotline|\bcall\b|contact"
     ),
     RESPONSIBLE: (

@@ -126,6 +126,9 @@ def _files_for_medical_care(corrected: str) -> bool:
     return bool(_FILING_SAID.search(corrected)) and not _OTHER_FILING.search(corrected)
 
 
+# "在上海干工地…想给他备个案以后看病方便": a 备案 to be done (not "没顾上办备案", "早知道就先备案了")
+_WANTS_FILING = re.compile(r"(?:想|要|得|咋|怎么|如何|打算|准备)[^，,。？?\s没不未]{0,4}备个?案")
+
 _ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"^那?(?:这个|这事|这种事|这样)")
 
 
@@ -173,7 +176,7 @@ CONSUMER_SERVICE = "consumer_complaint"
 # Treated in another province without filing, and it is over ("住院没备案，已经出院了", "当时不知道要备案，钱全是
 # 自己掏的"): what is left is 手工报销 back home.
 _NOT_FILED = re.compile(
-    r"(?:没|没有|未|忘了|不知道要|不知道得|不晓得要|不晓得得|来不及)(?:办|做|去)?"
+    r"(?:没|没有|未|忘了|不知道要|不知道得|不晓得要|不晓得得|来不及|没顾上|顾不上|没来得及)(?:办|做|去)?"
     r"(?:备案|备过案|备上案|备个案|备(?:个)?(?:啥|什么)案)|"  # "当时不晓得要备什么案"
     r"(?:啥|什么)[也都]没(?:办|弄)|没办(?:任何)?手续"  # "当时慌里慌张啥也没办，钱都是借钱垫的"
 )
@@ -830,6 +833,10 @@ class Resolver:
             return Understanding(
                 (Candidate(context, 1.0, context=True),), (aspects.RESPONSIBLE,), False, True, False, ANSWER, content
             )
+        if context and not asked and not aspects.asks(text) and self.step_done(text, context):
+            # "备案了 去年就办了" after 门诊结算: the step it builds on is behind the citizen; what comes next
+            steps = (Candidate(context, 1.0, context=True),)
+            return Understanding(steps, (aspects.STEPS,), False, True, False, ANSWER, content)
         if context and (sibling := self._sibling_asked_about(text, context)):  # "那医保的呢" after 养老保险转移
             return Understanding((Candidate(sibling, 1.0, context=True),), asked, True, True, False, ANSWER, content)
         # "说错了，是我妈不是我爸，她今年59": the same matter, for someone else; "是急诊，当时情况挺急的": the
@@ -1027,6 +1034,19 @@ class Resolver:
                 chosen = next((c for c in u.candidates if c.service.key == step.key), Candidate(step, 0.0))
                 return _guess_first(u, chosen)
         return u
+
+    def step_done(self, text: str, service: ServiceView) -> ServiceView | None:
+        """The step the service builds on that the (normalised) message says is done, saying little else."""
+        if self._content_size(text) > BARE_CONTENT:
+            return None
+        return next(
+            (
+                base
+                for base in self.kb.services_it_builds_on(service.key)
+                if any(_said_done(text, word) for word in self.kb.anchoring_words(text, base.key))
+            ),
+            None,
+        )
 
     def _says_its_own_word(self, text: str, u: Understanding, context: ServiceView) -> bool:
         """The guess is another service level with the one under discussion, or only just ahead of it while
@@ -1889,7 +1909,10 @@ class Resolver:
             (
                 about_medical_insurance
                 or bool(
-                    _CARD_OR_MEDICAL.search(corrected) or _REFERRED.search(corrected) or _EMERGENCY.search(corrected)
+                    _CARD_OR_MEDICAL.search(corrected)
+                    or _REFERRED.search(corrected)
+                    or _EMERGENCY.search(corrected)
+                    or (_WANTS_FILING.search(corrected) and _files_for_medical_care(corrected))
                 )
             )
             and bool(_SEES_DOCTOR.search(corrected))

@@ -1345,6 +1345,38 @@ def test_a_neighbours_fact_put_first_is_no_reason_to_list_card_troubles() -> Non
     assert "社保卡常见的几种情况" not in texts(messages) and "联网" in texts(messages), texts(messages)
 
 
+def test_the_step_it_builds_on_said_done_gets_what_comes_next() -> None:
+    slots = {"service_key": "settle_outpatient"}  # was 备案's guide, and the conversation moved to it
+    messages, events = answer("备案了 去年就办了", "medical_filing", confidence=0.81, slots=slots)
+    reply = texts(messages)
+    assert "已经办好了，接下来这样办" in reply and "跨省联网定点医疗机构" in reply, reply
+    assert slots_set(events).get("service_key", "settle_outpatient") == "settle_outpatient"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "service", "fact"),
+    [  # a referral slip, the hotline spoken of (were other facts); guard rows: a 备案 wanted for seeing a doctor,
+        # one not done in time (the reimbursement, not 备案)
+        ("医生没开单子 我自己想去行不行", "deny", 0.57, "medical_filing", "其他临时外出就医人员"),
+        ("我在外地打这个号 接的是宿州的吗", "cross_province", 0.71, "medical_filing", "区号"),
+        ("老公在上海干工地 一年到头都在那边 想给他备个案以后看病方便 咋弄",
+         "cross_province", 0.79, "", "国家医保服务平台"),
+        ("去年在上海住院走得急没顾上备案，先垫了两万多，回来自己报的话是不是比直接结算报得少一些",
+         "settle_inpatient", 0.57, "", "低一些"),
+    ],
+)  # fmt: skip
+def test_facts_asked_in_everyday_words(text: str, intent: str, confidence: float, service: str, fact: str) -> None:
+    slots = {"service_key": service} if service else {}
+    messages, _ = answer(text, intent, confidence=confidence, slots=slots)
+    assert fact in texts(messages), texts(messages)
+
+
+def test_a_short_answer_names_whom_to_call() -> None:
+    slots = {"service_key": "settle_inpatient"}  # the time limit of 备案 says nothing of filing during a stay
+    messages, _ = answer("那现在补办备案还来得及不 人还在医院住着", "ask_time_limit", confidence=0.6, slots=slots)
+    assert "负责部门：市医保局；咨询电话：12393；" in texts(messages), texts(messages)
+
+
 def test_a_clause_on_the_matter_that_asks_keeps_it_beside_another_matter() -> None:
     slots = {"service_key": "sscard_loss"}
     messages, _ = answer("正式挂失的话要带什么去，身份证也丢了咋整", "sscard_loss", confidence=0.59, slots=slots)
