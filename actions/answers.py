@@ -45,6 +45,7 @@ from actions.replies import (
 from kb import aspects
 from kb.queries import KnowledgeBase, ServiceView, task_numbers_in
 from kb.resolve import (
+    ACK_WORDS,
     ANSWER,
     BUILT_ON_UNIT,
     CARD_FAMILY_INTENT,
@@ -109,8 +110,7 @@ _VAGUE_CARD = re.compile(
     r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
 )
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
-_ACK = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"  # runs by the `*` below
-_ACKNOWLEDGED = re.compile(rf"(?:{_ACK})(?:[，,。.!！~ ]*(?:{_ACK}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
+_ACKNOWLEDGED = re.compile(rf"(?:{ACK_WORDS})(?:[，,。.!！~ ]*(?:{ACK_WORDS}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
 # what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
 # ("那我打那个电话问问"), nor is knowing now how to do it ("谢了哈 知道咋弄了")
 _TAKING_THE_ANSWER = re.compile(

@@ -68,7 +68,7 @@ _CUES: dict[str, str] = {
         r"(?:得|要|必须|需要|用)跑?回(?:宿州|老家|去|来)?(?:换|补|拿|领)"  # "人搁昆山 还得回宿州换不"
     ),
     TIME_LIMIT: (
-        r"多久|多长时间|多少天|(?<![那这好])(?:几天|几个月|几年)|有效期|管多久|能用多久|管多长|过期|期限|时限|啥时候|什么时候|多会|"
+        r"多久|多长时间|多少天|(?<![那这好前过了])(?:几天|几个月|几年)|有效期|管多久|能用多久|管多长|过期|期限|时限|啥时候|什么时候|多会|"
         r"到账|生效|来得及|提前多|多长|要等|一辈子|永久|一直有效|长期有效|过(?:段|些)?时间(?:还|又)得|"
         r"how long|valid|expire"
     ),
@@ -99,7 +99,7 @@ _PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}
 # what a patient no longer pays first or has paid already, what is refunded ("被多收钱了", "出国带多少钱要申报",
 # "不用先掏钱了呗", "这回已经自己掏钱了 还能报不")
 _NOT_FEES = re.compile(
-    r"被多收|多收了|乱收|(?:带|拿|揣)多少(?:钱|现金)(?=[^，,。？?]{0,8}(?:申报|报关|出境|入境|过关))|先掏钱|先垫钱|退钱|"
+    r"被多收|多收了|乱收|(?:带|拿|揣)多少(?:钱|现金)(?=[^，,。？?]{0,8}(?:申报|报关|出境|入境|过关))|先掏钱|先垫钱|不用垫钱|不用掏钱|退钱|"
     r"[掏垫]钱了|[掏垫]了钱"
 )
 # Question words that ask without saying about what: blanked out with the cues when looking for the topic.
@@ -130,7 +130,7 @@ def mentions(text: str) -> list[AspectMention]:
 
 # A message that asks something: a follow-up in a conversation, even when it names no service itself.
 _QUESTION = re.compile(
-    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|多久|多长|谁|能不能|行不行|中不中|是不是|要不要|有没有|没$|了不|[?？]|"
+    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|多久|多长|谁|能不能|行不行|中不中|是不是|要不要|有没有|没$|(?<=[的了])没(?=[\s，,。])|了不|[?？]|"
     r"不(?=$|[\s，,。])|([\u4e00-\u9fff])不\1|"  # "能给寄过来不 我俩上班没空", "到这边认不认"
     r"(?<=[^\s，,。])还是(?=[^\s，,。])|"  # "选长期的还是临时的", not "还是没搞懂"
     # "得本人去吧", "手机能弄吧": a short question asking to be told yes; not "那我明天要早点去吧", "得了吧"

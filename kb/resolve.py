@@ -387,16 +387,29 @@ _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢�
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
 _WORD_TAIL = re.compile(r"(?:的|那块|这块|那边|这边|方面|那一块)+$")  # "养老那块" names 养老
+# Words that take an answer ("好的", "中", "ok"): a message of only these asks nothing; before a question, they
+# are no part of it ("中 那社保卡的事呢")
+ACK_WORDS = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"
+_LEADING_ACK = re.compile(rf"^\s*(?:(?:{ACK_WORDS})[，,。.!！~\s]*)+(?=\S)")
 _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
     r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
 )
 # "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转"
+# "那医保的事打哪个", "那社保卡的事呢": the matter of something else
+_MATTER_OF = re.compile(r"^\s*(?:那|那么|还有)\s*([^，,。？?\s的]{2,8}?)的(?:事儿?|事情|问题)")
 _OF_WHICH = re.compile(r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$)|那块|这块)")
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
     r"回(?:宿州|老家|来|去)(?:办|弄|做|跑)|跨省办|异地办"
 )
+# "这是哪年开始有的", "从啥时候起能这样办": since when, not how long it takes
+_SINCE_WHEN = re.compile(
+    r"(?:哪年|哪一年|几几年|啥时候|什么时候|多会儿?)(?:就|才)?(?:开始|起|有的|实行|施行|上线|搞的|弄的|出来的)|"
+    r"从(?:啥|什么|哪)(?:时候|年)"
+)
+# … and a fact saying it: "2022年10月1日起施行", "从2021年起", "2019年5月上线"
+_STARTED_ON = re.compile(r"\d{4}年[^，,。；;]{0,10}(?:起|开始|上线|施行|实行)|从\d{4}年")
 # "搁这边能换不", "在当地可以办吗": whether it can be done where the citizen is
 _DONE_THERE = re.compile(
     r"(?:这边|这儿|这里|那边|当地|本地)[^，,。？?\s]{0,3}(?:能|可以|能不能|可不可以)[^，,。？?\s]{0,2}"
@@ -543,6 +556,7 @@ CARD_PROBLEM_SERVICE = {
 }
 CARD_FAMILY_INTENT = "sscard_problem"
 # … told in the KB's words where NLU's entity misses it ("社保卡是宿州办的 现在找不着了": everyday 丢了)
+LOST_THING_CHARS = 4  # what is lost is said just before "丢了"
 _CARD_PROBLEM_SAID = {"丢失": re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了")}
 
 
@@ -669,7 +683,7 @@ def _shares_a_word(text: str, name: str) -> bool:
 
 
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
-_DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好")  # "已经备案了"
+_DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好|给办了")  # "已经备案了", "家里人给办了备案"
 _STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)")  # "备过案了", "已经办好了"
 
 
@@ -678,6 +692,15 @@ def _said_done(text: str, word: str) -> bool:
     at = text.find(word)
     after, before = text[at + len(word) : at + len(word) + 4], text[max(0, at - 6) : at]
     return bool(_DONE_AFTER.match(after) or _DONE_BEFORE.search(before))
+
+
+_UNDONE_BEFORE = re.compile(r"没|未|忘了|来不及|顾不上")  # "急急忙忙的没办备案"
+
+
+def _said_undone(text: str, word: str) -> bool:
+    """The step the word names was not taken."""
+    at = text.find(word)
+    return at >= 0 and bool(_UNDONE_BEFORE.search(text[max(0, at - 4) : at]))
 
 
 def _up_to_the_question(text: str) -> str:
@@ -1029,6 +1052,7 @@ class Resolver:
             return u
         matter = u.best.service
         words = [w for w in self.kb.services_named(text) if w not in matter.name and not _said_done(text, w)]
+        words = [w for w in words if not _said_undone(text, w)]  # "没办备案，出院的时候还能直接结算不"
         for step in self.kb.services_it_builds_on(matter.key)[:1]:  # the first step, not a fallback (手工报销)
             if any(w in step.name and step.key in self.kb.anchored_services(w) for w in words):
                 chosen = next((c for c in u.candidates if c.service.key == step.key), Candidate(step, 0.0))
@@ -1106,6 +1130,13 @@ class Resolver:
         rest = self.kb.without_places(aspects.without_cues(text))
         said = {r for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS for r in char_readings(ch)}
         return bool(said & self.kb.own_name_sounds(service.key))
+
+    def _its_thing_lost(self, text: str, service: ServiceView) -> bool:
+        """ "发票俺弄丢了一张" after 手工报销: what is lost is a thing the service's facts speak of, not a card."""
+        lost = _CARD_PROBLEM_SAID["丢失"].search(text)
+        before = text[max(0, lost.start() - LOST_THING_CHARS) : lost.start()] if lost else ""
+        pairs = (before[i : i + 2] for i in range(len(before) - 1))
+        return any(is_cjk(p[0]) and is_cjk(p[1]) and self.kb.service_says(service.key, p) for p in pairs)
 
     def _names_its_facts_words(self, text: str, service: ServiceView) -> bool:
         """Every noun of a short follow-up is one the service's own facts use: "比例会不会低" after 手工报销."""
@@ -1582,11 +1613,18 @@ class Resolver:
         """The units of `service` that answer the question, best first (none if nothing fits well); a question
         about one of its hotlines ("半夜能打12345不") is answered by that hotline's FAQ first."""
         chosen = self._fitting_units(text, service, asked, on_matter_discussed)
+        if _SINCE_WHEN.search(normalize(text)) and (started := self._when_it_started(text, service)):
+            return [started]  # "这是哪年开始有的"
         if (not chosen or set(asked) <= {aspects.CONTACT}) and (hotline := self._hotline_asked(text, service)):
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         if same := self._same_or_not(text, service):
             return [same, *(u for u in chosen if u is not same)][:MAX_UNITS]
         return chosen
+
+    def _when_it_started(self, text: str, service: ServiceView) -> Unit | None:
+        """The fact of the service saying since when it is so, the one that fits the text best."""
+        hits = self.kb.search_units(text, services=[service.key], limit=MAX_SERVICE_UNITS)
+        return next((unit for unit, _ in hits if _STARTED_ON.search(unit.text)), None)
 
     def _same_or_not(self, text: str, service: ServiceView) -> Unit | None:
         """ "这个是不是就是那个异地就医备案" of 医保关系转移, "去杭州看病 是不是得先把医保转过去" (moving the
@@ -1988,7 +2026,8 @@ class Resolver:
         Without "what about", the word is another topic's only where NLU confidently hears that topic too and
         the matter discussed's own name lacks it: "要是真去上海看 医保能用不" after 远程医疗, not "社保卡也要带着吗"
         after 手工报销 (NLU hears materials asked) nor "先说养老的吧" after 养老保险转移."""
-        what_about = _WHAT_ABOUT.match(text)
+        asked = _LEADING_ACK.sub("", text)
+        what_about = _WHAT_ABOUT.match(asked) or _MATTER_OF.match(asked)
         said = what_about.group(1) if what_about else text
         named = {w: topics for w, topics in self.kb.topics_named(said).items() if len(w) >= 2}
         # "那社保卡呢" after 身份证: its 社保 is no 社保 transfer; "养老那块呢" in 养老保险转移 is itself
@@ -2039,10 +2078,13 @@ class Resolver:
         return family[0]
 
     def _names_topic(self, question: Question, text: str, candidates: list[Candidate], bare: bool) -> bool:
-        if any(c.mentioned for c in candidates) or question.entities.get("card_problem"):
-            return True
-        context = self.kb.service(question.context) if question.context else None
         corrected = self.kb.corrected(text)
+        context = self.kb.service(question.context) if question.context else None
+        card_trouble = question.entities.get("card_problem") and (
+            self._about_a_card(corrected, question) or not (context and self._its_thing_lost(text, context))
+        )
+        if any(c.mentioned for c in candidates) or card_trouble:
+            return True
         if "卡" in corrected and any(said.search(corrected) for said in _CARD_PROBLEM_SAID.values()):
             return context is None or context.key not in CARD_PROBLEM_SERVICE.values()  # "我是说社宝卡 卡丢了"
 

@@ -1371,6 +1371,49 @@ def test_facts_asked_in_everyday_words(text: str, intent: str, confidence: float
     assert fact in texts(messages), texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "service", "fact"),
+    [  # since when, in a conversation (were how long it takes, or the steps)
+        ("这是啥时候开始搞的", "ask_time_limit", 0.41, "onecard", "2022年10月1日"),
+        ("这个是哪年开始有的 俺咋没听说过", "ask_steps", 0.86, "first_id_card", "2021年12月1日"),
+        ("这个门诊能直接结账 是哪年开始有的", "settle_outpatient", 0.76, "settle_outpatient", "从2021年起"),  # guard
+    ],
+)
+def test_since_when_is_answered_by_the_fact_with_its_date(
+    text: str, intent: str, confidence: float, service: str, fact: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": service})
+    assert fact in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "service", "meant"),
+    [
+        # an acknowledgement, then a question (was "还有什么想问的吗")
+        ("好的 那职业学校有跟外地合作的没 老二成绩不太好", "education", 0.91, "education", "education"),
+        # an acknowledgement before "what about" another topic (was the hub again)
+        ("中 那社保卡的事呢", "nlu_fallback", 0.45, "cross_province", "sscard_apply"),
+        # an invoice lost is no card trouble (was 社保卡挂失)
+        ("发票俺弄丢了一张 复印的中不中", "nlu_fallback", 0.45, "manual_reimbursement", "manual_reimbursement"),
+    ],
+)
+def test_follow_ups_that_read_like_something_else(
+    text: str, intent: str, confidence: float, service: str, meant: str
+) -> None:
+    problem = [{"entity": "card_problem", "value": "丢失"}] if "丢" in text else []
+    slots = {"service_key": service}
+    messages, events = answer(text, intent, confidence=confidence, slots=slots, entities=problem)
+    assert slots_set(events).get("service_key", service) == meant, texts(messages)
+    assert "utter_anything_else" not in [m.get("response") for m in messages], messages
+
+
+def test_a_step_not_taken_is_no_step_asked_about() -> None:
+    text = "俺娘在上海住院都半个月了，来的时候急急忙忙的没办备案，过几天出院的时候还能直接结算不"
+    messages, events = answer(text, "settle_inpatient", confidence=0.98)  # was 备案's time limit
+    assert slots_set(events)["service_key"] == "settle_inpatient", texts(messages)
+    assert "办理时限" not in texts(messages)
+
+
 def test_a_short_answer_names_whom_to_call() -> None:
     slots = {"service_key": "settle_inpatient"}  # the time limit of 备案 says nothing of filing during a stay
     messages, _ = answer("那现在补办备案还来得及不 人还在医院住着", "ask_time_limit", confidence=0.6, slots=slots)
