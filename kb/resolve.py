@@ -394,9 +394,9 @@ _LEADING_ACK = re.compile(rf"^\s*(?:(?:{ACK_WORDS})[，,。.!！~\s]*)+(?=\S)")
 _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
     r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
 )
-# "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转"
 # "那医保的事打哪个", "那社保卡的事呢": the matter of something else
 _MATTER_OF = re.compile(r"^\s*(?:那|那么|还有)\s*([^，,。？?\s的]{2,8}?)的(?:事儿?|事情|问题)")
+# "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转"
 _OF_WHICH = re.compile(r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$)|那块|这块)")
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
@@ -558,6 +558,12 @@ CARD_FAMILY_INTENT = "sscard_problem"
 # … told in the KB's words where NLU's entity misses it ("社保卡是宿州办的 现在找不着了": everyday 丢了)
 LOST_THING_CHARS = 4  # what is lost is said just before "丢了"
 _CARD_PROBLEM_SAID = {"丢失": re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了")}
+
+
+def _card_problems_told(question: Question, corrected: str) -> set[str]:
+    """The card problems NLU heard (entity card_problem) and those told in the KB's words."""
+    said = {problem for problem, pattern in _CARD_PROBLEM_SAID.items() if pattern.search(corrected)}
+    return set(question.entities.get("card_problem", ())) | said
 
 
 @dataclass(frozen=True)
@@ -1528,10 +1534,9 @@ class Resolver:
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
 
     def _tells_its_card_problem(self, question: Question, service: ServiceView) -> bool:
+        """The text names our card and the trouble that is the service's."""
         corrected = self.kb.corrected(question.text)
-        told = set(question.entities.get("card_problem", ())) | {
-            problem for problem, said in _CARD_PROBLEM_SAID.items() if said.search(corrected)
-        }
+        told = _card_problems_told(question, corrected)
         return _names_our_card(corrected) and any(CARD_PROBLEM_SERVICE.get(p) == service.key for p in told)
 
     def _asks_of_something_unknown(self, question: Question, best: Candidate) -> bool:
@@ -1862,10 +1867,7 @@ class Resolver:
             its = scores.get(theirs[0].key) if len(theirs) == 1 else None
             if its and its["search"] >= SUPPORTED_SEARCH and its["unit"] >= UNIT_FLOOR:
                 its["mention"] = 1.0
-        problems = set(question.entities.get("card_problem", ())) | {
-            problem for problem, said in _CARD_PROBLEM_SAID.items() if said.search(corrected)
-        }
-        for problem in problems if self._about_a_card(corrected, question) else ():
+        for problem in _card_problems_told(question, corrected) if self._about_a_card(corrected, question) else ():
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
@@ -2087,7 +2089,6 @@ class Resolver:
             return True
         if "卡" in corrected and any(said.search(corrected) for said in _CARD_PROBLEM_SAID.values()):
             return context is None or context.key not in CARD_PROBLEM_SERVICE.values()  # "我是说社宝卡 卡丢了"
-
         if (
             not bare  # on "办了在杭州用得上不" NLU guesses a topic the words do not name
             and question.intent in self.kb.service_intents()

@@ -1363,26 +1363,15 @@ def test_the_step_it_builds_on_said_done_gets_what_comes_next() -> None:
          "cross_province", 0.79, "", "国家医保服务平台"),
         ("去年在上海住院走得急没顾上备案，先垫了两万多，回来自己报的话是不是比直接结算报得少一些",
          "settle_inpatient", 0.57, "", "低一些"),
+        # since when, in a conversation (were how long it takes, or the steps)
+        ("这是啥时候开始搞的", "ask_time_limit", 0.41, "onecard", "2022年10月1日"),
+        ("这个是哪年开始有的 俺咋没听说过", "ask_steps", 0.86, "first_id_card", "2021年12月1日"),
+        ("这个门诊能直接结账 是哪年开始有的", "settle_outpatient", 0.76, "settle_outpatient", "从2021年起"),  # guard
     ],
 )  # fmt: skip
 def test_facts_asked_in_everyday_words(text: str, intent: str, confidence: float, service: str, fact: str) -> None:
     slots = {"service_key": service} if service else {}
     messages, _ = answer(text, intent, confidence=confidence, slots=slots)
-    assert fact in texts(messages), texts(messages)
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "confidence", "service", "fact"),
-    [  # since when, in a conversation (were how long it takes, or the steps)
-        ("这是啥时候开始搞的", "ask_time_limit", 0.41, "onecard", "2022年10月1日"),
-        ("这个是哪年开始有的 俺咋没听说过", "ask_steps", 0.86, "first_id_card", "2021年12月1日"),
-        ("这个门诊能直接结账 是哪年开始有的", "settle_outpatient", 0.76, "settle_outpatient", "从2021年起"),  # guard
-    ],
-)
-def test_since_when_is_answered_by_the_fact_with_its_date(
-    text: str, intent: str, confidence: float, service: str, fact: str
-) -> None:
-    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": service})
     assert fact in texts(messages), texts(messages)
 
 
