@@ -2087,8 +2087,9 @@ class Resolver:
         )
         if any(c.mentioned for c in candidates) or card_trouble:
             return True
-        if "卡" in corrected and any(said.search(corrected) for said in _CARD_PROBLEM_SAID.values()):
-            return context is None or context.key not in CARD_PROBLEM_SERVICE.values()  # "我是说社宝卡 卡丢了"
+        card_matter = context is not None and context.key in CARD_PROBLEM_SERVICE.values()
+        if "卡" in corrected and _card_problems_told(question, corrected) and not card_matter:
+            return True  # "不是 我是说社宝卡 卡丢了" after 备案, with no card_problem entity left
         if (
             not bare  # on "办了在杭州用得上不" NLU guesses a topic the words do not name
             and question.intent in self.kb.service_intents()
