@@ -85,6 +85,14 @@ FEEDBACK_INTENTS = ("feedback_helpful", "feedback_unhelpful")
 _DOUBTS_IT = re.compile(r"(?:你)?(?:说的|讲的|回答的?)?(?:靠谱|靠得住|可靠|可信|准不准|对不对|真的假的)[吗不么嘛啊呀]?")
 # "你是机器人吗", "你用的什么大模型": about the assistant; NLU also hears "你觉得美国总统谁当更好" that way
 # the whole message asks it: not "你会做什么菜", nor "你能帮我查备案要什么"
+# "我有个问题想问", "您好，我想咨询个问题": the citizen wants to ask, and has not said what yet
+_ONLY_WANTS_TO_ASK = re.compile(
+    r"^(?:(?:你好|您好|在吗|在不在|哈喽|喂|请问|打扰了?|打扰一下)[呀啊吗]?[，,。.!！~\s]*)*"
+    r"(?:我|俺)?(?:"
+    r"有(?:个|一个|几个|点|件)(?:问题|事儿?|事情)(?:想|要)?(?:问问?|咨询|请教|打听)?(?:一下|下)?(?:你|您)?"
+    r"|(?:想|要)?(?:问问?|咨询|请教|打听|了解)(?:一下|下)?(?:个|一个|几个|点|件)?(?:问题|事儿?|事情)?(?:你|您)?"
+    r")[呀啊吗呢吧哈~。.!！?？\s]*$"
+)
 _ASKS_WHAT_IT_DOES = re.compile(
     r"^(?:请问)?你都?(?:会|能|可以)(?:帮我|帮|给我)?(?:干|做|回答|解答|问|查|办)?(?:些|点)?(?:啥|什么|哪些)"
     r"(?:问题|事|事情|业务|服务|忙)?[呀啊呢？?！!。.\s]*$|^(?:请问)?你都?有(?:啥|什么)(?:功能|本事)"
@@ -129,6 +137,7 @@ _WANTS_TO_ASK = re.compile(r"(?:想|要|顺便)(?:问|了解|打听|咨询)(?:�
 _ASKING_FILLER = re.compile(r"^(?:一下|一问|下|问)")
 _NOTHING_NAMED = ("别的", "其他", "其它", "别人")
 MIN_ASKED_CHARS = 2  # "我想咨询一下" says no more
+MIN_SAID_CONTENT = 3  # "有个事想麻烦你" says nothing yet; "社保卡丢了" does
 
 
 class ActionGreet(KbAction):
@@ -138,6 +147,8 @@ class ActionGreet(KbAction):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if vague_card(latest_text(tracker)):  # "喂 在吗 那个卡": a greeting with the matter in it
             return card_problems(dispatcher, tracker, knowledge_base(), with_applying=True)
+        if _says_more_than_hello(latest_text(tracker)):  # "顺便问下 俺家门口那个实验小学下午几点放学"
+            return ActionAnswer().answer(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_greet", buttons=topic_buttons(knowledge_base().topic_entry_points()))
         return []
 
@@ -183,7 +194,8 @@ class ActionAnswer(KbAction):
                 return []
             # "你是人工还是机器人？我想问下社保卡怎么挂失": and what the citizen asks besides
             question, said = replace(question, text=rest), normalize(rest)
-        if _ASKS_WHAT_IT_DOES.search(said):  # "你会干啥": what it answers, as the greeting says, not a refusal
+        # "你会干啥", "我有个问题想问": what it answers, as the greeting says, not a refusal or a guess
+        if _ASKS_WHAT_IT_DOES.search(said) or _ONLY_WANTS_TO_ASK.match(said):
             dispatcher.utter_message(response="utter_greet", buttons=topic_buttons(kb.topic_entry_points()))
             return []
         numbers = [int(n) for n in entity_values(tracker, "task_number") if n.isdigit()] or task_numbers_in(
@@ -325,6 +337,12 @@ def _beside_what_it_is(text: str) -> str:
         if not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c) or _DOUBTS_IT.fullmatch(c.strip()))
     )
     return rest if sum(1 for ch in rest if is_cjk(ch)) >= MIN_REST_CHARS else ""
+
+
+def _says_more_than_hello(text: str) -> bool:
+    """Besides any greeting, the message says something of its own (not "您好 我有个问题想问")."""
+    rest = _beside_what_it_is(text)
+    return bool(rest) and Resolver(knowledge_base()).content_size(normalize(rest)) >= MIN_SAID_CONTENT
 
 
 def _acknowledges(said: str, understood: Understanding) -> bool:

@@ -382,7 +382,10 @@ _INSURANCE_MATTER = re.compile(
 _CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
 # (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
-_RETRACTED = re.compile(rf"^\s*(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))")
+# (but "不是这个意思 我是问…" takes back what the assistant understood, not something the citizen said)
+_RETRACTED = re.compile(
+    rf"^\s*(?!不是这个?意思)(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))"
+)
 _DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])")
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
@@ -415,6 +418,8 @@ _DONE_THERE = re.compile(
     r"(?:这边|这儿|这里|那边|当地|本地)[^，,。？?\s]{0,3}(?:能|可以|能不能|可不可以)[^，,。？?\s]{0,2}"
     r"(?:办|弄|换|补|领|交|做|报|挂失|激活|解锁)"
 )
+# "医保是不是也得跟着转" after 养老保险转移: the same asked of something else
+_ALSO_OF = re.compile(r"^\s*(?:那|那么)?([^，,。？?\s的也]{2,4}?)(?:是不是|要不要|用不用|能不能)?也")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
@@ -680,7 +685,8 @@ def _brought(word: str, text: str) -> bool:
     """The word is something to bring along ("去的时候要带身份证不"): a material of the matter, not another matter."""
     before = rf"(?:带(?:上|着|好)?|拿(?:上|着))(?:个|张)?{re.escape(word)}"
     after = rf"{re.escape(word)}[^，,。？?]{{0,8}}(?:带上|带着|带去|要带|得带|拿上|拿着)"  # "身份证跟…那张卡也得带上不"
-    return bool(re.search(before, text) or re.search(after, text))
+    enough = rf"{re.escape(word)}(?:就行|就够|就可以|行不行|够不够)"  # "要带啥证件 身份证就行了吧"
+    return any(re.search(pattern, text) for pattern in (before, after, enough))
 
 
 def _shares_a_word(text: str, name: str) -> bool:
@@ -823,7 +829,7 @@ class Resolver:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def _content_size(self, text: str) -> int:
+    def content_size(self, text: str) -> int:
         """How many characters of the text say something: not cues, question words, particles or places."""
         rest = self.kb.without_places(aspects.without_cues(text))
         return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
@@ -836,8 +842,12 @@ class Resolver:
         context = self.kb.service(question.context) if question.context else None
         # "不是锁了，是找不着了" after 锁卡: the service under discussion is what the citizen takes back
         # … unless what is kept is about it as well ("不对 我问的是在国外买的东西 不是现金" after 通关)
+        # (but not "不是住院 是门诊 …那出院小结没有咋办" in 手工报销: a fact of it fits what is kept)
         context_taken_back = (
-            retracted and context is not None and self._about(taken, context) and not self._about(kept, context)
+            retracted
+            and context is not None
+            and self._about(taken, context)
+            and not (self._about(kept, context) or self._a_fact_fits(kept, context, UNIT_FLOOR))
         )
         if retracted:  # the taken-back name or card problem is not meant
             entities = {k: v for k, v in question.entities.items() if k not in ("service", "card_problem")}
@@ -846,7 +856,7 @@ class Resolver:
         asked = self._aspects(text, question.intent)
         another_topic = context is not None and self._names_another_topic(text, context, question)  # "那社保卡呢"
         candidates = self._candidates(question, text, retracted, context_taken_back or another_topic)
-        content = self._content_size(text)
+        content = self.content_size(text)
         bare = content <= BARE_CONTENT
         names_topic = another_topic or self._names_topic(question, text, candidates, bare)
         if names_topic and context and not another_topic and self._still_about(text, context, candidates, bare):
@@ -879,10 +889,15 @@ class Resolver:
             # "不是看病那块，是养老的" after 社保转移: the matter next to it, not 养老服务 of another topic
             others = tuple(c for c in candidates if c is not meant)
             return Understanding((meant, *others), asked, True, True, False, ANSWER, content)
-        says_who = CORRECTS.search(text) and content <= CORRECTION_CONTENT  # "说错了 是俺爸 他六十二了 俺替他问"
-        corrects_who = bool(context and not names_topic and (says_who or tells_situation))
-        refers_back = bool(context and not names_topic and self._refers_back(question, text, context))
         elsewhere = self._elsewhere(text)
+        # "我人在苏州打工回不去，能online办吗" after 社保卡换领: where the citizen is names only the hub
+        only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
+        says_who = CORRECTS.search(text) and content <= CORRECTION_CONTENT  # "说错了 是俺爸 他六十二了 俺替他问"
+        # "不是俺的 是俺老伴的卡 他在外地打工回不来 网上能弄不" after 激活: someone else, wherever they are
+        # (not "我人在宿州 想开个江苏那边的无犯罪记录证明": an errand of its own)
+        on_it = context is not None and (not names_topic or (only_where and not self._errand_of_its_own(text, context)))
+        corrects_who = bool(on_it and (says_who or tells_situation))
+        refers_back = bool(on_it and self._refers_back(question, text, context))
         if (
             context
             and bare
@@ -896,10 +911,8 @@ class Resolver:
             names_topic = False
         elif context and bare and elsewhere and _STATES_WHERE.search(text) and set(asked) == {aspects.ELIGIBILITY}:
             asked = (aspects.CHANNELS, *asked)  # "人在外地能办不": can it be done from there, and how
-        # "我人在苏州打工回不去，能online办吗" after 社保卡换领: where the citizen is names only the hub
-        only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
         # "那搁哪能弄开 要俺本人去不 俺儿在外地上班" after 锁卡: a bare question, then where someone is
-        asks_barely = only_where and self._content_size(_up_to_the_question(text)) <= BARE_CONTENT
+        asks_barely = only_where and self.content_size(_up_to_the_question(text)) <= BARE_CONTENT
         if (
             context
             and (bare or corrects_who or refers_back or asks_barely)
@@ -962,6 +975,12 @@ class Resolver:
         ):
             understood = _context_first(understood)
         return understood
+
+    def _errand_of_its_own(self, text: str, context: ServiceView) -> bool:
+        """An errand word (证明, 迁, 手续) the matter under discussion does not say: another errand."""
+        return any(
+            m.group(0) != "办" and not self.kb.service_says(context.key, m.group(0)) for m in _ERRAND.finditer(text)
+        )
 
     def _matter_returned_to(self, question: Question) -> str | None:
         """The matter discussed before the current one that the citizen goes back to: the one a fact of which
@@ -1067,7 +1086,7 @@ class Resolver:
 
     def step_done(self, text: str, service: ServiceView) -> ServiceView | None:
         """The step the service builds on that the (normalised) message says is done, saying little else."""
-        if self._content_size(text) > BARE_CONTENT:
+        if self.content_size(text) > BARE_CONTENT:
             return None
         return next(
             (
@@ -1112,7 +1131,7 @@ class Resolver:
         if self._another_matter(text, alone=False):
             return None  # "不是社保卡，我说错了，是农业银行的储蓄卡被锁了"
         anchored = self.kb.anchored_services(text)  # not "不是急诊 是他自己去的"
-        return next(
+        meant = next(
             (
                 c
                 for c in candidates[:UNSURE_CHOICES]
@@ -1122,6 +1141,14 @@ class Resolver:
             ),
             None,
         )
+        if meant and meant.service.key != context.key and self._own_fact_fits_better(text, context, meant.service):
+            return _of(context, candidates)  # "不是住院 是门诊 …那出院小结没有咋办" in 手工报销: its materials
+        return meant
+
+    def _own_fact_fits_better(self, text: str, context: ServiceView, other: ServiceView) -> bool:
+        own = self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FLOOR)
+        theirs = self.kb.search_units(text, services=[other.key], limit=1)
+        return bool(own) and own[0][1] >= (theirs[0][1] if theirs else 0.0) + UNIT_MARGIN
 
     def _pension_for_social_insurance(self, text: str, u: Understanding) -> Understanding:
         """ "宿州的社保转到杭州去要咋弄": 社保 moved is first of all 养老保险 (医保 a button), unless 医保 is said."""
@@ -1236,6 +1263,8 @@ class Resolver:
         if heard.key == current.key or not self._next_to(heard.key, current):
             return None
         said_of_it = (_pairs(without_taken_back(text)) - _pairs(current.name)) & _pairs(heard.name)
+        if current.intent == question.intent:  # NLU cannot tell them apart: "那边有啥优待" in 敬老同城化 says its word
+            said_of_it = {pair for pair in said_of_it if not self.kb.service_says(current.key, pair)}
         if not (said_of_it or self._search_agrees(text, heard, question)):
             return None
         if self.kb.search_units(text, services=[current.key], limit=1, min_score=UNIT_FLOOR):
@@ -1258,7 +1287,7 @@ class Resolver:
     def _sibling_with_the_fact(
         self, text: str, current: ServiceView, intent: str | None, asked: Sequence[str]
     ) -> Candidate | None:
-        if not self._content_size(text):
+        if not self.content_size(text):
             return None  # "打折不" after 社保卡逛景区: an aspect of the matter discussed, no word of another
         hits = self.kb.search_units(text, limit=1, min_score=SIBLING_UNIT)
         if not hits or hits[0][0].aspect in SERVICE_OWN_ASPECTS or current.key in hits[0][0].services:
@@ -1400,7 +1429,7 @@ class Resolver:
             and not self._another_matter(clause, alone=False)
             and (aspects.asks(clause) or not other_asked)
             # "楼上…吵死了 这个能投诉吗": of the other matter (not "这个挂失能让俺儿子去办不", which says more)
-            and not (_ABOUT_WHAT_WAS_JUST_SAID.match(clause) and self._content_size(clause) <= MIN_OWN_CONTENT)
+            and not (_ABOUT_WHAT_WAS_JUST_SAID.match(clause) and self.content_size(clause) <= MIN_OWN_CONTENT)
             for clause in clauses
         )
 
@@ -1410,7 +1439,7 @@ class Resolver:
         return (
             best is not None
             and not question.context
-            and self._content_size(_ABOUT_ASKING.sub("", corrected)) <= BARE_CONTENT
+            and self.content_size(_ABOUT_ASKING.sub("", corrected)) <= BARE_CONTENT
             and best.search >= TOPIC_SCORE
             and not _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
             and bool(_TOPIC_WORDS.search(corrected))
@@ -2006,7 +2035,7 @@ class Resolver:
         """What a follow-up names instead: "那医保的呢", "医保的 从无锡转回宿州 先找谁", "说错了，是医保"."""
         if what_about := _WHAT_ABOUT.match(text):
             return what_about.group(1)
-        if of_which := _OF_WHICH.match(text):
+        if of_which := _OF_WHICH.match(text) or _ALSO_OF.match(text):
             return of_which.group(1)
         if CORRECTS.search(text) and len(text) <= CORRECTION_CONTENT:
             return CORRECTS.split(text)[-1]

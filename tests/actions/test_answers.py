@@ -1384,6 +1384,45 @@ def test_facts_asked_in_everyday_words(text: str, intent: str, confidence: float
         ("中 那社保卡的事呢", "nlu_fallback", 0.45, "cross_province", "sscard_apply"),
         # an invoice lost is no card trouble (was 社保卡挂失)
         ("发票俺弄丢了一张 复印的中不中", "nlu_fallback", 0.45, "manual_reimbursement", "manual_reimbursement"),
+        # a re-ask saying where someone is names no hub (the second was 跨省通办; the first a guard)
+        (
+            "你说的我看不懂 我就想问 俺爹不会用手机 我在外地打工 能不能我替他弄",
+            "sscard_apply",
+            0.87,
+            "medical_filing",
+            "medical_filing",
+        ),
+        (
+            "不是我的 是老伴的卡 她在外地打工回不来 网上能弄不",
+            "nlu_fallback",
+            0.45,
+            "sscard_activate",
+            "sscard_activate",
+        ),
+        # guard: another errand where the citizen is goes to the hub
+        ("我人在宿州 想开个江苏那边的无犯罪记录证明 能办不", "cross_province", 0.99, "onecard", "cross_province"),
+        # the ID card to bring is no 身份证首次申领
+        ("那去的话要带啥证件 身份证就行了吧", "ask_materials", 0.97, "sscard_locked", "sscard_locked"),
+        # "医保 … 也": what about the sibling (was 养老保险 again)
+        ("医保是不是也得跟着转 咋弄", "medical_filing", 0.73, "pension_transfer", "medical_insurance_transfer"),
+        # a word the matter discussed says too, NLU unable to tell them apart (was 优待证)
+        ("在哪能查到那边有啥优待", "elderly_benefits", 0.62, "elderly_onecard", "elderly_onecard"),
+        # "不是这个意思" takes back what the assistant understood (was 备案)
+        (
+            "不是这个意思 我是问万一那医院不是联网的 或者压根没办备案 那这钱咋整",
+            "nlu_fallback",
+            0.4,
+            "settle_inpatient",
+            "settle_inpatient",
+        ),
+        # a correction of the visit, with a fact of the matter asked (was 门诊直接结算)
+        (
+            "不对不对 不是住院 是门诊 就看了个门诊挂了两天水 那出院小结没有咋办",
+            "nlu_fallback",
+            0.4,
+            "manual_reimbursement",
+            "manual_reimbursement",
+        ),
     ],
 )
 def test_follow_ups_that_read_like_something_else(
@@ -2654,3 +2693,14 @@ def test_an_evening_school_that_organises_the_trip_is_no_matter_asked() -> None:
     text = "我们老年大学组织去上海青浦朱家角玩 有人说长三角的老人去那坐车逛景点跟当地老人一个待遇 是真的还是瞎传的"
     messages, _ = answer(text, "elderly_benefits", confidence=0.6)  # guard row
     assert DECLINE_MARK not in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize("text", ["我有个问题想问", "您好，我想咨询个问题", "想咨询个事", "我想问问"])
+def test_wanting_to_ask_without_saying_what_gets_the_greeting_and_topics(text: str) -> None:
+    messages, _ = answer(text, "ask_contact", confidence=0.66)  # was a guess (12315) or a refusal
+    assert [m.get("response") for m in messages] == ["utter_greet"], texts(messages)
+
+
+def test_a_greeting_that_asks_something_is_answered() -> None:
+    messages, events = run(ActionGreet(), make_tracker("你好 俺社保卡密码输错好几回 卡锁了咋整", "greet"))
+    assert slots_set(events).get("service_key") == "sscard_locked", messages
