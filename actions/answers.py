@@ -468,7 +468,10 @@ def answer_responsibility(
         say(dispatcher, bureau_messages(bureaus[0]))
         return changed(tracker, failed_turns=0)
     fields = kb.search_tasks(text, limit=1, min_score=WEAK_FIELD_SCORE)
-    if fields and not another_matter and (fields[0][1] >= FIELD_SCORE or understood.decision not in (ANSWER, GUESS)):
+    weakly = bool(fields) and fields[0][1] < FIELD_SCORE
+    if weakly and not kb.task_says_a_word_of(text, fields[0][0]):
+        fields = []  # "那宿州本地的房产证丢了补办找谁" is no question about 现代物流
+    if fields and not another_matter and (not weakly or understood.decision not in (ANSWER, GUESS)):
         dispatcher.utter_message(text=task_text(fields[0][0]))
         return changed(tracker, failed_turns=0)
     if best and understood.decision == GUESS:

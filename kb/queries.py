@@ -440,6 +440,17 @@ class KnowledgeBase:
         hits = cache.task_index.search(field, limit=limit, min_score=min_score)
         return [(cache.tasks[int(h.key)], h.score) for h in hits if int(h.key) in cache.tasks]
 
+    def task_says_a_word_of(self, text: str, task: TaskView) -> bool:
+        """Two characters of the text in a row (no particles, places or question words) that the task says too:
+        "物流这块谁牵头" and 现代物流, not "本地的房产证丢了补办找谁" and 现代物流 by the search's fuzziness alone."""
+        field = self.without_places(_RESPONSIBILITY_WORDS.sub(" ", normalize(text)))
+        said = " ".join((task.title, task.text))
+        return any(
+            field[i : i + 2] in said
+            for i in range(len(field) - 1)
+            if all(ch not in FUNCTION_CHARS and "\u4e00" <= ch <= "\u9fff" for ch in field[i : i + 2])
+        )
+
     def responsible_for(self, text: str) -> list[TaskView]:
         """The plan task(s) a question is about: by number ("第23项任务") or by field."""
         numbers = task_numbers_in(text)

@@ -301,7 +301,9 @@ _EVERYDAY_MATTER = re.compile(
     # a neighbour's noise or a blow is no consumer's complaint, however 投诉 is said ("楼上天天半夜装修吵死了")
     r"楼上[^，,。？?]{0,8}(?:吵|装修|漏水)|(?:推|打|踹)了(?:我|俺)(?:一把|一下|几下)|动手打|打人了|把人打|打了人|"
     # a timetable is no 一卡通 question: "上海地铁早上几点开始有车"
-    r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间"
+    r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间|"
+    # a company's expense claims and what crops fetch are no 医保 报销 or 12315 price matter
+    r"(?:公司|老板)[^，,。？?\s]{0,8}报销|报销单|差旅|收购价|卖不上价|(?:粮|梨|果|菜|猪)价"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -325,7 +327,7 @@ _OTHER_OFFICE = re.compile(
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
 _NO_ERRAND_OF_OURS = re.compile(
-    r"(?<!我们)(?<!俺们)老年大学(?!组织)|个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
+    r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
@@ -368,6 +370,7 @@ _AT_HOME_MEDICAL = re.compile(
     r"家门口|卫生室|卫生院|社区医院|市立医院|新生儿|门诊统筹|大病保险|本(?:地|县)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
 )
 _COUNTY_HOSPITAL = re.compile(r"县(?:里|上)?的?(?:人民)?医院")
+_ONLY_HERE = re.compile(r"本地|本市|(?:俺|我|咱)们?村|村里|家门口|小区")  # an errand with nothing across about it
 _SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
 _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 # With a covered disease named, these words make it a question about medical insurance, not about health
@@ -922,7 +925,8 @@ class Resolver:
                 corrects_who
                 or refers_back
                 or not _sure_out_of_scope(question)
-                or (asked and not self.kb.words_unknown(text))  # "东西往哪交": nothing said of another matter
+                # "东西往哪交", "全国一共多少个城市能刷" (after 一卡通行): nothing said of another matter
+                or ((asked or self._a_fact_fits(text, context, UNIT_FLOOR)) and not self.kb.words_unknown(text))
                 or _supported(context.key, candidates)
                 or not content
                 or self._echoes_name(text, context)
@@ -1358,7 +1362,12 @@ class Resolver:
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
         alone = best is not None and not best.context and not self._continues(question, best)
-        if question.context == HUB_SERVICE and _OTHER_OFFICE.search(said) and not (best and best.mentioned):
+        if (
+            question.context == HUB_SERVICE
+            and _OTHER_OFFICE.search(said)
+            and not (best and best.mentioned)
+            and not _ONLY_HERE.search(said)  # not "那宿州本地的违章罚款搁哪交", "俺们村低保今年咋还没发下来"
+        ):
             return NEAR_SCOPE  # "比如说我想办个失业登记" after 跨省通办: whether that errand can be done across
         if self._another_matter(said, alone=alone) and not self._keeps_to_it(said, best):
             return DECLINE
@@ -1373,6 +1382,7 @@ class Resolver:
             # "想把公积金取出来，不去苏州能提取吗": 公积金 names our loan certificate, but 提取 is another office's
             and (best.service.key not in self.kb.anchored_services(question.text) or _OTHER_OFFICE.search(said))
             and not _OUR_CARD.search(corrected)  # "俺这医宝搁那边看病能用不": one of our services
+            and not ("卡" in corrected and best.context and "卡" in best.service.name)  # "那补办新卡要回宿州吗"
             and not _nlu_names_one(u)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them

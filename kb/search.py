@@ -387,7 +387,9 @@ def _content_words(names: dict[str, list[str]], neutral: re.Pattern[str] | None)
 
 GENERIC_NOUN = 20000  # jieba counts a noun this often: said of anything (时间, 问题, 工作), no matter of its own
 _NOUN_TAGS = frozenset({"n", "nz", "nt", "nl", "ng"})  # jieba.posseg's nouns; places (ns) are the KB's terms
-_NOT_A_MATTER = frozenset({"东西", "事情", "事儿", "情况", "时候", "地方", "办法", "意思", "样子", "手续"})
+_NOT_A_MATTER = frozenset(
+    {"东西", "事情", "事儿", "情况", "时候", "地方", "办法", "意思", "样子", "手续", "都行", "也行", "就行", "才行"}
+)  # (jieba takes "都行" for a noun)
 
 
 def said_of_anything(word: str) -> bool:

@@ -1288,6 +1288,8 @@ def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
         # a fact fits a little, and clearly best: quoted at the follow-up bar (was the service's card)
         ("那哪家店承诺了 我咋知道", "consumer_complaint", 0.6, "consumer_complaint", "以商户"),
         ("半夜能打通不", "out_of_scope", 0.6, "cross_province", "7×24"),
+        # "都行" is no noun of another matter (was declined)
+        ("南京随便哪家医院都行吗", "out_of_scope", 0.94, "medical_filing", "联网"),
     ],
 )
 def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
@@ -1317,6 +1319,11 @@ def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
         ("还有俺那个电动三轮 派出所说要备案上牌 搁哪弄", "medical_filing", 0.73, "medical_filing"),
         ("顺便问下 菜市场丢的东西能找派出所调监控不", "ask_contact", 0.94, "sscard_loss"),
         ("还有个事 我们厂宿舍的门禁一卡通坏了 刷不开门 找谁修", "nlu_fallback", 0.45, "sscard_locked"),
+        # a company's expense claim, the price crops fetch, local errands after 跨省通办 (were answered or the hub's)
+        ("出差回来公司要求一周内交报销单 超了就不给报 这合理吗", "manual_reimbursement", 0.94, "customs"),
+        ("对了 恁知道今年酥梨收购价多少不 俺这梨卖不上价", "out_of_scope", 0.94, "consumer_complaint"),
+        ("顺便问下 俺们村低保今年咋还没发下来", "out_of_scope", 0.98, "cross_province"),
+        ("那宿州本地的违章罚款搁哪交", "out_of_scope", 0.97, "cross_province"),
     ],
 )
 def test_another_matter_asked_in_a_conversation_is_declined_though_it_asks_an_aspect(
@@ -2704,3 +2711,23 @@ def test_wanting_to_ask_without_saying_what_gets_the_greeting_and_topics(text: s
 def test_a_greeting_that_asks_something_is_answered() -> None:
     messages, events = run(ActionGreet(), make_tracker("你好 俺社保卡密码输错好几回 卡锁了咋整", "greet"))
     assert slots_set(events).get("service_key") == "sscard_locked", messages
+
+
+def test_whom_to_ask_about_another_matter_is_no_plan_field_the_search_half_matches() -> None:
+    lost = [{"entity": "card_problem", "value": "丢失"}]  # guard: in dev29 it got task 34 (现代物流)
+    slots = {"service_key": "yrd_one_network"}
+    messages, _ = answer("那宿州本地的房产证丢了补办找谁", "sscard_loss", confidence=0.92, slots=slots, entities=lost)
+    assert "物流" not in texts(messages), texts(messages)
+
+
+def test_an_evening_school_friends_trip_asks_about_the_elderly_benefit_there() -> None:
+    text = "俺今年七十二 老年大学的几个老姊妹约着去嘉善玩 听说那边老人坐车跟当地老人一个待遇 咱宿州的老人去了能享受不"
+    messages, events = answer(text, "elderly_benefits", confidence=0.92)  # was declined (老年大学)
+    assert slots_set(events).get("service_key") == "elderly_onecard", texts(messages)
+
+
+def test_a_new_card_asked_from_elsewhere_in_a_card_matter_is_no_errand_for_the_hub() -> None:
+    slots = {"service_key": "e_sscard"}
+    messages, events = answer("那补办新卡要回宿州吗 收不收钱", "ask_fees", confidence=0.96, slots=slots)
+    assert slots_set(events).get("service_key", "e_sscard") != "cross_province", texts(messages)
+    assert "12333" in texts(messages), texts(messages)
