@@ -916,9 +916,11 @@ class Resolver:
             asked = (aspects.CHANNELS, *asked)  # "人在外地能办不": can it be done from there, and how
         # "那搁哪能弄开 要俺本人去不 俺儿在外地上班" after 锁卡: a bare question, then where someone is
         asks_barely = only_where and self.content_size(_up_to_the_question(text)) <= BARE_CONTENT
+        # "去的时候带身份证就行了吧" after 锁卡: what to bring, however the thing brought names another service
+        brings = not names_topic and aspects.MATERIALS in asked and self._only_brought(text, candidates)
         if (
             context
-            and (bare or corrects_who or refers_back or asks_barely)
+            and (bare or corrects_who or refers_back or asks_barely or brings)
             and (follow_up or corrects_who)
             and (not names_topic or only_where)
             and (
@@ -979,6 +981,11 @@ class Resolver:
         ):
             understood = _context_first(understood)
         return understood
+
+    def _only_brought(self, text: str, candidates: Sequence[Candidate]) -> bool:
+        """The likeliest service is named only by things to bring along ("带身份证就行了吧": 身份证首次申领)."""
+        words = self.kb.anchoring_words(text, candidates[0].service.key) if candidates else set()
+        return bool(words) and all(_brought(word, text) for word in words)
 
     def _errand_of_its_own(self, text: str, context: ServiceView) -> bool:
         """An errand word (证明, 迁, 手续) the matter under discussion does not say: another errand."""

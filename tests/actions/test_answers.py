@@ -1410,6 +1410,7 @@ def test_facts_asked_in_everyday_words(text: str, intent: str, confidence: float
         ("我人在宿州 想开个江苏那边的无犯罪记录证明 能办不", "cross_province", 0.99, "onecard", "cross_province"),
         # the ID card to bring is no 身份证首次申领
         ("那去的话要带啥证件 身份证就行了吧", "ask_materials", 0.97, "sscard_locked", "sscard_locked"),
+        ("去的时候带身份证就行了吧", "ask_materials", 0.85, "sscard_locked", "sscard_locked"),
         # "医保 … 也": what about the sibling (was 养老保险 again)
         ("医保是不是也得跟着转 咋弄", "medical_filing", 0.73, "pension_transfer", "medical_insurance_transfer"),
         # a word the matter discussed says too, NLU unable to tell them apart (was 优待证)
