@@ -54,9 +54,11 @@ from kb.resolve import (
     DECLINE,
     GUESS,
     HUB_SERVICE,
+    MIN_OWN_CONTENT,
     NEAR_SCOPE,
     REPLY_INTENTS,
     SURE_MARGIN,
+    UNIT_FOLLOW_UP,
     UNIT_GENERAL,
     UNSURE_CHOICES,
     WHICH,
@@ -407,9 +409,11 @@ def answer_service(
     done = resolver.step_done(normalize(question.text), service) if set(asked) <= {aspects.STEPS} else None
     if done:  # "备案了 去年就办了" after 门诊结算: what comes next
         intro = [*intro, f"好的，“{done.name}”已经办好了，接下来这样办："]
-    elif asked and not units and (built_on := _knows_what_it_lacks(kb, service, asked)):
-        intro = [*intro, f"“{service.name}”要先办好“{built_on.name}”。{built_on.name}的情况如下："]
-        service, units = built_on, resolver.answering_units(question.text, built_on, asked)
+    elif asked and not units and (lacked := _knows_what_it_lacks(resolver, service, asked, question.text)):
+        other, builds_on = lacked
+        said = "要先办好" if builds_on else "的办理步骤里提到"
+        intro = [*intro, f"“{service.name}”{said}“{other.name}”。{other.name}的情况如下："]
+        service, units = other, resolver.answering_units(question.text, other, asked)
     # asked of an aspect, or clearly answered by it ("不是说长三角看门诊不用备案了么" in 门诊结算: 备案's FAQ)
     elif found := resolver.fact_it_builds_on(question.text, service, BUILT_ON_UNIT if asked else UNIT_GENERAL):
         base, fact = found
@@ -426,12 +430,28 @@ def answer_service(
     return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
 
 
-def _knows_what_it_lacks(kb: KnowledgeBase, service: ServiceView, asked: Sequence[str]) -> ServiceView | None:
-    """The service it builds on, for an aspect the service lacks: "手机上咋弄" of 住院直接结算 → 备案."""
+def _knows_what_it_lacks(
+    resolver: Resolver, service: ServiceView, asked: Sequence[str], text: str
+) -> tuple[ServiceView, bool] | None:
+    """For an aspect the service lacks, the service it builds on ("手机上咋弄" of 住院直接结算 → 备案), or one its
+    steps send the citizen to whose facts fit clearly better ("发票啥的得留着吧 万一那边刷不了" → 手工报销); and
+    whether it is the one built on."""
     wanted = [a for a in asked if a in aspects.LABELS and a not in (aspects.RESPONSIBLE, aspects.CONTACT)]
     if not wanted or any(aspect_known(service, a) for a in wanted):
         return None
-    return next((s for s in kb.services_it_builds_on(service.key) if all(aspect_known(s, a) for a in wanted)), None)
+    knows = [s for s in resolver.kb.services_it_builds_on(service.key) if all(aspect_known(s, a) for a in wanted)]
+    base = knows[0] if knows else None
+    pointed = (s for s in resolver.services_its_steps_name(service) if all(aspect_known(s, a) for a in wanted))
+    if resolver.content_size(normalize(text)) < MIN_OWN_CONTENT:
+        pointed = iter(())  # "要带啥材料" says nothing besides the aspect
+    fits = (
+        s
+        for s in pointed
+        if s.key != getattr(base, "key", None) and resolver.fact_fits_better(text, s, base, UNIT_FOLLOW_UP)
+    )
+    if other := next(fits, None):
+        return other, False
+    return (base, True) if base else None
 
 
 def answer_tasks(

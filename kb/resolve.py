@@ -1152,14 +1152,22 @@ class Resolver:
             ),
             None,
         )
-        if meant and meant.service.key != context.key and self._own_fact_fits_better(text, context, meant.service):
+        if meant and meant.service.key != context.key and self.fact_fits_better(text, context, meant.service):
             return _of(context, candidates)  # "不是住院 是门诊 …那出院小结没有咋办" in 手工报销: its materials
         return meant
 
-    def _own_fact_fits_better(self, text: str, context: ServiceView, other: ServiceView) -> bool:
-        own = self.kb.search_units(text, services=[context.key], limit=1, min_score=UNIT_FLOOR)
-        theirs = self.kb.search_units(text, services=[other.key], limit=1)
+    def fact_fits_better(
+        self, text: str, service: ServiceView, other: ServiceView | None, floor: float = UNIT_FLOOR
+    ) -> bool:
+        """A fact of the service fits the text at least this well, and clearly better than any of the other's."""
+        own = self.kb.search_units(text, services=[service.key], limit=1, min_score=floor)
+        theirs = self.kb.search_units(text, services=[other.key], limit=1) if other else []
         return bool(own) and own[0][1] >= (theirs[0][1] if theirs else 0.0) + UNIT_MARGIN
+
+    def services_its_steps_name(self, service: ServiceView) -> list[ServiceView]:
+        """The other services a service's steps send the citizen to (住院直接结算: 备案, and 手工报销 if it fails)."""
+        named = self.kb.mentioned_services(" ".join(service.steps))
+        return [s for hit in named if hit.key != service.key and (s := self.kb.service(hit.key))]
 
     def _pension_for_social_insurance(self, text: str, u: Understanding) -> Understanding:
         """ "宿州的社保转到杭州去要咋弄": 社保 moved is first of all 养老保险 (医保 a button), unless 医保 is said."""

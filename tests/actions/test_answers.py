@@ -2732,3 +2732,12 @@ def test_a_new_card_asked_from_elsewhere_in_a_card_matter_is_no_errand_for_the_h
     messages, events = answer("那补办新卡要回宿州吗 收不收钱", "ask_fees", confidence=0.96, slots=slots)
     assert slots_set(events).get("service_key", "e_sscard") != "cross_province", texts(messages)
     assert "12333" in texts(messages), texts(messages)
+
+
+def test_an_aspect_the_matter_lacks_comes_from_where_its_steps_send_the_citizen_when_that_fits_better() -> None:
+    slots = {"service_key": "settle_inpatient"}  # was 备案's materials
+    messages, events = answer("发票这些得留着吧 万一那边刷不了", "ask_materials", confidence=0.8, slots=slots)
+    assert "的办理步骤里提到“异地就医费用手工报销" in texts(messages) and "发票原件" in texts(messages), texts(messages)
+    assert slots_set(events).get("service_key") == "manual_reimbursement"
+    messages, _ = answer("要带啥材料", "ask_materials", confidence=0.9, slots=slots)  # guard: the step built on
+    assert "要先办好“跨省异地就医备案”" in texts(messages), texts(messages)
