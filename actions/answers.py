@@ -441,16 +441,14 @@ def _knows_what_it_lacks(
         return None
     knows = [s for s in resolver.kb.services_it_builds_on(service.key) if all(aspect_known(s, a) for a in wanted)]
     base = knows[0] if knows else None
-    pointed = (s for s in resolver.services_its_steps_name(service) if all(aspect_known(s, a) for a in wanted))
-    if resolver.content_size(normalize(text)) < MIN_OWN_CONTENT:
-        pointed = iter(())  # "要带啥材料" says nothing besides the aspect
-    fits = (
-        s
-        for s in pointed
-        if s.key != getattr(base, "key", None) and resolver.fact_fits_better(text, s, base, UNIT_FOLLOW_UP)
-    )
-    if other := next(fits, None):
-        return other, False
+    if resolver.content_size(normalize(text)) >= MIN_OWN_CONTENT:  # "要带啥材料" says nothing besides the aspect
+        for other in resolver.services_its_steps_name(service):
+            if (
+                (base is None or other.key != base.key)
+                and all(aspect_known(other, a) for a in wanted)
+                and resolver.fact_fits_better(text, other, base, UNIT_FOLLOW_UP)
+            ):
+                return other, False
     return (base, True) if base else None
 
 

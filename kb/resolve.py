@@ -303,7 +303,7 @@ _EVERYDAY_MATTER = re.compile(
     # a timetable is no 一卡通 question: "上海地铁早上几点开始有车"
     r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间|"
     # a company's expense claims and what crops fetch are no 医保 报销 or 12315 price matter
-    r"(?:公司|老板)[^，,。？?\s]{0,8}报销|报销单|差旅|收购价|卖不上价|(?:粮|梨|果|菜|猪)价"
+    r"(?:公司|老板)[^，,。？?\s]{0,8}报销|差旅|收购价|卖不上价"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
