@@ -48,7 +48,7 @@ from kb.search import (
     rare_words_of,
     vocabulary_of,
 )
-from kb.textnorm import FUNCTION_CHARS, char_readings, normalize
+from kb.textnorm import FUNCTION_CHARS, char_readings, cjk_pairs, normalize
 from kb.units import Unit, faq_unit, service_units
 
 NATIONAL_HOTLINES = {
@@ -445,11 +445,7 @@ class KnowledgeBase:
         "物流这块谁牵头" and 现代物流, not "本地的房产证丢了补办找谁" and 现代物流 by the search's fuzziness alone."""
         field = self.without_places(_RESPONSIBILITY_WORDS.sub(" ", normalize(text)))
         said = " ".join((task.title, task.text))
-        return any(
-            field[i : i + 2] in said
-            for i in range(len(field) - 1)
-            if all(ch not in FUNCTION_CHARS and "\u4e00" <= ch <= "\u9fff" for ch in field[i : i + 2])
-        )
+        return any(pair in said for pair in cjk_pairs(field) if not FUNCTION_CHARS & set(pair))
 
     def responsible_for(self, text: str) -> list[TaskView]:
         """The plan task(s) a question is about: by number ("第23项任务") or by field."""

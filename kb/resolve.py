@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from kb import aspects
 from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
 from kb.search import ERRAND_WORDS, nouns_of, said_of_anything
-from kb.textnorm import FUNCTION_CHARS, char_readings, is_cjk, normalize
+from kb.textnorm import FUNCTION_CHARS, char_readings, cjk_pairs, is_cjk, normalize
 from kb.units import Unit
 
 # weights of the evidence (search scores are in [0, 1])
@@ -664,23 +664,18 @@ def _same_answer_first(u: Understanding) -> Understanding:
     return u
 
 
-def _pairs(text: str) -> set[str]:
-    """Every two Chinese characters in a row."""
-    return {text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
-
-
 def _shares_more_than_errands(text: str, unit: Unit) -> bool:
     """The text and the fact (or its questions) share a pair of characters besides errands in general (证明)."""
-    said = _pairs(" ".join((unit.text, *unit.questions)))
-    return bool((_pairs(text) & said) - ERRAND_WORDS)
+    said = cjk_pairs(" ".join((unit.text, *unit.questions)))
+    return bool((cjk_pairs(text) & said) - ERRAND_WORDS)
 
 
 def _kept_apart(text: str, current: ServiceView, sibling: ServiceView, fact: Unit) -> bool:
     """The text says a word of the matter discussed's name that the sibling's lacks, and the sibling's fact one of
     the sibling's that the matter's lacks: "医保转移去哪办" in 医保关系转移 is not answered by 养老保险's fact."""
-    current_pairs, sibling_pairs = _pairs(current.name), _pairs(sibling.name)
-    return bool(_pairs(text) & (current_pairs - sibling_pairs)) and bool(
-        _pairs(fact.text) & (sibling_pairs - current_pairs)
+    current_pairs, sibling_pairs = cjk_pairs(current.name), cjk_pairs(sibling.name)
+    return bool(cjk_pairs(text) & (current_pairs - sibling_pairs)) and bool(
+        cjk_pairs(fact.text) & (sibling_pairs - current_pairs)
     )
 
 
@@ -694,7 +689,7 @@ def _brought(word: str, text: str) -> bool:
 
 def _shares_a_word(text: str, name: str) -> bool:
     """Two characters of the text in a row that the name has too ("是养老的": 养老保险关系跨省转移接续)."""
-    return bool(_pairs(text) & _pairs(name))
+    return bool(cjk_pairs(text) & cjk_pairs(name))
 
 
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
@@ -1187,8 +1182,7 @@ class Resolver:
         """ "发票俺弄丢了一张" after 手工报销: what is lost is a thing the service's facts speak of, not a card."""
         lost = _CARD_PROBLEM_SAID["丢失"].search(text)
         before = text[max(0, lost.start() - LOST_THING_CHARS) : lost.start()] if lost else ""
-        pairs = (before[i : i + 2] for i in range(len(before) - 1))
-        return any(is_cjk(p[0]) and is_cjk(p[1]) and self.kb.service_says(service.key, p) for p in pairs)
+        return any(self.kb.service_says(service.key, pair) for pair in cjk_pairs(before))
 
     def _names_its_facts_words(self, text: str, service: ServiceView) -> bool:
         """Every noun of a short follow-up is one the service's own facts use: "比例会不会低" after 手工报销."""
@@ -1263,16 +1257,18 @@ class Resolver:
             heard = family[0]  # the intent's own service, not any of its family ("不是长三角的" is no 一网通办)
         elif question.intent == NLU_FALLBACK:  # NLU torn between it and an aspect: the one word of its name decides
             services = [s for topic in self.kb.topics() for s in self.kb.services_by_topic(topic)]
-            holders = Counter(pair for s in services for pair in _pairs(s.name))
+            holders = Counter(pair for s in services for pair in cjk_pairs(s.name))
             # pairs of few services' names ("电子"), not of many ("长三", "社会"), nor errands in general (证明) or
             # words the matter's own facts say ("老年" of 敬老同城化)
             said = {
                 p
-                for p in _pairs(without_taken_back(text)) - _pairs(current.name)
+                for p in cjk_pairs(without_taken_back(text)) - cjk_pairs(current.name)
                 if holders[p] <= 2 and p not in ERRAND_WORDS and not self.kb.service_says(current.key, p)
             }
             named = [
-                s for s in services if s.key != current.key and self._next_to(s.key, current) and said & _pairs(s.name)
+                s
+                for s in services
+                if s.key != current.key and self._next_to(s.key, current) and said & cjk_pairs(s.name)
             ]
             if len(named) != 1:
                 return None
@@ -1281,7 +1277,7 @@ class Resolver:
             return None
         if heard.key == current.key or not self._next_to(heard.key, current):
             return None
-        said_of_it = (_pairs(without_taken_back(text)) - _pairs(current.name)) & _pairs(heard.name)
+        said_of_it = (cjk_pairs(without_taken_back(text)) - cjk_pairs(current.name)) & cjk_pairs(heard.name)
         if current.intent == question.intent:  # NLU cannot tell them apart: "那边有啥优待" in 敬老同城化 says its word
             said_of_it = {pair for pair in said_of_it if not self.kb.service_says(current.key, pair)}
         if not (said_of_it or self._search_agrees(text, heard, question)):

@@ -47,6 +47,11 @@ def is_cjk(ch: str) -> bool:
     return bool(_CJK.fullmatch(ch))
 
 
+def cjk_pairs(text: str) -> set[str]:
+    """Every two Chinese characters in a row."""
+    return {text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
+
+
 # Particles, pronouns and light verbs: never rewritten by the corrector ("是医保局" stays 是 + 医保局),
 # and weighted down by the search.
 FUNCTION_CHARS = frozenset(
