@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from kb import aspects
 from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
-from kb.search import ERRAND_WORDS, nouns_of, said_of_anything
+from kb.search import ERRAND_WORDS, Hit, nouns_of, said_of_anything
 from kb.textnorm import FUNCTION_CHARS, char_readings, cjk_pairs, is_cjk, normalize
 from kb.units import Unit
 
@@ -51,6 +51,7 @@ WHICH_CONTENT = 1  # a first message with at most this much content of its own a
 CORRECTION_CONTENT = 12  # a correction ("说错了，是我妈…") tells a little more and still names no other matter
 MIN_OWN_CONTENT = 2  # "看病用" says something; "行吧" does not
 BARE_CONTENT = 6  # a message with at most this many characters of its own content only asks (a follow-up)
+ASKING_ASIDE = 2  # … and its clauses besides those saying where the citizen is, this many ("回不去 咋换")
 SURE_NLU = 0.9
 SURE_NLU_OUT_OF_SCOPE = 0.9  # in a conversation, only this sure an out-of-scope NLU overrules the context
 LEANING_OUT_OF_SCOPE = 0.7  # without one, this sure outweighs words shared with a service (密码, 医院, 养老保险)
@@ -159,7 +160,7 @@ MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
 _SELLER = re.compile(
     r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服|"
-    r"理发店|美发店|美容院|健身房"
+    r"理发店|美发店|美容院|健身房|修理厂|修车铺|维修店|维修点|4[sS]店"
 )
 # … or a shop's prepaid card, the shop gone with the money ("理发店办了张会员卡…现在店门关了"); not "会员卡过期了"
 _SHOP_CARD = re.compile(r"会员卡|预付卡|充值卡|购物卡|储值卡")
@@ -167,7 +168,10 @@ _SHOP_GONE = re.compile(r"店门关了|店关了|关门了|倒闭|关张|跑路|
 _WAGES = re.compile(r"工资|薪水|欠薪|打工|上班")  # "在超市上班 超市关门了 工资要不回来": an employer's debt
 # … or just bought, when the seller refuses or cheated ("听健康讲座 买了一堆保健品…不给退"), not "买的药吃了肚子坏了"
 _BOUGHT = re.compile(r"买了|买的|买到|卖给|推销")
-_REFUSED = re.compile(r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好")
+_REFUSED = re.compile(
+    r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好|"
+    r"虚假宣传|一点用(?:都|也)?没有|屁用没有|骗人|被骗|说理"  # "说能治高血压 吃了一点用没有 找谁说理去"
+)
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
     r"宰客|被宰|缺斤少两|以次充好|不退不换|开胶|掉色|起球|缩水"
@@ -303,7 +307,9 @@ _EVERYDAY_MATTER = re.compile(
     # a timetable is no 一卡通 question: "上海地铁早上几点开始有车"
     r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间|"
     # a company's expense claims and what crops fetch are no 医保 报销 or 12315 price matter
-    r"(?:公司|老板)[^，,。？?\s]{0,8}报销|差旅|收购价|卖不上价"
+    r"(?:公司|老板)[^，,。？?\s]{0,8}报销|差旅|收购价|卖不上价|"
+    # a car scraped or run into: "住院完车还被人剐了"
+    r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -325,9 +331,9 @@ _OTHER_OFFICE = re.compile(
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
-# app, wherever the citizen is ("在外地工地上摔伤，包工头不管了").
+# app, wherever the citizen is ("在外地工地上摔伤，包工头不管了"; not "原件给包工头拿去了").
 _NO_ERRAND_OF_OURS = re.compile(
-    r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
+    r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
@@ -354,7 +360,7 @@ _SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职�
 _TICKETS = re.compile(r"门票|票价")
 # "西塘门票现在多少钱一张" after 敬老同城化: what a ticket costs is the ticket office's (not "门票打折不", the card's)
 _TICKET_PRICE = re.compile(r"票价|门票[^，,。？?\s]{0,4}(?:多少钱|几块|多钱|啥价|什么价|价格)")
-_CARD_OR_ELDERLY = re.compile(rf"{_CARD}|老年|老人|老头|老太|敬老|优待证|六十|七十|八十")
+_CARD_OR_ELDERLY = re.compile(rf"{_CARD}|[这那此]张?卡|老年|老人|老头|老太|敬老|优待证|六十|七十|八十")
 # Words that name one of our topics on their own ("看病的事", "老人的事")
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
 # Words about asking itself, not about what: "你能回答异地就医的问题吗", "你懂社保卡的事吗"
@@ -389,7 +395,9 @@ CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen
 _RETRACTED = re.compile(
     rf"^\s*(?!不是这个?意思)(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))"
 )
-_DENIED = re.compile(r"(?:^|[，,；;\s])\s*不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])")
+_DENIED = re.compile(
+    r"(?:^|[，,；;\s])\s*(?:[我俺]?[说问]的)?不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])"
+)
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
 _WORD_TAIL = re.compile(r"(?:的|那块|这块|那边|这边|方面|那一块)+$")  # "养老那块" names 养老
@@ -434,14 +442,20 @@ _REFERS_BACK = re.compile(
 )
 # "宿州那个窗口搁哪", "咋知道那医院联没联网": the window, the hospital spoken of
 _POINTED_AT = re.compile(r"(?:那个|这个|那家|这家|那|这)([\u4e00-\u9fff]{2})")
+_POINTED_AT_LONGER = re.compile(r"(?:那个|这个|那家|这家|那|这)([\u4e00-\u9fff]{2,4})")  # "那个研究院"
 # The short forms services' names use ("医保关系转移接续")
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
 _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
-_BACK_TO = re.compile(r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)|再问(?:一?下|问)?刚才")
+_BACK_TO = re.compile(
+    r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)|再问(?:一?下|问)?刚才|"
+    r"是(?:前面|刚才|上面)(?:那|说的|问的)|(?:第一|头一)个事"  # "不是养老院 是前面那个"
+)
 # … with a word of the earlier matter's name ("那刚才说的那个备案" after 一卡通行)
 _THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号片住])")  # "俺这卡", "那张卡": the card spoken of
-_ASKED_AGAIN = re.compile(r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的")
+_ASKED_AGAIN = re.compile(
+    r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的|还是[^，,。？?\s]{1,6}(?:那个|那块|那事)"  # "还是养老那个"
+)
 _SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
 # … "账户里的钱也一块过去吗": along with the matter discussed
 _FOLLOW_ON = re.compile(
@@ -556,8 +570,9 @@ CONVERSATION_INTENTS = REPLY_INTENTS | {
 }
 
 # 社保卡 problems (entity card_problem) and the service about each
+LOST = "丢失"
 CARD_PROBLEM_SERVICE = {
-    "丢失": "sscard_loss",
+    LOST: "sscard_loss",
     "到期": "sscard_renew",
     "锁定": "sscard_locked",
     "未激活": "sscard_activate",
@@ -565,7 +580,7 @@ CARD_PROBLEM_SERVICE = {
 CARD_FAMILY_INTENT = "sscard_problem"
 # … told in the KB's words where NLU's entity misses it ("社保卡是宿州办的 现在找不着了": everyday 丢了)
 LOST_THING_CHARS = 4  # what is lost is said just before "丢了"
-_CARD_PROBLEM_SAID = {"丢失": re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了")}
+_CARD_PROBLEM_SAID = {LOST: re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了")}
 
 
 def _card_problems_told(question: Question, corrected: str) -> set[str]:
@@ -911,16 +926,28 @@ class Resolver:
             asked = (aspects.CHANNELS, *asked)  # "人在外地能办不": can it be done from there, and how
         # "那搁哪能弄开 要俺本人去不 俺儿在外地上班" after 锁卡: a bare question, then where someone is
         asks_barely = only_where and self.content_size(_up_to_the_question(text)) <= BARE_CONTENT
+        # "俺现在搁无锡看孙子 回不去 咋换" after 换领: where the citizen is and why, then only a bare "how"
+        asks_from_there = bool(
+            context
+            and not bare
+            and elsewhere
+            and _STATES_WHERE.search(text)
+            and not names_topic
+            and self._asks_barely_beside(text)
+        )
+        if asks_from_there and not asked:
+            asked = (aspects.CHANNELS,)  # how to do it from there
         # "去的时候带身份证就行了吧" after 锁卡: what to bring, however the thing brought names another service
         brings = not names_topic and aspects.MATERIALS in asked and self._only_brought(text, candidates)
         if (
             context
-            and (bare or corrects_who or refers_back or asks_barely or brings)
+            and (bare or corrects_who or refers_back or asks_barely or brings or asks_from_there)
             and (follow_up or corrects_who)
             and (not names_topic or only_where)
             and (
                 corrects_who
                 or refers_back
+                or asks_from_there
                 or not _sure_out_of_scope(question)
                 # "东西往哪交", "全国一共多少个城市能刷" (after 一卡通行): nothing said of another matter
                 or ((asked or self._a_fact_fits(text, context, UNIT_FLOOR)) and not self.kb.words_unknown(text))
@@ -953,7 +980,12 @@ class Resolver:
         near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
-        if understood.decision == GUESS and context and self._says_its_own_word(question.text, understood, context):
+        if (
+            understood.decision == GUESS
+            and context
+            and self._says_its_own_word(question.text, understood, context)
+            and not _moves_a_record(text)  # not "那苏州那边交的公积金 能转回宿州不" after 养老保险转移
+        ):
             understood = _context_first(understood)  # "只办备案不办认定行不行" in 门诊慢特病: still about it
         if understood.decision == UNSURE and context and bare and content >= MIN_OWN_CONTENT and not names_topic:
             understood = _context_first(understood)  # "看病用" after 门诊结算: most likely still about it
@@ -964,7 +996,7 @@ class Resolver:
         elif understood.decision == UNSURE:
             understood = self._first_step_first(understood)
         if understood.decision == UNSURE:
-            understood = _same_answer_first(understood)
+            understood = _same_answer_first(self._the_one_anchored(question.text, understood))
         if understood.decision in (ANSWER, GUESS):
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
@@ -976,6 +1008,15 @@ class Resolver:
         ):
             understood = _context_first(understood)
         return understood
+
+    def _the_one_anchored(self, text: str, u: Understanding) -> Understanding:
+        """Of the services level at the top, the only one a word of its own names is guessed ("…长三角有个一卡同
+        拿宿州的社保卡在杭州就能坐地铁…真能刷吗": 一卡通行's 地铁, against 一卡通 and 一卡通游)."""
+        best = u.best
+        level = [c for c in u.candidates[:UNSURE_CHOICES] if best and best.score - c.score < SURE_MARGIN]
+        anchored = self.kb.anchored_services(self.kb.corrected(text))
+        named = [c for c in level if c.service.key in anchored]
+        return _guess_first(u, named[0]) if len(level) > 1 and len(named) == 1 else u
 
     def _only_brought(self, text: str, candidates: Sequence[Candidate]) -> bool:
         """The likeliest service is named only by things to bring along ("带身份证就行了吧": 身份证首次申领)."""
@@ -1012,9 +1053,13 @@ class Resolver:
         said = aspects.without_cues(text)
         if _shares_a_word(said, current.name):
             return None
-        return next(
+        named = next(
             (key for key in question.earlier if (s := self.kb.service(key)) and _shares_a_word(said, s.name)), None
         )
+        # "刚才说的那个研究院 我找谁打听进展" after 教育合作, then 人才: a word only the earlier matter's facts say
+        pointed = {m.group(1)[:n] for m in _POINTED_AT_LONGER.finditer(self.kb.without_places(said)) for n in (2, 3, 4)}
+        pointed = {w for w in pointed if not said_of_anything(w) and not self.kb.service_says(current.key, w)}
+        return named or next((k for k in question.earlier if any(self.kb.service_says(k, w) for w in pointed)), None)
 
     def _earlier_card_meant(self, text: str, question: Question) -> str | None:
         """ "俺这卡有没有那个功能" after 一卡通行, then 优待证 (no card): the card matter discussed before."""
@@ -1044,7 +1089,15 @@ class Resolver:
             # that a fact of this one fits says otherwise ("做好了能不能寄到灵璧家里 还是要本人去拿" after 社保卡申领)
             # (nor one naming it only after the question: "…能给寄到家里不 孩子要上学没空去拿")
             return not self.kb.words_unknown(_up_to_the_question(text)) and self._a_fact_fits(text, context, UNIT_FLOOR)
+        if self.kb.anchored_services(aspects.without_cues(text)) == {context.key}:
+            return True  # "离到期还有小半年 现在就能申请了不" in 换领: its own word, and no other matter's
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
+
+    def _asks_barely_beside(self, text: str) -> bool:
+        """Besides the clauses saying where the citizen is, the message only asks ("咋换", "能办不"), naming
+        nothing the KB does not know."""
+        asking = " ".join(c for c in split_clauses(text) if not _STATES_WHERE.search(c))
+        return bool(asking) and self.content_size(asking) <= ASKING_ASIDE and not self.kb.words_unknown(asking)
 
     def _a_fact_fits(self, text: str, context: ServiceView, floor: float) -> bool:
         return bool(self.kb.search_units(text, services=[context.key], limit=1, min_score=floor))
@@ -1180,7 +1233,7 @@ class Resolver:
 
     def _its_thing_lost(self, text: str, service: ServiceView) -> bool:
         """ "发票俺弄丢了一张" after 手工报销: what is lost is a thing the service's facts speak of, not a card."""
-        lost = _CARD_PROBLEM_SAID["丢失"].search(text)
+        lost = _CARD_PROBLEM_SAID[LOST].search(text)
         before = text[max(0, lost.start() - LOST_THING_CHARS) : lost.start()] if lost else ""
         return any(self.kb.service_says(service.key, pair) for pair in cjk_pairs(before))
 
@@ -1561,6 +1614,9 @@ class Resolver:
         out_of_scope = SURE_NLU_OUT_OF_SCOPE if asks_aspect else LEANING_OUT_OF_SCOPE
         if best.context and (best.supported or bare) and not _sure_out_of_scope(question, out_of_scope):
             return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
+        context = self.kb.service(question.context) if question.context else None
+        if context and not best.context and best.search >= TOPIC_SCORE and self._next_to(best.service.key, context):
+            return True  # "顺便问下 我儿子还没办卡 能在app上帮他申请不" after 激活: the matter next to it, said clearly
         if anchored and best.search >= ANCHORED_SEARCH and best.unit >= UNIT_FLOOR:
             return True  # "备案让上传居住证明…传不上去": NLU half hears another matter; the service's words, a fact not
         if best.context and _FOLLOW_ON.search(question.text) and best.unit >= UNIT_FLOOR:
@@ -1592,8 +1648,11 @@ class Resolver:
     def _asks_of_something_unknown(self, question: Question, best: Candidate) -> bool:
         """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know (a word of the language, not
         an everyday one) asked of, that NLU does not hear as the matter under discussion, that the search puts with
-        no matter, and that no fact of the matter fits clearly."""
+        no matter, and that no fact of the matter fits clearly (nor asked who may do it, which a fact of the matter
+        says: "他腿脚不好出不了门 我当儿子的能替他去弄不" after 社保卡申领)."""
         text = normalize(question.text)
+        if self._by_proxy(text, best.service) is not None:
+            return False
         # not "…能不能干脆把钱全退出来 回老家翻盖个房子" (the 房子 is what the money is for)
         unknown = self.kb.things_unknown(_up_to_the_question(text))
         known = re.sub("|".join(map(re.escape, unknown)), " ", text) if unknown else text  # "卫生室" is no 卫生 合作
@@ -2132,8 +2191,18 @@ class Resolver:
     def _names_topic(self, question: Question, text: str, candidates: list[Candidate], bare: bool) -> bool:
         corrected = self.kb.corrected(text)
         context = self.kb.service(question.context) if question.context else None
-        card_trouble = question.entities.get("card_problem") and (
-            self._about_a_card(corrected, question) or not (context and self._its_thing_lost(text, context))
+        problems = question.entities.get("card_problem") or []
+        # not "离到期还有小半年 现在就能申请了不" in 换领: the trouble that is the matter's own (but anything gets
+        # lost: "俺家狗昨天也跑丢了" in 挂失 is a dog's)
+        its_own = (
+            context is not None
+            and all(CARD_PROBLEM_SERVICE.get(p) == context.key for p in problems)
+            and LOST not in problems
+        )
+        card_trouble = (
+            problems
+            and not its_own
+            and (self._about_a_card(corrected, question) or not (context and self._its_thing_lost(text, context)))
         )
         if any(c.mentioned for c in candidates) or card_trouble:
             return True
@@ -2160,8 +2229,20 @@ class Resolver:
             return True
         if hits[0].key == context.key:
             return hits[0].key in self.kb.anchored_services(rest)
+        # "他那个社保卡 去南京能刷公交不" after 优待证: the card, of a matter that is no card's (nor one it pays in:
+        # "社保卡能用吗" after 备案)
+        paid_with_card = context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
+        if _names_our_card(corrected) and "卡" in hits[0].name and "卡" not in context.name and not paid_with_card:
+            return True
+        if _TURNS_AWAY.search(text) and self._clearly_ahead_of(rest, hits[0], context):
+            return True  # "顺便问下 我儿子还没办卡 能在app上帮他申请不" after 激活: turning to another matter
         said = self.kb.anchoring_words(rest, hits[0].key)
         return any(self._names_apart(word, hits[0], context) and not _brought(word, text) for word in said)
+
+    def _clearly_ahead_of(self, text: str, hit: Hit, context: ServiceView) -> bool:
+        """The search puts another service as far ahead of the one under discussion as a sure answer must be."""
+        own = self.kb.search_services(text, limit=1, keys=[context.key])
+        return hit.score - (own[0].score if own else 0.0) >= SURE_MARGIN
 
     def _nlu_topic_contradicted(self, question: Question, text: str, context: ServiceView) -> bool:
         """NLU hears another topic, but the text's words name only the one under discussion: "咋知道那医院联没联网"

@@ -2741,3 +2741,83 @@ def test_an_aspect_the_matter_lacks_comes_from_where_its_steps_send_the_citizen_
     assert slots_set(events).get("service_key") == "manual_reimbursement"
     messages, _ = answer("要带啥材料", "ask_materials", confidence=0.9, slots=slots)  # guard: the step built on
     assert "要先办好“跨省异地就医备案”" in texts(messages), texts(messages)
+
+
+MANUAL, APPLY = "manual_reimbursement", "sscard_apply"
+TRANSPORT, TOURISM = "onecard_transport", "onecard_culture_tourism"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "meant", "fact"),
+    [  # were declined (or the matter kept where the citizen turned to the one next to it)
+        ("他腿脚不好出不了门 我当儿子的能替他去弄不", "nlu_fallback", 0.45, "sscard_apply", "sscard_apply", "代"),
+        ("离到期还有小半年 现在就能申请了不", "out_of_scope", 0.87, "sscard_renew", "sscard_renew", "60天"),
+        ("俺现在搁无锡看孙子 回不去 咋换", "out_of_scope", 0.98, "sscard_renew", "sscard_renew", "掌上12333"),
+        ("发票复印的行不行 原件给包工头拿去了", "ask_materials", 0.62, MANUAL, MANUAL, "原件"),
+        ("去杭州逛景点 这卡能当门票使不", "onecard_culture_tourism", 0.93, "onecard_transport", TOURISM, "景区"),
+        ("他那个社保卡 去南京能刷公交不", "onecard_transport", 0.98, "elderly_benefits", TRANSPORT, "交通"),
+        ("顺便问下 我儿子还没办卡 能在app上帮他申请不", "ask_channels", 0.86, "sscard_activate", APPLY, "皖事通"),
+    ],
+)
+def test_follow_ups_told_with_a_reason_or_a_word_of_the_next_matter_are_answered(
+    text: str, intent: str, confidence: float, before: str, meant: str, fact: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert slots_set(events).get("service_key", before) == meant, texts(messages)
+    assert fact in texts(messages) and "不在我能回答的范围" not in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [  # guards: a dog lost in 挂失, renaming a child after 身份证首次申领
+        ("俺家狗昨天也跑丢了 你们能帮着发个寻狗启事不", "sscard_loss"),
+        ("孩子还想改个名字，去派出所要带啥", "first_id_card"),
+    ],
+)
+def test_another_thing_lost_or_another_errand_at_the_police_is_still_declined(text: str, before: str) -> None:
+    problem = [{"entity": "card_problem", "value": "丢失"}] if "丢" in text else []
+    messages, _ = answer(text, "out_of_scope", confidence=0.96, slots={"service_key": before}, entities=problem)
+    assert "不在我能回答的范围" in texts(messages), texts(messages)
+
+
+def test_a_health_product_that_did_not_help_is_a_complaint_about_the_sale() -> None:
+    text = "俺娘在保健品店买了三千多块钱的那个 嗯 保健品 说能治高血压 吃了一点用没有 找谁说理去"
+    messages, _ = answer(
+        text, "consumer_complaint", confidence=0.9, entities=[{"entity": "disease", "value": "高血压"}]
+    )
+    assert "12315" in texts(messages) and "市市场监管局" in texts(messages), texts(messages)
+
+
+def test_of_level_services_the_one_its_own_word_names_is_guessed() -> None:
+    text = (
+        "老乡跟我说长三角有个一卡同 拿宿州的社保卡在杭州就能坐地铁 我每天从出租屋到厂里要换两趟车 "
+        "一个月车费两百多 真能刷吗 我这张卡是前年新换的"
+    )
+    messages, events = answer(text, "nlu_fallback", confidence=0.45)
+    assert slots_set(events).get("service_key") == TRANSPORT, texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "before", "said"),
+    [  # back to the matter before, by a correction or by a word only its facts say (were 养老服务, 人才)
+        ("不是 我说的不是养老院 是前面那个 服务清单在哪看", "elderly_care", "elderly_onecard", "长三角敬老通"),
+        ("刚才说的那个研究院 我找谁打听进展", "talent", "education", "市教育体育局"),
+        ("还是养老那个 年限能合一块算不", "cross_province", "pension_transfer", "合并计算"),  # guard (dev30 am15)
+    ],
+)
+def test_pointing_back_at_the_matter_before_answers_it(text: str, now: str, before: str, said: str) -> None:
+    tracker = make_tracker(text, "nlu_fallback", confidence=0.45, slots={"service_key": now}, discussed=(before, now))
+    messages, events = run(ActionAnswer(), tracker)
+    assert slots_set(events).get("service_key") == before and said in texts(messages), texts(messages)
+
+
+def test_a_car_scraped_after_a_hospital_stay_is_no_matter_of_the_stay() -> None:
+    slots = {"service_key": MANUAL}  # was 住院直接结算
+    messages, _ = answer("唉 这个月真是倒霉 住院完车还被人剐了", "settle_inpatient", confidence=0.76, slots=slots)
+    assert "不在我能回答的范围" in texts(messages), texts(messages)
+
+
+def test_the_housing_fund_moved_back_after_the_pension_is_an_errand_for_the_hub() -> None:
+    slots = {"service_key": "pension_transfer"}  # was 养老保险转移 again
+    messages, events = answer("那苏州那边交的公积金 能转回宿州不", "cross_province", confidence=0.9, slots=slots)
+    assert slots_set(events).get("service_key") == "cross_province" and "12345" in texts(messages), texts(messages)
