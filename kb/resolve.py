@@ -308,7 +308,7 @@ _EVERYDAY_MATTER = re.compile(
     r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间|"
     # a company's expense claims and what crops fetch are no 医保 报销 or 12315 price matter
     r"(?:公司|老板)[^，,。？?\s]{0,8}报销|差旅|收购价|卖不上价|"
-    # a car scraped or run into: "住院完车还被人剐了"
+    # a scraped car: "住院完车还被人剐了"
     r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
@@ -441,8 +441,9 @@ _REFERS_BACK = re.compile(
     r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|^\s*那?(?:要是|如果|万一|假如)"
 )
 # "宿州那个窗口搁哪", "咋知道那医院联没联网": the window, the hospital spoken of
-_POINTED_AT = re.compile(r"(?:那个|这个|那家|这家|那|这)([\u4e00-\u9fff]{2})")
-_POINTED_AT_LONGER = re.compile(r"(?:那个|这个|那家|这家|那|这)([\u4e00-\u9fff]{2,4})")  # "那个研究院"
+_POINTER = r"(?:那个|这个|那家|这家|那|这)"
+_POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
+_POINTED_AT_LONGER = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2,4}})")  # "那个研究院"
 # The short forms services' names use ("医保关系转移接续")
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
 _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
