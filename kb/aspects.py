@@ -135,6 +135,8 @@ _QUESTION = re.compile(
     r"(?<=[^\s，,。])还是(?=[^\s，,。])|"  # "选长期的还是临时的", not "还是没搞懂"
     # "得本人去吧", "手机能弄吧": a short question asking to be told yes; not "那我明天要早点去吧", "得了吧"
     r"^[^我俺\s]{0,3}(?:得|要|(?<!可)能|可以)(?!不|了吧)[^我俺\s]{1,5}(?<!问问|看看|试试|等等|算了|再说)吧\s*$|"
+    # "她这个病是2024年才新加进去的吧", "那就是现在还没有呗": what was said, put back to be confirmed (not "就是这样吧")
+    r"是[^\s，,。]{3,12}[吧呗](?=$|[\s，,。])|"
     r"^(?:can|could|how|what|where|when|who|which|is|are|do|does|should)\b"  # "can I call someone"
 )
 

@@ -454,6 +454,7 @@ _BACK_TO = re.compile(
 )
 # … with a word of the earlier matter's name ("那刚才说的那个备案" after 一卡通行)
 _THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号片住])")  # "俺这卡", "那张卡": the card spoken of
+_THAT_ONE = re.compile(r"[这那]张")  # "我老伴那张": the card under discussion, unnamed
 _ASKED_AGAIN = re.compile(
     r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的|还是[^，,。？?\s]{1,6}(?:那个|那块|那事)"  # "还是养老那个"
 )
@@ -1641,10 +1642,16 @@ class Resolver:
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
 
     def _tells_its_card_problem(self, question: Question, service: ServiceView) -> bool:
-        """The text names our card and the trouble that is the service's."""
+        """The text names our card and the trouble that is the service's; or, in a card matter, points at "that
+        one" with a trouble only a card has ("我老伴那张明年三月到期 现在能先换不" after 激活; not "租房合同到期",
+        and anything gets lost)."""
         corrected = self.kb.corrected(question.text)
         told = _card_problems_told(question, corrected)
-        return _names_our_card(corrected) and any(CARD_PROBLEM_SERVICE.get(p) == service.key for p in told)
+        current = self.kb.service(question.context) if question.context else None
+        if not _names_our_card(corrected):
+            card_meant = current is not None and "卡" in current.name and _THAT_ONE.search(corrected)
+            told = told - {LOST} if card_meant else set()
+        return any(CARD_PROBLEM_SERVICE.get(p) == service.key for p in told)
 
     def _asks_of_something_unknown(self, question: Question, best: Candidate) -> bool:
         """ "俺家楼下的路灯坏了好几天了找谁修" after 12315: a thing the KB does not know (a word of the language, not

@@ -2757,12 +2757,14 @@ TRANSPORT, TOURISM = "onecard_transport", "onecard_culture_tourism"
         ("去杭州逛景点 这卡能当门票使不", "onecard_culture_tourism", 0.93, "onecard_transport", TOURISM, "景区"),
         ("他那个社保卡 去南京能刷公交不", "onecard_transport", 0.98, "elderly_benefits", TRANSPORT, "交通"),
         ("顺便问下 我儿子还没办卡 能在app上帮他申请不", "ask_channels", 0.86, "sscard_activate", APPLY, "皖事通"),
+        ("我老伴那张明年三月到期 现在能先换不", "out_of_scope", 0.91, "sscard_activate", "sscard_renew", "60天"),
     ],
 )
 def test_follow_ups_told_with_a_reason_or_a_word_of_the_next_matter_are_answered(
     text: str, intent: str, confidence: float, before: str, meant: str, fact: str
 ) -> None:
-    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    problem = [{"entity": "card_problem", "value": "到期"}] if "到期" in text else []
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before}, entities=problem)
     assert slots_set(events).get("service_key", before) == meant, texts(messages)
     assert fact in texts(messages) and "不在我能回答的范围" not in texts(messages), texts(messages)
 
@@ -2772,10 +2774,12 @@ def test_follow_ups_told_with_a_reason_or_a_word_of_the_next_matter_are_answered
     [  # guards: a dog lost in 挂失, renaming a child after 身份证首次申领
         ("俺家狗昨天也跑丢了 你们能帮着发个寻狗启事不", "sscard_loss"),
         ("孩子还想改个名字，去派出所要带啥", "first_id_card"),
+        ("顺便问下 昆山这边租房合同到期房东不退押金 咋弄", "sscard_apply"),  # a lease runs out, not the card
     ],
 )
 def test_another_thing_lost_or_another_errand_at_the_police_is_still_declined(text: str, before: str) -> None:
-    problem = [{"entity": "card_problem", "value": "丢失"}] if "丢" in text else []
+    said = {"丢": "丢失", "到期": "到期"}
+    problem = [{"entity": "card_problem", "value": value} for word, value in said.items() if word in text]
     messages, _ = answer(text, "out_of_scope", confidence=0.96, slots={"service_key": before}, entities=problem)
     assert "不在我能回答的范围" in texts(messages), texts(messages)
 
@@ -2821,3 +2825,23 @@ def test_the_housing_fund_moved_back_after_the_pension_is_an_errand_for_the_hub(
     slots = {"service_key": "pension_transfer"}  # was 养老保险转移 again
     messages, events = answer("那苏州那边交的公积金 能转回宿州不", "cross_province", confidence=0.9, slots=slots)
     assert slots_set(events).get("service_key") == "cross_province" and "12345" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "fact"),
+    [  # what was said, put back to be confirmed: NLU hears a "no" (was "好的。还有什么想问的吗？")
+        (
+            "她这个病是2024年才新加进去的吧 以前不是只有5种",
+            "deny",
+            0.51,
+            "settle_chronic",
+            "【门诊慢特病跨省直接结算】",
+        ),
+        ("哦 那就是现在还没有呗", "deny", 0.39, "education", "市教育体育局"),
+    ],
+)
+def test_a_statement_put_back_to_be_confirmed_is_answered(
+    text: str, intent: str, confidence: float, before: str, fact: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert fact in texts(messages) and "还有什么想问的" not in texts(messages), texts(messages)

@@ -52,7 +52,16 @@ def test_whom_to_see_for_one_thing_is_no_question_of_the_bureau(text: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["办好了能给寄过来不 我俩上班没空", "到这边认不认", "是谁给办", "选长期的还是临时的", "得本人去吧", "手机能弄吧"],
+    [
+        "办好了能给寄过来不 我俩上班没空",
+        "到这边认不认",
+        "是谁给办",
+        "选长期的还是临时的",
+        "得本人去吧",
+        "手机能弄吧",
+        "她这个病是2024年才新加进去的吧 以前不是只有5种",
+        "那就是现在还没有呗",
+    ],
 )
 def test_questions_without_a_question_mark_ask(text: str) -> None:
     assert aspects.asks(normalize(text))
@@ -67,6 +76,7 @@ def test_questions_without_a_question_mark_ask(text: str) -> None:
         "好吧",
         "可以吧",
         "算了吧",
+        "就是这样吧",
         "那我去问问吧",
         "那我明天要早点去吧",
         "可能是吧",
