@@ -2239,8 +2239,7 @@ class Resolver:
             return hits[0].key in self.kb.anchored_services(rest)
         # "他那个社保卡 去南京能刷公交不" after 优待证: the card, of a matter that is no card's (nor one it pays in:
         # "社保卡能用吗" after 备案)
-        paid_with_card = context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
-        if _names_our_card(corrected) and "卡" in hits[0].name and "卡" not in context.name and not paid_with_card:
+        if _names_our_card(corrected) and "卡" in hits[0].name and not self._has_a_card(context):
             return True
         if _TURNS_AWAY.search(text) and self._clearly_ahead_of(rest, hits[0], context):
             return True  # "顺便问下 我儿子还没办卡 能在app上帮他申请不" after 激活: turning to another matter
