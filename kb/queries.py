@@ -456,9 +456,9 @@ class KnowledgeBase:
 
     # --- gazetteer ----------------------------------------------------------------------------
 
-    def without_places(self, text: str) -> str:
+    def without_places(self, text: str, blank: str = " ") -> str:
         """The text with the place names it contains blanked out (on normalised text)."""
-        return self._fresh().places.sub(" ", text)
+        return self._fresh().places.sub(blank, text)
 
     def names_disease(self, text: str) -> bool:
         """Whether the (normalised) text names a covered chronic disease: 高血压, 糖尿病 …"""

@@ -88,7 +88,7 @@ _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
 _ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办")
 _ERRAND = re.compile(
-    r"(?<![咋怎么])办(?!法)|证明|手续|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|提取|申请|过户|证"
+    r"(?<![咋怎么])办(?!法)|证明|手续|年检|年审|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|提取|申请|过户|证"
 )
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
@@ -167,7 +167,7 @@ _SHOP_CARD = re.compile(r"会员卡|预付卡|充值卡|购物卡|储值卡")
 _SHOP_GONE = re.compile(r"店门关了|店关了|关门了|倒闭|关张|跑路|卷钱|要不回|退不了|不给退|不退钱")
 _WAGES = re.compile(r"工资|薪水|欠薪|打工|上班")  # "在超市上班 超市关门了 工资要不回来": an employer's debt
 # … or just bought, when the seller refuses or cheated ("听健康讲座 买了一堆保健品…不给退"), not "买的药吃了肚子坏了"
-_BOUGHT = re.compile(r"买了|买的|买到|卖给|推销")
+_BOUGHT = re.compile(r"买了|买的|买到|卖给|推销|网上买|网购|买(?:那|这)个")  # "俺在网上买那个保健品"
 _REFUSED = re.compile(
     r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好|"
     r"虚假宣传|一点用(?:都|也)?没有|屁用没有|骗人|被骗|说理"  # "说能治高血压 吃了一点用没有 找谁说理去"
@@ -334,7 +334,7 @@ _OTHER_OFFICE = re.compile(
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了"; not "原件给包工头拿去了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
-    r"家庭共济|摇号|居住证积分|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
+    r"家庭共济|摇号|居住证积分|(?<!没有)(?<!没)居住证(?:咋|怎么|怎样|如何|在哪|去哪|哪里)(?:办|弄|申请|领)(?![^，,。？?\s]{0,6}备案)|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
@@ -440,6 +440,9 @@ _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|�
 _REFERS_BACK = re.compile(
     r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|^\s*那?(?:要是|如果|万一|假如)"
 )
+# "江宁那边哪个小区学区好": there, in the place just named, not the matter spoken of
+_PLACE_BLANK = "\u0000"
+_THERE_AFTER_A_PLACE = re.compile(_PLACE_BLANK + "(?:那边|那里|那儿)")
 # "宿州那个窗口搁哪", "咋知道那医院联没联网": the window, the hospital spoken of
 _POINTER = r"(?:那个|这个|那家|这家|那|这)"
 _POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
@@ -450,7 +453,8 @@ _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 # "回到刚才说的看片子那个", "还是刚才那个 要传的证明我手上没有 咋办": back to a matter discussed before
 _BACK_TO = re.compile(
     r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)|再问(?:一?下|问)?刚才|"
-    r"是(?:前面|刚才|上面)(?:那|说的|问的)|(?:第一|头一)个事"  # "不是养老院 是前面那个"
+    r"是(?:前面|刚才|上面)(?:那|说的|问的)|(?:第一|头一)个事|"  # "不是养老院 是前面那个"
+    r"(?:^|[\s，,。！!？?]|那)前面那(?:个|件|张|事)"  # "那前面那个学习机的事 …"
 )
 # … with a word of the earlier matter's name ("那刚才说的那个备案" after 一卡通行)
 _THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号片住])")  # "俺这卡", "那张卡": the card spoken of
@@ -971,7 +975,7 @@ class Resolver:
             # "俺庄上卫生室啥时候开门" after 远程医疗: asked of a thing the KB does not know
             and not (
                 (asked or aspects.asks(text))  # "哪块租房子便宜" asks no aspect
-                and not _REFERS_BACK.search(text)
+                and not self._points_back(text)
                 and self._asks_of_something_unknown(question, _of(context, candidates))
             )
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久", "How long is it valid?" or "大晚上的能挂不"
@@ -1095,6 +1099,12 @@ class Resolver:
             return True  # "离到期还有小半年 现在就能申请了不" in 换领: its own word, and no other matter's
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
 
+    def _points_back(self, text: str) -> bool:
+        """Words pointing back at the matter: "这样", "刚才", "要是…", "那边" — not after a place ("江宁那边哪个小区
+        学区好点" says there, not the matter, so what is asked of there may be another matter)."""
+        there_named = _THERE_AFTER_A_PLACE.sub("", self.kb.without_places(text, blank=_PLACE_BLANK))
+        return bool(_REFERS_BACK.search(there_named))
+
     def _asks_barely_beside(self, text: str) -> bool:
         """Besides the clauses saying where the citizen is, the message only asks ("咋换", "能办不"), naming
         nothing the KB does not know."""
@@ -1192,19 +1202,29 @@ class Resolver:
         if self._another_matter(text, alone=False):
             return None  # "不是社保卡，我说错了，是农业银行的储蓄卡被锁了"
         anchored = self.kb.anchored_services(text)  # not "不是急诊 是他自己去的"
-        meant = next(
-            (
-                c
-                for c in candidates[:UNSURE_CHOICES]
-                if c.service.topic == context.topic
-                and c.search >= TOPIC_SCORE
-                and (c.service.key in anchored or _shares_a_word(text, c.service.name))
-            ),
-            None,
-        )
-        if meant and meant.service.key != context.key and self.fact_fits_better(text, context, meant.service):
+        said = [
+            c
+            for c in candidates[:UNSURE_CHOICES]
+            if c.service.topic == context.topic
+            and c.search >= TOPIC_SCORE
+            and (c.service.key in anchored or _shares_a_word(text, c.service.name))
+        ]
+        meant = next(iter(said), None)
+        if meant and meant.service.key != context.key and self._its_fact_keeps_to_it(text, context, meant.service):
             return _of(context, candidates)  # "不是住院 是门诊 …那出院小结没有咋办" in 手工报销: its materials
+        if meant and meant.service.key == context.key:
+            # "不是我 说错了 是我同事…他是住院了…没备案 出院能直接结吗" after 备案: a fact of 住院结算's answers it
+            better = (c for c in said[1:] if self.fact_fits_better(text, c.service, context, STRONG_UNIT))
+            return next(better, meant)
         return meant
+
+    def _its_fact_keeps_to_it(self, text: str, context: ServiceView, meant: ServiceView) -> bool:
+        """A fact of the matter under discussion fits clearly better than any of the one meant, and does not
+        itself send the citizen there (not "得了高血压…拿药的，请看“门诊慢特病…”" in 门诊结算)."""
+        if not self.fact_fits_better(text, context, meant):
+            return False
+        fact = self.kb.search_units(text, services=[context.key], limit=1)[0][0]
+        return meant.key not in {hit.key for hit in self.kb.mentioned_services(fact.text)}
 
     def fact_fits_better(
         self, text: str, service: ServiceView, other: ServiceView | None, floor: float = UNIT_FLOOR
@@ -1433,9 +1453,15 @@ class Resolver:
             and _OTHER_OFFICE.search(said)
             and not (best and best.mentioned)
             and not _ONLY_HERE.search(said)  # not "那宿州本地的违章罚款搁哪交", "俺们村低保今年咋还没发下来"
+            and not (_SAID_AT_HOME.search(said) and not self._elsewhere(said))  # nor "宿州车管所周六上班不"
         ):
             return NEAR_SCOPE  # "比如说我想办个失业登记" after 跨省通办: whether that errand can be done across
-        if self._another_matter(said, alone=alone) and not self._keeps_to_it(said, best):
+        if (
+            self._another_matter(said, alone=alone)
+            and not self._keeps_to_it(said, best)
+            # "…拿着去卫生院拿药，人家说俺这卡是封存的用不了": our card's trouble, wherever it shows
+            and not (best and self._tells_its_card_problem(question, best.service))
+        ):
             return DECLINE
         if (
             u.near_scope
@@ -1522,11 +1548,11 @@ class Resolver:
         )
 
     def _continues(self, question: Question, best: Candidate) -> bool:
-        """ "那糖尿病呢" after 门诊结算: on with the matter under discussion, about a service next to it."""
+        """ "那糖尿病呢" after 门诊结算, "门票能便宜点不" after 一卡通行: on with the matter under discussion (by a
+        word going on from it, or asking barely), about a service next to it."""
         current = self.kb.service(question.context) if question.context else None
-        return (
-            current is not None and bool(_FOLLOW_ON.search(question.text)) and self._next_to(best.service.key, current)
-        )
+        going_on = _FOLLOW_ON.search(question.text) or self.content_size(normalize(question.text)) <= BARE_CONTENT
+        return current is not None and bool(going_on) and self._next_to(best.service.key, current)
 
     def _ours_elsewhere(self, question: Question, corrected: str, best: Candidate) -> bool:
         """The card or 医保 wanted in another province ("宿州办的社保卡在上海坐地铁能刷不"), which the

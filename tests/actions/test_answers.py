@@ -2845,3 +2845,97 @@ def test_a_statement_put_back_to_be_confirmed_is_answered(
 ) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before})
     assert fact in texts(messages) and "还有什么想问的" not in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "before", "said"),
+    [  # "那前面那个…": back to the matter before (were 通关, 换领, 优待证, 住院结算 — the one just discussed)
+        ("那前面那个学习机的事 投诉了大概多长时间能有个结果", "customs", "consumer_complaint", "市市场监管局"),
+        ("那前面那个 他还说要带点那边的椰枣和花种子 这也得报吗", "sscard_renew", "customs", "动植物"),
+        ("那前面那个卡 俺不会弄手机 上哪激活去", "elderly_benefits", "sscard_activate", "市人力资源社会保障局"),
+        ("好 那前面那个身份证 要带啥 多久能拿到", "settle_inpatient", "first_id_card", "12345"),
+    ],
+)
+def test_the_one_before_that_is_the_matter_before(text: str, now: str, before: str, said: str) -> None:
+    tracker = make_tracker(text, "nlu_fallback", confidence=0.45, slots={"service_key": now}, discussed=(before, now))
+    messages, events = run(ActionAnswer(), tracker)
+    assert slots_set(events).get("service_key") == before and said in texts(messages), texts(messages)
+
+
+def test_our_card_sealed_is_its_matter_though_found_out_at_the_village_clinic() -> None:
+    text = (
+        "俺是砀山的，今年六十五了，儿子闺女都在外头打工，前几天村里发了新社保卡，俺拿着去卫生院拿药，"
+        "人家说俺这卡是封存的用不了，这是啥意思，咋整"
+    )  # was declined: 卫生院 in 村 is 医保 at home
+    problem = [{"entity": "card_problem", "value": "未激活"}]
+    messages, events = answer(text, "sscard_activate", confidence=0.84, entities=problem)
+    assert slots_set(events).get("service_key") == "sscard_activate" and "激活" in texts(messages), texts(messages)
+
+
+def test_a_health_product_bought_online_that_did_not_help_is_a_complaint_about_the_sale() -> None:
+    text = "俺在网上买那个保健品 说能治高血压 吃了一点用没有 人家还不给退 上哪说理去"  # was declined
+    disease = [{"entity": "disease", "value": "高血压"}]
+    messages, _ = answer(text, "consumer_complaint", confidence=0.81, entities=disease)
+    assert "12315" in texts(messages) and "市市场监管局" in texts(messages), texts(messages)
+
+
+def test_tickets_asked_barely_in_a_card_matter_are_asked_of_the_card() -> None:
+    messages, events = answer("门票能便宜点不", "out_of_scope", confidence=0.63, slots={"service_key": TRANSPORT})
+    assert "不在我能回答的范围" not in texts(messages), texts(messages)  # was declined
+    assert slots_set(events).get("service_key") == TOURISM, texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "declined"),
+    [
+        # "那边" after a place is there, not the matter: what is asked of there is another matter (was answered)
+        ("顺便问下 江宁那边哪个小区学区好点", "nlu_fallback", 0.45, "loan_deposit_certificate", True),
+        ("南京那边随便哪家医院都中吗", "out_of_scope", 0.8, "medical_filing", False),  # guard (dev15 v01.2)
+        # a residence permit of another city is that city's errand (was 备案); not one missing in 备案 (guard)
+        ("顺便问一下 苏州这边居住证咋办", "medical_filing", 0.79, "sscard_renew", True),
+        ("没有居住证咋办", "sscard_apply", 0.93, "medical_filing", False),
+        # a local office's hours after 跨省通办 (was the hub's "no guide of its own")
+        ("顺便问下宿州车管所周六上班不", "nlu_fallback", 0.45, "cross_province", True),
+    ],
+)
+def test_what_is_asked_of_a_place_or_a_local_office_is_declined_unless_it_is_the_matter(
+    text: str, intent: str, confidence: float, before: str, declined: bool
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert ("不在我能回答的范围" in texts(messages)) == declined, texts(messages)
+
+
+def test_a_car_inspection_in_another_province_goes_to_the_hub() -> None:
+    slots = {"service_key": "loan_deposit_certificate"}  # was declined
+    messages, _ = answer("还有 他那个车想搁南京年检 管不管", "out_of_scope", confidence=0.83, slots=slots)
+    assert "不在我能回答的范围" not in texts(messages) and "12345" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "meant", "said"),
+    [  # a correction: the service whose fact answers, not the matter just discussed (were 备案, 门诊结算)
+        (
+            "不是我 说错了 是我同事 他也是宿州医保 他是住院了不是急诊 住了三天了一直没备案 出院能直接结吗",
+            "nlu_fallback",
+            0.45,
+            "medical_filing",
+            "settle_inpatient",
+            "手工报销",
+        ),
+        (
+            "不是 我搞错了 要长期拿药的是我老公 他高血压 也在苏州上班",
+            "inform",
+            0.57,
+            "settle_outpatient",
+            "settle_chronic",
+            "认定",
+        ),
+    ],
+)
+def test_a_correction_goes_to_the_service_its_words_and_facts_say(
+    text: str, intent: str, confidence: float, before: str, meant: str, said: str
+) -> None:
+    said_entities = {"急诊": ("emergency", "急诊"), "高血压": ("disease", "高血压")}
+    entities = [{"entity": e, "value": v} for word, (e, v) in said_entities.items() if word in text]
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before}, entities=entities)
+    assert slots_set(events).get("service_key") == meant and said in texts(messages), texts(messages)
