@@ -420,7 +420,7 @@ def answer_service(
         intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
     elif understood.from_context and (next_door := resolver.fact_next_door(question.text, service, asked)):
         neighbour, fact = next_door  # "以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ says
-        intro = [*intro, f"关于“{neighbour.name}”：{fact.text}"]
+        intro = [*intro, f"关于“{neighbour.name}”（由{'、'.join(neighbour.bureaus)}负责）：{fact.text}"]
     elif asked and resolver.proxy_unanswered_by(question.text, service):  # "俺儿子能替我去弄不" in 手工报销
         intro = [*intro, unknown_detail(service, "能否由别人代办")]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))

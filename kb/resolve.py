@@ -281,6 +281,7 @@ _HOTLINE_FIELDS = {
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
     r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|"
+    r"国产的?好还是进口|进口的?好还是国产|(?:今天|明天|周[一二三四五六日天]|星期[一二三四五六日天])[^，,。？?]{0,8}(?:坐诊|出诊)|"
     r"(?:对|治)[^，,。？?]{0,4}(?:病|血压|血糖|血脂|心脏|身体|健康|胃|肝|肾|睡眠)[^，,。？?]{0,3}有(?:好处|用|效果?)"
 )
 _SIDE_EFFECTS = re.compile(r"副作用|不良反应")
@@ -460,7 +461,8 @@ _BACK_TO = re.compile(
 _THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号片住])")  # "俺这卡", "那张卡": the card spoken of
 _THAT_ONE = re.compile(r"[这那]张")  # "我老伴那张": the card under discussion, unnamed
 _ASKED_AGAIN = re.compile(
-    r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的|还是[^，,。？?\s]{1,6}(?:那个|那块|那事)"  # "还是养老那个"
+    r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的|还是[^，,。？?\s]{1,6}(?:那个|那块|那事)|"  # "还是养老那个"
+    r"^\s*[\u4e00-\u9fff]{2,6}那个(?!人)"  # "养老那个打哪个电话": the matter by a word of its name
 )
 _SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
 # … "账户里的钱也一块过去吗": along with the matter discussed
@@ -686,9 +688,10 @@ def _same_answer_first(u: Understanding) -> Understanding:
 
 
 def _shares_more_than_errands(text: str, unit: Unit) -> bool:
-    """The text and the fact (or its questions) share a pair of characters besides errands in general (证明)."""
+    """The text and the fact (or its questions) share a pair of characters besides errands in general (证明) and
+    words said of anything ("转的时候得拿个啥" and the 一网通办 note share only 时候)."""
     said = cjk_pairs(" ".join((unit.text, *unit.questions)))
-    return bool((cjk_pairs(text) & said) - ERRAND_WORDS)
+    return any(not said_of_anything(pair) for pair in (cjk_pairs(text) & said) - ERRAND_WORDS)
 
 
 def _kept_apart(text: str, current: ServiceView, sibling: ServiceView, fact: Unit) -> bool:
@@ -1729,10 +1732,14 @@ class Resolver:
         of its own, of the aspect asked if one is (or an FAQ or note): quoted with it, the matter discussed kept
         ("以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ on emergencies; "我是常年在苏州的 算哪一类" in
         门诊直接结算: 备案's FAQ on its two kinds of people)."""
-        hits = self.kb.search_units(text, limit=1, min_score=UNIT_FLOOR) if text else []
+        if not self.content_size(text):
+            return None  # "打折不" in 一卡通游: an aspect of the matter discussed, no word of another
+        hits = self.kb.search_units(text, limit=1, min_score=UNIT_FLOOR)
         if not hits or service.key in hits[0][0].services or (asked and hits[0][0].aspect not in (None, *asked)):
             return None
         unit, score = hits[0]
+        if unit.aspect in SERVICE_OWN_ASPECTS:
+            return None  # "转的话要带啥" in 养老保险转移: its own materials, not 身份证首次申领's
         own = self.kb.search_units(text, services=[service.key], limit=1)
         if self.proxy_unanswered_by(text, service):
             # "新卡做好了俺能替她去领不" in 挂失, which says nothing of proxies: the fact that says who may, of the
@@ -1822,6 +1829,9 @@ class Resolver:
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             # several units fit a little: none is the answer, unless one says a rare word of a follow-up
             anchored = self._fact_by_its_word(text, service) if on_matter_discussed else None
+            if anchored is None and on_matter_discussed and aspects.asks(text) and scored[0][1] >= UNIT_FOLLOW_UP:
+                # "她这个病是2024年才新加进去的吧" in 门诊慢特病: a question on the matter, the fact that fits it best
+                anchored = scored[0][0]
             return [anchored] if anchored else []
         # the aspect's own text follows the quote anyway
         threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if on_matter_discussed else UNIT_GENERAL

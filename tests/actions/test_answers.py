@@ -1529,6 +1529,7 @@ def test_a_fact_of_a_service_next_to_the_matter_discussed_is_quoted_with_it() ->
     text = "以后再碰上急诊 是不是也得提前弄好那个"
     messages, events = answer(text, "feedback_helpful", confidence=0.84, entities=emergency, slots=slots)
     assert "视同已经备案" in texts(messages), texts(messages)
+    assert "关于“跨省异地就医备案”（由市医保局负责）：" in texts(messages), texts(messages)  # whose fact it is
     assert slots_set(events).get("service_key", "manual_reimbursement") == "manual_reimbursement"
 
 
@@ -2835,7 +2836,7 @@ def test_the_housing_fund_moved_back_after_the_pension_is_an_errand_for_the_hub(
             "deny",
             0.51,
             "settle_chronic",
-            "【门诊慢特病跨省直接结算】",
+            "新增慢性阻塞性肺疾病",  # the fact that fits it best (the card alone before)
         ),
         ("哦 那就是现在还没有呗", "deny", 0.39, "education", "市教育体育局"),
     ],
@@ -2939,3 +2940,67 @@ def test_a_correction_goes_to_the_service_its_words_and_facts_say(
     entities = [{"entity": e, "value": v} for word, (e, v) in said_entities.items() if word in text]
     messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before}, entities=entities)
     assert slots_set(events).get("service_key") == meant and said in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before"),
+    [  # a doctor's choice and a clinic's hours, told in a conversation (were 备案, 远程医疗)
+        ("医生说可能要放支架 国产的好还是进口的好", "feedback_unhelpful", 0.7, "medical_filing"),
+        ("行 对了 市立医院今天眼科有没有专家坐诊", "telemedicine", 0.89, "telemedicine"),
+    ],
+)
+def test_a_doctors_choice_or_a_clinics_hours_are_declined(
+    text: str, intent: str, confidence: float, before: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert "不在我能回答的范围" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "fact"),
+    [  # a fact of the matter in the citizen's words (were the hub's "no guide of its own", the list, declined)
+        ("长三角那么多地方 能办的城市一共多少个 全都包了吗", "nlu_fallback", 0.45, "yrd_one_network", "41个城市"),
+        ("俺表妹在上海干过护工 有那边的证 回宿州干这行人家认不认", "cross_province", 0.85, "elderly_care", "互认"),
+        ("他之前在南京拍的片子 回宿州是不是还得重拍", "cross_province", 0.91, "telemedicine", "互认"),
+        ("要是我在广东这边窗口把材料交了 还得自己再寄回宿州去吗", "medical_filing", 0.92, "cross_province", "邮寄"),
+        (
+            "搞错了 不是俺娘 是俺婆婆 她六十二了户口在乡下 要交的相片得是几寸的",
+            "nlu_fallback",
+            0.45,
+            "elderly_benefits",
+            "1寸",
+        ),
+    ],
+)
+def test_a_fact_asked_in_the_citizens_words_is_reached(
+    text: str, intent: str, confidence: float, before: str, fact: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert slots_set(events).get("service_key", before) == before and fact in texts(messages), texts(messages)
+
+
+def test_a_matter_named_before_its_that_one_is_the_matter_before() -> None:
+    slots = {"service_key": "cross_province"}  # was 养老服务
+    tracker = make_tracker(
+        "养老那个打哪个电话",
+        "ask_contact",
+        confidence=0.94,
+        slots=slots,
+        discussed=("pension_transfer", "cross_province"),
+    )
+    messages, events = run(ActionAnswer(), tracker)
+    assert slots_set(events).get("service_key") == "pension_transfer" and "12333" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "other"),
+    [  # what to bring is the matter's own; a fact sharing only 时候 is no answer (were 身份证首次申领's, 一网通办's)
+        ("转的话要带啥", "ask_materials", 0.9, "居民身份证首次申领"),
+        ("转的时候得拿个啥", "nlu_fallback", 0.45, "一网通办"),
+    ],
+)
+def test_a_neighbours_fact_is_not_quoted_for_the_matters_own_aspect(
+    text: str, intent: str, confidence: float, other: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": "pension_transfer"})
+    assert other not in texts(messages) and "市人力资源社会保障局" in texts(messages), texts(messages)
