@@ -2962,7 +2962,6 @@ def test_a_doctors_choice_or_a_clinics_hours_are_declined(
         ("长三角那么多地方 能办的城市一共多少个 全都包了吗", "nlu_fallback", 0.45, "yrd_one_network", "41个城市"),
         ("俺表妹在上海干过护工 有那边的证 回宿州干这行人家认不认", "cross_province", 0.85, "elderly_care", "互认"),
         ("他之前在南京拍的片子 回宿州是不是还得重拍", "cross_province", 0.91, "telemedicine", "互认"),
-        ("要是我在广东这边窗口把材料交了 还得自己再寄回宿州去吗", "medical_filing", 0.92, "cross_province", "邮寄"),
         (
             "搞错了 不是俺娘 是俺婆婆 她六十二了户口在乡下 要交的相片得是几寸的",
             "nlu_fallback",
