@@ -91,7 +91,8 @@ _CUES: dict[str, str] = {
     ),
     RESPONSIBLE: (
         r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家单位|谁管|谁负责|谁来管|归哪|归谁|牵头|负责单位|"
-        r"主管部门|管这事|管这个|找哪个部门|找谁\s*[？?。！!]?\s*$|谁给办|谁来办|哪个科室|职责|" + DOUBTED_BUREAU
+        r"主管部门|(?<!不)管这事|(?<!不)管这个|找哪个部门|找谁\s*[？?。！!]?\s*$|谁给办|谁来办|哪个科室|职责|"
+        + DOUBTED_BUREAU
     ),
 }
 _PATTERNS = {aspect: re.compile(cues) for aspect, cues in _CUES.items()}

@@ -3003,3 +3003,27 @@ def test_a_neighbours_fact_is_not_quoted_for_the_matters_own_aspect(
 ) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": "pension_transfer"})
     assert other not in texts(messages) and "市人力资源社会保障局" in texts(messages), texts(messages)
+
+
+def test_another_offices_errand_turned_to_elsewhere_goes_to_the_hub() -> None:
+    text = (
+        "另外问个事 我护照快过期了 人常年在上海做生意 户口还在宿州 能不能直接在上海那边换护照 "
+        "不用专门回宿州跑一趟吧 最近实在走不开"
+    )  # was 通关's time limit and channels
+    entities = [{"entity": "card_problem", "value": "到期"}]
+    messages, _ = answer(text, "cross_province", confidence=0.96, slots={"service_key": "customs"}, entities=entities)
+    assert "跨省通办" in texts(messages) and "宿州海关" not in texts(messages), texts(messages)
+
+
+def test_a_police_stations_hours_told_in_the_story_of_a_lost_card_are_declined() -> None:
+    text = (
+        "昨天在菜市场丢的 钱包里还有几百块钱 顺便问下菜市场旁边那个派出所几点下班啊 我想下午过去报个案看看能不能找回来"
+    )
+    messages, _ = answer(text, "nlu_fallback", confidence=0.45, slots={"service_key": "sscard_loss"})
+    assert "不在我能回答的范围" in texts(messages), texts(messages)  # was 挂失's card
+
+
+def test_whether_they_take_it_up_is_no_question_of_the_bureau() -> None:
+    text = "打过去以后 人家几天之内给个准话 到底管不管这事"  # was "由市市场监管局负责" alone
+    messages, _ = answer(text, "ask_time_limit", confidence=0.53, slots={"service_key": "consumer_complaint"})
+    assert "7个工作日" in texts(messages), texts(messages)

@@ -45,7 +45,9 @@ def test_how_many_days_or_months_still_asks_how_long(text: str) -> None:
     assert aspects.TIME_LIMIT in aspects.aspects_in(normalize(text))
 
 
-@pytest.mark.parametrize("text", ["转诊意见找谁开", "我该找谁？投诉大概多久能有结果"])
+@pytest.mark.parametrize(
+    "text", ["转诊意见找谁开", "我该找谁？投诉大概多久能有结果", "人家几天之内给个准话 到底管不管这事"]
+)
 def test_whom_to_see_for_one_thing_is_no_question_of_the_bureau(text: str) -> None:
     assert aspects.RESPONSIBLE not in aspects.aspects_in(normalize(text))
 
