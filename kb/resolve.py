@@ -86,7 +86,9 @@ SERVICE_OWN_ASPECTS = frozenset(
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
-_ELSEWHERE = re.compile(r"跨省|异地|外地|外省|省外|长三角|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办")
+_ELSEWHERE = re.compile(
+    r"跨省|异地|外地|外省|省外|长三角|沪苏浙|江浙沪|苏浙沪|回老家|回宿州|回去办|两头跑|不回去|回不去|在当地办|在这边办"
+)
 _ERRAND = re.compile(
     r"(?<![咋怎么])办(?!法)|证明|手续|年检|年审|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|提取|申请|过户|证"
 )
@@ -1007,7 +1009,7 @@ class Resolver:
         elif understood.decision == UNSURE:
             understood = self._first_step_first(understood)
         if understood.decision == UNSURE:
-            understood = _same_answer_first(self._the_one_anchored(question.text, understood))
+            understood = _same_answer_first(self._the_one_singled_out(question.text, understood))
         if understood.decision in (ANSWER, GUESS):
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
@@ -1020,14 +1022,20 @@ class Resolver:
             understood = _context_first(understood)
         return understood
 
-    def _the_one_anchored(self, text: str, u: Understanding) -> Understanding:
+    def _the_one_singled_out(self, text: str, u: Understanding) -> Understanding:
         """Of the services level at the top, the only one a word of its own names is guessed ("…长三角有个一卡同
-        拿宿州的社保卡在杭州就能坐地铁…真能刷吗": 一卡通行's 地铁, against 一卡通 and 一卡通游)."""
+        拿宿州的社保卡在杭州就能坐地铁…真能刷吗": 一卡通行's 地铁, against 一卡通 and 一卡通游); else, where the text
+        asks, the only one a fact of which fits it."""
         best = u.best
         level = [c for c in u.candidates[:UNSURE_CHOICES] if best and best.score - c.score < SURE_MARGIN]
         anchored = self.kb.anchored_services(self.kb.corrected(text))
         named = [c for c in level if c.service.key in anchored]
-        return _guess_first(u, named[0]) if len(level) > 1 and len(named) == 1 else u
+        if len(level) > 1 and len(named) == 1:
+            return _guess_first(u, named[0])
+        # "社保卡在沪苏浙都能用这事 是有正式文件的还是就说说": a question only one of them has a fact for
+        fitting = [c for c in level if c.unit >= UNIT_FLOOR]
+        asks = aspects.asks(normalize(text))
+        return _guess_first(u, fitting[0]) if len(level) > 1 and len(fitting) == 1 and asks else u
 
     def _only_brought(self, text: str, candidates: Sequence[Candidate]) -> bool:
         """The likeliest service is named only by things to bring along ("带身份证就行了吧": 身份证首次申领)."""

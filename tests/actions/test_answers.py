@@ -3027,3 +3027,11 @@ def test_whether_they_take_it_up_is_no_question_of_the_bureau() -> None:
     text = "打过去以后 人家几天之内给个准话 到底管不管这事"  # was "由市市场监管局负责" alone
     messages, _ = answer(text, "ask_time_limit", confidence=0.53, slots={"service_key": "consumer_complaint"})
     assert "7个工作日" in texts(messages), texts(messages)
+
+
+def test_of_level_services_the_only_one_with_a_fact_for_the_question_is_guessed() -> None:
+    text = (
+        "社保卡在沪苏浙都能用这事 是有正式文件的还是就说说 打哪天起作数的"  # was declined (沪苏浙 was no "elsewhere")
+    )
+    messages, events = answer(text, "nlu_fallback", confidence=0.45)
+    assert slots_set(events).get("service_key") == "onecard" and "2022年10月1日" in texts(messages), texts(messages)
