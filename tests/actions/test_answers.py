@@ -3035,3 +3035,9 @@ def test_of_level_services_the_only_one_with_a_fact_for_the_question_is_guessed(
     )
     messages, events = answer(text, "nlu_fallback", confidence=0.45)
     assert slots_set(events).get("service_key") == "onecard" and "2022年10月1日" in texts(messages), texts(messages)
+
+
+def test_the_same_asked_for_someone_else_is_answered_by_who_may() -> None:
+    slots = {"service_key": "e_sscard"}  # was the steps alone
+    messages, _ = answer("行 那我老伴的呢 她新卡刚申请还没领到", "ask_steps", confidence=0.79, slots=slots)
+    assert "同时领" in texts(messages), texts(messages)

@@ -22,6 +22,7 @@ from kb.textnorm import normalize
         ("做好了让邻居帮忙去拿行不", aspects.ELIGIBILITY),
         ("想约的话找谁", aspects.RESPONSIBLE),
         ("再回到刚才转的那个 是谁给办", aspects.RESPONSIBLE),
+        ("行 那我老伴的呢 她新卡刚申请还没领到", aspects.ELIGIBILITY),  # the same, for someone else
         ("那先弄哪个后弄哪个", aspects.STEPS),  # the order of the steps
         ("去的时候带点啥", aspects.MATERIALS),
         ("要准备点啥", aspects.MATERIALS),
