@@ -3041,3 +3041,9 @@ def test_the_same_asked_for_someone_else_is_answered_by_who_may() -> None:
     slots = {"service_key": "e_sscard"}  # was the steps alone
     messages, _ = answer("行 那我老伴的呢 她新卡刚申请还没领到", "ask_steps", confidence=0.79, slots=slots)
     assert "同时领" in texts(messages), texts(messages)
+
+
+def test_whether_it_comes_cheaper_asks_its_fees_however_sure_nlu_is_of_another_matter() -> None:
+    slots = {"service_key": TOURISM}  # was declined
+    messages, _ = answer("那能便宜点不", "out_of_scope", confidence=0.92, slots=slots)
+    assert "不在我能回答的范围" not in texts(messages) and "以景区" in texts(messages), texts(messages)

@@ -23,6 +23,7 @@ from kb.textnorm import normalize
         ("想约的话找谁", aspects.RESPONSIBLE),
         ("再回到刚才转的那个 是谁给办", aspects.RESPONSIBLE),
         ("行 那我老伴的呢 她新卡刚申请还没领到", aspects.ELIGIBILITY),  # the same, for someone else
+        ("那能便宜点不", aspects.FEES),
         ("那先弄哪个后弄哪个", aspects.STEPS),  # the order of the steps
         ("去的时候带点啥", aspects.MATERIALS),
         ("要准备点啥", aspects.MATERIALS),
