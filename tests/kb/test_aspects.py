@@ -104,7 +104,14 @@ def test_words_near_a_cue_ask_no_steps_and_no_proxy(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["在饭店吃饭被多收钱了 12315能投诉吗", "出国回来带多少钱要申报", "超市乱收费咋投诉", "直接结算就是不用先掏钱了呗"],
+    [
+        "在饭店吃饭被多收钱了 12315能投诉吗",
+        "出国回来带多少钱要申报",
+        "超市乱收费咋投诉",
+        "直接结算就是不用先掏钱了呗",
+        "附近哪有修手机便宜点的地方",  # a cheap place, not what the service costs
+        "上海医院附近有便宜点的宾馆不",
+    ],
 )
 def test_money_a_complaint_is_about_or_a_traveller_carries_is_no_question_of_fees(text: str) -> None:
     assert aspects.FEES not in aspects.aspects_in(normalize(text))
