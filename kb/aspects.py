@@ -75,6 +75,8 @@ _CUES: dict[str, str] = {
     ELIGIBILITY: (
         r"谁能|谁可以|能不能办|能办吗|可以办吗|能办不|能不能享受|能享受|符合|条件|资格|算不算|算哪|哪一类|哪类|够不够|"
         r"岁数|年龄|多大|够格|有没有份|我能不能|能不能用|"
+        # an age said to fall short ("是我奶奶 她今年才58", "还没满六十"): whether it is old enough
+        r"(?:才|没到|不到|没满|不满|还差)(?:[四五六七八]十[一二三四五六七八九]?|[4-8]\d)(?:岁|周岁)?(?![\d万块元个])|"
         r"(?:过期|到期|过了期)(?=[^，,。？?]{0,6}还能)|"  # "要是过了期限咋办 还能换不"
         # "那我老伴的呢": the same for someone else — whether it holds for them
         r"^\W*(?:行|好|嗯)?\W*那(?:我|俺)?(?:老伴|老婆|媳妇|老公|爱人|对象|爸|妈|爹|娘|孩子|儿子|闺女|女儿|孙子|孙女)的呢|"
@@ -132,9 +134,10 @@ def mentions(text: str) -> list[AspectMention]:
     return sorted(found, key=lambda m: (m.start, m.aspect))
 
 
-# A message that asks something: a follow-up in a conversation, even when it names no service itself.
+# A message that asks something: a follow-up in a conversation, even when it names no service itself ("啥也不会",
+# "什么都不懂" tell, they do not ask).
 _QUESTION = re.compile(
-    r"咋|怎么|怎样|啥|什么|吗|呢|嘛|哪|几|多少|多久|多长|谁|能不能|行不行|中不中|是不是|要不要|有没有|没$|(?<=[的了])没(?=[\s，,。])|了不|[?？]|"
+    r"咋|怎么|怎样|啥(?![也都])|什么(?![也都])|吗|呢|嘛|哪|几|多少|多久|多长|谁|能不能|行不行|中不中|是不是|要不要|有没有|没$|(?<=[的了])没(?=[\s，,。])|了不|[?？]|"
     r"不(?=$|[\s，,。])|([\u4e00-\u9fff])不\1|"  # "能给寄过来不 我俩上班没空", "到这边认不认"
     r"(?<=[^\s，,。])还是(?=[^\s，,。])|"  # "选长期的还是临时的", not "还是没搞懂"
     # "得本人去吧", "手机能弄吧": a short question asking to be told yes; not "那我明天要早点去吧", "得了吧"

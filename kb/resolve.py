@@ -145,6 +145,8 @@ _SEES_DOCTOR = re.compile(
     r"看(?:个|下|看|了)?病|瞧病|治病|(?:看|瞧)(?:看|瞧|一?下)?(?:腰|腿|眼睛|牙|胃|颈椎|腰椎|关节)|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做(?:了|个|完)?手术|动(?:了|个)?手术|开(?:了|个)?刀|透析|备案|备个案|"
     r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)"  # "媳妇怀上了，打算在昆山生"
 )
+# formalities to see to before going: what 备案 is
+_FORMALITIES_FIRST = re.compile(r"(?:提前|事先|先|之前)[^，,。？?\s]{0,4}手续|手续[^，,。？?\s]{0,4}(?:提前|事先|先)")
 # … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"), nor what
 # else the card does there ("坐车看病都行吗")
 _NOT_FILING = re.compile(
@@ -156,6 +158,7 @@ _NOT_FILING = re.compile(
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
 # … or an emergency there ("去无锡玩，俺娘突然晕倒送医院急诊了"): 临时外出就医, however it is told
 _EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|(?<!\d)120(?!\d)")
+_UNPLANNED = re.compile(r"急病|突发|突然|来不及|紧急")  # "出差路上急病住院来不及备案咋办"
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
@@ -309,6 +312,8 @@ _EVERYDAY_MATTER = re.compile(
     r"楼上[^，,。？?]{0,8}(?:吵|装修|漏水)|(?:推|打|踹)了(?:我|俺)(?:一把|一下|几下)|动手打|打人了|把人打|打了人|"
     # a timetable is no 一卡通 question: "上海地铁早上几点开始有车"
     r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间|"
+    # … nor a trip's length or tickets: "从宿州坐高铁去嘉善得几个钟头啊"
+    r"(?:高铁|火车|动车|大巴|飞机|开车)[^，,。？?]{0,8}(?:几个?(?:钟头|小时)|多长时间|多久)|(?:高铁|火车|动车|飞机)票|"
     # a company's expense claims and what crops fetch are no 医保 报销 or 12315 price matter
     r"(?:公司|老板)[^，,。？?\s]{0,8}报销|差旅|收购价|卖不上价|"
     # a scraped car: "住院完车还被人剐了"
@@ -739,6 +744,11 @@ def _said_undone(text: str, word: str) -> bool:
     return at >= 0 and bool(_UNDONE_BEFORE.search(text[max(0, at - 4) : at]))
 
 
+def _about_an_emergency(unit: Unit) -> bool:
+    """An FAQ asked of an emergency, or a fact that begins by saying one ("急诊抢救不用提前备案…")."""
+    return bool(_EMERGENCY.search(unit.title or unit.text.split("。")[0]))
+
+
 def _up_to_the_question(text: str) -> str:
     """The text up to its last clause that asks something: not the reasons told after it ("…能给寄到家里不 孩子要上学
     没空去拿", "…能不能干脆把钱全退出来 回老家翻盖个房子"); all of it if no clause seems to ask."""
@@ -786,10 +796,14 @@ def _topic_first(u: Understanding) -> Understanding:
     return replace(u, candidates=(*in_topic, *(c for c in u.candidates if c.service.topic != topic)))
 
 
-def _nlu_names_one(u: Understanding) -> bool:
-    """NLU is confident the message is about one of its likeliest services: a story set in another province
-    ("在苏州给俺爹新办了社保卡…激活") is about that service, not an errand the KB has no service for."""
-    return any(c.nlu >= NLU_NAMES_SERVICE and c.service.key != HUB_SERVICE for c in u.candidates[:UNSURE_CHOICES])
+def _names_one_of_ours(u: Understanding) -> bool:
+    """NLU is confident the message is about one of its likeliest services, or the text names one: a story set in
+    another province ("在苏州给俺爹新办了社保卡…激活") is about that service, not an errand the KB has no service
+    for ("…还得去上海住院 走之前要先办啥手续才能报销": 备案 told in other words, though 报销 searches higher)."""
+    return any(
+        (c.nlu >= NLU_NAMES_SERVICE or c.mentioned) and c.service.key != HUB_SERVICE
+        for c in u.candidates[:UNSURE_CHOICES]
+    )
 
 
 def _of(service: ServiceView, candidates: Iterable[Candidate]) -> Candidate:
@@ -967,7 +981,8 @@ class Resolver:
                 or self._echoes_name(text, context)
                 or self._names_its_facts_words(text, context)
             )
-            and not self._another_matter(text, alone=False)
+            # "…帮她弄行不 她那老人机啥也不会": the reasons told after the question are no matter of their own
+            and not self._another_matter(_up_to_the_question(text), alone=False)
             and not (_TURNS_AWAY.search(text) and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE))
             # "另外问个事 我护照快过期了…能不能直接在上海那边换护照" after 通关: another office's errand turned to
             and not (_TURNS_AWAY.search(text) and _OTHER_OFFICE.search(text) and not _OURS_AMONG_OTHERS.search(text))
@@ -1034,8 +1049,9 @@ class Resolver:
             return _guess_first(u, named[0])
         # "社保卡在沪苏浙都能用这事 是有正式文件的还是就说说": a question only one of them has a fact for
         fitting = [c for c in level if c.unit >= UNIT_FLOOR]
-        asks = aspects.asks(normalize(text))
-        return _guess_first(u, fitting[0]) if len(level) > 1 and len(fitting) == 1 and asks else u
+        if len(level) > 1 and len(fitting) == 1 and aspects.asks(normalize(text)):
+            return _guess_first(u, fitting[0])
+        return u
 
     def _only_brought(self, text: str, candidates: Sequence[Candidate]) -> bool:
         """The likeliest service is named only by things to bring along ("带身份证就行了吧": 身份证首次申领)."""
@@ -1488,7 +1504,7 @@ class Resolver:
             and (best.service.key not in self.kb.anchored_services(question.text) or _OTHER_OFFICE.search(said))
             and not _OUR_CARD.search(corrected)  # "俺这医宝搁那边看病能用不": one of our services
             and not ("卡" in corrected and best.context and "卡" in best.service.name)  # "那补办新卡要回宿州吗"
-            and not _nlu_names_one(u)
+            and not _names_one_of_ours(u)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
         if (
@@ -1509,7 +1525,7 @@ class Resolver:
         if (
             u.near_scope
             and self._across_for_all_nlu_says(question, said)
-            and not _nlu_names_one(u)
+            and not _names_one_of_ours(u)
             and not _wants_card_or_medical(corrected)
         ):
             return NEAR_SCOPE
@@ -1778,6 +1794,10 @@ class Resolver:
         """The units of `service` that answer the question, best first (none if nothing fits well); a question
         about one of its hotlines ("半夜能打12345不") is answered by that hotline's FAQ first."""
         chosen = self._fitting_units(text, service, asked, on_matter_discussed)
+        said = normalize(self.kb.corrected(text))
+        if not (_EMERGENCY.search(said) or _UNPLANNED.search(said)):
+            # "…去南京鼓楼医院复查心脏…要提前弄啥手续不": not "不用提前备案" of an emergency, which none is said
+            chosen = [unit for unit in chosen if not _about_an_emergency(unit)]
         if _SINCE_WHEN.search(normalize(text)) and (started := self._when_it_started(text, service)):
             return [started]  # "这是哪年开始有的"
         if (not chosen or set(asked) <= {aspects.CONTACT}) and (hotline := self._hotline_asked(text, service)):
@@ -1838,11 +1858,11 @@ class Resolver:
             return []
         if not asked and (len(scored) > 1 and scored[0][1] - scored[1][1] < UNIT_MARGIN):
             # several units fit a little: none is the answer, unless one says a rare word of a follow-up
-            anchored = self._fact_by_its_word(text, service) if on_matter_discussed else None
-            if anchored is None and on_matter_discussed and aspects.asks(text) and scored[0][1] >= UNIT_FOLLOW_UP:
+            fact = self._fact_by_its_word(text, service) if on_matter_discussed else None
+            if fact is None and on_matter_discussed and aspects.asks(text) and scored[0][1] >= UNIT_FOLLOW_UP:
                 # "她这个病是2024年才新加进去的吧" in 门诊慢特病: a question on the matter, the fact that fits it best
-                anchored = scored[0][0]
-            return [anchored] if anchored else []
+                fact = scored[0][0]
+            return [fact] if fact else []
         # the aspect's own text follows the quote anyway
         threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if on_matter_discussed else UNIT_GENERAL
         # a unit of another aspect only where it clearly is the question asked, well ahead of the aspect's own
@@ -2116,6 +2136,7 @@ class Resolver:
                     or _REFERRED.search(corrected)
                     or _EMERGENCY.search(corrected)
                     or (_WANTS_FILING.search(corrected) and _files_for_medical_care(corrected))
+                    or _FORMALITIES_FIRST.search(corrected)  # "…去南京鼓楼医院复查…要提前弄啥手续不"
                 )
             )
             and bool(_SEES_DOCTOR.search(corrected))

@@ -390,11 +390,17 @@ _NOUN_TAGS = frozenset({"n", "nz", "nt", "nl", "ng"})  # jieba.posseg's nouns; p
 _NOT_A_MATTER = frozenset(
     {"东西", "事情", "事儿", "情况", "时候", "地方", "办法", "意思", "样子", "手续", "都行", "也行", "就行", "才行"}
 )  # (jieba takes "都行" for a noun)
+# who the citizen asks for ("是我奶奶 她今年才58"): a person, no matter of its own
+_FAMILY = frozenset(
+    {"奶奶", "爷爷", "姥姥", "姥爷", "外婆", "外公", "婆婆", "公公", "岳父", "岳母", "丈母娘", "老丈人", "孙子", "孙女"}
+    | {"外孙", "外孙女", "儿媳", "儿媳妇", "女婿", "老伴", "老公", "老婆", "媳妇", "闺女", "儿子", "女儿", "父母"}
+    | {"爸妈", "哥哥", "姐姐", "弟弟", "妹妹", "亲戚", "家人", "家里人"}
+)
 
 
 def said_of_anything(word: str) -> bool:
     """A word everyday Chinese says of anything (可以, 时间, 东西): it names no matter."""
-    return word in _NOT_A_MATTER or _word_count(word) >= GENERIC_NOUN
+    return word in _NOT_A_MATTER or word in _FAMILY or _word_count(word) >= GENERIC_NOUN
 
 
 def nouns_of(text: str) -> set[str]:

@@ -2907,6 +2907,9 @@ def test_tickets_asked_barely_in_a_card_matter_are_asked_of_the_card() -> None:
         # a doctor's choice and a clinic's hours (were 备案, 远程医疗)
         ("医生说可能要放支架 国产的好还是进口的好", "feedback_unhelpful", 0.7, "medical_filing", True),
         ("行 对了 市立医院今天眼科有没有专家坐诊", "telemedicine", 0.89, "telemedicine", True),
+        # a trip's length is no matter of the elderly's benefits there (was the 敬老同城化 FAQ); the card guard stays
+        ("从宿州坐高铁去嘉善得几个钟头啊", "out_of_scope", 0.83, "elderly_onecard", True),
+        ("坐高铁能刷社保卡不", "onecard_transport", 0.9, "onecard", False),
     ],
 )
 def test_what_is_asked_of_a_place_another_office_or_a_doctor_is_declined_unless_it_is_the_matter(
@@ -2965,6 +2968,14 @@ def test_a_correction_goes_to_the_service_its_words_and_facts_say(
             "elderly_benefits",
             "1寸",
         ),
+        # NLU sure of another matter; the fact in other words (all were declined)
+        ("他那些病历单子翻不着了 传不上去 咋整", "out_of_scope", 0.95, "medical_filing", "个人承诺书"),
+        ("俺娘今年才五十八 够岁数不", "out_of_scope", 0.98, "elderly_benefits", "60周岁"),
+        ("不对 搞错了 是我奶奶 她今年才58", "out_of_scope", 0.97, "elderly_benefits", "60周岁"),  # 奶奶: who, not what
+        ("那等她满六十了 是去街道办还是社区办", "ask_channels", 0.63, "elderly_benefits", "乡镇或社区"),
+        ("给国外亲戚捎点老家腊肉香肠 这个得报不", "out_of_scope", 0.75, "customs", "动植物"),
+        # the phone told after the question is the reason, not the matter asked
+        ("好的好的 那我在我手机上帮她弄行不 她那老人机啥也不会", "nlu_fallback", 0.45, "medical_filing", "家人"),
     ],
 )
 def test_a_fact_asked_in_the_citizens_words_is_reached(
@@ -3035,3 +3046,14 @@ def test_whether_it_comes_cheaper_asks_its_fees_however_sure_nlu_is_of_another_m
     slots = {"service_key": TOURISM}  # was declined
     messages, _ = answer("那能便宜点不", "out_of_scope", confidence=0.92, slots=slots)
     assert "不在我能回答的范围" not in texts(messages) and "以景区" in texts(messages), texts(messages)
+
+
+def test_formalities_before_seeing_a_doctor_elsewhere_are_filing_without_the_emergency_fact() -> None:
+    text = "唉 算了不说他了 问个正经事 俺老伴下个月要去南京鼓楼医院复查心脏 就是门诊看看 要提前弄啥手续不"
+    messages, events = answer(text, "medical_filing", confidence=0.79)  # was the hub's "no guide of its own"
+    reply = texts(messages)
+    assert slots_set(events).get("service_key") == "medical_filing" and "不用提前备案" not in reply, reply
+    # an emergency said still gets it
+    messages, _ = answer("那要是到了南京突然犯病了 直接拉去急救 来不及弄那个 咋整", "medical_filing", confidence=0.89,
+                         slots={"service_key": "medical_filing"})  # fmt: skip
+    assert "视同已经备案" in texts(messages), texts(messages)

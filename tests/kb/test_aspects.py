@@ -24,6 +24,8 @@ from kb.textnorm import normalize
         ("再回到刚才转的那个 是谁给办", aspects.RESPONSIBLE),
         ("行 那我老伴的呢 她新卡刚申请还没领到", aspects.ELIGIBILITY),  # the same, for someone else
         ("那能便宜点不", aspects.FEES),
+        ("不对 搞错了 是我奶奶 她今年才58", aspects.ELIGIBILITY),  # an age said to fall short: old enough?
+        ("她还没满六十", aspects.ELIGIBILITY),
         ("那先弄哪个后弄哪个", aspects.STEPS),  # the order of the steps
         ("去的时候带点啥", aspects.MATERIALS),
         ("要准备点啥", aspects.MATERIALS),
@@ -85,6 +87,8 @@ def test_questions_without_a_question_mark_ask(text: str) -> None:
         "那我明天要早点去吧",
         "可能是吧",
         "得了吧",
+        "她那老人机啥也不会",  # 啥也, 什么都: tell, not ask
+        "俺什么都不懂",
     ],
 )
 def test_statements_do_not_ask(text: str) -> None:
