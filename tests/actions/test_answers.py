@@ -3057,3 +3057,15 @@ def test_formalities_before_seeing_a_doctor_elsewhere_are_filing_without_the_eme
     messages, _ = answer("那要是到了南京突然犯病了 直接拉去急救 来不及弄那个 咋整", "medical_filing", confidence=0.89,
                          slots={"service_key": "medical_filing"})  # fmt: skip
     assert "视同已经备案" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [  # how the result comes back, asked in the hub (were its card, or materials and channels)
+        ("办完了东西咋给我", "out_of_scope", 0.93),
+        ("材料交上去了 办好的东西咋到我手里 还得回老家拿？", "nlu_fallback", 0.45),
+    ],
+)
+def test_how_the_result_comes_back_is_answered_first(text: str, intent: str, confidence: float) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": "cross_province"})
+    assert "邮寄" in texts(messages)[:120], texts(messages)
