@@ -158,7 +158,7 @@ _NOT_FILING = re.compile(
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
 # … or an emergency there ("去无锡玩，俺娘突然晕倒送医院急诊了"): 临时外出就医, however it is told
 _EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|(?<!\d)120(?!\d)")
-_UNPLANNED = re.compile(r"急病|突发|突然|来不及|紧急")  # "出差路上急病住院来不及备案咋办"
+_UNPLANNED = re.compile(r"急病|急性|突发|突然|来不及|来得及|紧急")  # "出差路上急病住院来不及备案咋办"
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble

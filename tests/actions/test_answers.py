@@ -3057,6 +3057,9 @@ def test_formalities_before_seeing_a_doctor_elsewhere_are_filing_without_the_eme
     messages, _ = answer("那要是到了南京突然犯病了 直接拉去急救 来不及弄那个 咋整", "medical_filing", confidence=0.89,
                          slots={"service_key": "medical_filing"})  # fmt: skip
     assert "视同已经备案" in texts(messages), texts(messages)
+    text = "上个月在南京出差急性阑尾炎 半夜进的医院 根本没来得及备案 这种情况医保还能报吗"  # 急性, 没来得及
+    messages, _ = answer(text, "medical_filing", confidence=0.78, entities=[{"entity": "place", "value": "南京市"}])
+    assert "视同已经备案" in texts(messages), texts(messages)
 
 
 @pytest.mark.parametrize(
