@@ -2976,6 +2976,8 @@ def test_a_correction_goes_to_the_service_its_words_and_facts_say(
         ("给国外亲戚捎点老家腊肉香肠 这个得报不", "out_of_scope", 0.75, "customs", "动植物"),
         # the phone told after the question is the reason, not the matter asked
         ("好的好的 那我在我手机上帮她弄行不 她那老人机啥也不会", "nlu_fallback", 0.45, "medical_filing", "家人"),
+        ("卡做出来了能给我寄过来不 或者我哥帮我拿了也中", "out_of_scope", 0.86, "sscard_apply", "必须本人"),
+        ("那地方周末开门不 俺闺女只有礼拜天能陪俺去", "out_of_scope", 0.87, "elderly_benefits", "乡镇或社区"),
     ],
 )
 def test_a_fact_asked_in_the_citizens_words_is_reached(

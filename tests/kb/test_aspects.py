@@ -27,6 +27,8 @@ from kb.textnorm import normalize
         ("不对 搞错了 是我奶奶 她今年才58", aspects.ELIGIBILITY),  # an age said to fall short: old enough?
         ("她还没满六十", aspects.ELIGIBILITY),
         ("新卡做好了 能让俺儿子替俺去拿不", aspects.ELIGIBILITY),  # for me, by someone else
+        ("或者我哥帮我拿了也中", aspects.ELIGIBILITY),
+        ("那地方周末开门不", aspects.CHANNELS),  # the hours of the place it is done
         ("那先弄哪个后弄哪个", aspects.STEPS),  # the order of the steps
         ("去的时候带点啥", aspects.MATERIALS),
         ("要准备点啥", aspects.MATERIALS),
