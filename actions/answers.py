@@ -139,6 +139,10 @@ _WANTS_TO_ASK = re.compile(r"(?:想|要|顺便)(?:问|了解|打听|咨询)(?:�
 _ASKING_FILLER = re.compile(r"^(?:一下|一问|下|问)")
 _NOTHING_NAMED = ("别的", "其他", "其它", "别人")
 MIN_ASKED_CHARS = 2  # "我想咨询一下" says no more
+_ENGLISH_GREETING_WORD = re.compile(
+    r"hi|hello|hey|there|good|morning|afternoon|evening|how|are|you|is|it|anyone|thanks|thank|ok|okay"
+)
+MIN_ENGLISH_WORDS_SAID = 3  # "hello, anyone there?" says nothing; "can you help me with my card" does
 MIN_SAID_CONTENT = 3  # "有个事想麻烦你" says nothing yet; "社保卡丢了" does
 
 
@@ -175,11 +179,14 @@ class ActionAnswer(KbAction):
         if replying and polite in POLITE_REPLIES and asks_nothing:
             dispatcher.utter_message(response=POLITE_REPLIES[polite])  # "谢谢恁", "再见"
             return []
+        resolver = Resolver(kb)
+        # "对 是长期的", "嗯嗯 临时去看病的": no bare yes, but the situation the answer is tailored to
+        tells_situation = resolver.tells_situation(question)
         if (
             replying
             and question.intent in REPLY_INTENTS
             and asks_nothing
-            and not (corrects or vague_card(question.text))
+            and not (corrects or vague_card(question.text) or tells_situation)
         ):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []
@@ -206,11 +213,10 @@ class ActionAnswer(KbAction):
         if numbers:
             asks_who = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
             return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
-        resolver = Resolver(kb)
         understood = resolver.understand(question)
         if about_itself and not understood.names_topic:
             return []  # said what it is; the rest names no matter of ours
-        if replying and _acknowledges(said, understood):
+        if replying and not tells_situation and _acknowledges(said, understood):
             dispatcher.utter_message(response="utter_anything_else")
             return []
         if _asks_who(question, understood):
@@ -279,6 +285,14 @@ class ActionAnswer(KbAction):
         return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
 
 
+def _discussed_before(tracker: Tracker, context: str | None) -> tuple[str, ...]:
+    """The services discussed before the current one, the latest first; those only answered beside another come
+    last (going "back" means to a matter of its own)."""
+    main = [key for key in services_discussed(tracker) if key != context]
+    beside = [key for key in services_discussed(tracker, "second_service_key") if key != context and key not in main]
+    return (*main, *beside)
+
+
 def question_of(tracker: Tracker) -> Question:
     entities: dict[str, list[str]] = {}
     for item in tracker.latest_message.get("entities") or []:
@@ -298,7 +312,7 @@ def question_of(tracker: Tracker) -> Question:
         confidence=0.0 if english else _original_confidence(tracker),
         entities=entities,
         context=(context := tracker.get_slot("service_key")),
-        earlier=tuple(key for key in services_discussed(tracker) if key != context),
+        earlier=_discussed_before(tracker, context),
     )
 
 
@@ -342,9 +356,14 @@ def _beside_what_it_is(text: str) -> str:
 
 
 def _says_more_than_hello(text: str) -> bool:
-    """Besides any greeting, the message says something of its own (not "您好 我有个问题想问")."""
-    rest = _beside_what_it_is(text)
-    return bool(rest) and Resolver(knowledge_base()).content_size(normalize(rest)) >= MIN_SAID_CONTENT
+    """Besides any greeting, the message says something of its own (not "您好 我有个问题想问"), in Chinese or
+    in English ("hello can you help me with medical insurance filing", not "Hi there, how are you?")."""
+    kb = knowledge_base()
+    rest = _beside_what_it_is(kb.in_kb_words(text))
+    if rest:
+        return Resolver(kb).content_size(normalize(rest)) >= MIN_SAID_CONTENT
+    words = re.findall(r"[a-z]+", text.lower())
+    return sum(not _ENGLISH_GREETING_WORD.fullmatch(word) for word in words) >= MIN_ENGLISH_WORDS_SAID
 
 
 def _acknowledges(said: str, understood: Understanding) -> bool:
@@ -424,10 +443,13 @@ def answer_service(
     elif asked and resolver.proxy_unanswered_by(question.text, service):  # "俺儿子能替我去弄不" in 手工报销
         intro = [*intro, unknown_detail(service, "能否由别人代办")]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
-    if second:
-        units = resolver.answering_units(question.text, second, understood.second_aspects)
-        say(dispatcher, answer_messages(second, understood.second_aspects, units, [], brief=True))
-    return changed(tracker, service_key=service.key, failed_turns=0, **CLEARED_SITUATION)
+    slots = changed(tracker, failed_turns=0, **CLEARED_SITUATION)
+    if not second:
+        return changed(tracker, service_key=service.key) + slots
+    units = resolver.answering_units(question.text, second, understood.second_aspects)
+    say(dispatcher, answer_messages(second, understood.second_aspects, units, [], brief=True))
+    # remembered as discussed too: "还是说刚才那个转移 得带啥材料" after "这是要弄转移还是弄备按啊" goes back to it
+    return changed(tracker, service_key=service.key, second_service_key=second.key) + slots
 
 
 def _knows_what_it_lacks(

@@ -58,12 +58,13 @@ def current_service(tracker: Tracker, kb: KnowledgeBase) -> ServiceView | None:
     return kb.service(key) if key else None
 
 
-def services_discussed(tracker: Tracker) -> list[str]:
-    """The services the conversation has been about, the latest first, each once."""
+def services_discussed(tracker: Tracker, slot: str = "service_key") -> list[str]:
+    """The services the conversation has been about (or, by another slot, answered beside the one it was about),
+    the latest first, each once."""
     keys: list[str] = []
     for event in reversed(tracker.events):
         value = event.get("value")
-        if event.get("event") == "slot" and event.get("name") == "service_key" and value and value not in keys:
+        if event.get("event") == "slot" and event.get("name") == slot and value and value not in keys:
             keys.append(str(value))
     return keys
 

@@ -26,6 +26,10 @@ QUESTION_LENGTH = 12  # feedback is short ("还是没搞懂"); a message this lo
 _ASKS_FOR_A_DOCUMENT = re.compile(
     r"有(?:没有)?(?:个|啥)?(?:正式|正规|红头)?的?(?:文件|规定|法规|依据)|(?:文件|规定|法规|依据)[^，,。？?\s]{0,3}(?:吗|不|没)"
 )
+# "具体说说我这种情况咋办": the citizen's own case asked about, not a complaint about the answer
+_OWN_CASE_ASKED = re.compile(
+    r"(?:我|俺|她|他|我们|俺们|我家|俺家|我妈|俺娘|我爸|俺爹)(?:这|这种|这个|这样的?)情况|(?:具体|详细|仔细)(?:说说|讲讲|说一下|讲一下)"
+)
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
 # "行，我打电话问问" only sound like one to NLU, and "能找人代办不" asks who may do the errand.
@@ -133,6 +137,8 @@ def _not_feedback(tracker: Tracker) -> bool:
     said = normalize(text)
     if text.startswith("/") or not aspects.asks(said):
         return False
+    if _OWN_CASE_ASKED.search(said):
+        return True
     if _ASKS_FOR_A_DOCUMENT.search(said):
         return True  # "有正式文件不 还是光说说": whether a rule is written down is a question of the matter
     if Resolver(knowledge_base()).asks_a_fact_of(said, tracker.get_slot("service_key")):

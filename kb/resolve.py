@@ -158,7 +158,7 @@ _NOT_FILING = re.compile(
 _REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
 # … or an emergency there ("去无锡玩，俺娘突然晕倒送医院急诊了"): 临时外出就医, however it is told
 _EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|(?<!\d)120(?!\d)")
-_UNPLANNED = re.compile(r"急病|急性|突发|突然|来不及|来得及|紧急")  # "出差路上急病住院来不及备案咋办"
+_UNPLANNED = re.compile(r"急病|急性|突发|突然|来不及|没来得及|紧急")  # "出差路上急病住院来不及备案咋办"
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
@@ -317,7 +317,9 @@ _EVERYDAY_MATTER = re.compile(
     # a company's expense claims and what crops fetch are no 医保 报销 or 12315 price matter
     r"(?:公司|老板)[^，,。？?\s]{0,8}报销|差旅|收购价|卖不上价|"
     # a scraped car: "住院完车还被人剐了"
-    r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车"
+    r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车|"
+    # parking at the hospital, what a house or a pear costs: "瑞金医院那边好停车不", "砀山梨现在多少钱一斤"
+    r"停车|车位|房价|一斤|批发价"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -462,7 +464,7 @@ _SHORT_FORM = re.compile("|".join(_SHORT_FORMS))
 _BACK_TO = re.compile(
     r"回到|说回|再回|还是(?:说|问)?刚才|回头(?:说|问)|再问(?:一?下|问)?刚才|"
     r"是(?:前面|刚才|上面)(?:那|说的|问的)|(?:第一|头一)个事|"  # "不是养老院 是前面那个"
-    r"(?:^|[\s，,。！!？?]|那)前面那(?:个|件|张|事)"  # "那前面那个学习机的事 …"
+    r"(?:^|[\s，,。！!？?]|那)前面(?:那(?:个|件|张|事)|说的|问的|提的)"  # "那前面那个学习机的事 …", "那前面说的 …"
 )
 # … with a word of the earlier matter's name ("那刚才说的那个备案" after 一卡通行)
 _THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号片住])")  # "俺这卡", "那张卡": the card spoken of
@@ -483,7 +485,7 @@ _CALLS_IT_IN_AN_EMERGENCY = re.compile(
 )
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
 _ASKS_SAME_THING = re.compile(
-    r"一回事|是不是就是|(?:是不是|一不)一样|一样(?:[多高低少]|好使|好用|管用|能用)?(?:吗|不|么|嘛|的吗)|"
+    r"一回事|是不是就是|(?:是不是|一不)一样|顶用|顶事|能顶|代替|替代|一样(?:[多高低少]|好使|好用|管用|能用)?(?:吗|不|么|嘛|的吗)|"
     r"是不是差不多(?=$|[吗呢啊吧？?，,\s])|差不多(?:吗|么|嘛|吧|的吧|的吗|不(?=$|[\s？?，,]))|"  # not "差不多该换了"
     r"有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
@@ -494,6 +496,8 @@ _IT_ASKED_SAME = re.compile(r"^(?:那|那么|哦|噢|嗯)?\s*(?:这|它)")
 _COMPARED_WITH = re.compile(
     r"(?:跟|和|与|同|比)([\u4e00-\u9fff]{2,8}?)的?(?:一样|差不多|相比|比起来|有啥区别|有什么区别|区别|少|多|低|高)"
 )
+# "这个跟去外地看病办的那个备案是一回事吗": the matter something is compared with
+_COMPARED_MATTER = re.compile(r"(?:跟|和|与|同)[^，,。？?]{2,20}?(?:是一回事|一回事|一样|有啥区别|有什么区别|区别)")
 # "是不是转了才能在上海看病" after 医保关系转移: whether the insurance must move before seeing a doctor there
 _MOVED_FIRST = re.compile(r"转(?:了|过去|过来|好)(?:以后|之后)?(?:才|就|再)(?:能|可以)")
 
@@ -513,9 +517,17 @@ _MOVES_LATER = (
     r"(?:[^，,。.？?！!]{0,12}?(?:转[回到过入出移走]|(?:得|要|咋|怎么|能|可以)转(?![诊院账])|转吧)|"
     rf"(?!卡)[^，,。.？?！!\s]{{0,8}}?(?:{_MOVED_ALONG}))"  # not "医保卡弄回来了", "…交了十年 孩子挪到上海上学"
 )
+_MOVES_FIRST = r"(?:转|迁)(?:个|下|一下)?(?:{})(?!卡)"  # "那转医保得准备啥材料"
 _INSURANCE_MOVES = {
-    PENSION_TRANSFER: re.compile(rf"(?:{_PENSION_WORDS}|养老钱|养老的|养老那|养老[和跟、])" + _MOVES_LATER),
-    MEDICAL_TRANSFER: re.compile(rf"(?:{_MEDICAL_INSURANCE_WORDS})" + _MOVES_LATER),
+    PENSION_TRANSFER: re.compile(
+        rf"(?:{_PENSION_WORDS}|养老钱|养老的|养老那|养老[和跟、])"
+        + _MOVES_LATER
+        + "|"
+        + _MOVES_FIRST.format(_PENSION_WORDS)
+    ),
+    MEDICAL_TRANSFER: re.compile(
+        rf"(?:{_MEDICAL_INSURANCE_WORDS})" + _MOVES_LATER + "|" + _MOVES_FIRST.format(_MEDICAL_INSURANCE_WORDS)
+    ),
 }
 
 # Changing jobs (跳槽 reads as 换工作) with the insurance paid so far: "刚从宿州换工作到杭州 之前交了三年社保 这个要
@@ -918,11 +930,7 @@ class Resolver:
             return Understanding((Candidate(sibling, 1.0, context=True),), asked, True, True, False, ANSWER, content)
         # "说错了，是我妈不是我爸，她今年59": the same matter, for someone else; "是急诊，当时情况挺急的": the
         # citizen's situation in it; however sure NLU is of another matter
-        tells_situation = (
-            context is not None
-            and context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
-            and any(question.entities.get(e) for e in SITUATION_ENTITIES)
-        )
+        tells_situation = self.tells_situation(question)
         if retracted and context and (meant := self._sibling_meant(text, candidates, context)):
             # "不是看病那块，是养老的" after 社保转移: the matter next to it, not 养老服务 of another topic
             others = tuple(c for c in candidates if c is not meant)
@@ -1005,7 +1013,8 @@ class Resolver:
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
             )
             return self._sibling_first(text, followed, question)
-        near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text))
+        # "我那个公积金账户能不能整个转到南京去": a record other than an insurance moved there
+        near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text) or _moves_a_record(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if (
@@ -1062,6 +1071,15 @@ class Resolver:
         """An errand word (证明, 迁, 手续) the matter under discussion does not say: another errand."""
         return any(
             m.group(0) != "办" and not self.kb.service_says(context.key, m.group(0)) for m in _ERRAND.finditer(text)
+        )
+
+    def tells_situation(self, question: Question) -> bool:
+        """How the citizen sees a doctor elsewhere (长期/临时, 急诊, 转诊), told in that matter: "对 是长期的"."""
+        context = self.kb.service(question.context) if question.context else None
+        return (
+            context is not None
+            and context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
+            and any(question.entities.get(e) for e in SITUATION_ENTITIES)
         )
 
     def _matter_returned_to(self, question: Question) -> str | None:
@@ -1501,7 +1519,12 @@ class Resolver:
             and not best.mentioned
             and best.search < STRONG_SEARCH
             # "想把公积金取出来，不去苏州能提取吗": 公积金 names our loan certificate, but 提取 is another office's
-            and (best.service.key not in self.kb.anchored_services(question.text) or _OTHER_OFFICE.search(said))
+            # … nor moving the 公积金 account itself ("我那个公积金账户能不能整个转到南京去")
+            and (
+                best.service.key not in self.kb.anchored_services(question.text)
+                or _OTHER_OFFICE.search(said)
+                or _moves_a_record(said)
+            )
             and not _OUR_CARD.search(corrected)  # "俺这医宝搁那边看病能用不": one of our services
             and not ("卡" in corrected and best.context and "卡" in best.service.name)  # "那补办新卡要回宿州吗"
             and not _names_one_of_ours(u)
@@ -1794,8 +1817,7 @@ class Resolver:
         """The units of `service` that answer the question, best first (none if nothing fits well); a question
         about one of its hotlines ("半夜能打12345不") is answered by that hotline's FAQ first."""
         chosen = self._fitting_units(text, service, asked, on_matter_discussed)
-        said = normalize(self.kb.corrected(text))
-        if not (_EMERGENCY.search(said) or _UNPLANNED.search(said)):
+        if any(_about_an_emergency(unit) for unit in chosen) and not self._emergency_said(text):
             # "…去南京鼓楼医院复查心脏…要提前弄啥手续不": not "不用提前备案" of an emergency, which none is said
             chosen = [unit for unit in chosen if not _about_an_emergency(unit)]
         if _SINCE_WHEN.search(normalize(text)) and (started := self._when_it_started(text, service)):
@@ -1805,6 +1827,10 @@ class Resolver:
         if same := self._same_or_not(text, service):
             return [same, *(u for u in chosen if u is not same)][:MAX_UNITS]
         return chosen
+
+    def _emergency_said(self, text: str) -> bool:
+        said = normalize(self.kb.corrected(text))
+        return bool(_EMERGENCY.search(said) or _UNPLANNED.search(said))
 
     def _when_it_started(self, text: str, service: ServiceView) -> Unit | None:
         """The fact of the service saying since when it is so, the one that fits the text best."""
@@ -2018,7 +2044,10 @@ class Resolver:
         moved_for_a_job = (
             _CHANGES_JOB.search(corrected) and self._elsewhere(corrected) and not _NOT_PAID.search(corrected)
         )
-        for key, moves in () if _SEES_DOCTOR.search(corrected) else _INSURANCE_MOVES.items():
+        # a doctor seen elsewhere, unless only as what the move is compared with ("医保要转回来 这个跟去外地看病办的
+        # 那个备案是一回事吗")
+        sees_doctor = _SEES_DOCTOR.search(_COMPARED_MATTER.sub("", corrected))
+        for key, moves in () if sees_doctor else _INSURANCE_MOVES.items():
             if moves.search(corrected) or (moved_for_a_job and _JOB_INSURANCE[key].search(corrected)):
                 named_clearly(key)
         if self._paid_elsewhere_counts(corrected):

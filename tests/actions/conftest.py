@@ -32,9 +32,11 @@ def make_tracker(
     latest_action: str = "action_listen",
     answered: bool = False,
     discussed: Sequence[str] = (),
+    beside: Sequence[str] = (),
 ) -> Tracker:
     """A tracker whose latest message is `text` with `intent`; `history` = earlier (intent, text);
-    `discussed` = the services the conversation was about before, the earliest first."""
+    `discussed` = the services the conversation was about before, the earliest first; `beside` = those answered
+    beside them."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
@@ -43,6 +45,7 @@ def make_tracker(
     }
     events = [{"event": "user", "text": t, "parse_data": {"intent": {"name": i}, "entities": []}} for i, t in history]
     events += [{"event": "slot", "name": "service_key", "value": key} for key in discussed]
+    events += [{"event": "slot", "name": "second_service_key", "value": key} for key in beside]
     if answered:  # the assistant has said something earlier in the conversation
         events.append({"event": "bot", "text": "（之前的答复）"})
     events.append({"event": "user", "text": text, "parse_data": latest})

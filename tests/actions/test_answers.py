@@ -2713,6 +2713,13 @@ def test_wanting_to_ask_without_saying_what_gets_the_greeting_and_topics(text: s
 def test_a_greeting_that_asks_something_is_answered() -> None:
     messages, events = run(ActionGreet(), make_tracker("你好 俺社保卡密码输错好几回 卡锁了咋整", "greet"))
     assert slots_set(events).get("service_key") == "sscard_locked", messages
+    # in English too (was the greeting)
+    text = "hello can you help me with medical insurance filing"
+    messages, events = run(ActionGreet(), make_tracker(text, "greet"))
+    assert slots_set(events).get("service_key") == "medical_filing", messages
+    # guard: an English greeting alone is greeted
+    messages, _ = run(ActionGreet(), make_tracker("Hi there, how are you?", "greet"))
+    assert [m.get("response") for m in messages] == ["utter_greet"], messages
 
 
 def test_whom_to_ask_about_another_matter_is_no_plan_field_the_search_half_matches() -> None:
@@ -3074,3 +3081,77 @@ def test_formalities_before_seeing_a_doctor_elsewhere_are_filing_without_the_eme
 def test_how_the_result_comes_back_is_answered_first(text: str, intent: str, confidence: float) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": "cross_province"})
     assert "邮寄" in texts(messages)[:120], texts(messages)
+
+
+def test_a_service_answered_beside_another_is_remembered_but_not_as_the_latest_matter() -> None:
+    text = "俺儿媳妇怀孕了 在无锡上班 医宝是宿州交的 她想把医宝转到无锡去 这是要弄转移还是弄备按啊"
+    _, events = answer(text, "medical_filing", confidence=0.84)
+    assert slots_set(events).get("second_service_key") == "medical_insurance_transfer", events
+    slots = {"service_key": "medical_filing"}  # was 备案's materials
+    messages, events = answer("还是说刚才那个转移 到底得带啥材料", "ask_materials", confidence=0.99, slots=slots,
+                              discussed=["medical_filing"], beside=["medical_insurance_transfer"])  # fmt: skip
+    assert slots_set(events).get("service_key") == "medical_insurance_transfer", texts(messages)
+    # guard: going back without naming the matter goes to the one discussed on its own before
+    messages, events = answer("回到刚才说的看片子那个 到底该找谁问", "feedback_unhelpful", confidence=0.86, slots=slots,
+                              discussed=["telemedicine", "medical_filing"], beside=["settle_inpatient"])  # fmt: skip
+    assert slots_set(events).get("service_key") == "telemedicine", texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "wanted", "fact"),
+    [  # the insurance moving, asked beside a doctor seen elsewhere or with 转 first (were 备案)
+        ("我从上海辞职回宿州了 医保要转回来 这个跟去外地看病办的那个备案是一回事吗", "medical_filing", 0.98, None,
+         "medical_insurance_transfer", "不是一回事"),
+        ("那转医保得准备啥材料", "ask_materials", 0.99, "medical_filing", "medical_insurance_transfer", "12345"),
+        # a fact of the matter asked in other words (were its card, or another aspect)
+        ("投完了 处理结果咋告诉我", "out_of_scope", 0.94, "consumer_complaint", "consumer_complaint", "7个工作日"),
+        ("还带了点榴莲干 这个算不算", "ask_steps", 0.64, "customs", "customs", "动植物"),
+        ("要是实体卡忘带了 手机上那个电子社保卡能顶用不", "e_sscard", 0.99, "onecard_scenic", "e_sscard", "效力一样"),
+        # back to the matter before, said as 前面说的 (was 教育合作, the matter just discussed)
+        ("那前面说的 我要是回去自己创业 有啥支持", "nlu_fallback", 0.45, "education", "talent", "创业"),
+    ],
+)  # fmt: skip
+def test_the_matter_asked_about_is_found_in_other_words(
+    text: str, intent: str, confidence: float, before: str | None, wanted: str, fact: str
+) -> None:
+    slots = {"service_key": before} if before else {}
+    discussed = ["talent", before] if wanted == "talent" else []
+    messages, events = answer(text, intent, confidence=confidence, slots=slots, discussed=discussed)
+    assert (slots_set(events).get("service_key") or before) == wanted and fact in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [  # parking and prices are no fact of the matter (were its card and its fees)
+        ("瑞金医院那边好停车不 俺儿子要开车去接她", "settle_inpatient"),
+        ("那个 嗯 顺便问下砀山梨现在多少钱一斤", "elderly_care"),
+    ],
+)
+def test_everyday_things_asked_in_a_matter_are_declined(text: str, before: str) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=0.9, slots={"service_key": before})
+    assert "不在我能回答的范围" in texts(messages), texts(messages)
+
+
+def test_moving_the_housing_fund_account_elsewhere_goes_to_the_hub() -> None:
+    slots = {"service_key": "loan_deposit_certificate"}  # was declined
+    messages, _ = answer("还有 我那个公积金账户能不能整个转到南京去", "out_of_scope", confidence=0.84, slots=slots,
+                         entities=[{"entity": "place", "value": "南京市"}])  # fmt: skip
+    reply = texts(messages)
+    assert "不在我能回答的范围" not in reply and "跨省通办" in reply and "12345" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "stay", "said"),
+    [  # a yes or an okay with the situation the answer is tailored to (were "好的。还有什么想问的吗？")
+        ("对 是长期的", "affirm", "长期居住", "长期在外地居住"),
+        ("嗯嗯 临时去看病的", "inform", "临时外出", "临时去外地看病"),
+    ],
+)
+def test_the_situation_told_after_an_answer_tailors_it(text: str, intent: str, stay: str, said: str) -> None:
+    slots = {"service_key": "medical_filing", "medical_stay": stay}
+    entities = [{"entity": "stay_type", "value": stay}]
+    messages, _ = answer(text, intent, confidence=0.6, slots=slots, entities=entities, answered=True)
+    assert said in texts(messages) and "负责部门：市医保局" in texts(messages), texts(messages)
+    # guard: a bare yes still asks what else
+    messages, _ = answer("是的", "affirm", confidence=0.9, slots={"service_key": "medical_filing"}, answered=True)
+    assert [m.get("response") for m in messages] == ["utter_anything_else"], messages

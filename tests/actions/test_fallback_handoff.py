@@ -293,7 +293,14 @@ def _suggested(services) -> list:
     return dispatcher.messages
 
 
-@pytest.mark.parametrize("text", ["以后再碰上急诊 是不是也得提前弄好那个", "回到刚才说的备案 到底该找谁问"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "以后再碰上急诊 是不是也得提前弄好那个",
+        "回到刚才说的备案 到底该找谁问",
+        "具体说说我这种情况咋办",  # the citizen's own case asked about (was "抱歉没帮上忙")
+    ],
+)
 def test_a_question_nlu_is_sure_is_feedback_is_answered(actions_kb, text: str) -> None:
     slots = {"service_key": "medical_filing"}
     tracker = make_tracker(text, "feedback_helpful", slots=slots, confidence=0.85, answered=True)

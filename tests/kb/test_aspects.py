@@ -32,6 +32,7 @@ from kb.textnorm import normalize
         ("那先弄哪个后弄哪个", aspects.STEPS),  # the order of the steps
         ("去的时候带点啥", aspects.MATERIALS),
         ("要准备点啥", aspects.MATERIALS),
+        ("投完了 处理结果咋告诉我", aspects.STEPS),  # what happens after it is handed in
     ],
 )
 def test_a_cue_says_which_aspect_is_asked(text: str, aspect: str) -> None:
