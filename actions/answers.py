@@ -214,8 +214,8 @@ class ActionAnswer(KbAction):
             asks_who = aspects.RESPONSIBLE in aspects.aspects_in(normalize(question.text))
             return answer_tasks(dispatcher, tracker, kb, numbers, with_text=not asks_who)
         understood = resolver.understand(question)
-        if about_itself and not understood.names_topic:
-            return []  # said what it is; the rest names no matter of ours
+        if about_itself and not (understood.names_topic or (understood.from_context and understood.aspects)):
+            return []  # said what it is; the rest names no matter of ours, nor asks of the one discussed
         if replying and not tells_situation and _acknowledges(said, understood):
             dispatcher.utter_message(response="utter_anything_else")
             return []
@@ -352,7 +352,9 @@ def _beside_what_it_is(text: str) -> str:
         for c in split_clauses(text)
         if not (_ASKS_WHAT_IT_IS.search(c) or _GREETING.match(c) or _DOUBTS_IT.fullmatch(c.strip()))
     )
-    return rest if sum(1 for ch in rest if is_cjk(ch)) >= MIN_REST_CHARS else ""
+    # "你是真人吗？那要带啥": a short rest that asks an aspect says something too
+    says = sum(1 for ch in rest if is_cjk(ch)) >= MIN_REST_CHARS or aspects.aspects_in(normalize(rest))
+    return rest if says else ""
 
 
 def _says_more_than_hello(text: str) -> bool:

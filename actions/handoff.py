@@ -91,13 +91,26 @@ class ActionSaveHandoffMessage(KbAction):
         saved = records().handoff(
             tracker.sender_id, text, service.key if service else None, service.lead_bureau if service else None
         )
-        if saved:
-            dispatcher.utter_message(
-                text="已收到您的留言，工作人员会查看处理。想尽快得到答复，请拨打12345政务服务便民热线。"
-            )
-        else:
+        if not saved:
             dispatcher.utter_message(text="留言是空的，没有保存。需要的话可以再说“找人工”。")
-        return [SlotSet("handoff_text", None)]
+            return [SlotSet("handoff_text", None)]
+        dispatcher.utter_message(
+            text="已收到您的留言，工作人员会查看处理。想尽快得到答复，请拨打12345政务服务便民热线。"
+        )
+        return [SlotSet("handoff_text", None), *_answered_meanwhile(dispatcher, tracker, text)]
+
+
+def _answered_meanwhile(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list:
+    """A message asking what the KB clearly answers ("正式挂失要带啥" after 挂失) is answered while staff see it."""
+    if not aspects.asks(normalize(text)):
+        return []  # "请尽快联系我"
+    kb = knowledge_base()
+    question = replace(question_of(tracker), text=kb.in_kb_words(text))
+    understood = Resolver(kb).understand(question)
+    if understood.decision != ANSWER or understood.best is None:
+        return []
+    dispatcher.utter_message(text="您问的这件事，资料里是这样说的：")
+    return answer_service(dispatcher, tracker, kb, question, understood)
 
 
 class ActionStoreFeedback(KbAction):

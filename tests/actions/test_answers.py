@@ -1646,6 +1646,16 @@ def test_asking_what_it_is_and_a_question_gets_both_answered() -> None:
     assert slots_set(events).get("service_key") == "elderly_benefits", texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "fact"), [("你是真人吗？那要带啥", "个人承诺书"), ("你是人工还是机器人 在哪办", "医保经办")]
+)
+def test_asking_what_it_is_and_an_aspect_of_the_matter_discussed_gets_both_answered(text: str, fact: str) -> None:
+    slots = {"service_key": "medical_filing"}  # were only "我是…机器人"
+    messages, _ = answer(text, "bot_challenge", confidence=0.95, slots=slots, answered=True)
+    assert any(m.get("response") == "utter_iamabot" for m in messages), messages
+    assert fact in texts(messages), texts(messages)
+
+
 def test_asking_what_it_is_alone_is_only_told() -> None:
     messages, events = answer("你是真人还是机器人 好吧", "bot_challenge", confidence=0.95)
     assert [m.get("response") for m in messages] == ["utter_iamabot"] and "service_key" not in slots_set(events)

@@ -171,6 +171,19 @@ def test_message_left_is_stored_masked_with_context(actions_kb) -> None:
     assert slots_set(events)["handoff_text"] is None
 
 
+def test_a_message_left_that_asks_what_the_kb_answers_is_answered_too(actions_kb) -> None:
+    slots = {"handoff_text": "我想问下正式挂失要带啥", "service_key": "sscard_loss"}  # was "已收到您的留言" alone
+    messages, _ = run(ActionSaveHandoffMessage(), make_tracker("我想问下正式挂失要带啥", "inform", slots=slots))
+    reply = texts(messages)
+    assert "已收到您的留言" in reply and "有效身份证件" in reply and "市人力资源社会保障局" in reply, reply
+    assert len(_rows(actions_kb, HandoffMessage)) == 1
+    # guard: a message the KB does not answer is only stored
+    slots = {"handoff_text": "你们工作人员下午几点下班", "service_key": "sscard_loss"}
+    tracker = make_tracker("你们工作人员下午几点下班", "out_of_scope", confidence=0.9, slots=slots)
+    messages, _ = run(ActionSaveHandoffMessage(), tracker)
+    assert texts(messages).startswith("已收到您的留言") and "【" not in texts(messages), texts(messages)
+
+
 def test_feedback_is_stored_with_the_service(actions_kb) -> None:
     slots = {"service_key": "customs"}
     run(ActionStoreFeedback(), make_tracker("有帮助", "feedback_helpful", slots=slots, answered=True))
