@@ -116,7 +116,7 @@ SURE_WHO = 0.9
 SITUATION_FORM = "medical_form"
 # "卡的事", "喂 在吗 那个卡": the card, and nothing about it yet
 _VAGUE_CARD = re.compile(
-    r"(?:喂|你好|您好|在吗|在不在|请问|问一下|问下|问问|那个|这个|我的|俺的|俺|我|\W)*"
+    r"(?:喂|你好|您好|在吗|在不在|请问|问一下|问下|问问|那个|这个|我的|俺的|俺|我|不是|我是说|我说的是|我问的是|\W)*"
     r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
 )
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
@@ -223,7 +223,8 @@ class ActionAnswer(KbAction):
             answered = answer_responsibility(dispatcher, tracker, kb, understood, resolver)
             if answered is not None:
                 return answered
-        if vague_card(question.text):
+        # "社保卡" after 挂失 says which card the matter is about: it goes on (not the list of card matters)
+        if vague_card(question.text) and not _card_matter_discussed(question, kb):
             return card_problems(dispatcher, tracker, kb, with_applying=True)
         if (
             latest_intent(tracker) == CARD_FAMILY_INTENT
@@ -328,6 +329,11 @@ def _original_confidence(tracker: Tracker) -> float:
 
 def vague_card(text: str) -> bool:
     return bool(_VAGUE_CARD.fullmatch(normalize(text)))
+
+
+def _card_matter_discussed(question: Question, kb: KnowledgeBase) -> bool:
+    current = kb.service(question.context) if question.context else None
+    return current is not None and current.topic in {kb.service(k).topic for k in CARD_PROBLEM_SERVICE.values()}
 
 
 def card_problems(

@@ -363,6 +363,16 @@ def test_just_the_card_gets_the_common_card_matters_with_their_bureau() -> None:
         assert any("sscard_loss" in p for p in chosen) and any("sscard_apply" in p for p in chosen), text
     greeting, _ = run(ActionGreet(), make_tracker("你好", "greet", confidence=0.99))
     assert [m.get("response") for m in greeting] == ["utter_greet"]
+    # … also when said in correction of another matter (was 封存's card)
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer("不是，我是说社保卡", "sscard_activate", confidence=0.52, slots=slots, answered=True)
+    assert texts(messages).startswith("社保卡常见的几种情况"), texts(messages)
+
+
+def test_just_the_card_in_a_card_matter_says_which_card_it_is_about() -> None:
+    slots = {"service_key": "sscard_loss"}  # "卡丢了", then "社保卡": was the list of card matters
+    messages, _ = answer("社保卡", "nlu_fallback", confidence=0.45, slots=slots, answered=True)
+    assert texts(messages).startswith("【社会保障卡挂失】"), texts(messages)
 
 
 def test_a_very_clear_match_on_the_services_own_words_outweighs_nlu_leaning_elsewhere() -> None:
