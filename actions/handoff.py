@@ -72,13 +72,8 @@ class ActionHandoff(KbAction):
         rest = _beside_the_request(text)
         if not rest:
             return [], None
-        kb = knowledge_base()
-        question = replace(question_of(tracker), text=kb.in_kb_words(rest), intent=None, confidence=0.0)
-        understood = Resolver(kb).understand(question)
         # a matter said by name ("问一下医保关系转移"), not "我要投诉" (about what, to whom?)
-        if not (understood.decision == ANSWER and understood.best and understood.best.mentioned):
-            return [], None
-        return answer_service(dispatcher, tracker, kb, question, understood), understood.best.service
+        return _answer_when_sure(dispatcher, tracker, rest, said_by_name=True)
 
 
 class ActionSaveHandoffMessage(KbAction):
@@ -104,13 +99,25 @@ def _answered_meanwhile(dispatcher: CollectingDispatcher, tracker: Tracker, text
     """A message asking what the KB clearly answers ("正式挂失要带啥" after 挂失) is answered while staff see it."""
     if not aspects.asks(normalize(text)):
         return []  # "请尽快联系我"
+    return _answer_when_sure(dispatcher, tracker, text, lead="您问的这件事，资料里是这样说的：")[0]
+
+
+def _answer_when_sure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, *, said_by_name: bool = False, lead: str = ""
+) -> tuple[list, ServiceView | None]:
+    """Answers `text` in the conversation's context only when the KB is sure of its matter (and, if `said_by_name`,
+    the text names it rather than NLU guessing it); otherwise says nothing."""
     kb = knowledge_base()
     question = replace(question_of(tracker), text=kb.in_kb_words(text))
+    if said_by_name:
+        question = replace(question, intent=None, confidence=0.0)
     understood = Resolver(kb).understand(question)
-    if understood.decision != ANSWER or understood.best is None:
-        return []
-    dispatcher.utter_message(text="您问的这件事，资料里是这样说的：")
-    return answer_service(dispatcher, tracker, kb, question, understood)
+    best = understood.best
+    if understood.decision != ANSWER or best is None or (said_by_name and not best.mentioned):
+        return [], None
+    if lead:
+        dispatcher.utter_message(text=lead)
+    return answer_service(dispatcher, tracker, kb, question, understood), best.service
 
 
 class ActionStoreFeedback(KbAction):

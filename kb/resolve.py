@@ -299,7 +299,7 @@ _EVERYDAY_MATTER = re.compile(
     r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     # 通关 in a game or an escape room is no customs clearance
     r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
-    r"科目[一二三四1234]|倒车入库|侧方停车|驾考|"  # … nor passing a driving test
+    r"科目[一二三四1234]|倒车入库|驾考|"  # … nor passing a driving test
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
@@ -493,11 +493,13 @@ _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等|比[^，,
 # "这个是不是就是那个异地就医备案": the matter under discussion itself asked to be another or alike it
 _IT_ASKED_SAME = re.compile(r"^(?:那|那么|哦|噢|嗯)?\s*(?:这|它)")
 # "报的比例跟直接结算一样不" after 手工报销: what the matter under discussion is compared with
+_PAIRED_WITH = "跟|和|与|同"
+_DIFFERS = "有啥区别|有什么区别|区别"
 _COMPARED_WITH = re.compile(
-    r"(?:跟|和|与|同|比)([\u4e00-\u9fff]{2,8}?)的?(?:一样|差不多|相比|比起来|有啥区别|有什么区别|区别|少|多|低|高)"
+    rf"(?:{_PAIRED_WITH}|比(?!例))([\u4e00-\u9fff]{{2,8}}?)的?(?:一样|差不多|相比|比起来|{_DIFFERS}|少|多|低|高)"
 )
 # "这个跟去外地看病办的那个备案是一回事吗": the matter something is compared with
-_COMPARED_MATTER = re.compile(r"(?:跟|和|与|同)[^，,。？?]{2,20}?(?:是一回事|一回事|一样|有啥区别|有什么区别|区别)")
+_COMPARED_MATTER = re.compile(rf"(?:{_PAIRED_WITH})[^，,。？?]{{2,20}}?(?:是?一回事|一样|{_DIFFERS})")
 # "是不是转了才能在上海看病" after 医保关系转移: whether the insurance must move before seeing a doctor there
 _MOVED_FIRST = re.compile(r"转(?:了|过去|过来|好)(?:以后|之后)?(?:才|就|再)(?:能|可以)")
 
