@@ -91,6 +91,8 @@ def answer_messages(
         return [{"text": "\n".join(lines)}, *guide_messages(service, [], buttons)]
     if not quoted and not known:
         lines.append(service.summary)
+        if not asked and service.steps:  # "顺便问下…咋备按": how it is done, too
+            lines.append(_rest_of(service.steps, []))
     lines.append(_footer(service, units))
     return [{"text": "\n".join(lines), **({} if brief else {"buttons": buttons})}]
 

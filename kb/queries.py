@@ -479,9 +479,15 @@ class KnowledgeBase:
         cache = self._fresh()
         said = self.in_chinese(text)
         normalised = normalize(said)
-        if not cache.everyday.search(normalised):
+        # found in the text with its homophone typos corrected ("职城" is 职称), which keeps every character's place
+        found = list(cache.everyday.finditer(cache.index.corrector.correct(normalised)))
+        if not found:
             return said
-        return cache.everyday.sub(lambda m: cache.kb_word[m.group(0)], normalised)
+        parts, start = [], 0
+        for match in found:
+            parts += [normalised[start : match.start()], cache.kb_word[match.group(0)]]
+            start = match.end()
+        return "".join([*parts, normalised[start:]])
 
     def names_elsewhere(self, text: str) -> bool:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""

@@ -133,6 +133,7 @@ def _files_for_medical_care(corrected: str) -> bool:
 _WANTS_FILING = re.compile(r"(?:想|要|得|咋|怎么|如何|打算|准备)[^，,。？?\s没不未]{0,4}备个?案")
 
 _ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"^那?(?:这个|这事|这种事|这样)")
+_QUOTES_THE_ANSWER = re.compile(r"^\s*(?:那|哦|噢)?\s*(?:你|您)?(?:刚才|刚刚|上面|前面)?(?:说|讲|提)的(?:那个|这个)?")
 
 
 def _wants_card_or_medical(corrected: str) -> bool:
@@ -210,6 +211,11 @@ _DECLARED_AT_BORDER = re.compile(
     r"(?:过关|过海关|入境|出境|回国|海关|通关|出国)[^。？?]{0,20}(?:要不要报|报不报|申报|报关|要报|得报|报不)"
 )
 CUSTOMS_SERVICE = "customs"
+# "在江苏评的职称到宿州还认不认": a title recognised across the provinces, the plan's 互认共享的人才评价 (task 8)
+_TITLE_RECOGNISED = re.compile(
+    r"职称[^。？?]{0,15}(?:认不认|认吗|认可|承认|互认|认定|还算|算不算|有效|管用|作数|通用|重新评)|(?:互认|认可|承认)[^。？?]{0,6}职称"
+)
+TALENT_SERVICE = "talent"
 # Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算"):
 # 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
@@ -236,7 +242,8 @@ def _elderly_favoured_on_the_card(text: str, elsewhere: bool = False) -> bool:
 
 # "那先咋办实体卡", "实体卡能让我爸在宿州帮我申请吗": getting the card itself (what the electronic one needs first)
 _PHYSICAL_CARD_SOUGHT = re.compile(
-    r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)"
+    r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)|"
+    r"没有?实体(?:社保)?卡.{0,20}(?:咋办|怎么办|咋弄|怎么弄|咋整)"  # "我压根没有实体卡 刚毕业 … 那咋办"
 )
 CARD_APPLY_SERVICE = "sscard_apply"
 # the insurance itself moved ("那转关系去哪弄", "那转医保找哪个部门")
@@ -421,7 +428,7 @@ _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
 # "那医保的事打哪个", "那社保卡的事呢": the matter of something else
 _MATTER_OF = re.compile(r"^\s*(?:那|那么|还有)\s*([^，,。？?\s的]{2,8}?)的(?:事儿?|事情|问题)")
 # "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转"
-_OF_WHICH = re.compile(r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$)|那块|这块)")
+_OF_WHICH = re.compile(r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$|(?=也))|那块|这块)")
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
@@ -609,7 +616,10 @@ CARD_PROBLEM_SERVICE = {
 CARD_FAMILY_INTENT = "sscard_problem"
 # … told in the KB's words where NLU's entity misses it ("社保卡是宿州办的 现在找不着了": everyday 丢了)
 LOST_THING_CHARS = 4  # what is lost is said just before "丢了"
-_CARD_PROBLEM_SAID = {LOST: re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了")}
+_CARD_PROBLEM_SAID = {
+    LOST: re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了"),
+    "到期": re.compile(r"到期|过期"),  # "说我的宿州社保卡还有一个多月到期"
+}
 
 
 def _card_problems_told(question: Question, corrected: str) -> set[str]:
@@ -913,6 +923,8 @@ class Resolver:
         names_topic = another_topic or self._names_topic(question, text, candidates, bare)
         if names_topic and context and not another_topic and self._still_about(text, context, candidates, bare):
             names_topic = False  # "先说养老的吧" after 社保转移; "俺不会用手机 老年人能去窗口办吗" after 备案
+        if names_topic and context and _QUOTES_THE_ANSWER.match(text) and not any(c.mentioned for c in candidates):
+            names_topic = False  # "你刚才说的参保地是啥意思": a word of the answer just given (not "…那个一网通办是啥")
         follow_up = (
             bool(asked)
             or aspects.asks(text)
@@ -1477,7 +1489,8 @@ class Resolver:
         """ "社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
         first = u.best.service.key
         ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
-        clauses = split_clauses(text)
+        # not a matter told on the way: "老板说每人能报销一点购物" is no question about 手工报销
+        clauses = [c for c in split_clauses(text) if not self._another_matter(c, alone=False)]
         for clause in clauses:
             named = (self.kb.anchored_services(clause) & ranked.keys()) - {first}  # by a word of its own
             if not named:
@@ -1508,6 +1521,7 @@ class Resolver:
         if (
             self._another_matter(said, alone=alone)
             and not self._keeps_to_it(said, best)
+            and not self._other_matter_only_told(said, best)
             # "…拿着去卫生院拿药，人家说俺这卡是封存的用不了": our card's trouble, wherever it shows
             and not (best and self._tells_its_card_problem(question, best.service))
         ):
@@ -1587,6 +1601,20 @@ class Resolver:
             # "楼上…吵死了 这个能投诉吗": of the other matter (not "这个挂失能让俺儿子去办不", which says more)
             and not (_ABOUT_WHAT_WAS_JUST_SAID.match(clause) and self.content_size(clause) <= MIN_OWN_CONTENT)
             for clause in clauses
+        )
+
+    def _other_matter_only_told(self, said: str, best: Candidate | None) -> bool:
+        """ "…老板说每人能报销一点购物…过海关要申报，到底买多少钱以上的东西要报啊": in a story that names one of our
+        services, and NLU hears it too, another matter is only told on the way; no clause asking is about it."""
+        clauses = split_clauses(said)
+        if best is None or not best.mentioned or best.nlu < CONFIDENT_NLU or len(clauses) < STORY_CLAUSES:
+            return False
+        asking = [c for c in clauses if aspects.asks(c)]
+        return (
+            len(said) > STORY_LENGTH
+            and bool(asking)
+            and not any(self._another_matter(c, alone=False) for c in asking)
+            and any(self._another_matter(c, alone=False) for c in clauses)
         )
 
     def _names_only_a_topic(self, question: Question, corrected: str, u: Understanding) -> bool:
@@ -2056,6 +2084,8 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
+        if _TITLE_RECOGNISED.search(corrected) and self._elsewhere(corrected):
+            named_clearly(TALENT_SERVICE)
         context_service = kb.service(question.context) if question.context else None
         # "…去苏州吴江 … 听说那边老年人坐公交逛景点都有优惠": favoured away from home
         away = self._elsewhere(corrected)

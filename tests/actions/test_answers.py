@@ -3175,3 +3175,55 @@ def test_the_situation_told_after_an_answer_tailors_it(text: str, intent: str, s
     # guard: a bare yes still asks what else
     messages, _ = answer("是的", "affirm", confidence=0.9, slots={"service_key": "medical_filing"}, answered=True)
     assert [m.get("response") for m in messages] == ["utter_anything_else"], messages
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "wanted", "fact"),
+    [  # another matter only told on the way in a story that names ours (were declined)
+        ("下个月我们公司组织去日本团建，从上海浦东走，老板说每人能报销一点购物。我想顺便给家里人带点化妆品、一台相机，"
+         "再带点日元现金回来，听人说东西多了过海关要申报，到底买多少钱以上的东西要报啊？", "customs", 0.95, None,
+         "customs", "5000元"),
+        ("我闺女今年十六，一直跟着我们在苏州吴江上学，户口在宿州萧县，到现在还没办过身份证。明年中考报名要用身份证，"
+         "厂里请假回一趟萧县来回得两三天，扣工资不说车票也贵，能不能在苏州这边直接给她办？", "cross_province", 0.95,
+         None, "first_id_card", "公安机关"),
+        # a follow-up in everyday words the KB does not use (were declined)
+        ("具体咋操作 有没有人能教教俺", "ask_steps", 0.95, "customs", "customs", "宿州海关"),
+        ("搞错了 是俺娘要办 她腿脚不好出不了门 俺替她去中不", "nlu_fallback", 0.45, "elderly_benefits",
+         "elderly_benefits", "能否由别人代办"),
+        ("新卡做好了能叫俺儿子去领不 俺腿脚不好", "nlu_fallback", 0.45, "sscard_loss", "sscard_loss", "必须本人去领"),
+        # the sibling said as "养老的也…" (was 养老服务)
+        ("养老的也一块转不", "elderly_care", 0.93, "medical_insurance_transfer", "pension_transfer", "参保缴费凭证"),
+        # a title recognised across the provinces, 职城 a typo of 职称 (was 教育合作, the matter before)
+        ("还有个事 俺在宿州评的职城 去上海认不认", "telemedicine", 0.5, "education", "talent", "互认共享"),
+        # a word of the answer just given asked about (was the "which of these" list)
+        ("你刚才说的参保地是啥意思 是俺老家宿州这边不", "cross_province", 0.64, "medical_filing", "medical_filing",
+         "参保地医保经办"),
+        # the card running out, told without NLU's entity (was 申领)
+        ("刚才手机银行弹了个提醒，说我的宿州社保卡还有一个多月到期，我人在上海，能不能不回宿州就把卡换了？",
+         "nlu_fallback", 0.45, None, "sscard_renew", "掌上12333"),
+        # no physical card yet, after 电子社保卡 (was 电子社保卡's card)
+        ("你没明白 我压根没有实体卡 刚毕业 从来没办过 那咋办", "sscard_apply", 0.99, "e_sscard", "sscard_apply",
+         "宿州市人社便民e站"),
+    ],
+)  # fmt: skip
+def test_stories_follow_ups_and_words_of_the_answer_find_the_matter(
+    text: str, intent: str, confidence: float, before: str | None, wanted: str, fact: str
+) -> None:
+    slots = {"service_key": before} if before else {}
+    messages, events = answer(text, intent, confidence=confidence, slots=slots)
+    reply = texts(messages)
+    assert (slots_set(events).get("service_key") or before) == wanted and fact in reply, reply
+    # nor the 报销 told on the way answered as a second question
+    assert "不在我能回答的范围" not in reply and "手工报销" not in reply, reply
+
+
+def test_a_title_evaluated_at_home_is_declined() -> None:
+    messages, _ = answer("中学老师评副高职称需要几篇论文，课题要市级还是省级的", "out_of_scope", confidence=0.61)
+    assert "不在我能回答的范围" in texts(messages), texts(messages)
+
+
+def test_a_second_question_asking_how_gets_the_steps() -> None:
+    messages, events = answer("社宝卡丢了咋补啊 顺便问下俺下个月去上海看病咋备按", "sscard_problem", confidence=0.9)
+    reply = texts(messages)
+    assert slots_set(events).get("second_service_key") == "medical_filing", reply
+    assert "国家医保服务平台" in reply.split("【跨省异地就医备案】")[-1], reply

@@ -104,6 +104,11 @@ def test_asking_words_are_no_part_of_what_is_asked_about(text: str) -> None:
     assert aspects.without_cues(normalize(text)).strip() == "异地看病的事"
 
 
+@pytest.mark.parametrize("text", ["新卡做好了能叫俺儿子去领不", "让孩子去办行不行", "叫俺闺女帮着弄中不"])
+def test_someone_sent_to_do_it_asks_who_may(text: str) -> None:
+    assert aspects.PROXY.search(normalize(text))
+
+
 @pytest.mark.parametrize("text", ["我先后跑了三趟都没办成 咋回事", "叫号顺序是咋排的", "我替她问问 慢特病认定要多久"])
 def test_words_near_a_cue_ask_no_steps_and_no_proxy(text: str) -> None:
     said = normalize(text)
@@ -119,6 +124,7 @@ def test_words_near_a_cue_ask_no_steps_and_no_proxy(text: str) -> None:
         "直接结算就是不用先掏钱了呗",
         "附近哪有修手机便宜点的地方",  # a cheap place, not what the service costs
         "上海医院附近有便宜点的宾馆不",
+        "到底买多少钱以上的东西要报啊",  # the sum over which goods are declared
     ],
 )
 def test_money_a_complaint_is_about_or_a_traveller_carries_is_no_question_of_fees(text: str) -> None:

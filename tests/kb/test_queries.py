@@ -150,5 +150,8 @@ def test_everyday_words_are_read_in_the_kbs_own_words(kb) -> None:
     assert kb.in_kb_words("社保卡丢了") == "社保卡丢了"
     assert kb.in_kb_words("坐地铁包被人划了 社保卡现在找不着了") == "坐地铁丢了 社保卡现在丢了"
     assert kb.in_kb_words("车被人划了") == "车被人划了"  # damage, not loss
+    # with their homophone typos, the rest of the text as it was
+    assert kb.in_kb_words("刚跳曹到杭州 医宝咋办") == "刚换工作到杭州 医宝咋办"
+    assert kb.in_kb_words("他腿角不好 能让别人去办不") == "他行动不便 能让别人去办不"
     assert kb.in_kb_words("钱包叫人摸走了 里面有社保卡") == "钱包丢了 里面有社保卡"
     assert kb.in_kb_words("在宁波交的看病那个保险") == "在宁波交的医保"
