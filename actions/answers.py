@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import KbAction, say
 from actions.context import (
     changed,
+    current_service,
     entity_values,
     latest_confidence,
     latest_intent,
@@ -37,6 +38,7 @@ from actions.replies import (
     chosen_keys,
     near_scope_messages,
     no_such_task_text,
+    restated_messages,
     service_responsibility_text,
     task_text,
     topic_buttons,
@@ -144,6 +146,13 @@ _ENGLISH_GREETING_WORD = re.compile(
 )
 MIN_ENGLISH_WORDS_SAID = 3  # "hello, anyone there?" says nothing; "can you help me with my card" does
 MIN_SAID_CONTENT = 3  # "有个事想麻烦你" says nothing yet; "社保卡丢了" does
+# "说简单点", "没看懂", "太长了 俺看不过来", "再说一遍": the answer was too much or unclear; say it again, short
+_ASKS_TO_RESTATE = re.compile(
+    r"(?:说|讲)(?:得|的)?(?:简单|明白|清楚|通俗)(?:点|些|一点|一些)?|简单(?:点|些|一点)?(?:说|讲)|说人话|大白话|"
+    r"(?:没|不)(?:太)?(?:看|听)?(?:懂|明白)|(?:看|听|搞|弄)不(?:太)?(?:懂|明白)|闹不明白|整不明白|"
+    r"太长|字太多|太多了|太复杂|记不住|看不过来|看不完|再说一遍|再说一次|重复一遍|再讲一遍"
+)
+MAX_RESTATE_REST = 3  # "你说的俺听不懂" says no more; "不懂 正式挂失要去哪" asks something
 
 
 class ActionGreet(KbAction):
@@ -179,6 +188,8 @@ class ActionAnswer(KbAction):
         if replying and polite in POLITE_REPLIES and asks_nothing:
             dispatcher.utter_message(response=POLITE_REPLIES[polite])  # "谢谢恁", "再见"
             return []
+        if replying and (said_again := restate(dispatcher, tracker)) is not None:
+            return said_again
         resolver = Resolver(kb)
         # "对 是长期的", "嗯嗯 临时去看病的": no bare yes, but the situation the answer is tailored to
         tells_situation = resolver.tells_situation(question)
@@ -334,6 +345,23 @@ def vague_card(text: str) -> bool:
 def _card_matter_discussed(question: Question, kb: KnowledgeBase) -> bool:
     current = kb.service(question.context) if question.context else None
     return current is not None and current.topic in {kb.service(k).topic for k in CARD_PROBLEM_SERVICE.values()}
+
+
+def restate(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """ "说简单点", "没看懂", "再说一遍" after an answer, asking nothing else: the matter discussed, in a few lines;
+    None if the message asks more or nothing has been discussed."""
+    said = normalize(latest_text(tracker))
+    if not _ASKS_TO_RESTATE.search(said):
+        return None
+    kb = knowledge_base()
+    rest = _ASKS_TO_RESTATE.sub(" ", said)
+    if aspects.asks(rest) or aspects.aspects_in(rest) or Resolver(kb).content_size(rest) > MAX_RESTATE_REST:
+        return None
+    service = current_service(tracker, kb)
+    if service is None:
+        return None
+    say(dispatcher, restated_messages(service))
+    return changed(tracker, failed_turns=0)
 
 
 def card_problems(

@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswer, answer_service, question_of
+from actions.answers import ActionAnswer, answer_service, question_of, restate
 from actions.base import KbAction
 from actions.context import changed, current_service, latest_confidence, latest_intent, latest_text
 from actions.kb_access import knowledge_base, records
@@ -127,6 +127,9 @@ class ActionStoreFeedback(KbAction):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if _not_feedback(tracker):
             return ActionAnswer().answer(dispatcher, tracker, domain)
+        if (said_again := restate(dispatcher, tracker)) is not None:  # "没看懂 说简单点": unhelpful, and said again
+            records().feedback(tracker.sender_id, False, tracker.get_slot("service_key"), latest_intent(tracker))
+            return said_again
         helpful = latest_intent(tracker) == "feedback_helpful"
         records().feedback(tracker.sender_id, helpful, tracker.get_slot("service_key"), latest_intent(tracker))
         if helpful:

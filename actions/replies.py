@@ -125,6 +125,16 @@ def guide_messages(service: ServiceView, intro: Sequence[str], buttons: list[But
     return messages
 
 
+def restated_messages(service: ServiceView) -> list[Message]:
+    """ "说简单点", "没看懂": the matter again in a few lines (what it is, where to start, whom to ask), then
+    buttons to ask one thing at a time."""
+    lines = [f"简单说，“{service.name}”：", service.summary]
+    if service.steps:
+        lines.append(f"第一步：{service.steps[0]}")
+    lines += [_footer(service, []), "还有不清楚的，可以点下面的按钮一项一项问，或者找人工。"]
+    return [{"text": "\n".join(lines), "buttons": next_question_buttons()}]
+
+
 def tailor_buttons(service: ServiceView) -> list[Button]:
     """ "按您的情况细说": the situations that change the answer, where there are such."""
     return [button(title, payload) for title, payload in SITUATIONS.get(service.key, ())]

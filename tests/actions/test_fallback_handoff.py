@@ -333,3 +333,35 @@ def test_asking_whether_a_rule_is_written_down_is_answered_not_stored(actions_kb
     tracker = make_tracker("有正式文件不 还是光说说", "feedback_unhelpful", slots=slots, confidence=0.99, answered=True)
     messages, _ = run(ActionStoreFeedback(), tracker)
     assert "2022年10月1日" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [  # were "谢谢您的反馈", "抱歉没帮上忙…" (nothing said again) and "好的。还有什么想问的吗？"
+        ("没看懂", "feedback_helpful"),
+        ("太长了 俺看不过来", "feedback_unhelpful"),
+        ("你说的俺听不懂", "feedback_unhelpful"),
+    ],
+)
+def test_asked_to_say_it_simpler_the_matter_is_said_again_short_and_the_answer_rated_unhelpful(
+    actions_kb, text: str, intent: str
+) -> None:
+    tracker = make_tracker(text, intent, confidence=0.9, slots={"service_key": "sscard_loss"}, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    said = texts(messages)
+    assert "简单说，“社会保障卡挂失”" in said and "负责部门：市人力资源社会保障局" in said and "12333" in said, said
+    assert "/ask_materials" in payloads(messages) and "/request_human" in payloads(messages)
+    assert [(r.helpful, r.service_key) for r in _rows(actions_kb, Feedback)] == [(False, "sscard_loss")]
+
+
+@pytest.mark.parametrize(("text", "intent"), [("再说一遍", "affirm"), ("没明白", "deny")])
+def test_asked_to_say_it_again_after_an_answer_the_matter_is_said_again(text: str, intent: str) -> None:
+    tracker = make_tracker(text, intent, confidence=0.9, slots={"service_key": "medical_filing"}, answered=True)
+    said = texts(run(ActionAnswer(), tracker)[0])
+    assert "简单说，“跨省异地就医备案”" in said and "市医保局" in said and "还有什么想问的" not in said, said
+
+
+def test_not_understanding_and_asking_something_is_answered_as_the_question() -> None:
+    tracker = make_tracker("不懂 那要带啥", "ask_materials", slots={"service_key": "sscard_loss"}, answered=True)
+    said = texts(run(ActionAnswer(), tracker)[0])
+    assert "所需材料" in said and "简单说" not in said, said
