@@ -407,6 +407,20 @@ _INSURANCE_MATTER = re.compile(
 # (but "不是本人，能代办吗" takes nothing back)
 _CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
+# "俺爹今年65了", "她72了", "我妈七十多了": whose matter it is, by age, and nothing else said
+_AGE_TOLD = re.compile(
+    r"^[^\d，,。？?]{0,6}?(?:今年|都|已经|满|快|刚)?(?:[1-9]\d|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:多|来)?"
+    r"(?:岁|周岁)?(?:了|啦)?$"
+)
+_AGE_MARK = re.compile(r"今年|都|已经|满|岁|了|啦")
+
+
+def tells_age(text: str) -> bool:
+    """The (normalised) message only tells someone's age ("俺爹今年65了"), no number of anything else."""
+    said = text.strip()
+    return bool(_AGE_TOLD.match(said) and _AGE_MARK.search(said))
+
+
 # (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
 # (but "不是这个意思 我是问…" takes back what the assistant understood, not something the citizen said)
 _RETRACTED = re.compile(
@@ -952,7 +966,10 @@ class Resolver:
         elsewhere = self._elsewhere(text)
         # "我人在苏州打工回不去，能online办吗" after 社保卡换领: where the citizen is names only the hub
         only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
-        says_who = CORRECTS.search(text) and content <= CORRECTION_CONTENT  # "说错了 是俺爸 他六十二了 俺替他问"
+        # "说错了 是俺爸 他六十二了 俺替他问"; "俺爹今年65了" (whom it is for, by age)
+        says_who = (CORRECTS.search(text) or tells_age(text)) and content <= CORRECTION_CONTENT
+        if tells_age(text) and not asked:
+            asked = (aspects.ELIGIBILITY,)  # whether that age may
         # "不是俺的 是俺老伴的卡 他在外地打工回不来 网上能弄不" after 激活: someone else, wherever they are
         # (not "我人在宿州 想开个江苏那边的无犯罪记录证明": an errand of its own)
         on_it = context is not None and (not names_topic or (only_where and not self._errand_of_its_own(text, context)))

@@ -3227,3 +3227,17 @@ def test_a_second_question_asking_how_gets_the_steps() -> None:
     reply = texts(messages)
     assert slots_set(events).get("second_service_key") == "medical_filing", reply
     assert "国家医保服务平台" in reply.split("【跨省异地就医备案】")[-1], reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "fact"),
+    [  # an age told after an answer: whom it is for (were "好的，再见！" and declined)
+        ("她72了", "goodbye", 0.53, "medical_filing", "跨省异地长期居住人员"),
+        ("俺爹今年65了", "out_of_scope", 0.82, "elderly_benefits", "年满60周岁"),
+    ],
+)
+def test_an_age_told_in_a_matter_asks_whether_that_age_may(
+    text: str, intent: str, confidence: float, before: str, fact: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before}, answered=True)
+    assert fact in texts(messages) and "谁可以办" in texts(messages), texts(messages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb import aspects
-from kb.resolve import _ASKS_SAME_THING, _asking_part, _complains_of_a_sale
+from kb.resolve import _ASKS_SAME_THING, _asking_part, _complains_of_a_sale, tells_age
 from kb.textnorm import normalize
 
 
@@ -41,3 +41,20 @@ def test_much_alike_is_asked_only_as_a_question(text: str, same: bool) -> None:
 )
 def test_money_paid_already_is_no_question_of_fees(text: str, fees: bool) -> None:
     assert (aspects.FEES in aspects.aspects_in(normalize(text))) is fees
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("她72了", True),
+        ("俺爹今年65了", True),
+        ("我妈七十多了", True),
+        ("俺今年58", True),
+        ("打12345", False),  # guard rows: a number, a sum, days, an age with a question
+        ("要交300", False),
+        ("还有20天", False),
+        ("今年60了 能办不", False),
+    ],
+)
+def test_an_age_alone_is_told_apart_from_other_numbers(text: str, told: bool) -> None:
+    assert tells_age(normalize(text)) is told
