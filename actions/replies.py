@@ -80,6 +80,8 @@ def answer_messages(
     known = [a for a in asked if aspect_known(service, a)]
     for aspect in known:
         body = _aspect_body(service, aspect, quoted)
+        if aspect == aspects.CHANNELS:  # the ways not quoted ("发个链接" quoting the window still learns of the app)
+            body = "\n".join(line for line in body.splitlines() if not any(line in q or q in line for q in quoted))
         # a list says the items not quoted; any other body only if no quote says it or is part of it
         said = any(body in q for q in quoted) or (aspect not in LISTS and any(q in body for q in quoted))
         if body and not said:

@@ -633,6 +633,7 @@ LOST_THING_CHARS = 4  # what is lost is said just before "丢了"
 _CARD_PROBLEM_SAID = {
     LOST: re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了"),
     "到期": re.compile(r"到期|过期"),  # "说我的宿州社保卡还有一个多月到期"
+    "锁定": re.compile(r"锁了|锁住|锁定|被锁|锁死"),  # … and "是不是过期了还是锁了" tells two
 }
 
 
@@ -1616,7 +1617,11 @@ class Resolver:
             and not self._another_matter(clause, alone=False)
             and (aspects.asks(clause) or not other_asked)
             # "楼上…吵死了 这个能投诉吗": of the other matter (not "这个挂失能让俺儿子去办不", which says more)
-            and not (_ABOUT_WHAT_WAS_JUST_SAID.match(clause) and self.content_size(clause) <= MIN_OWN_CONTENT)
+            and not (
+                _ABOUT_WHAT_WAS_JUST_SAID.match(clause)
+                and self.content_size(clause) <= MIN_OWN_CONTENT
+                and not aspects.PROXY.search(clause)  # who is to do it says more
+            )
             for clause in clauses
         )
 

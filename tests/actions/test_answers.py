@@ -3241,3 +3241,9 @@ def test_an_age_told_in_a_matter_asks_whether_that_age_may(
 ) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before}, answered=True)
     assert fact in texts(messages) and "谁可以办" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize("text", ["给我个网址", "发个链接"])
+def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
+    messages, _ = answer(text, "out_of_scope", confidence=0.6, slots={"service_key": "medical_filing"}, answered=True)
+    assert "办理渠道" in texts(messages) and "国家医保服务平台" in texts(messages), texts(messages)

@@ -354,7 +354,7 @@ def test_asked_to_say_it_simpler_the_matter_is_said_again_short_and_the_answer_r
     assert [(r.helpful, r.service_key) for r in _rows(actions_kb, Feedback)] == [(False, "sscard_loss")]
 
 
-@pytest.mark.parametrize(("text", "intent"), [("再说一遍", "affirm"), ("没明白", "deny")])
+@pytest.mark.parametrize(("text", "intent"), [("再说一遍", "affirm"), ("没明白", "deny"), ("我不会弄", "deny")])
 def test_asked_to_say_it_again_after_an_answer_the_matter_is_said_again(text: str, intent: str) -> None:
     tracker = make_tracker(text, intent, confidence=0.9, slots={"service_key": "medical_filing"}, answered=True)
     said = texts(run(ActionAnswer(), tracker)[0])
