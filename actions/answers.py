@@ -187,7 +187,8 @@ class ActionAnswer(KbAction):
         taken = _TAKING_THE_ANSWER.sub("", said)
         asks_nothing = not (aspects.asks(taken) or aspects.aspects_in(taken) or _wants_to_ask(said))
         polite = "thank" if question.intent in _UNSURE_INTENTS and _THANKS.search(said) else question.intent
-        if replying and polite in POLITE_REPLIES and asks_nothing and not tells_age(said):  # "她72了" is no goodbye
+        age_told = tells_age(said)  # "她72了" is no goodbye, nor a bare reply
+        if replying and polite in POLITE_REPLIES and asks_nothing and not age_told:
             dispatcher.utter_message(response=POLITE_REPLIES[polite])  # "谢谢恁", "再见"
             return []
         if replying and (said_again := restate(dispatcher, tracker)) is not None:
@@ -199,7 +200,7 @@ class ActionAnswer(KbAction):
             replying
             and question.intent in REPLY_INTENTS
             and asks_nothing
-            and not (corrects or vague_card(question.text) or tells_situation or tells_age(said))
+            and not (corrects or vague_card(question.text) or tells_situation or age_told)
         ):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []

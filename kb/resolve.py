@@ -968,8 +968,9 @@ class Resolver:
         # "我人在苏州打工回不去，能online办吗" after 社保卡换领: where the citizen is names only the hub
         only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
         # "说错了 是俺爸 他六十二了 俺替他问"; "俺爹今年65了" (whom it is for, by age)
-        says_who = (CORRECTS.search(text) or tells_age(text)) and content <= CORRECTION_CONTENT
-        if tells_age(text) and not asked:
+        age_told = tells_age(text)
+        says_who = (CORRECTS.search(text) or age_told) and content <= CORRECTION_CONTENT
+        if age_told and not asked:
             asked = (aspects.ELIGIBILITY,)  # whether that age may
         # "不是俺的 是俺老伴的卡 他在外地打工回不来 网上能弄不" after 激活: someone else, wherever they are
         # (not "我人在宿州 想开个江苏那边的无犯罪记录证明": an errand of its own)
