@@ -27,7 +27,7 @@ from actions.context import (
     services_discussed,
 )
 from actions.fallback import decline, suggest
-from actions.forms import CARD_WORDS, NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_WORDS, canonical, yes_no
+from actions.forms import NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_WORDS, canonical, yes_no
 from actions.kb_access import knowledge_base
 from actions.replies import (
     DECLINE_MARK,
@@ -313,7 +313,7 @@ def question_of(tracker: Tracker) -> Question:
     for item in tracker.latest_message.get("entities") or []:
         name, value = str(item.get("entity")), item.get("value")
         if name == "card_problem":  # a value NLU did not map (丢了, 锁住了) still names the problem
-            value = canonical(value, CARD_WORDS)
+            value = knowledge_base().card_problem_of(value)
         if value is not None:
             entities.setdefault(name, []).append(str(value))
     text = latest_text(tracker)

@@ -63,6 +63,7 @@ ENGLISH = "english"  # the kind of the glossary terms
 UNIT_ANCHOR_MAX_ITEMS = 3  # a word in at most this many units (a fact is often said twice) is rare
 HOLDERS_CACHE = 8192
 EVERYDAY = "everyday"  # … and of the everyday words for the KB's own
+CARD_PROBLEM = "card_problem"  # … and of what citizens say has happened to a 社保卡 (丢了 is 丢失)
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
     r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
@@ -170,6 +171,8 @@ class _Cache:
     in_chinese: dict[str, str] = field(default_factory=dict)  # … each with the KB's Chinese word
     everyday: re.Pattern[str] = re.compile("(?!)")  # everyday words for the KB's own (跳槽, 合作医疗) …
     kb_word: dict[str, str] = field(default_factory=dict)  # … each with the KB's word (换工作, 医保)
+    card_problems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 丢失: 丢了, 不见了 …
+    card_problem_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)  # … as one pattern each
     word_holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit_holders, as asked
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
     name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
@@ -489,6 +492,24 @@ class KnowledgeBase:
             start = match.end()
         return "".join([*parts, normalised[start:]])
 
+    def card_problem_said(self, problem: str, text: str) -> re.Match[str] | None:
+        """Where the (normalised) text says the card problem in any of its words ("找不到了" is 丢失)."""
+        pattern = self._fresh().card_problem_patterns.get(problem)
+        return pattern.search(text) if pattern else None
+
+    def card_problems_said(self, text: str) -> set[str]:
+        """The card problems the (normalised) text tells: "是不是过期了还是锁了" tells 到期 and 锁定."""
+        return {problem for problem, pattern in self._fresh().card_problem_patterns.items() if pattern.search(text)}
+
+    def card_problem_of(self, value: object) -> str | None:
+        """The card problem an NLU entity value names, also one the NLU synonyms did not map ("丢", "被锁住了")."""
+        said = normalize(str(value)) if value is not None else ""
+        part = any(ch not in FUNCTION_CHARS for ch in said)  # "丢", "激活" are a part of one of its words; "了" is not
+        for problem, words in self._fresh().card_problems.items():
+            if any(w in said or (part and said in w) for w in words):
+                return problem
+        return None
+
     def names_elsewhere(self, text: str) -> bool:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""
         return bool(self._fresh().elsewhere.search(text))
@@ -560,7 +581,9 @@ class KnowledgeBase:
             # an FAQ about services that are all withdrawn is withdrawn with them
             faqs = [f for f in faqs if not f.services or any(svc.status == PUBLISHED for svc in f.services)]
             bureaus = session.scalars(select(Bureau)).all()
-            terms = session.scalars(select(Term).order_by(Term.kind, Term.id)).all()
+            every_term = session.scalars(select(Term).order_by(Term.kind, Term.id)).all()
+            # what happens to a card is no name of a matter: not a word of the search nor of what the KB says
+            terms = [t for t in every_term if t.kind != CARD_PROBLEM]
             tasks = session.scalars(_task_query().order_by(PlanTask.number)).all()
 
             linked_terms: dict[int, list[str]] = {}
@@ -598,6 +621,7 @@ class KnowledgeBase:
                 neutral_terms=places,
             )
             bureau_names = {clean(normalize(alias)): b.name for b in bureaus for alias in (b.name, *b.aliases)}
+            card_problems = {t.name: _normalised(t) for t in every_term if t.kind == CARD_PROBLEM}
             return _Cache(
                 revision,
                 index,
@@ -607,7 +631,7 @@ class KnowledgeBase:
                 services=service_views,
                 faqs=faq_views,
                 tasks={t.number: _task_view(t) for t in tasks},
-                terms=tuple(TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in terms),
+                terms=tuple(TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in every_term),
                 units={u.key: u for u in units},
                 unit_index=unit_index,
                 places=_alternation(w for t in terms if t.kind == "place" for w in (t.name, *t.aliases)),
@@ -619,6 +643,8 @@ class KnowledgeBase:
                 in_chinese={normalize(a): t.name for t in terms if t.kind == ENGLISH for a in t.aliases},
                 everyday=_alternation(a for t in terms if t.kind == EVERYDAY for a in t.aliases),
                 kb_word={normalize(a): t.name for t in terms if t.kind == EVERYDAY for a in t.aliases},
+                card_problems=card_problems,
+                card_problem_patterns={name: _alternation(words) for name, words in card_problems.items()},
                 said=normalize(
                     "\n".join(
                         [
@@ -643,6 +669,10 @@ def _english_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
     ordered = sorted({normalize(p) for p in phrases if p}, key=len, reverse=True)
     alternation = "|".join(re.escape(p) for p in ordered)
     return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])" if ordered else "(?!)")
+
+
+def _normalised(term: Term) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalize(w) for w in (term.name, *term.aliases) if w))
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:

@@ -628,19 +628,13 @@ CARD_PROBLEM_SERVICE = {
     "未激活": "sscard_activate",
 }
 CARD_FAMILY_INTENT = "sscard_problem"
-# … told in the KB's words where NLU's entity misses it ("社保卡是宿州办的 现在找不着了": everyday 丢了)
 LOST_THING_CHARS = 4  # what is lost is said just before "丢了"
-_CARD_PROBLEM_SAID = {
-    LOST: re.compile(r"丢了|丢失|遗失|弄丢|不见了|找不到了"),
-    "到期": re.compile(r"到期|过期"),  # "说我的宿州社保卡还有一个多月到期"
-    "锁定": re.compile(r"锁了|锁住|锁定|被锁|锁死"),  # … and "是不是过期了还是锁了" tells two
-}
 
 
-def _card_problems_told(question: Question, corrected: str) -> set[str]:
-    """The card problems NLU heard (entity card_problem) and those told in the KB's words."""
-    said = {problem for problem, pattern in _CARD_PROBLEM_SAID.items() if pattern.search(corrected)}
-    return set(question.entities.get("card_problem", ())) | said
+def _card_problems_told(kb: KnowledgeBase, question: Question, corrected: str) -> set[str]:
+    """The card problems NLU heard (entity card_problem) and those the text tells where NLU's entity misses them
+    ("社保卡是宿州办的 现在找不着了": everyday 丢了; "是不是过期了还是锁了" tells two)."""
+    return set(question.entities.get("card_problem", ())) | kb.card_problems_said(corrected)
 
 
 @dataclass(frozen=True)
@@ -1335,7 +1329,7 @@ class Resolver:
 
     def _its_thing_lost(self, text: str, service: ServiceView) -> bool:
         """ "发票俺弄丢了一张" after 手工报销: what is lost is a thing the service's facts speak of, not a card."""
-        lost = _CARD_PROBLEM_SAID[LOST].search(text)
+        lost = self.kb.card_problem_said(LOST, text)
         before = text[max(0, lost.start() - LOST_THING_CHARS) : lost.start()] if lost else ""
         return any(self.kb.service_says(service.key, pair) for pair in cjk_pairs(before))
 
@@ -1777,7 +1771,7 @@ class Resolver:
         one" with a trouble only a card has ("我老伴那张明年三月到期 现在能先换不" after 激活; not "租房合同到期",
         and anything gets lost)."""
         corrected = self.kb.corrected(question.text)
-        told = _card_problems_told(question, corrected)
+        told = _card_problems_told(self.kb, question, corrected)
         current = self.kb.service(question.context) if question.context else None
         if not _names_our_card(corrected):
             card_meant = current is not None and "卡" in current.name and _THAT_ONE.search(corrected)
@@ -2134,7 +2128,8 @@ class Resolver:
             its = scores.get(theirs[0].key) if len(theirs) == 1 else None
             if its and its["search"] >= SUPPORTED_SEARCH and its["unit"] >= UNIT_FLOOR:
                 its["mention"] = 1.0
-        for problem in _card_problems_told(question, corrected) if self._about_a_card(corrected, question) else ():
+        told = _card_problems_told(self.kb, question, corrected) if self._about_a_card(corrected, question) else ()
+        for problem in told:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
         self._nlu_evidence(question, evidence)
@@ -2366,7 +2361,7 @@ class Resolver:
         if any(c.mentioned for c in candidates) or card_trouble:
             return True
         card_matter = context is not None and context.key in CARD_PROBLEM_SERVICE.values()
-        if "卡" in corrected and _card_problems_told(question, corrected) and not card_matter:
+        if "卡" in corrected and _card_problems_told(self.kb, question, corrected) and not card_matter:
             return True  # "不是 我是说社宝卡 卡丢了" after 备案, with no card_problem entity left
         if (
             not bare  # on "办了在杭州用得上不" NLU guesses a topic the words do not name

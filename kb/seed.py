@@ -12,6 +12,8 @@ from kb.plan_parser import PLAN_TITLE, ParsedTask, load_plan
 
 SEED_DIR = Path(__file__).parent / "seed"
 CONTENT_DIR = SEED_DIR / "content"
+# glossaries and gazetteers, each a file of terms: places and diseases, English, everyday words, card problems
+TERM_FILES = ("terms", "english", "everyday", "card_problems")
 
 
 def plan_source(number: int) -> dict[str, str]:
@@ -28,7 +30,7 @@ def seed_document(content_dir: Path = CONTENT_DIR) -> dict[str, Any]:
         "tasks": [_task(t) for t in tasks],
         "services": [s for f in sorted((content_dir / "services").glob("*.yaml")) for s in _load(f)],
         "faqs": _load(content_dir / "faqs.yaml"),
-        "terms": [term for name in ("terms", "english", "everyday") for term in _load(content_dir / f"{name}.yaml")],
+        "terms": [term for name in TERM_FILES for term in _load(content_dir / f"{name}.yaml")],
     }
 
 

@@ -12,7 +12,7 @@ from actions import kb_access
 from actions.answers import ActionAnswer
 from actions.base import APOLOGY
 from actions.fallback import ActionCoreFallback, suggest
-from actions.forms import CARD_WORDS, ValidateHandoffForm, ValidateMedicalForm, canonical
+from actions.forms import ValidateHandoffForm, ValidateMedicalForm, canonical
 from actions.handoff import ActionHandoff, ActionSaveHandoffMessage, ActionStoreFeedback
 from kb.db import session_factory
 from kb.models import Feedback, HandoffMessage, UnansweredQuestion
@@ -219,13 +219,6 @@ def test_a_question_that_sounds_like_feedback_is_answered_not_stored(actions_kb)
 )
 def test_stay_answers_are_understood(value, expected) -> None:
     assert ValidateMedicalForm().validate_medical_stay(value, None, None, {}) == {"medical_stay": expected}
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"), [("丢了", "丢失"), ("過期", "到期"), ("被锁", "锁定"), ("封存", "未激活"), ("好的", None)]
-)
-def test_card_problems_are_understood(value, expected) -> None:
-    assert canonical(value, CARD_WORDS) == expected
 
 
 def test_no_value_is_no_answer() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from sqlalchemy import select
 
 from kb.db import session_factory
@@ -140,6 +141,26 @@ def test_english_is_read_in_the_kbs_own_words(kb) -> None:
     assert kb.in_chinese("social insurance里的养老") == "社保里的养老"  # not 医保, as "insurance" alone is read
     assert kb.in_chinese("社保卡丢了") == "社保卡丢了"  # nothing English: as it was
     assert kb.in_chinese("pinch") == "pinch"  # whole words only ("pin code" is not in "pinch")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        *[("丢了", "丢失"), ("過期", "到期"), ("被锁", "锁定"), ("封存", "未激活"), ("好的", None), ("了", None)],
+        # a value NLU's synonyms did not map: a word of the problem said within it, or a part of one
+        *[("被偷了吧", "丢失"), ("丢", "丢失"), ("锁", "锁定"), ("激活", "未激活"), ("", None), (None, None)],
+    ],
+)
+def test_an_entity_value_names_its_card_problem(kb, value, expected) -> None:
+    assert kb.card_problem_of(value) == expected
+
+
+def test_card_problems_told_in_a_message(kb) -> None:
+    assert kb.card_problems_said("社保卡不能用了 是不是过期了还是锁了") == {"到期", "锁定"}
+    assert kb.card_problems_said("社保卡是宿州办的 现在找不到了") == {"丢失"}
+    assert kb.card_problems_said("新领的社保卡还没激活") == {"未激活"}
+    assert kb.card_problems_said("社保卡怎么申请") == set()
+    assert kb.card_problem_said("丢失", "发票弄丢了一张").start() == 2  # where: what is lost is said before it
 
 
 def test_everyday_words_are_read_in_the_kbs_own_words(kb) -> None:

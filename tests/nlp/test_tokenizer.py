@@ -109,6 +109,9 @@ class TestBuild:
             for alias in bureau.aliases:
                 assert f"- {alias}\n" in synonyms[bureau.name]
         assert "- 杭州\n" in synonyms["杭州市"]
+        for problem in kb.terms("card_problem"):  # what happened to a card, in the value the forms read
+            surfaces = set(synonyms[problem.name].splitlines(keepends=True))
+            assert {f"- {alias}\n" for alias in problem.aliases} <= surfaces
 
     def test_an_unchanged_kb_does_not_rebuild(self, kb, tmp_path: Path) -> None:
         target = tmp_path / "zh_suzhou_kb"
