@@ -27,7 +27,7 @@ from actions.context import (
     services_discussed,
 )
 from actions.fallback import decline, suggest
-from actions.forms import NEGATED_EMERGENCY, NEGATED_REFERRAL, STAY_WORDS, canonical, yes_no
+from actions.forms import NEGATED_EMERGENCY, NEGATED_REFERRAL, yes_no
 from actions.kb_access import knowledge_base
 from actions.replies import (
     DECLINE_MARK,
@@ -45,7 +45,7 @@ from actions.replies import (
     unknown_detail,
 )
 from kb import aspects
-from kb.queries import KnowledgeBase, ServiceView, task_numbers_in
+from kb.queries import CARD_PROBLEM, STAY, KnowledgeBase, ServiceView, task_numbers_in
 from kb.resolve import (
     ACK_WORDS,
     ANSWER,
@@ -56,6 +56,7 @@ from kb.resolve import (
     DECLINE,
     GUESS,
     HUB_SERVICE,
+    MEDICAL_ELSEWHERE_SERVICE,
     MIN_OWN_CONTENT,
     NEAR_SCOPE,
     REPLY_INTENTS,
@@ -117,6 +118,7 @@ _REINSTRUCTS = re.compile(
 WHO_INTENT = "ask_responsible"
 SURE_WHO = 0.9
 SITUATION_FORM = "medical_form"
+FILING = MEDICAL_ELSEWHERE_SERVICE  # the matter the form tailors to the citizen's situation
 # "卡的事", "喂 在吗 那个卡": the card, and nothing about it yet
 _VAGUE_CARD = re.compile(
     r"(?:喂|你好|您好|在吗|在不在|请问|问一下|问下|问问|那个|这个|我的|俺的|俺|我|不是|我是说|我说的是|我问的是|\W)*"
@@ -313,7 +315,7 @@ def question_of(tracker: Tracker) -> Question:
     for item in tracker.latest_message.get("entities") or []:
         name, value = str(item.get("entity")), item.get("value")
         if name == "card_problem":  # a value NLU did not map (丢了, 锁住了) still names the problem
-            value = knowledge_base().card_problem_of(value)
+            value = knowledge_base().situation_of(CARD_PROBLEM, value)
         if value is not None:
             entities.setdefault(name, []).append(str(value))
     text = latest_text(tracker)
@@ -582,15 +584,25 @@ def disease_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> 
 
 
 def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> list[str]:
-    """The citizen's situation (said in the message or in the form) turned into the FAQ that fits it."""
-    if service.key != "medical_filing":
+    """The citizen's situation (said in the message or in the form) turned into the FAQ that fits it; also in a
+    matter that builds on 备案, where the message tells how long the citizen stays ("不对 俺们不长住 就去待俩月" in
+    门诊慢特病)."""
+    filing = kb.service(FILING)
+    if filing is None:
+        return []
+    builds_on_it = any(s.key == FILING for s in kb.services_it_builds_on(service.key))
+    if service.key != FILING and not (builds_on_it and kb.stay_told(latest_text(tracker))):
         return []
     situation = _situation(tracker)
     if situation is None:
         return []
     label, faq_key = situation
-    faqs = {f.key: f for f in kb.faqs_for("medical_filing")}
-    lines = [f"根据您说的情况（{label}）："]
+    faqs = {f.key: f for f in kb.faqs_for(FILING)}
+    lines = [
+        f"根据您说的情况（{label}）："
+        if service.key == FILING
+        else f"根据您说的情况（{label}），先要办的“{filing.name}”："
+    ]
     if faq_key in faqs:
         lines.append(faqs[faq_key].answer)
     return lines
@@ -599,7 +611,9 @@ def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: Servic
 def _situation(tracker: Tracker) -> tuple[str, str] | None:
     """From the form's slots, which the message's own entities also fill (slot mappings are global)."""
     text = latest_text(tracker)
-    stay = canonical(tracker.get_slot("medical_stay"), STAY_WORDS) or canonical(text, STAY_WORDS)
+    kb = knowledge_base()
+    # what the message tells first: "不对 俺们不长住 就去待俩月" corrects the stay the form heard before
+    stay = kb.stay_told(text) or kb.situation_of(STAY, tracker.get_slot("medical_stay"))
     emergency = _yes_no(tracker.get_slot("medical_emergency"), text, NEGATED_EMERGENCY)
     referral = _yes_no(tracker.get_slot("medical_referral"), text, NEGATED_REFERRAL)
     if emergency == "是":

@@ -10,16 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import latest_text
+from actions.kb_access import knowledge_base
 from kb.privacy import mask_pii
+from kb.queries import STAY
 from kb.textnorm import normalize
 
 MAX_MESSAGE = 1000
 
 # Entity values NLU may hand over unmapped (a synonym it has not seen, 繁體): the key words that decide.
-STAY_WORDS = (
-    ("长期居住", ("长期", "常住", "长住", "定居", "安置", "常驻", "常年", "长年")),
-    ("临时外出", ("临时", "出差", "旅游", "短期", "探亲")),
-)
 # "没开转诊单", "没有医院开的转诊单", "不是急诊": the word is there, but the answer is no (not "没(有)想到医生让转诊",
 # nor "没几天就转院了", "没办法只能转院")
 _NOT = r"(?:没有|没|不|无|未)(?!有?(?:想到|料到|成想))"
@@ -30,16 +28,6 @@ NEGATED_EMERGENCY = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,3}(?:�
 def yes_no(value: Any, text: str, negation: re.Pattern[str]) -> str:
     """否 for a no, or for a mention the citizen negates; 是 for anything else they said."""
     return "否" if value == "否" or negation.search(normalize(text)) else "是"
-
-
-def canonical(value: Any, choices: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
-    if value is None:
-        return None
-    text = normalize(str(value))
-    for name, words in choices:
-        if text == name or any(w in text for w in words):
-            return name
-    return None
 
 
 class ValidateMedicalForm(FormValidationAction):
@@ -64,7 +52,7 @@ class ValidateMedicalForm(FormValidationAction):
     def validate_medical_stay(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"medical_stay": canonical(value, STAY_WORDS)}
+        return {"medical_stay": knowledge_base().situation_of(STAY, value)}
 
     def validate_medical_emergency(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -158,6 +158,8 @@ def _not_feedback(tracker: Tracker) -> bool:
     if _DISPLEASED.search(text):
         return False  # "你说的啥玩意儿，蠢死了" has a question word, and asks nothing
     said = normalize(text)
+    if tracker.get_slot("service_key") and knowledge_base().stay_told(said):
+        return True  # "不对 俺没说清 俺们不长住 就去待俩月看看孙子" after 备案: the citizen's case, told again
     if text.startswith("/") or not aspects.asks(said):
         return False
     if _OWN_CASE_ASKED.search(said):

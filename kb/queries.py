@@ -64,6 +64,11 @@ UNIT_ANCHOR_MAX_ITEMS = 3  # a word in at most this many units (a fact is often 
 HOLDERS_CACHE = 8192
 EVERYDAY = "everyday"  # … and of the everyday words for the KB's own
 CARD_PROBLEM = "card_problem"  # … and of what citizens say has happened to a 社保卡 (丢了 is 丢失)
+STAY = "stay"  # … and of how long they stay away when they see a doctor elsewhere
+LONG_STAY, SHORT_STAY = "长期居住", "临时外出"
+SITUATIONS = (CARD_PROBLEM, STAY)  # the kinds of terms that tell the citizen's situation, not a name of ours
+# said just before a word, denies it ("不长住", "卡不是过期了"; but "是不是过期了", "有没有过期" ask)
+_NEGATED = re.compile(r"(?:(?<!是)不是|(?<!有)没有|不|没|未)$")
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
     r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
@@ -171,8 +176,8 @@ class _Cache:
     in_chinese: dict[str, str] = field(default_factory=dict)  # … each with the KB's Chinese word
     everyday: re.Pattern[str] = re.compile("(?!)")  # everyday words for the KB's own (跳槽, 合作医疗) …
     kb_word: dict[str, str] = field(default_factory=dict)  # … each with the KB's word (换工作, 医保)
-    card_problems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 丢失: 丢了, 不见了 …
-    card_problem_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)  # … as one pattern each
+    situations: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # card_problem: 丢失: 丢了 …
+    situation_patterns: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)  # … as patterns
     word_holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit_holders, as asked
     built_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # services_it_builds_on, as asked
     name_sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # own_name_sounds, as asked
@@ -492,23 +497,36 @@ class KnowledgeBase:
             start = match.end()
         return "".join([*parts, normalised[start:]])
 
-    def card_problem_said(self, problem: str, text: str) -> re.Match[str] | None:
-        """Where the (normalised) text says the card problem in any of its words ("找不到了" is 丢失)."""
-        pattern = self._fresh().card_problem_patterns.get(problem)
-        return pattern.search(text) if pattern else None
+    def situation_said(self, kind: str, name: str, text: str) -> re.Match[str] | None:
+        """Where the (normalised) text says the situation in any of its words, not negated ("找不到了" is 丢失;
+        "不长住" says no 长期居住)."""
+        pattern = self._fresh().situation_patterns.get(kind, {}).get(name)
+        found = pattern.finditer(text) if pattern else ()
+        return next((m for m in found if not _NEGATED.search(text[max(0, m.start() - 3) : m.start()])), None)
 
-    def card_problems_said(self, text: str) -> set[str]:
-        """The card problems the (normalised) text tells: "是不是过期了还是锁了" tells 到期 and 锁定."""
-        return {problem for problem, pattern in self._fresh().card_problem_patterns.items() if pattern.search(text)}
+    def situations_said(self, kind: str, text: str) -> set[str]:
+        """The situations of a kind the (normalised) text tells: "是不是过期了还是锁了" tells 到期 and 锁定."""
+        return {name for name in self._fresh().situations.get(kind, {}) if self.situation_said(kind, name, text)}
 
-    def card_problem_of(self, value: object) -> str | None:
-        """The card problem an NLU entity value names, also one the NLU synonyms did not map ("丢", "被锁住了")."""
+    def situation_of(self, kind: str, value: object) -> str | None:
+        """The situation an NLU entity value names, also one the NLU synonyms did not map ("丢", "被锁住了")."""
         said = normalize(str(value)) if value is not None else ""
         part = any(ch not in FUNCTION_CHARS for ch in said)  # "丢", "激活" are a part of one of its words; "了" is not
-        for problem, words in self._fresh().card_problems.items():
+        for name, words in self._fresh().situations.get(kind, {}).items():
             if any(w in said or (part and said in w) for w in words):
-                return problem
+                return name
         return None
+
+    def stay_told(self, text: str) -> str | None:
+        """How long the citizen stays away, as the text tells it: 长期居住 or 临时外出 (with one of their words, or
+        by denying the long stay: "俺们不长住 就去待俩月")."""
+        said = normalize(text)
+        told = self.situations_said(STAY, said)
+        if len(told) == 1:
+            return told.pop()
+        pattern = self._fresh().situation_patterns.get(STAY, {}).get(LONG_STAY)
+        denied = not told and pattern is not None and pattern.search(said)
+        return SHORT_STAY if denied else None
 
     def names_elsewhere(self, text: str) -> bool:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""
@@ -582,8 +600,9 @@ class KnowledgeBase:
             faqs = [f for f in faqs if not f.services or any(svc.status == PUBLISHED for svc in f.services)]
             bureaus = session.scalars(select(Bureau)).all()
             every_term = session.scalars(select(Term).order_by(Term.kind, Term.id)).all()
-            # what happens to a card is no name of a matter: not a word of the search nor of what the KB says
-            terms = [t for t in every_term if t.kind != CARD_PROBLEM]
+            # what happens to a card, how long one stays: no name of a matter, not a word of the search nor of
+            # what the KB says
+            terms = [t for t in every_term if t.kind not in SITUATIONS]
             tasks = session.scalars(_task_query().order_by(PlanTask.number)).all()
 
             linked_terms: dict[int, list[str]] = {}
@@ -621,7 +640,7 @@ class KnowledgeBase:
                 neutral_terms=places,
             )
             bureau_names = {clean(normalize(alias)): b.name for b in bureaus for alias in (b.name, *b.aliases)}
-            card_problems = {t.name: _normalised(t) for t in every_term if t.kind == CARD_PROBLEM}
+            situations = {kind: {t.name: _normalised(t) for t in every_term if t.kind == kind} for kind in SITUATIONS}
             return _Cache(
                 revision,
                 index,
@@ -643,8 +662,11 @@ class KnowledgeBase:
                 in_chinese={normalize(a): t.name for t in terms if t.kind == ENGLISH for a in t.aliases},
                 everyday=_alternation(a for t in terms if t.kind == EVERYDAY for a in t.aliases),
                 kb_word={normalize(a): t.name for t in terms if t.kind == EVERYDAY for a in t.aliases},
-                card_problems=card_problems,
-                card_problem_patterns={name: _alternation(words) for name, words in card_problems.items()},
+                situations=situations,
+                situation_patterns={
+                    kind: {name: _alternation(words) for name, words in named.items()}
+                    for kind, named in situations.items()
+                },
                 said=normalize(
                     "\n".join(
                         [

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb import aspects
-from kb.queries import GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
-from kb.search import ERRAND_WORDS, Hit, nouns_of, said_of_anything
+from kb.queries import CARD_PROBLEM, GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
+from kb.search import ANCHOR_MAX_FREQUENCY, ERRAND_WORDS, Hit, everyday_frequency, nouns_of, said_of_anything
 from kb.textnorm import FUNCTION_CHARS, char_readings, cjk_pairs, is_cjk, normalize
 from kb.units import Unit
 
@@ -78,6 +78,7 @@ CLEAR_SECOND = 0.82  # … or a clause's search finds it this clearly ("还有�
 SECOND_RANK = 5  # … if that service is among the message's likeliest anyway
 SIBLING_UNIT = 0.45  # a fact of a service next to the one under discussion answers a follow-up this well …
 SIBLING_MARGIN = 0.1  # … and this much better than any of the one under discussion
+MAX_FITTING_RANK = 3  # a matter this high among the candidates, fitting on its own, beside one that does not
 BUILT_ON_UNIT = 0.5  # a fact of the service one builds on answers this well, twice that margin ahead: quoted too
 WHOM_TO_ASK = frozenset({aspects.CONTACT, aspects.RESPONSIBLE})  # "这事该找哪个部门"
 SERVICE_OWN_ASPECTS = frozenset(
@@ -308,7 +309,7 @@ _EVERYDAY_MATTER = re.compile(
     r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|驾考|"  # … nor passing a driving test
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
-    r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|"
+    r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|防盗门|门锁|指纹锁|智能锁|开锁|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
     r"查[^，,。？?]{0,4}快递|快递[^，,。？?]{0,4}(?:到哪|单号|到了没)|物流信息|"
     # savings (养老理财 is no 养老服务), films, love, office software, writing, trips: "异地恋" is no 异地 errand
@@ -336,7 +337,7 @@ _EVERYDAY_MATTER = re.compile(
 _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
-    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
+    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|广场舞|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
@@ -477,6 +478,7 @@ _THERE_AFTER_A_PLACE = re.compile(_PLACE_BLANK + "(?:那边|那里|那儿)")
 # "宿州那个窗口搁哪", "咋知道那医院联没联网": the window, the hospital spoken of
 _POINTER = r"(?:那个|这个|那家|这家|那|这)"
 _POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
+_POINTED_THING = re.compile(r"^\s*(?:那|这)(?:个|张|件)?(证|卡)(?![号片])")  # "那个证搁哪办", "那张卡"
 _POINTED_AT_LONGER = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2,4}})")  # "那个研究院"
 # The short forms services' names use ("医保关系转移接续")
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
@@ -492,7 +494,8 @@ _THIS_CARD = re.compile(r"(?:这|那|俺|我|她|他)(?:这|那)?张?卡(?![号�
 _THAT_ONE = re.compile(r"[这那]张")  # "我老伴那张": the card under discussion, unnamed
 _ASKED_AGAIN = re.compile(
     r"再问|再说|还想问|接着问|接着说|刚才(?:说|问|讲|提)的|还是[^，,。？?\s]{1,6}(?:那个|那块|那事)|"  # "还是养老那个"
-    r"^\s*[\u4e00-\u9fff]{2,6}那个(?!人)"  # "养老那个打哪个电话": the matter by a word of its name
+    # "养老那个打哪个电话", "中 那看病那个手续…": the matter by a word of its name
+    r"^\s*[\u4e00-\u9fff]{2,6}那个(?!人)|\s那?[\u4e00-\u9fff]{2,3}那个(?!人)"
 )
 _SAYS_WHO = re.compile(r"哪个部门|牵头")  # a fact on who does the errand (not "以当地民政部门规定为准")
 # … "账户里的钱也一块过去吗": along with the matter discussed
@@ -634,7 +637,7 @@ LOST_THING_CHARS = 4  # what is lost is said just before "丢了"
 def _card_problems_told(kb: KnowledgeBase, question: Question, corrected: str) -> set[str]:
     """The card problems NLU heard (entity card_problem) and those the text tells where NLU's entity misses them
     ("社保卡是宿州办的 现在找不着了": everyday 丢了; "是不是过期了还是锁了" tells two)."""
-    return set(question.entities.get("card_problem", ())) | kb.card_problems_said(corrected)
+    return set(question.entities.get("card_problem", ())) | kb.situations_said(CARD_PROBLEM, corrected)
 
 
 @dataclass(frozen=True)
@@ -749,6 +752,20 @@ def _brought(word: str, text: str) -> bool:
     after = rf"{re.escape(word)}[^，,。？?]{{0,8}}(?:带上|带着|带去|要带|得带|拿上|拿着)"  # "身份证跟…那张卡也得带上不"
     enough = rf"{re.escape(word)}(?:就行|就够|就可以|行不行|够不够)"  # "要带啥证件 身份证就行了吧"
     return any(re.search(pattern, text) for pattern in (before, after, enough))
+
+
+def _called_by(text: str, service: ServiceView) -> bool:
+    """The text says a word of the service's name, or a distinctive word of its aliases ("看病" of 备案's
+    "去外地看病要备案吗"; not "直接", "用吗", which aliases worded as questions say of anything)."""
+    if _shares_a_word(text, service.name):
+        return True
+    shared = cjk_pairs(text) & cjk_pairs(" ".join(service.aliases))
+    return any(
+        not (set(pair) & FUNCTION_CHARS)
+        and not said_of_anything(pair)
+        and everyday_frequency(pair) < ANCHOR_MAX_FREQUENCY
+        for pair in shared
+    )
 
 
 def _shares_a_word(text: str, name: str) -> bool:
@@ -1051,6 +1068,8 @@ class Resolver:
             and not _moves_a_record(text)  # not "那苏州那边交的公积金 能转回宿州不" after 养老保险转移
         ):
             understood = _context_first(understood)  # "只办备案不办认定行不行" in 门诊慢特病: still about it
+        if understood.decision == DECLINE and context:
+            understood = self._fitting_beside_context(question, understood)
         if understood.decision == UNSURE and context and bare and content >= MIN_OWN_CONTENT and not names_topic:
             understood = _context_first(understood)  # "看病用" after 门诊结算: most likely still about it
         if understood.decision == UNSURE:
@@ -1106,7 +1125,7 @@ class Resolver:
         return (
             context is not None
             and context.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
-            and any(question.entities.get(e) for e in SITUATION_ENTITIES)
+            and (any(question.entities.get(e) for e in SITUATION_ENTITIES) or bool(self.kb.stay_told(question.text)))
         )
 
     def _matter_returned_to(self, question: Question) -> str | None:
@@ -1116,7 +1135,11 @@ class Resolver:
             return None
         text = normalize(question.text)
         if not _BACK_TO.search(text):
-            return self._earlier_matter_asked_again(text, question) or self._earlier_card_meant(text, question)
+            return (
+                self._earlier_matter_asked_again(text, question)
+                or self._earlier_card_meant(text, question)
+                or self._earlier_thing_pointed_at(text, question)
+            )
         fits = {
             key: hits[0][1]
             for key in question.earlier
@@ -1124,18 +1147,26 @@ class Resolver:
         }
         return max(fits, key=fits.__getitem__) if fits else question.earlier[0]
 
+    def _earlier_thing_pointed_at(self, text: str, question: Question) -> str | None:
+        """ "那个证搁哪办 村里还是镇上" after 敬老同城化, and before it 优待证: the thing pointed at (a 证, a 卡) is
+        named by an earlier matter and not by the current one."""
+        current = self.kb.service(question.context) if question.context else None
+        pointed = _POINTED_THING.match(text)
+        if current is None or pointed is None or pointed.group(1) in " ".join((current.name, *current.aliases)):
+            return None
+        return next((k for k in question.earlier if (s := self.kb.service(k)) and pointed.group(1) in s.name), None)
+
     def _earlier_matter_asked_again(self, text: str, question: Question) -> str | None:
         """ "再问下养老那个 转的时候得开个啥证明" after 养老保险转移, then 医保关系转移: asked again about an earlier
-        matter by a word of its name that the current one's name lacks."""
+        matter by a word of what it is called that the current one is not called by."""
         current = self.kb.service(question.context) if question.context else None
         if current is None or not _ASKED_AGAIN.search(text):
             return None
         said = aspects.without_cues(text)
-        if _shares_a_word(said, current.name):
+        if _called_by(said, current):
             return None
-        named = next(
-            (key for key in question.earlier if (s := self.kb.service(key)) and _shares_a_word(said, s.name)), None
-        )
+        # "那看病那个手续他自己在南京拿手机能弄不" after 一卡通行: a word of what the earlier one is called (看病 备案)
+        named = next((key for key in question.earlier if (s := self.kb.service(key)) and _called_by(said, s)), None)
         # "刚才说的那个研究院 我找谁打听进展" after 教育合作, then 人才: a word only the earlier matter's facts say
         pointed = {m.group(1)[:n] for m in _POINTED_AT_LONGER.finditer(self.kb.without_places(said)) for n in (2, 3, 4)}
         pointed = {w for w in pointed if not said_of_anything(w) and not self.kb.service_says(current.key, w)}
@@ -1329,7 +1360,7 @@ class Resolver:
 
     def _its_thing_lost(self, text: str, service: ServiceView) -> bool:
         """ "发票俺弄丢了一张" after 手工报销: what is lost is a thing the service's facts speak of, not a card."""
-        lost = self.kb.card_problem_said(LOST, text)
+        lost = self.kb.situation_said(CARD_PROBLEM, LOST, text)
         before = text[max(0, lost.start() - LOST_THING_CHARS) : lost.start()] if lost else ""
         return any(self.kb.service_says(service.key, pair) for pair in cjk_pairs(before))
 
@@ -1584,6 +1615,18 @@ class Resolver:
         if in_scope or self._names_only_a_topic(question, corrected, u):
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
+
+    def _fitting_beside_context(self, question: Question, u: Understanding) -> Understanding:
+        """ "那出院的时候能直接刷医保吧 不用先把钱垫上吧" after 备案, "卡领回来以后还得激活是吧" after 申领: the matter
+        under discussion, put first by the conversation alone, does not fit, but a matter next in line does on its
+        own evidence (the search, a fact, NLU): that one is likely meant, not nothing."""
+        best = u.best
+        if best is None or not best.context or self._another_matter(normalize(question.text), alone=False):
+            return u
+        for candidate in u.candidates[1:MAX_FITTING_RANK]:
+            if candidate.score >= LEAD_SCORE and self._in_scope(question, candidate, u.bare, bool(u.aspects)):
+                return _guess_first(u, candidate)
+        return u
 
     @staticmethod
     def _across_for_all_nlu_says(question: Question, said: str) -> bool:

@@ -165,7 +165,9 @@ class FaqIn(Record):
 
 
 class TermIn(Record):
-    kind: Literal["place", "disease", "english", "everyday", "card_problem"]  # all but place, disease: glossaries
+    kind: Literal[
+        "place", "disease", "english", "everyday", "card_problem", "stay"
+    ]  # all but place, disease: glossaries
     name: str = Field(..., min_length=1, max_length=64)
     aliases: list[str] = []
     detail: str | None = Field(None, max_length=64)

@@ -12,8 +12,8 @@ from kb.plan_parser import PLAN_TITLE, ParsedTask, load_plan
 
 SEED_DIR = Path(__file__).parent / "seed"
 CONTENT_DIR = SEED_DIR / "content"
-# glossaries and gazetteers, each a file of terms: places and diseases, English, everyday words, card problems
-TERM_FILES = ("terms", "english", "everyday", "card_problems")
+# glossaries and gazetteers, each a file of terms: places and diseases, English, everyday words, card problems, stays
+TERM_FILES = ("terms", "english", "everyday", "card_problems", "stays")
 
 
 def plan_source(number: int) -> dict[str, str]:

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from kb import settings
-from kb.queries import CARD_PROBLEM, KnowledgeBase
+from kb.queries import SITUATIONS, KnowledgeBase
 
 PIPELINE_DIR = settings.PROJECT_ROOT / "build" / "spacy" / "zh_suzhou_kb"
 GENERATED_NLU = settings.PROJECT_ROOT / "data" / "nlu" / "generated" / "kb.yml"
@@ -74,8 +74,8 @@ def collect(kb: KnowledgeBase) -> KbVocabulary:
         for canonical, surfaces in sorted(named[label].items())
         if set(surfaces) - {canonical}
     }
-    # what citizens say has happened to a card, in the value the forms and the resolver read (丢了 → 丢失)
-    synonyms |= {t.name: sorted(set(t.aliases) - {t.name}) for t in kb.terms(CARD_PROBLEM)}
+    # what citizens say has happened to a card or how long they stay, in the value the forms and the resolver read
+    synonyms |= {t.name: sorted(set(t.aliases) - {t.name}) for kind in SITUATIONS for t in kb.terms(kind)}
     lookups = {
         label: sorted({s for ss in named[label].values() for s in ss}) for label in ("bureau", "place", "disease")
     }

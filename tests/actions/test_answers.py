@@ -3247,3 +3247,55 @@ def test_an_age_told_in_a_matter_asks_whether_that_age_may(
 def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
     messages, _ = answer(text, "out_of_scope", confidence=0.6, slots={"service_key": "medical_filing"}, answered=True)
     assert "办理渠道" in texts(messages) and "国家医保服务平台" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "discussed", "wanted", "fact"),
+    [  # the matter under discussion does not fit, the one next in line does on its own (were declined)
+        ("那出院的时候能直接刷医保吧 不用俺们先把钱都垫上吧", "manual_reimbursement", 0.62, "medical_filing",
+         ("settle_inpatient", "medical_filing"), ("manual_reimbursement", "settle_inpatient"), "您问的应该是"),
+        ("算了回头换个手机再弄 卡领回来以后还得激活是吧", "inform", 0.46, "sscard_apply", ("sscard_apply",),
+         ("sscard_activate",), "激活"),
+        # someone at home asked to do it (was the hub's cross-province errand)
+        ("俺活还没干完回不去 让俺家里的拿着东西去给我办中不中", "out_of_scope", 0.65, "manual_reimbursement",
+         ("manual_reimbursement",), ("manual_reimbursement",), "市医保局"),
+        # an earlier matter by a word of its aliases, or the thing its name has (were the hub and 敬老同城化)
+        ("中 那看病那个手续他自己在南京拿手机能弄不", "medical_filing", 0.76, "onecard_transport",
+         ("medical_filing", "onecard_transport"), ("medical_filing",), "国家医保服务平台"),
+        ("那个证搁哪办 村里还是镇上", "ask_channels", 0.85, "elderly_onecard", ("elderly_benefits", "elderly_onecard"),
+         ("elderly_benefits",), "乡镇"),
+        # taken by ambulance: an emergency, in everyday words (was the referral fact first)
+        ("他是半夜心口疼叫120拉过去的 啥手续都没来得及办 这算不算", "ask_eligibility", 0.77, "medical_filing",
+         ("medical_filing",), ("medical_filing",), "视同已经备案"),
+        # guards: words aliases say of anything ("直接", "用吗") point at no earlier matter
+        ("那要是到了南京突然犯病了 直接拉去急救 根本来不及弄那个 咋整", "medical_filing", 0.89, "medical_filing",
+         ("settle_outpatient", "medical_filing"), ("medical_filing",), "视同已经备案"),
+        ("手机里那个电子的还能接着用吗", "e_sscard", 0.96, "sscard_loss", ("onecard_transport", "sscard_loss"),
+         ("e_sscard", "sscard_loss"), "电子社保卡"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_finds_the_matter_that_fits_it(
+    text: str, intent: str, confidence: float, before: str, discussed: tuple[str, ...], wanted: tuple[str, ...],
+    fact: str,
+) -> None:  # fmt: skip
+    tracker = make_tracker(text, intent, confidence=confidence, slots={"service_key": before}, discussed=discussed)
+    messages, events = run(ActionAnswer(), tracker)
+    reply = texts(messages)
+    assert (slots_set(events).get("service_key") or before) in wanted and fact in reply, reply
+    assert "不在我能回答的范围" not in reply and "没有专门的办事指南" not in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before"),
+    [  # another matter in our words, turned to in a conversation (were answered as the matter)
+        ("还有个事 俺娘楼下天天半夜跳广场舞 吵哩睡不着觉 这个归谁管", "ask_responsible", 0.89, "consumer_complaint"),
+        ("对了俺家防盗门那个密码锁也忘了密码 这个咋重置 恁能教教不", "sscard_locked", 0.94, "sscard_locked"),
+        ("还有个备案的事 俺把城里的房子租出去了 房东说出租房要去备案 这个搁哪备案", "medical_filing", 0.99,
+         "medical_filing"),
+    ],
+)  # fmt: skip
+def test_another_matter_in_our_words_turned_to_is_declined(
+    text: str, intent: str, confidence: float, before: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before}, answered=True)
+    assert "不在我能回答的范围" in texts(messages), texts(messages)

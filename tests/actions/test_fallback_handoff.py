@@ -12,7 +12,7 @@ from actions import kb_access
 from actions.answers import ActionAnswer
 from actions.base import APOLOGY
 from actions.fallback import ActionCoreFallback, suggest
-from actions.forms import ValidateHandoffForm, ValidateMedicalForm, canonical
+from actions.forms import ValidateHandoffForm, ValidateMedicalForm
 from actions.handoff import ActionHandoff, ActionSaveHandoffMessage, ActionStoreFeedback
 from kb.db import session_factory
 from kb.models import Feedback, HandoffMessage, UnansweredQuestion
@@ -215,14 +215,17 @@ def test_a_question_that_sounds_like_feedback_is_answered_not_stored(actions_kb)
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("长期居住", "长期居住"), ("常住", "长期居住"), ("長期", "长期居住"), ("出差", "临时外出"), ("不知道", None)],
+    [
+        ("长期居住", "长期居住"),
+        ("常住", "长期居住"),
+        ("長期", "长期居住"),
+        ("出差", "临时外出"),
+        ("不知道", None),
+        (None, None),
+    ],
 )
-def test_stay_answers_are_understood(value, expected) -> None:
+def test_stay_answers_are_understood(actions_kb, value, expected) -> None:
     assert ValidateMedicalForm().validate_medical_stay(value, None, None, {}) == {"medical_stay": expected}
-
-
-def test_no_value_is_no_answer() -> None:
-    assert canonical(None, (("丢失", ("丢",)),)) is None
 
 
 @pytest.mark.parametrize(
@@ -358,3 +361,14 @@ def test_not_understanding_and_asking_something_is_answered_as_the_question() ->
     tracker = make_tracker("不懂 那要带啥", "ask_materials", slots={"service_key": "sscard_loss"}, answered=True)
     said = texts(run(ActionAnswer(), tracker)[0])
     assert "所需材料" in said and "简单说" not in said, said
+
+
+def test_a_stay_told_again_after_an_answer_tailors_it_not_rates_it(actions_kb) -> None:
+    # "不对…不长住 就去待俩月": the citizen's case corrected (was "抱歉没帮上忙，您的反馈已经记下了")
+    text = "不对 俺没说清 俺们不长住 就去待俩月看看孙子 过完年就回来"
+    tracker = make_tracker(text, "feedback_unhelpful", slots={"service_key": "settle_chronic"}, confidence=0.5,
+                           answered=True)  # fmt: skip
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    reply = texts(messages)
+    assert "根据您说的情况（临时去外地看病）" in reply and "临时外出就医" in reply, reply
+    assert _rows(actions_kb, Feedback) == []

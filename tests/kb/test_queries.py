@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kb.db import session_factory
 from kb.io import bump_revision
 from kb.models import DRAFT, Service
-from kb.queries import KnowledgeBase, task_numbers_in
+from kb.queries import CARD_PROBLEM, KnowledgeBase, task_numbers_in
 
 
 def test_intent_family_puts_the_primary_first(kb) -> None:
@@ -152,15 +152,33 @@ def test_english_is_read_in_the_kbs_own_words(kb) -> None:
     ],
 )
 def test_an_entity_value_names_its_card_problem(kb, value, expected) -> None:
-    assert kb.card_problem_of(value) == expected
+    assert kb.situation_of(CARD_PROBLEM, value) == expected
 
 
 def test_card_problems_told_in_a_message(kb) -> None:
-    assert kb.card_problems_said("社保卡不能用了 是不是过期了还是锁了") == {"到期", "锁定"}
-    assert kb.card_problems_said("社保卡是宿州办的 现在找不到了") == {"丢失"}
-    assert kb.card_problems_said("新领的社保卡还没激活") == {"未激活"}
-    assert kb.card_problems_said("社保卡怎么申请") == set()
-    assert kb.card_problem_said("丢失", "发票弄丢了一张").start() == 2  # where: what is lost is said before it
+    assert kb.situations_said(CARD_PROBLEM, "社保卡不能用了 是不是过期了还是锁了") == {"到期", "锁定"}
+    assert kb.situations_said(CARD_PROBLEM, "社保卡是宿州办的 现在找不到了") == {"丢失"}
+    assert kb.situations_said(CARD_PROBLEM, "新领的社保卡还没激活") == {"未激活"}
+    assert kb.situations_said(CARD_PROBLEM, "社保卡怎么申请") == set()
+    assert kb.situations_said(CARD_PROBLEM, "社保卡不是过期了 是刷不了") == set()  # denied
+    assert (
+        kb.situation_said(CARD_PROBLEM, "丢失", "发票弄丢了一张").start() == 2
+    )  # where: what is lost is said before it
+
+
+@pytest.mark.parametrize(
+    ("text", "stay"),
+    [
+        ("退休了去上海儿子家常住", "长期居住"),
+        ("就是出差几天", "临时外出"),
+        ("不对 俺们不长住 就去待俩月看看孙子", "临时外出"),  # the long stay denied
+        ("不是长期的 临时去一趟", "临时外出"),
+        ("在外地看病咋备案", None),
+        ("先长期后来又临时", None),  # both: not told
+    ],
+)
+def test_how_long_the_citizen_stays_is_read(kb, text, stay) -> None:
+    assert kb.stay_told(text) == stay
 
 
 def test_everyday_words_are_read_in_the_kbs_own_words(kb) -> None:
