@@ -482,7 +482,11 @@ def answer_service(
         neighbour, fact = next_door  # "以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ says
         intro = [*intro, f"关于“{neighbour.name}”（由{'、'.join(neighbour.bureaus)}负责）：{fact.text}"]
     elif asked and resolver.proxy_unanswered_by(question.text, service):  # "俺儿子能替我去弄不" in 手工报销
-        intro = [*intro, unknown_detail(service, "能否由别人代办")]
+        if told := resolver.proxy_told_by_its_steps(question.text, service):  # "她替我去拿中不中" in 换领: 申领's
+            other, fact = told
+            intro = [*intro, f"“{service.name}”的办理步骤里提到“{other.name}”。关于{other.name}：{fact.text}"]
+        else:
+            intro = [*intro, unknown_detail(service, "能否由别人代办")]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
     slots = changed(tracker, failed_turns=0, **CLEARED_SITUATION)
     if not second:

@@ -9,6 +9,7 @@ and alternatives, or replaced by a short list when the message is truly ambiguou
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -466,6 +467,7 @@ _ALSO_OF = re.compile(r"^\s*(?:那|那么)?([^，,。？?\s的也]{2,4}?)(?:是�
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
+_TURNS_TO = re.compile(r"\s*(?:还有|顺带|顺便|另外|再问|对了)")  # a clause turning to another question
 _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
 # "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
 # what was just discussed
@@ -478,6 +480,8 @@ _THERE_AFTER_A_PLACE = re.compile(_PLACE_BLANK + "(?:那边|那里|那儿)")
 # "宿州那个窗口搁哪", "咋知道那医院联没联网": the window, the hospital spoken of
 _POINTER = r"(?:那个|这个|那家|这家|那|这)"
 _POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
+# how many of something ("一共几条", "多少个城市", "几种病"): the measure word, then what is counted
+_COUNT_ASKED = re.compile(r"(?:多少|几)(个|条|种|项|类|家|批)([\u4e00-\u9fff]{0,2})")
 _POINTED_THING = re.compile(r"^\s*(?:那|这)(?:个|张|件)?(证|卡)(?![号片])")  # "那个证搁哪办", "那张卡"
 _POINTED_AT_LONGER = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2,4}})")  # "那个研究院"
 # The short forms services' names use ("医保关系转移接续")
@@ -1016,15 +1020,18 @@ class Resolver:
             asked = (aspects.CHANNELS,)  # how to do it from there
         # "去的时候带身份证就行了吧" after 锁卡: what to bring, however the thing brought names another service
         brings = not names_topic and aspects.MATERIALS in asked and self._only_brought(text, candidates)
+        # "安徽自己那个规定一共几条" after 一卡通: how many of a thing one of its facts counts
+        counts = bool(context and not names_topic and self._counts_its_thing(text, context))
         if (
             context
-            and (bare or corrects_who or refers_back or asks_barely or brings or asks_from_there)
+            and (bare or corrects_who or refers_back or asks_barely or brings or asks_from_there or counts)
             and (follow_up or corrects_who)
             and (not names_topic or only_where)
             and (
                 corrects_who
                 or refers_back
                 or asks_from_there
+                or counts
                 or not _sure_out_of_scope(question)
                 # "东西往哪交", "全国一共多少个城市能刷" (after 一卡通行): nothing said of another matter
                 or ((asked or self._a_fact_fits(text, context, UNIT_FLOOR)) and not self.kb.words_unknown(text))
@@ -1170,7 +1177,14 @@ class Resolver:
         # "刚才说的那个研究院 我找谁打听进展" after 教育合作, then 人才: a word only the earlier matter's facts say
         pointed = {m.group(1)[:n] for m in _POINTED_AT_LONGER.finditer(self.kb.without_places(said)) for n in (2, 3, 4)}
         pointed = {w for w in pointed if not said_of_anything(w) and not self.kb.service_says(current.key, w)}
-        return named or next((k for k in question.earlier if any(self.kb.service_says(k, w) for w in pointed)), None)
+        told_of = next((k for k in question.earlier if any(self.kb.service_says(k, w) for w in pointed)), None)
+        # "那电饭锅那个 网上咋投" after 门诊结算, 12315 before it: it sounds like the earlier name (投诉)
+        echoed = (
+            None
+            if self._echoes_name(text, current)
+            else next((k for k in question.earlier if (s := self.kb.service(k)) and self._echoes_name(text, s)), None)
+        )
+        return named or told_of or echoed
 
     def _earlier_card_meant(self, text: str, question: Question) -> str | None:
         """ "俺这卡有没有那个功能" after 一卡通行, then 优待证 (no card): the card matter discussed before."""
@@ -1350,6 +1364,19 @@ class Resolver:
         if top != set(INSURANCE_TRANSFERS) or "社保" not in text or _MEDICAL_INSURANCE_SAID.search(text):
             return u
         return _guess_first(u, next(c for c in u.candidates if c.service.key == INSURANCE_TRANSFERS[0]))
+
+    def _counts_its_thing(self, text: str, service: ServiceView) -> bool:
+        """How many is asked ("一共几条", "多少个城市") and one of the service's facts gives that count ("共24条",
+        "城市当时已有318个"); with 个, which counts anything, the fact names the thing counted too."""
+        for asked in _COUNT_ASKED.finditer(text):
+            measure = asked.group(1)
+            thing = "".join(itertools.takewhile(lambda ch: ch not in FUNCTION_CHARS, asked.group(2)))
+            counted = re.compile(rf"[\d一二三四五六七八九十]+多?{measure}")
+            if (thing or measure != "个") and any(
+                counted.search(u.text) and thing in u.text for u in self.kb.units_for(service.key)
+            ):
+                return True
+        return False
 
     def _echoes_name(self, text: str, service: ServiceView) -> bool:
         """A short follow-up says a word of the service's own name, or a homophone of it: 挂 after 社保卡挂失,
@@ -1547,6 +1574,14 @@ class Resolver:
             hits = self.kb.search_services(aspects.without_cues(clause), limit=2) if len(clause) >= MIN_CLAUSE else []
             if hits and hits[0].score >= CLEAR_SECOND and hits[0].key in ranked.keys() - {first}:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
+        # or one the search puts first for a clause that turns to it ("第一次办身份证能在苏州办吗，顺带能不能把社保卡也
+        # 申请了"; not NLU's guess beside the answer: "12345到底是干啥的 是不是啥事都能打" is no question of 一卡通)
+        for clause in clauses if len(clauses) > 1 else ():
+            turning = _TURNS_TO.match(clause) and len(clause) >= MIN_CLAUSE
+            hits = self.kb.search_services(aspects.without_cues(clause), limit=2) if turning else []
+            candidate = ranked.get(hits[0].key) if hits and hits[0].score >= SECOND_SCORE else None
+            if candidate and candidate.service.key != first:
+                return replace(u, second=candidate, second_aspects=tuple(aspects.aspects_in(clause)))
         return u
 
     def _decide(self, question: Question, u: Understanding) -> str:
@@ -2063,6 +2098,14 @@ class Resolver:
     def proxy_unanswered_by(self, text: str, service: ServiceView) -> bool:
         """Whether someone else may do it is asked, and none of the service's facts says."""
         return bool(aspects.PROXY.search(normalize(text))) and self._by_proxy(text, service) is None
+
+    def proxy_told_by_its_steps(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
+        """Whether someone else may do it, asked of a service whose steps send the citizen to another that says
+        ("新卡做好了我回不去 我闺女…替我去拿中不中" in 换领, which goes as 申领 does: 申领's fact)."""
+        for other in self.services_its_steps_name(service):
+            if fact := self._by_proxy(text, other):
+                return other, fact
+        return None
 
     def _asks_of_its_matter(self, text: str, unit: Unit) -> bool:
         """Besides who may do it, the words are about the fact's own matter: "新卡做好了俺能替她去领不" (领 the

@@ -3267,6 +3267,16 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # taken by ambulance: an emergency, in everyday words (was the referral fact first)
         ("他是半夜心口疼叫120拉过去的 啥手续都没来得及办 这算不算", "ask_eligibility", 0.77, "medical_filing",
          ("medical_filing",), ("medical_filing",), "视同已经备案"),
+        # who may fetch the card, asked in 换领, which goes as 申领 does (was "没有查到权威来源")
+        ("新卡做好了我回不去 我闺女在宿州 她替我去拿中不中", "out_of_scope", 0.74, "sscard_renew", ("sscard_renew",),
+         ("sscard_renew",), "必须本人去领"),
+        # how many of a thing its facts count (were declined: NLU is sure it is out of scope)
+        ("安徽自己那个规定一共几条", "out_of_scope", 0.96, "onecard", ("onecard",), ("onecard",), "24条"),
+        ("全国一共多少个城市能刷", "out_of_scope", 0.95, "onecard_transport", ("onecard_transport",),
+         ("onecard_transport",), "318个"),
+        # an earlier matter asked of in a word that sounds like its name: 投 of 投诉 (was 门诊结算)
+        ("那电饭锅那个 网上咋投", "nlu_fallback", 0.45, "settle_outpatient",
+         ("consumer_complaint", "settle_outpatient"), ("consumer_complaint",), "12315"),
         # guards: words aliases say of anything ("直接", "用吗") point at no earlier matter
         ("那要是到了南京突然犯病了 直接拉去急救 根本来不及弄那个 咋整", "medical_filing", 0.89, "medical_filing",
          ("settle_outpatient", "medical_filing"), ("medical_filing",), "视同已经备案"),
@@ -3292,6 +3302,8 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
         ("对了俺家防盗门那个密码锁也忘了密码 这个咋重置 恁能教教不", "sscard_locked", 0.94, "sscard_locked"),
         ("还有个备案的事 俺把城里的房子租出去了 房东说出租房要去备案 这个搁哪备案", "medical_filing", 0.99,
          "medical_filing"),
+        # guard: a count none of the matter's facts gives
+        ("宿州一共几个县", "out_of_scope", 0.96, "settle_chronic"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
@@ -3299,3 +3311,11 @@ def test_another_matter_in_our_words_turned_to_is_declined(
 ) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before}, answered=True)
     assert "不在我能回答的范围" in texts(messages), texts(messages)
+
+
+def test_a_clause_turning_to_another_matter_is_a_second_question() -> None:
+    text = "孩子今年十六周岁，跟着我们在苏州上学，第一次办身份证能在苏州办吗，顺带能不能把社保卡也申请了"
+    messages, events = answer(text, "cross_province", confidence=0.9)  # was 身份证 only
+    reply = texts(messages)
+    assert slots_set(events).get("service_key") == "first_id_card", reply
+    assert slots_set(events).get("second_service_key") == "sscard_apply" and "【社会保障卡申领】" in reply, reply
