@@ -111,8 +111,12 @@ _SOMEONE_ELSES_ONECARD = re.compile(
 )
 
 
+# … nor "说到一卡通" leading over to someone else's ("说到一卡通 俺闺女学校食堂的一卡通没钱了 搁哪充")
+_SPEAKING_OF = re.compile(rf"(?:说到|说起|提到|讲到)(?:这个|那个)?(?:{_CARD})")
+
+
 def _names_our_card(text: str) -> bool:
-    return bool(_OUR_CARD.search(_SOMEONE_ELSES_ONECARD.sub("", text)))
+    return bool(_OUR_CARD.search(_SPEAKING_OF.sub("", _SOMEONE_ELSES_ONECARD.sub("", text))))
 
 
 # The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever

@@ -3304,6 +3304,8 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
          "medical_filing"),
         # guard: a count none of the matter's facts gives
         ("宿州一共几个县", "out_of_scope", 0.96, "settle_chronic"),
+        # "说到一卡通" only leads over to a school canteen's (was answered as 一卡通's channels)
+        ("说到一卡通 俺闺女学校食堂的一卡通没钱了 搁哪充", "onecard", 0.99, "onecard"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
@@ -3319,3 +3321,10 @@ def test_a_clause_turning_to_another_matter_is_a_second_question() -> None:
     reply = texts(messages)
     assert slots_set(events).get("service_key") == "first_id_card", reply
     assert slots_set(events).get("second_service_key") == "sscard_apply" and "【社会保障卡申领】" in reply, reply
+
+
+def test_speaking_of_our_card_then_asking_of_it_is_answered() -> None:  # guard for "说到一卡通" leading over
+    messages, events = answer("说到一卡通 俺这卡在上海能坐地铁不", "onecard_transport", confidence=0.93,
+                              slots={"service_key": "onecard"}, answered=True)  # fmt: skip
+    assert slots_set(events).get("service_key") == "onecard_transport", texts(messages)
+    assert "不在我能回答的范围" not in texts(messages), texts(messages)
