@@ -17,7 +17,7 @@ from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
 from kb import aspects
 from kb.queries import ServiceView
-from kb.resolve import ANSWER, Resolver, split_clauses
+from kb.resolve import ANSWER, SAYS_WHAT_IS_ASKED, Resolver, split_clauses
 from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
@@ -160,6 +160,8 @@ def _not_feedback(tracker: Tracker) -> bool:
     said = normalize(text)
     if tracker.get_slot("service_key") and knowledge_base().stay_told(said):
         return True  # "不对 俺没说清 俺们不长住 就去待俩月看看孙子" after 备案: the citizen's case, told again
+    if SAYS_WHAT_IS_ASKED.search(said):
+        return True  # "我是问现在能住的 不是以后规划的": the question put again, not a rating
     if text.startswith("/") or not aspects.asks(said):
         return False
     if _OWN_CASE_ASKED.search(said):

@@ -115,6 +115,13 @@ _SOMEONE_ELSES_ONECARD = re.compile(
 _SPEAKING_OF = re.compile(rf"(?:说到|说起|提到|讲到)(?:这个|那个)?(?:{_CARD})")
 
 
+# An errand on the card itself ("社保卡补办要带啥", "想给社保卡换张新的"): the card's own matter, not one paying with it
+_CARD_ERRAND = re.compile(
+    rf"(?:{_CARD})[^，,。？?\s]{{0,3}}(?:补办|补一张|补张|补个|重办|申领|申请|换领|换新|换一?张|挂失|解锁)|"
+    rf"(?:补办|补一张|补张|申领|申请|换领|换一?张|挂失|解锁)(?:一?张)?(?:新的?)?(?:{_CARD})"
+)
+
+
 def _names_our_card(text: str) -> bool:
     return bool(_OUR_CARD.search(_SPEAKING_OF.sub("", _SOMEONE_ELSES_ONECARD.sub("", text))))
 
@@ -332,7 +339,9 @@ _EVERYDAY_MATTER = re.compile(
     # a scraped car: "住院完车还被人剐了"
     r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车|"
     # parking at the hospital, what a house or a pear costs: "瑞金医院那边好停车不", "砀山梨现在多少钱一斤"
-    r"停车|车位|房价|一斤|批发价"
+    r"停车|车位|房价|一斤|批发价|"
+    # what a street needs mending is the city's (12345), no errand of ours: "俺老家门口那条路灯坏了"
+    r"路灯|井盖|下水道|红绿灯|修路"
 )
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
@@ -356,8 +365,8 @@ _OTHER_OFFICE = re.compile(
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
 # app, wherever the citizen is ("在外地工地上摔伤，包工头不管了"; not "原件给包工头拿去了").
 _NO_ERRAND_OF_OURS = re.compile(
-    r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|欠薪|讨薪|劳动仲裁|值得买|"
-    r"家庭共济|摇号|居住证积分|(?<!没有)(?<!没)居住证(?:咋|怎么|怎样|如何|在哪|去哪|哪里)(?:办|弄|申请|领)(?![^，,。？?\s]{0,6}备案)|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
+    r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|(?:拖|欠)了?[^，,。？?\s]{0,6}工资|工资[^，,。？?]{0,4}(?:不给|没给|没发|拖着)|欠薪|讨薪|劳动仲裁|值得买|"
+    r"家庭共济|摇号|居住证积分|积分入学|积分落户|(?:上学|入学|落户)[^，,。？?\s]{0,6}积分|(?<!没有)(?<!没)居住证(?:咋|怎么|怎样|如何|在哪|去哪|哪里)(?:办|弄|申请|领)(?![^，,。？?\s]{0,6}备案)|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
@@ -411,8 +420,10 @@ _INSURANCE_MATTER = re.compile(
 )
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
+_MEANT_ASKING = r"(?:我|俺)(?:就|就是|是)想?问|(?:我|俺)想?问的是"  # "我是问现在能住的 不是以后规划的"
 _CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
+SAYS_WHAT_IS_ASKED = re.compile(_MEANT_ASKING)
 # "俺爹今年65了", "她72了", "我妈七十多了": whose matter it is, by age, and nothing else said
 _AGE_TOLD = re.compile(
     r"^[^\d，,。？?]{0,6}?(?:今年|都|已经|满|快|刚)?(?:[1-9]\d|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:多|来)?"
@@ -433,7 +444,9 @@ _RETRACTED = re.compile(
     rf"^\s*(?!不是这个?意思)(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))"
 )
 _DENIED = re.compile(
-    r"(?:^|[，,；;\s])\s*(?:[我俺]?[说问]的)?不是[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])"
+    # (and, in a correction, what is not wanted: "他不愿意去养老院")
+    r"(?:^|[，,；;\s])\s*(?:(?:[我俺]?[说问]的)?不是|[他她我俺]?(?:不愿意|不乐意|不想|不肯|不打算)去?)"
+    r"[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])"
 )
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
@@ -988,7 +1001,8 @@ class Resolver:
         only_where = elsewhere and bool(_STATES_WHERE.search(text)) and _only_elsewhere_named(candidates)
         # "说错了 是俺爸 他六十二了 俺替他问"; "俺爹今年65了" (whom it is for, by age)
         age_told = tells_age(text)
-        says_who = (CORRECTS.search(text) or age_told) and content <= CORRECTION_CONTENT
+        corrects = CORRECTS.search(text) or SAYS_WHAT_IS_ASKED.search(text)  # "我是问现在能住的"
+        says_who = (corrects or age_told) and content <= CORRECTION_CONTENT
         if age_told and not asked:
             asked = (aspects.ELIGIBILITY,)  # whether that age may
         # "不是俺的 是俺老伴的卡 他在外地打工回不来 网上能弄不" after 激活: someone else, wherever they are
@@ -1575,7 +1589,9 @@ class Resolver:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
         for clause in clauses if len(clauses) > 1 else ():  # or one whose words match it as clearly as a name
             # (the same search as the clause's evidence for the candidates: remembered, not repeated)
-            hits = self.kb.search_services(aspects.without_cues(clause), limit=2) if len(clause) >= MIN_CLAUSE else []
+            # (not "宿州有啥政策" after 养老院: no more than 政策 of its own)
+            says_enough = len(clause) >= MIN_CLAUSE and self.content_size(clause) > MIN_OWN_CONTENT
+            hits = self.kb.search_services(aspects.without_cues(clause), limit=2) if says_enough else []
             if hits and hits[0].score >= CLEAR_SECOND and hits[0].key in ranked.keys() - {first}:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
         # or one the search puts first for a clause that turns to it ("第一次办身份证能在苏州办吗，顺带能不能把社保卡也
@@ -1793,6 +1809,12 @@ class Resolver:
         asked = aspects.asks(text) or "还是" in text
         return self.kb.names_disease(text) and not self._elsewhere(text) and asked
 
+    def _heard_only_corrected(self, text: str, service: ServiceView) -> bool:
+        """The service's own words are in the text only once its homophone typos are corrected: NLU, which reads it
+        as typed, did not hear them."""
+        said = normalize(text)
+        return all(word not in said for word in self.kb.anchoring_words(text, service.key))
+
     def _medical_at_home(self, text: str) -> bool:
         """医保 at home, said to be there, with no other place in the message (宿州的医保 "在深圳社区医院" is not;
         "俺娘在宿州市立医院住院" is)."""
@@ -1809,6 +1831,13 @@ class Resolver:
             return True  # the text names the service, or asks an FAQ of it (not "今年春晚啥时候开始")
         if anchored and (best.search >= CLEAR_SEARCH or (best.search >= STRONG_SEARCH and best.unit >= STRONG_UNIT)):
             return True  # "用公积金贷款，那边要宿州开个证明": NLU leans elsewhere, the service's own words do not
+        if (
+            anchored
+            and best.search >= STRONG_SEARCH
+            and self._heard_only_corrected(question.text, best.service)
+            and not self._another_matter(self.kb.corrected(question.text), alone=question.context is None)
+        ):
+            return True  # "我想头诉他，打哪个电话": NLU read the typo; the service's own word is 投诉
         if self._tells_its_card_problem(question, best.service):
             return True  # "…她的社保卡赶集的时候丢了 卡里还有这个月的养老金 这可咋办": our card, and its trouble
         if best.context and self._elsewhere(normalize(question.text)) and _DONE_THERE.search(question.text):
@@ -2477,6 +2506,8 @@ class Resolver:
         # "社保卡能用吗" after 备案)
         if _names_our_card(corrected) and "卡" in hits[0].name and not self._has_a_card(context):
             return True
+        if "卡" in hits[0].name and "卡" not in context.name and _CARD_ERRAND.search(corrected):
+            return True  # "社保卡补办要带啥东西" after 备案 (whose card it only pays with)
         if _TURNS_AWAY.search(text) and self._clearly_ahead_of(rest, hits[0], context):
             return True  # "顺便问下 我儿子还没办卡 能在app上帮他申请不" after 激活: turning to another matter
         said = self.kb.anchoring_words(rest, hits[0].key)

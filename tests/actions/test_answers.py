@@ -1820,6 +1820,7 @@ def test_asking_whether_another_fields_matter_goes_to_a_hotline_is_no_question_a
         ("行 那我打那个电话问问 谢了", "ask_contact", "medical_filing"),
         ("谢了哈 知道咋弄了", "thank", "consumer_complaint"),
         ("行 我回头查查那个app 谢了", "nlu_fallback", "elderly_benefits"),  # NLU unsure; app reads as channels
+        ("谢谢 俺回头打电话再问问", "thank", "settle_chronic"),  # was 12393's FAQ: 打电话 read as a contact question
     ],
 )
 def test_thanks_saying_what_the_citizen_will_do_asks_nothing(text: str, intent: str, key: str) -> None:
@@ -3282,6 +3283,18 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
          ("settle_outpatient", "medical_filing"), ("medical_filing",), "视同已经备案"),
         ("手机里那个电子的还能接着用吗", "e_sscard", 0.96, "sscard_loss", ("onecard_transport", "sscard_loss"),
          ("e_sscard", "sscard_loss"), "电子社保卡"),
+        # an errand on the card itself, after a matter that only pays with it (was 备案's materials)
+        ("社保卡补办要带啥东西", "ask_materials", 0.99, "medical_filing", ("medical_filing",), ("sscard_loss",),
+         "有效身份证件"),
+        # the hours of the matter's own office, pointed at in other words (was declined: NLU is sure)
+        ("社区那个办事的地方早上几点开门啊", "out_of_scope", 0.9, "elderly_benefits", ("elderly_benefits",),
+         ("elderly_benefits",), "12345"),
+        # what the citizen takes back in a correction, by not wanting it (was 养老服务 again)
+        ("算了 俺说错了 他不愿意去养老院 俺想接他去上海俺家长住 他的医保是宿州的 在上海看病咋整", "medical_filing",
+         0.93, "elderly_care", ("elderly_care",), ("medical_filing",), "备案"),
+        # the question put again in the citizen's words (was declined)
+        ("我是问现在能住的 不是以后规划的", "feedback_unhelpful", 0.45, "elderly_care", ("elderly_care",),
+         ("elderly_care",), "市民政局"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
@@ -3306,6 +3319,9 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
         ("宿州一共几个县", "out_of_scope", 0.96, "settle_chronic"),
         # "说到一卡通" only leads over to a school canteen's (was answered as 一卡通's channels)
         ("说到一卡通 俺闺女学校食堂的一卡通没钱了 搁哪充", "onecard", 0.99, "onecard"),
+        # a street lamp to mend, points for a school place in 昆山 (were 养老服务, 教育 guessed or answered)
+        ("对了 俺老家门口那条路灯坏了好几天了找谁修", "nlu_fallback", 0.4, "elderly_care"),
+        ("那在昆山上学那个积分是咋算的", "nlu_fallback", 0.4, "education"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
@@ -3313,6 +3329,42 @@ def test_another_matter_in_our_words_turned_to_is_declined(
 ) -> None:
     messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before}, answered=True)
     assert "不在我能回答的范围" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "wanted", "fact"),
+    [  # the service's own word heard only once the typo is corrected (头诉 → 投诉): NLU, reading the typo, leans
+        # out of scope (was declined)
+        ("在宿州一家店买的电动车才骑了半个月电池就鼓包了，找老板他不认帐，非说是我充电方法不对。我想头诉他，打哪个电话？"
+         "头诉了大概多久能有个结果？", "out_of_scope", 0.8, "consumer_complaint", "12315"),
+    ],
+)  # fmt: skip
+def test_a_word_of_the_service_behind_a_typo_outweighs_nlu(
+    text: str, intent: str, confidence: float, wanted: str, fact: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence)
+    assert slots_set(events).get("service_key") == wanted and fact in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("租房子住 宿州的公基金能提出来交房租不 一年能提几回", "out_of_scope", 0.8),  # guard: 公积金 提取 behind a typo
+        ("俺在东莞打工 老板拖了俺三个月工资 咋弄", "nlu_fallback", 0.45),  # a boss who will not pay (was the hub)
+    ],
+)
+def test_another_offices_matter_is_declined_however_its_words_are_typed(
+    text: str, intent: str, confidence: float
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence)
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_a_clause_saying_nothing_of_its_own_is_no_second_question() -> None:
+    messages, events = answer("俺爹想去养老院 宿州有啥政策", "elderly_care", confidence=0.89)
+    reply = texts(messages)  # was 人才 as a second answer: "来宿州工作有啥政策" is one of its questions
+    assert slots_set(events).get("service_key") == "elderly_care" and "second_service_key" not in slots_set(events)
+    assert "【人才" not in reply, reply
 
 
 def test_a_clause_turning_to_another_matter_is_a_second_question() -> None:

@@ -142,6 +142,8 @@ def test_abuse_after_an_answer_is_taken_as_feedback_though_it_has_a_question_wor
         ("领卡也得她本人去？", "feedback_helpful", 0.91, "sscard_apply", "必须本人去"),  # was "谢谢您的反馈"
         # was "抱歉没帮上忙": whether it is as much as what it is compared with is asked of the matter
         ("报的跟直接结的一样多不", "feedback_unhelpful", 0.83, "manual_reimbursement", "低一些"),
+        # the question put again ("我是问…"), asking no aspect (was "抱歉没帮上忙")
+        ("我是问现在能住的 不是以后规划的", "feedback_unhelpful", 0.45, "elderly_care", "市民政局"),
     ],
 )
 def test_a_question_of_the_matter_discussed_is_no_feedback_however_sure_nlu_is(
