@@ -151,6 +151,7 @@ _QUESTION = re.compile(
     r"^[^我俺\s]{0,3}(?:得|要|(?<!可)能|可以)(?!不|了吧)[^我俺\s]{1,5}(?<!问问|看看|试试|等等|算了|再说)吧\s*$|"
     # "她这个病是2024年才新加进去的吧", "那就是现在还没有呗": what was said, put back to be confirmed (not "就是这样吧")
     r"是[^\s，,。]{3,12}[吧呗](?=$|[\s，,。])|"
+    r"(?:也|都|还)(?:能|可以)(?!不)[^我俺\s，,。]{1,4}(?<!问问|看看|试试|等等|算了|再说)吧\s*$|"  # "俺娘七十了也能办吧"
     r"^(?:can|could|how|what|where|when|who|which|is|are|do|does|should)\b"  # "can I call someone"
 )
 

@@ -1248,6 +1248,10 @@ class Resolver:
         asking = " ".join(c for c in split_clauses(text) if not _STATES_WHERE.search(c))
         return bool(asking) and self.content_size(asking) <= ASKING_ASIDE and not self.kb.words_unknown(asking)
 
+    def a_fact_fits(self, text: str, service_key: str) -> bool:
+        """One of the service's facts fits the text as a follow-up's answer must."""
+        return bool(self.kb.search_units(text, services=[service_key], limit=1, min_score=UNIT_FOLLOW_UP))
+
     def _a_fact_fits(self, text: str, context: ServiceView, floor: float) -> bool:
         return bool(self.kb.search_units(text, services=[context.key], limit=1, min_score=floor))
 

@@ -144,6 +144,8 @@ def test_abuse_after_an_answer_is_taken_as_feedback_though_it_has_a_question_wor
         ("报的跟直接结的一样多不", "feedback_unhelpful", 0.83, "manual_reimbursement", "低一些"),
         # the question put again ("我是问…"), asking no aspect (was "抱歉没帮上忙")
         ("我是问现在能住的 不是以后规划的", "feedback_unhelpful", 0.45, "elderly_care", "市民政局"),
+        # what the citizen was told elsewhere, against the answer: what the KB says of it (was "抱歉没帮上忙")
+        ("你说的不对 上海那边说不用备案", "feedback_unhelpful", 0.65, "medical_filing", "没有查到官方依据"),
     ],
 )
 def test_a_question_of_the_matter_discussed_is_no_feedback_however_sure_nlu_is(
@@ -317,6 +319,13 @@ def test_a_question_nlu_is_sure_is_feedback_is_answered(actions_kb, text: str) -
     tracker = make_tracker(text, "feedback_helpful", slots=slots, confidence=0.85, answered=True)
     messages, _ = run(ActionStoreFeedback(), tracker)
     assert "市医保局" in texts(messages), texts(messages)
+
+
+def test_a_dispute_saying_nothing_the_kb_knows_is_feedback(actions_kb) -> None:  # guard for what was told elsewhere
+    slots = {"service_key": "medical_filing"}
+    tracker = make_tracker("不对 人家说不是这样", "feedback_unhelpful", confidence=0.8, slots=slots, answered=True)
+    messages, _ = run(ActionStoreFeedback(), tracker)
+    assert "抱歉没帮上忙" in texts(messages), texts(messages)
 
 
 def test_short_feedback_with_a_question_word_is_still_feedback(actions_kb) -> None:

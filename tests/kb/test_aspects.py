@@ -71,6 +71,8 @@ def test_whom_to_see_for_one_thing_is_no_question_of_the_bureau(text: str) -> No
         "手机能弄吧",
         "她这个病是2024年才新加进去的吧 以前不是只有5种",
         "那就是现在还没有呗",
+        "中 那俺娘七十了也能办吧",  # after a yes, asking to be told yes (was "好的。还有什么想问的吗？")
+        "还能用吧",
     ],
 )
 def test_questions_without_a_question_mark_ask(text: str) -> None:
@@ -91,6 +93,8 @@ def test_questions_without_a_question_mark_ask(text: str) -> None:
         "那我明天要早点去吧",
         "可能是吧",
         "得了吧",
+        "那我也可以等等吧",
+        "也行吧",
         "她那老人机啥也不会",  # 啥也, 什么都: tell, not ask
         "俺什么都不懂",
     ],
