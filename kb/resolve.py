@@ -156,7 +156,7 @@ def _wants_card_or_medical(corrected: str) -> bool:
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(
-    r"看(?:个|下|看|了)?病|瞧病|治病|(?:看|瞧)(?:看|瞧|一?下)?(?:腰|腿|眼睛|牙|胃|颈椎|腰椎|关节)|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做(?:了|个|完)?手术|动(?:了|个)?手术|开(?:了|个)?刀|透析|备案|备个案|"
+    r"看(?:个|下|看|了)?病|瞧病|治病|治疗|(?:去|来|过去|过来)治(?![安理])|(?:看|瞧)(?:看|瞧|一?下)?(?:腰|腿|眼睛|牙|胃|颈椎|腰椎|关节)|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做(?:了|个|完)?手术|动(?:了|个)?手术|开(?:了|个)?刀|透析|备案|备个案|"
     r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)"  # "媳妇怀上了，打算在昆山生"
 )
 # formalities to see to before going: what 备案 is
@@ -169,7 +169,18 @@ _NOT_FILING = re.compile(
     r"办(?:张|个|一张)?社保卡|申领|领卡|做卡"
 )
 # … or a doctor here sending the citizen there ("宿州的医院让我去上海瑞金看"), which needs no 医保 to be said
-_REFERRED = re.compile(r"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)")  # not "医院叫号"
+# (not "医院叫号"; and a patient moved to be treated: "把俺爹转到上海去治 转过去…" moves him, not his insurance)
+_PATIENT_MOVED = re.compile(r"转到[^，,。？?\s]{1,6}?(?:去|来)?(?:治|住院|看病|就医|手术)")
+_REFERRED = re.compile(rf"转诊|转院|(?:医院|医生|大夫)(?:让|叫(?!号)|建议|开了?单子让)|{_PATIENT_MOVED.pattern}")
+_HIM_MOVED = re.compile(r"转过去|转过来|转回来")
+
+
+def _not_filing(corrected: str) -> bool:
+    if _PATIENT_MOVED.search(corrected):  # "转过去" is the patient then, not the insurance
+        corrected = _HIM_MOVED.sub("", _PATIENT_MOVED.sub("", corrected))
+    return bool(_NOT_FILING.search(corrected))
+
+
 # … or an emergency there ("去无锡玩，俺娘突然晕倒送医院急诊了"): 临时外出就医, however it is told
 _EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|(?<!\d)120(?!\d)")
 _UNPLANNED = re.compile(r"急病|急性|突发|突然|来不及|没来得及|紧急")  # "出差路上急病住院来不及备案咋办"
@@ -1882,14 +1893,15 @@ class Resolver:
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
 
     def _tells_its_card_problem(self, question: Question, service: ServiceView) -> bool:
-        """The text names our card and the trouble that is the service's; or, in a card matter, points at "that
-        one" with a trouble only a card has ("我老伴那张明年三月到期 现在能先换不" after 激活; not "租房合同到期",
-        and anything gets lost)."""
+        """The text names our card and the trouble that is the service's; or, in a matter with a card, points at
+        "that one" with a trouble only a card has ("我老伴那张明年三月到期 现在能先换不" after 激活, "俺这卡上写的日子
+        过了" after 一卡通; not "租房合同到期", and anything gets lost)."""
         corrected = self.kb.corrected(question.text)
         told = _card_problems_told(self.kb, question, corrected)
         current = self.kb.service(question.context) if question.context else None
         if not _names_our_card(corrected):
-            card_meant = current is not None and "卡" in current.name and _THAT_ONE.search(corrected)
+            pointed = _THAT_ONE.search(corrected) or _THIS_CARD.search(corrected)
+            card_meant = current is not None and self._has_a_card(current) and pointed
             told = told - {LOST} if card_meant else set()
         return any(CARD_PROBLEM_SERVICE.get(p) == service.key for p in told)
 
@@ -2342,7 +2354,7 @@ class Resolver:
                 )
             )
             and bool(_SEES_DOCTOR.search(corrected))
-            and not _NOT_FILING.search(corrected)
+            and not _not_filing(corrected)
             and self._elsewhere(corrected)
         )
 

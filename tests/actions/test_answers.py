@@ -3292,6 +3292,11 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # what the citizen takes back in a correction, by not wanting it (was 养老服务 again)
         ("算了 俺说错了 他不愿意去养老院 俺想接他去上海俺家长住 他的医保是宿州的 在上海看病咋整", "medical_filing",
          0.93, "elderly_care", ("elderly_care",), ("medical_filing",), "备案"),
+        # a patient moved to be treated, not his insurance (was 医保关系转移 guessed)
+        ("不是 俺意思是想直接把俺爹转到上海去治 转过去医保还能用不", "nlu_fallback", 0.45, "telemedicine",
+         ("telemedicine",), ("medical_filing",), "备案"),
+        # the card's date passed, said of "俺这卡" in 一卡通 (was declined: NLU's 换领 alone is not sure enough)
+        ("俺这卡上写的日子过了 咋弄", "sscard_renew", 0.82, "onecard", ("onecard",), ("sscard_renew",), "换领"),
         # the question put again in the citizen's words (was declined)
         ("我是问现在能住的 不是以后规划的", "feedback_unhelpful", 0.45, "elderly_care", ("elderly_care",),
          ("elderly_care",), "市民政局"),
