@@ -656,9 +656,10 @@ CONVERSATION_INTENTS = REPLY_INTENTS | {
 
 # 社保卡 problems (entity card_problem) and the service about each
 LOST = "丢失"
+EXPIRED = "到期"
 CARD_PROBLEM_SERVICE = {
     LOST: "sscard_loss",
-    "到期": "sscard_renew",
+    EXPIRED: "sscard_renew",
     "锁定": "sscard_locked",
     "未激活": "sscard_activate",
 }
@@ -1423,6 +1424,11 @@ class Resolver:
         lost = self.kb.situation_said(CARD_PROBLEM, LOST, text)
         before = text[max(0, lost.start() - LOST_THING_CHARS) : lost.start()] if lost else ""
         return any(self.kb.service_says(service.key, pair) for pair in cjk_pairs(before))
+
+    @staticmethod
+    def _it_expires(problems: Sequence[str], service: ServiceView) -> bool:
+        """ "那要是过期了呢" after 备案: what expires is the matter itself, whose time limit says how long it holds."""
+        return EXPIRED in problems and "有效" in (service.time_limit or "")
 
     def _names_its_facts_words(self, text: str, service: ServiceView) -> bool:
         """Every noun of a short follow-up is one the service's own facts use: "比例会不会低" after 手工报销."""
@@ -2491,7 +2497,10 @@ class Resolver:
         card_trouble = (
             problems
             and not its_own
-            and (self._about_a_card(corrected, question) or not (context and self._its_thing_lost(text, context)))
+            and (
+                self._about_a_card(corrected, question)
+                or not (context and (self._its_thing_lost(text, context) or self._it_expires(problems, context)))
+            )
         )
         if any(c.mentioned for c in candidates) or card_trouble:
             return True

@@ -3365,6 +3365,18 @@ def test_another_offices_matter_is_declined_however_its_words_are_typed(
     assert DECLINE_MARK in texts(messages), texts(messages)
 
 
+def test_the_matter_itself_expiring_is_no_card_trouble() -> None:
+    entities = [{"entity": "card_problem", "value": "过期了"}]  # as NLU hears it
+    messages, events = answer("好的 那要是过期了呢", "inform", entities=entities, confidence=0.86,
+                              slots={"service_key": "medical_filing"}, answered=True)  # fmt: skip
+    reply = texts(messages)  # was "我不太确定…" with the card's matters: 备案 is what is valid for a while
+    assert (slots_set(events).get("service_key") or "medical_filing") == "medical_filing" and "6个月" in reply, reply
+    # guard: the card said, its expiry is the card's
+    messages, events = answer("俺社保卡过期了咋办", "sscard_renew", entities=entities, confidence=0.91,
+                              slots={"service_key": "medical_filing"}, answered=True)  # fmt: skip
+    assert slots_set(events).get("service_key") == "sscard_renew", texts(messages)
+
+
 def test_a_clause_saying_nothing_of_its_own_is_no_second_question() -> None:
     messages, events = answer("俺爹想去养老院 宿州有啥政策", "elderly_care", confidence=0.89)
     reply = texts(messages)  # was 人才 as a second answer: "来宿州工作有啥政策" is one of its questions
