@@ -968,7 +968,7 @@ class Resolver:
             retracted
             and context is not None
             and self._about(taken, context)
-            and not (self._about(kept, context) or self._a_fact_fits(kept, context, UNIT_FLOOR))
+            and not (self._about(kept, context) or self.a_fact_fits(kept, context.key, UNIT_FLOOR))
         )
         if retracted:  # the taken-back name or card problem is not meant
             entities = {k: v for k, v in question.entities.items() if k not in ("service", "card_problem")}
@@ -1064,7 +1064,7 @@ class Resolver:
                 or counts
                 or not _sure_out_of_scope(question)
                 # "东西往哪交", "全国一共多少个城市能刷" (after 一卡通行): nothing said of another matter
-                or ((asked or self._a_fact_fits(text, context, UNIT_FLOOR)) and not self.kb.words_unknown(text))
+                or ((asked or self.a_fact_fits(text, context.key, UNIT_FLOOR)) and not self.kb.words_unknown(text))
                 or _supported(context.key, candidates)
                 or not content
                 or self._echoes_name(text, context)
@@ -1081,7 +1081,7 @@ class Resolver:
                 not (asked or refers_back)
                 and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
                 and self.kb.words_unknown(text)
-                and not self._a_fact_fits(text, context, UNIT_FOLLOW_UP)
+                and not self.a_fact_fits(text, context.key, UNIT_FOLLOW_UP)
             )
             # "俺庄上卫生室啥时候开门" after 远程医疗: asked of a thing the KB does not know
             and not (
@@ -1243,7 +1243,8 @@ class Resolver:
             # "主管护师考试啥时候报名" after 一卡通行: NLU is sure of another matter; only a text naming nothing else
             # that a fact of this one fits says otherwise ("做好了能不能寄到灵璧家里 还是要本人去拿" after 社保卡申领)
             # (nor one naming it only after the question: "…能给寄到家里不 孩子要上学没空去拿")
-            return not self.kb.words_unknown(_up_to_the_question(text)) and self._a_fact_fits(text, context, UNIT_FLOOR)
+            known = not self.kb.words_unknown(_up_to_the_question(text))
+            return known and self.a_fact_fits(text, context.key, UNIT_FLOOR)
         if self.kb.anchored_services(aspects.without_cues(text)) == {context.key}:
             return True  # "离到期还有小半年 现在就能申请了不" in 换领: its own word, and no other matter's
         return bool(aspects.aspects_in(text)) or self._fact_of_it_fits(text, context)
@@ -1260,12 +1261,9 @@ class Resolver:
         asking = " ".join(c for c in split_clauses(text) if not _STATES_WHERE.search(c))
         return bool(asking) and self.content_size(asking) <= ASKING_ASIDE and not self.kb.words_unknown(asking)
 
-    def a_fact_fits(self, text: str, service_key: str) -> bool:
-        """One of the service's facts fits the text as a follow-up's answer must."""
-        return bool(self.kb.search_units(text, services=[service_key], limit=1, min_score=UNIT_FOLLOW_UP))
-
-    def _a_fact_fits(self, text: str, context: ServiceView, floor: float) -> bool:
-        return bool(self.kb.search_units(text, services=[context.key], limit=1, min_score=floor))
+    def a_fact_fits(self, text: str, service_key: str, floor: float = UNIT_FOLLOW_UP) -> bool:
+        """One of the service's facts fits the text this well (by default, as a follow-up's answer must)."""
+        return bool(self.kb.search_units(text, services=[service_key], limit=1, min_score=floor))
 
     def _points_at_its_word(self, text: str, context: ServiceView) -> bool:
         """ "那个窗口", "这个小程序": a word the matter's own facts say, pointed at as the one just spoken of (not
@@ -1926,7 +1924,7 @@ class Resolver:
             not best.nlu
             and bool(unknown)
             and not self.kb.search_services(aspects.without_cues(known), limit=1, min_score=SUPPORTED_SEARCH)
-            and not self._a_fact_fits(text, best.service, UNIT_FLOOR)
+            and not self.a_fact_fits(text, best.service.key, UNIT_FLOOR)
         )
 
     def fact_it_builds_on(
