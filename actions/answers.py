@@ -135,6 +135,7 @@ _TAKING_THE_ANSWER = re.compile(
 )
 # "行 我回头查查那个app 谢了": thanks NLU is not sure of, asking nothing, is thanks
 _THANKS = re.compile(r"谢了|谢谢|多谢|谢啦|感谢")
+_THANKS_LAST = re.compile(r"(?:谢了|谢谢|多谢|谢啦|感谢)[^，,。？?\s]{0,3}[。.!！~\s]*$")  # "…谢谢恁"
 _UNSURE_INTENTS = ("nlu_fallback", "out_of_scope")
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
@@ -233,7 +234,8 @@ class ActionAnswer(KbAction):
         if about_itself and not (understood.names_topic or (understood.from_context and understood.aspects)):
             return []  # said what it is; the rest names no matter of ours, nor asks of the one discussed
         if replying and not tells_situation and _acknowledges(said, understood):
-            dispatcher.utter_message(response="utter_anything_else")
+            thanked = _THANKS_LAST.search(_TAKING_THE_ANSWER.sub("", said))
+            dispatcher.utter_message(response=POLITE_REPLIES["thank"] if thanked else "utter_anything_else")
             return []
         if _asks_who(question, understood):
             answered = answer_responsibility(dispatcher, tracker, kb, understood, resolver)
@@ -246,7 +248,7 @@ class ActionAnswer(KbAction):
             latest_intent(tracker) == CARD_FAMILY_INTENT
             and not resolver.names_another_matter(question.text)  # "孩子学校的一卡通充值不了": another card
             and not _names_card_problem(tracker, understood)
-            and not _continues_another_topic(understood, kb)
+            and not _continues_another_matter(understood)
         ):
             return card_problems(dispatcher, tracker, kb)
         return self._by_decision(dispatcher, tracker, kb, question, understood)
@@ -412,7 +414,10 @@ def _acknowledges(said: str, understood: Understanding) -> bool:
     if not _ACKNOWLEDGED.match(said):
         return False
     said = _TAKING_THE_ANSWER.sub("", said)
-    return not (aspects.asks(said) or aspects.aspects_in(said) or understood.names_topic)
+    if aspects.asks(said) or _wants_to_ask(said):
+        return False
+    # "中 那俺先去办备案 谢谢恁", "中 俺叫她孙子搁网上给她弄弄 谢了": what the citizen will do, then thanks
+    return bool(_THANKS_LAST.search(said)) or not (aspects.aspects_in(said) or understood.names_topic)
 
 
 def _asks_who(question: Question, understood: Understanding) -> bool:
@@ -422,16 +427,16 @@ def _asks_who(question: Question, understood: Understanding) -> bool:
     return aspects.RESPONSIBLE in understood.aspects and (said or sure)
 
 
-def _continues_another_topic(understood: Understanding, kb: KnowledgeBase) -> bool:
+def _continues_another_matter(understood: Understanding) -> bool:
     """The resolver goes on with a service under discussion that is no card trouble ("再问刚才那个，医院是不是联网
-    的" after 住院结算): NLU's guess at card trouble is no reason to list them."""
+    的" after 住院结算, "给俺娘办 她腿脚不好出不了门" after 社保卡申领): NLU's guess at card trouble is no reason to
+    list them."""
     best = understood.best
-    card_topics = {s.topic for key in CARD_PROBLEM_SERVICE.values() if (s := kb.service(key))}
     return (
         understood.decision in (ANSWER, GUESS)
         and best is not None
         and (best.context or understood.from_context)  # or a fact of its neighbour's, put first
-        and best.service.topic not in card_topics
+        and best.service.key not in CARD_PROBLEM_SERVICE.values()
     )
 
 

@@ -468,6 +468,10 @@ class KnowledgeBase:
         """The text with the place names it contains blanked out (on normalised text)."""
         return self._fresh().places.sub(blank, text)
 
+    def without_diseases(self, text: str, blank: str = " ") -> str:
+        """The text with the covered diseases it names blanked out (on normalised text)."""
+        return self._fresh().diseases.sub(blank, text)
+
     def names_disease(self, text: str) -> bool:
         """Whether the (normalised) text names a covered chronic disease: 高血压, 糖尿病 …"""
         return bool(self._fresh().diseases.search(text))

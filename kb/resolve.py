@@ -871,6 +871,14 @@ def _context_first(u: Understanding) -> Understanding:
     return u if current is None else _guess_first(u, current)
 
 
+def _nothing_else_stands_out(u: Understanding) -> bool:
+    """Besides the matter under discussion, no service is named, heard by NLU, or found by more than a few
+    shared words: a message of the citizen's case in it, not of another matter."""
+    return all(
+        c.context or not (c.mentioned or c.nlu or c.search >= TOPIC_SCORE or c.unit >= UNIT_FLOOR) for c in u.candidates
+    )
+
+
 def _topic_first(u: Understanding) -> Understanding:
     topic = u.candidates[0].service.topic
     in_topic = tuple(c for c in u.candidates if c.service.topic == topic)
@@ -1109,6 +1117,14 @@ class Resolver:
             understood = self._fitting_beside_context(question, understood)
         if understood.decision == UNSURE and context and bare and content >= MIN_OWN_CONTENT and not names_topic:
             understood = _context_first(understood)  # "看病用" after 门诊结算: most likely still about it
+        elif (
+            understood.decision == UNSURE
+            and context
+            and not names_topic
+            and (content >= MIN_OWN_CONTENT or self.kb.without_places(text) != text)  # not "thx", "行吧"
+            and _nothing_else_stands_out(understood)
+        ):
+            understood = _context_first(understood)  # "俺是灵活就业交的医宝 不是单位给交的 也中吗" after 慢特病
         if understood.decision == UNSURE:
             understood = self._pension_for_social_insurance(text, understood)
         if understood.decision == UNSURE and bare and not context:
@@ -1597,6 +1613,8 @@ class Resolver:
         """ "社保卡到期了想换个新的，换的新卡能坐公交车不": a clause about another service, named there."""
         first = u.best.service.key
         ranked = {c.service.key: c for c in u.candidates[:SECOND_RANK]}
+        if _complains_of_a_sale(self.kb.corrected(text)):
+            text = self.kb.without_diseases(text)  # "说能治高血压": the seller's claim, not a question of 慢特病
         # not a matter told on the way: "老板说每人能报销一点购物" is no question about 手工报销
         clauses = [c for c in split_clauses(text) if not self._another_matter(c, alone=False)]
         for clause in clauses:
@@ -2004,7 +2022,20 @@ class Resolver:
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         if same := self._same_or_not(text, service):
             return [same, *(u for u in chosen if u is not same)][:MAX_UNITS]
-        return chosen
+        return self._with_each_clause_answered(text, service, chosen)
+
+    def _with_each_clause_answered(self, text: str, service: ServiceView, chosen: list[Unit]) -> list[Unit]:
+        """ "去的时候要带身份证不 输错几回就锁": a second clause asking a fact of its own, that one fact answers
+        clearly, gets that fact too."""
+        asking = [c for c in split_clauses(normalize(text)) if aspects.asks(c)]
+        if not chosen or len(asking) < 2:
+            return chosen
+        answered = list(chosen)
+        for clause in asking:
+            hits = self.kb.search_units(clause, services=[service.key], limit=1, min_score=UNIT_GENERAL)
+            if hits and all(hits[0][0].key != unit.key for unit in answered):
+                answered.append(hits[0][0])
+        return answered[: MAX_UNITS + 1] if len(answered) > len(chosen) else chosen
 
     def _emergency_said(self, text: str) -> bool:
         said = normalize(self.kb.corrected(text))
@@ -2204,6 +2235,10 @@ class Resolver:
             clearly = evidence(key)
             clearly["mention"], clearly["unit"] = 1.0, max(clearly["unit"], CLEAR_UNIT)
 
+        corrected = kb.corrected(question.text)
+        sale_complained_of = _complains_of_a_sale(corrected)
+        if sale_complained_of:  # "…买了几盒保健品，说能治高血压，吃了一点用没有": the disease is the seller's claim
+            text = kb.without_diseases(text)
         topic = aspects.without_cues(text)  # what is asked (多久, 要带啥) says nothing of which service
         for hit in kb.search_services(topic, limit=8):
             evidence(hit.key)["search"] = hit.score
@@ -2211,14 +2246,13 @@ class Resolver:
             evidence(hit.key)["search"] = max(evidence(hit.key)["search"], round(CLAUSE_WEIGHT * hit.score, 4))
         for hit in kb.mentioned_services(question.text):
             evidence(hit.key)["mention"] = 1.0
-        corrected = kb.corrected(question.text)
         if self._sees_doctor_elsewhere(corrected, self._about_medical_insurance(question.context)):
             elsewhere = evidence(MEDICAL_ELSEWHERE_SERVICE)
             elsewhere["mention"] = 1.0
             if not self._nlu_hears_topic_of(question, MEDICAL_ELSEWHERE_SERVICE):  # not "住院能直接结吗"
                 elsewhere["unit"] = max(elsewhere["unit"], CLEAR_UNIT)  # as clear as the FAQ it would be
         # told in other words, as clearly as by its name and as the FAQ it would be
-        if _complains_of_a_sale(corrected):
+        if sale_complained_of:
             named_clearly(CONSUMER_SERVICE)
         claimed_at_home = _CLAIMED_AT_HOME.search(corrected) and not _SETTLED_DIRECTLY.search(corrected)
         paid_and_claims = _PAID_ONESELF.search(corrected) and _STILL_CLAIMED.search(corrected)

@@ -3300,6 +3300,13 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # the question put again in the citizen's words (was declined)
         ("我是问现在能住的 不是以后规划的", "feedback_unhelpful", 0.45, "elderly_care", ("elderly_care",),
          ("elderly_care",), "市民政局"),
+        # the citizen's case in the matter, no other matter standing out (were "我不太确定…是下面这些吗")
+        ("俺是灵活就业交的医宝 不是单位给交的 也中吗", "nlu_fallback", 0.45, "settle_chronic", ("settle_chronic",),
+         ("settle_chronic",), "市医保局"),
+        ("宿州埇桥的", "nlu_fallback", 0.45, "elderly_onecard", ("elderly_onecard",), ("elderly_onecard",), "市民政局"),
+        # whom the card is for, in 申领, though NLU hears card trouble (was the list of card troubles)
+        ("给俺娘办 她腿脚不好出不了门", "sscard_problem", 0.87, "sscard_apply", ("sscard_apply",), ("sscard_apply",),
+         "代为申请"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
@@ -3397,3 +3404,40 @@ def test_speaking_of_our_card_then_asking_of_it_is_answered() -> None:  # guard 
                               slots={"service_key": "onecard"}, answered=True)  # fmt: skip
     assert slots_set(events).get("service_key") == "onecard_transport", texts(messages)
     assert "不在我能回答的范围" not in texts(messages), texts(messages)
+
+
+def test_a_second_clause_asking_a_fact_of_its_own_gets_that_fact_too() -> None:
+    messages, events = answer("回到俺娘那个锁卡 去的时候要带身份证不 输错几回就锁", "ask_materials", confidence=0.92,
+                              slots={"service_key": "sscard_locked"}, answered=True)  # fmt: skip
+    reply = texts(messages)  # was the materials only
+    assert (slots_set(events).get("service_key") or "sscard_locked") == "sscard_locked", reply
+    assert "6次" in reply and "12333" in reply, reply
+
+
+def test_a_disease_a_seller_claimed_to_cure_is_no_question_of_chronic_care() -> None:
+    text = ("俺妈67了，在小区门口听了几回养生讲座，最后花三千多买了几盒保健品，说能治高血压，吃了一点用没有，"
+            "那家店已经关门了。这种事上哪告他们？")  # fmt: skip
+    messages, events = answer(
+        text, "settle_chronic", confidence=0.55, entities=[{"entity": "disease", "value": "高血压"}]
+    )
+    reply = texts(messages)  # was 门诊慢特病, with 12315 nowhere
+    assert slots_set(events).get("service_key") == "consumer_complaint" and "12315" in reply, reply
+    assert "second_service_key" not in slots_set(events) and "门诊慢特病" not in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "before"),
+    [  # what the citizen will do, then thanks (were the matter's guide again)
+        ("中 那俺先去办备案 谢谢恁", "medical_filing", "medical_filing"),
+        ("中 俺叫她孙子搁网上给她弄弄 谢了", "sscard_activate", "sscard_activate"),
+    ],
+)
+def test_saying_what_one_will_do_and_thanks_is_thanked(text: str, intent: str, before: str) -> None:
+    messages, _ = answer(text, intent, confidence=0.9, slots={"service_key": before}, answered=True)
+    assert [m.get("response") for m in messages] == ["utter_you_are_welcome"], texts(messages)
+
+
+def test_thanks_with_a_question_after_it_is_still_answered() -> None:  # guard
+    messages, _ = answer("好的谢谢 那备案要带啥材料", "ask_materials", confidence=0.9,
+                         slots={"service_key": "medical_filing"}, answered=True)  # fmt: skip
+    assert "所需材料" in texts(messages), texts(messages)
