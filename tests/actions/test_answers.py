@@ -3307,6 +3307,10 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # whom the card is for, in 申领, though NLU hears card trouble (was the list of card troubles)
         ("给俺娘办 她腿脚不好出不了门", "sscard_problem", 0.87, "sscard_apply", ("sscard_apply",), ("sscard_apply",),
          "代为申请"),
+        # the ratio asked in a word of its own, 比例 (was 备案's guide, with nothing on the ratio)
+        ("那报的跟直接结算比例一样不", "settle_inpatient", 0.66, "medical_filing",
+         ("medical_filing", "manual_reimbursement"), ("settle_inpatient", "manual_reimbursement", "medical_filing"),
+         "低一些"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
@@ -3334,6 +3338,8 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
         # a street lamp to mend, points for a school place in 昆山 (were 养老服务, 教育 guessed or answered)
         ("对了 俺老家门口那条路灯坏了好几天了找谁修", "nlu_fallback", 0.4, "elderly_care"),
         ("那在昆山上学那个积分是咋算的", "nlu_fallback", 0.4, "education"),
+        # a train to take, on the way to the matter's place (was 敬老同城化 answered)
+        ("从宿州到嘉善有直达的火车不 票咋买", "out_of_scope", 0.69, "elderly_onecard"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
