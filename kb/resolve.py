@@ -146,6 +146,11 @@ def _files_for_medical_care(corrected: str) -> bool:
 _WANTS_FILING = re.compile(r"(?:想|要|得|咋|怎么|如何|打算|准备)[^，,。？?\s没不未]{0,4}备个?案")
 
 _ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"^那?(?:这个|这事|这种事|这样)")
+_ASKS_WHICH_PLACE = re.compile(r"(?:哪个|哪座|哪些|啥|什么)(?:城市|地方|省)|(?:跟|和|与)哪(?:里|儿|个|些)")
+# Offices citizens name for where a matter is done, and the KB's word for that kind of place
+_OFFICE_KINDS = {"居委会": "社区", "村委会": "村", "派出所": "公安"}
+# A figure with its unit ("5000元", "6个月", "60周岁")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万元|元|块|个工作日|个月|周岁|岁|天|年|次|条|个城市|%)")
 _QUOTES_THE_ANSWER = re.compile(r"^\s*(?:那|哦|噢)?\s*(?:你|您)?(?:刚才|刚刚|上面|前面)?(?:说|讲|提)的(?:那个|这个)?")
 
 
@@ -331,7 +336,10 @@ _EVERYDAY_MATTER = re.compile(
     # 通关 in a game or an escape room is no customs clearance
     r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|驾考|"  # … nor passing a driving test
-    # a train to take: its timetable and tickets ("从宿州到嘉善有直达的火车不 票咋买")
+    # a train to take: its timetable and tickets ("从宿州到嘉善有直达的火车不 票咋买"); a hospital's appointments
+    # ("瑞金医院挂号是用哪个app预约啊"); whether a city lets outsiders buy a home
+    r"(?:网上|在哪|哪里|哪儿|咋|怎么|怎样|去哪)挂号|挂号[^，,。？?]{0,8}(?:app|小程序|公众号|在哪|哪挂|咋挂|怎么挂|预约)|预约挂号|"
+    r"限购|购房资格|"
     r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|防盗门|门锁|指纹锁|智能锁|开锁|"
@@ -372,7 +380,7 @@ _OTHER_OFFICE = re.compile(
     r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
     r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费|"  # not 坐诊: experts from 上海 come to see
-    r"起诉|法院立案|(?:去|到|上)法院告|上牌|挂牌照|调监控|看监控|查监控"
+    r"起诉|法院立案|(?:去|到|上)法院告|上牌|挂牌照|调监控|看监控|查监控|改(?:个|了)?名字?|更名|改姓"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
@@ -398,7 +406,7 @@ _WITH_AN_ERRAND_OF_OURS = re.compile(
 )
 # Exams and school places are the education office's, unless the schools' cooperation is asked about
 # ("宿州职业技术学院跟上海的学校有合作没，孩子中考分不高").
-_EXAMS = re.compile(r"公务员|省考|国考|事业单位|事业编|高考|中考|填志愿|分数线")
+_EXAMS = re.compile(r"公务员|省考|国考|事业单位|事业编|高考|中考|考高中|填志愿|分数线")
 _SCHOOLS_COOPERATING = re.compile(r"合作|分校|联合办学|职业院校|职业技术学院|学院|人才|引进")
 # Tickets and discounts for anyone ("迪士尼门票学生打折吗") are the venue's business; with the card or for the
 # elderly they are ours ("拿社保卡逛景区门票便宜不").
@@ -1062,9 +1070,24 @@ class Resolver:
         brings = not names_topic and aspects.MATERIALS in asked and self._only_brought(text, candidates)
         # "安徽自己那个规定一共几条" after 一卡通: how many of a thing one of its facts counts
         counts = bool(context and not names_topic and self._counts_its_thing(text, context))
+        # "俺们社区居委会几点开门" after 优待证 (done at 社区): the office where the matter is done, in other words
+        matter_said = self._without_its_own_office(text, context) if context else text
+        own_office = matter_said != text
+        # "5000元是一个人算还是一家子加一起算" after 通关: a figure of the answer just given, asked about
+        quotes_figure = bool(context and self._quotes_its_figure(text, context))
         if (
             context
-            and (bare or corrects_who or refers_back or asks_barely or brings or asks_from_there or counts)
+            and (
+                bare
+                or corrects_who
+                or refers_back
+                or asks_barely
+                or brings
+                or asks_from_there
+                or counts
+                or own_office
+                or quotes_figure
+            )
             and (follow_up or corrects_who)
             and (not names_topic or only_where)
             and (
@@ -1072,6 +1095,8 @@ class Resolver:
                 or refers_back
                 or asks_from_there
                 or counts
+                or own_office
+                or quotes_figure
                 or not _sure_out_of_scope(question)
                 # "东西往哪交", "全国一共多少个城市能刷" (after 一卡通行): nothing said of another matter
                 or ((asked or self.a_fact_fits(text, context.key, UNIT_FLOOR)) and not self.kb.words_unknown(text))
@@ -1081,7 +1106,7 @@ class Resolver:
                 or self._names_its_facts_words(text, context)
             )
             # "…帮她弄行不 她那老人机啥也不会": the reasons told after the question are no matter of their own
-            and not self._another_matter(_up_to_the_question(text), alone=False)
+            and not self._another_matter(_up_to_the_question(matter_said), alone=False)
             and not (_TURNS_AWAY.search(text) and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE))
             # "另外问个事 我护照快过期了…能不能直接在上海那边换护照" after 通关: another office's errand turned to
             and not (_TURNS_AWAY.search(text) and _OTHER_OFFICE.search(text) and not _OURS_AMONG_OTHERS.search(text))
@@ -1097,7 +1122,7 @@ class Resolver:
             and not (
                 (asked or aspects.asks(text))  # "哪块租房子便宜" asks no aspect
                 and not self._points_back(text)
-                and self._asks_of_something_unknown(question, _of(context, candidates))
+                and self._asks_of_something_unknown(replace(question, text=matter_said), _of(context, candidates))
             )
         ):  # NLU hears another matter in "那彩礼给多少", but not in "多久", "How long is it valid?" or "大晚上的能挂不"
             followed = Understanding(
@@ -1117,6 +1142,8 @@ class Resolver:
             understood = _context_first(understood)  # "只办备案不办认定行不行" in 门诊慢特病: still about it
         if understood.decision == DECLINE and context:
             understood = self._fitting_beside_context(question, understood)
+        if understood.decision == DECLINE and context:
+            understood = self._context_behind_a_weak_best(question, understood)
         if understood.decision == UNSURE and context and bare and content >= MIN_OWN_CONTENT and not names_topic:
             understood = _context_first(understood)  # "看病用" after 门诊结算: most likely still about it
         elif (
@@ -1446,6 +1473,23 @@ class Resolver:
         """ "那要是过期了呢" after 备案: what expires is the matter itself, whose time limit says how long it holds."""
         return EXPIRED in problems and "有效" in (service.time_limit or "")
 
+    def _without_its_own_office(self, text: str, service: ServiceView) -> str:
+        """The text with the offices blanked where the service is done, named in the citizen's word for that kind of
+        place ("居委会" where it is done at 社区, "派出所" at a 公安 受理点)."""
+        said = self._its_text(service)
+        for word, kind in _OFFICE_KINDS.items():
+            if word in text and kind in said:
+                text = text.replace(word, " ")
+        return text
+
+    def _quotes_its_figure(self, text: str, service: ServiceView) -> bool:
+        """The text names a figure with its unit that one of the service's facts gives ("5000元", "6个月")."""
+        said = self._its_text(service)
+        return any(figure.group(0) in said for figure in _FIGURE.finditer(text))
+
+    def _its_text(self, service: ServiceView) -> str:
+        return " ".join(unit.text for unit in self.kb.units_for(service.key))
+
     def _names_its_facts_words(self, text: str, service: ServiceView) -> bool:
         """Every noun of a short follow-up is one the service's own facts use: "比例会不会低" after 手工报销."""
         nouns = nouns_of(text)
@@ -1710,6 +1754,19 @@ class Resolver:
             return UNSURE  # in scope, but no service stands out: which of these?
         return DECLINE  # with the closest services as buttons, should the citizen mean one of them
 
+    def _context_behind_a_weak_best(self, question: Question, u: Understanding) -> Understanding:
+        """ "办好了得他自己去拿不 能给寄回来不" after 身份证: a few shared words put another service first, which is not
+        in scope; a question on the matter under discussion, which is, that names no other matter."""
+        best, current = u.best, _current(u.candidates)
+        if best is None or current is None or best is current or best.mentioned or best.nlu:
+            return u
+        said = normalize(question.text)
+        if self._another_matter(said, alone=False) or not aspects.asks(said) or _TURNS_AWAY.search(said):
+            return u  # "另外我家狗跑丢了 你们能帮忙找找不"
+        if best.service.key in self.kb.anchored_services(question.text):
+            return u  # "回到景区那个 刷卡买门票有优惠没": a word of its own names the one put first
+        return _guess_first(u, current) if self._in_scope(question, current, u.bare, bool(u.aspects)) else u
+
     def _fitting_beside_context(self, question: Question, u: Understanding) -> Understanding:
         """ "那出院的时候能直接刷医保吧 不用先把钱垫上吧" after 备案, "卡领回来以后还得激活是吧" after 申领: the matter
         under discussion, put first by the conversation alone, does not fit, but a matter next in line does on its
@@ -1877,6 +1934,8 @@ class Resolver:
             and not self._another_matter(self.kb.corrected(question.text), alone=question.context is None)
         ):
             return True  # "我想头诉他，打哪个电话": NLU read the typo; the service's own word is 投诉
+        if best.context and self._proxy_told(question.text, best.service) and not self.kb.words_unknown(question.text):
+            return True  # "新卡做好了我妈在宿州帮我领行不行" after 换领: who may do it, which a fact says
         if self._tells_its_card_problem(question, best.service):
             return True  # "…她的社保卡赶集的时候丢了 卡里还有这个月的养老金 这可咋办": our card, and its trouble
         if best.context and self._elsewhere(normalize(question.text)) and _DONE_THERE.search(question.text):
@@ -2185,6 +2244,10 @@ class Resolver:
         """Whether someone else may do it is asked, and none of the service's facts says."""
         return bool(aspects.PROXY.search(normalize(text))) and self._by_proxy(text, service) is None
 
+    def _proxy_told(self, text: str, service: ServiceView) -> bool:
+        """Whether someone else may do it is asked, and a fact of the service or of one its steps send to says."""
+        return self._by_proxy(text, service) is not None or self.proxy_told_by_its_steps(text, service) is not None
+
     def proxy_told_by_its_steps(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
         """Whether someone else may do it, asked of a service whose steps send the citizen to another that says
         ("新卡做好了我回不去 我闺女…替我去拿中不中" in 换领, which goes as 申领 does: 申领's fact)."""
@@ -2212,6 +2275,8 @@ class Resolver:
     def _aspects(self, text: str, intent: str | None) -> tuple[str, ...]:
         found = aspects.aspects_in(_asking_part(text))
         from_intent = aspects.from_intent(intent)
+        if from_intent == aspects.RESPONSIBLE and _ASKS_WHICH_PLACE.search(text):
+            from_intent = None  # "双结对是跟哪个城市搞的": which city, not which bureau
         if from_intent and from_intent not in found:
             found.insert(0, from_intent) if not found else found.append(from_intent)
         return tuple(found)

@@ -3307,6 +3307,22 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # whom the card is for, in 申领, though NLU hears card trouble (was the list of card troubles)
         ("给俺娘办 她腿脚不好出不了门", "sscard_problem", 0.87, "sscard_apply", ("sscard_apply",), ("sscard_apply",),
          "代为申请"),
+        # the office where the matter is done, in the citizen's word for it (were declined: 居委会 and 派出所 are
+        # other offices' words)
+        ("俺们社区居委会几点开门 星期六有人不", "out_of_scope", 0.98, "elderly_benefits", ("elderly_benefits",),
+         ("elderly_benefits",), "12345"),
+        ("那南京那边派出所电话多少 周末上班不", "ask_contact", 0.76, "first_id_card", ("first_id_card",),
+         ("first_id_card",), "12345"),
+        # a figure of the answer just given, asked about (was declined)
+        ("5000元是一个人算还是一家子加一起算", "out_of_scope", 0.62, "customs", ("customs",), ("customs",), "宿州海关"),
+        # which city, not which bureau, though NLU hears "who" (was who leads 人才)
+        ("双结对是跟哪个城市搞的", "ask_responsible", 0.94, "talent", ("talent",), ("talent",), "杭州市"),
+        # who may fetch the card, however sure NLU is of another matter (was declined)
+        ("新卡做好了我妈在宿州帮我领行不行，我实在请不下假", "out_of_scope", 0.98, "sscard_renew", ("sscard_renew",),
+         ("sscard_renew",), "本人"),
+        # a few shared words put 手工报销 first, out of scope; the matter discussed is asked of (was declined)
+        ("办好了得他自己去拿不 能给寄回来不", "deny", 0.83, "first_id_card", ("first_id_card",), ("first_id_card",),
+         "邮寄"),
         # the ratio asked in a word of its own, 比例 (was 备案's guide, with nothing on the ratio)
         ("那报的跟直接结算比例一样不", "settle_inpatient", 0.66, "medical_filing",
          ("medical_filing", "manual_reimbursement"), ("settle_inpatient", "manual_reimbursement", "medical_filing"),
@@ -3340,6 +3356,12 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
         ("那在昆山上学那个积分是咋算的", "nlu_fallback", 0.4, "education"),
         # a train to take, on the way to the matter's place (was 敬老同城化 answered)
         ("从宿州到嘉善有直达的火车不 票咋买", "out_of_scope", 0.69, "elderly_onecard"),
+        # a hospital's appointments, a city's limits on buying a home, a school's admission (were answered)
+        ("那上海瑞金医院挂号是用哪个app预约啊", "inform", 0.52, "medical_filing"),
+        ("嘉兴那边外地人买房限购不", "out_of_scope", 0.77, "loan_deposit_certificate"),
+        ("还有个事 他明年想在杭州考高中 杭州那边的学校收不收外地户口的孩子", "out_of_scope", 0.65, "first_id_card"),
+        # guard: the office where the matter is done, for another errand of its own
+        ("孩子还想改个名字，去派出所要带啥", "ask_materials", 0.9, "first_id_card"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
@@ -3436,6 +3458,7 @@ def test_a_disease_a_seller_claimed_to_cure_is_no_question_of_chronic_care() -> 
     [  # what the citizen will do, then thanks (were the matter's guide again)
         ("中 那俺先去办备案 谢谢恁", "medical_filing", "medical_filing"),
         ("中 俺叫她孙子搁网上给她弄弄 谢了", "sscard_activate", "sscard_activate"),
+        ("哦哦 那俺还是去网点吧 谢了", "nlu_fallback", "sscard_activate"),
     ],
 )
 def test_saying_what_one_will_do_and_thanks_is_thanked(text: str, intent: str, before: str) -> None:
