@@ -147,6 +147,10 @@ _WANTS_FILING = re.compile(r"(?:想|要|得|咋|怎么|如何|打算|准备)[^�
 
 _ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"^那?(?:这个|这事|这种事|这样)")
 _ASKS_WHICH_PLACE = re.compile(r"(?:哪个|哪座|哪些|啥|什么)(?:城市|地方|省)|(?:跟|和|与)哪(?:里|儿|个|些)")
+# "你光说备案了 卡的事呢": what the answer covered, said before what it left out
+_ONLY_ANSWERED = re.compile(
+    r"^\s*(?:你|您)?(?:光|只|就)(?:说|讲|回答|答)了?[^，,。？?\s]{1,8}?(?:了|的事)?[，,。\s]+(?=\S)"
+)
 # Offices citizens name for where a matter is done, and the KB's word for that kind of place
 _OFFICE_KINDS = {"居委会": "社区", "村委会": "村", "派出所": "公安"}
 # A figure with its unit ("5000元", "6个月", "60周岁")
@@ -520,7 +524,8 @@ _POINTER = r"(?:那个|这个|那家|这家|那|这)"
 _POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
 # how many of something ("一共几条", "多少个城市", "几种病"): the measure word, then what is counted
 _COUNT_ASKED = re.compile(r"(?:多少|几)(个|条|种|项|类|家|批)([\u4e00-\u9fff]{0,2})")
-_POINTED_THING = re.compile(r"^\s*(?:那|这)(?:个|张|件)?(证|卡)(?![号片])")  # "那个证搁哪办", "那张卡"
+# "那个证搁哪办", "那张卡", "卡的事呢"
+_POINTED_THING = re.compile(r"^\s*(?:(?:那|这)(?:个|张|件)?|(?=[证卡]的事))(证|卡)(?![号片])")
 _POINTED_AT_LONGER = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2,4}})")  # "那个研究院"
 # The short forms services' names use ("医保关系转移接续")
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
@@ -974,6 +979,8 @@ class Resolver:
         return sum(1 for ch in rest if is_cjk(ch) and ch not in FUNCTION_CHARS)
 
     def understand(self, question: Question) -> Understanding:
+        if (rest := _ONLY_ANSWERED.sub("", question.text, count=1)) and rest != question.text:
+            question = replace(question, text=rest)  # "你光说备案了 卡的事呢": what was answered is not asked
         if back_to := self._matter_returned_to(question):  # "再回到刚才转的那个 是谁给办"
             question = replace(question, context=back_to, earlier=())
         kept, taken = split_taken_back(question.text)
@@ -1670,6 +1677,12 @@ class Resolver:
             hits = self.kb.search_services(aspects.without_cues(clause), limit=1, min_score=SECOND_SCORE)
             if hits and hits[0].key in named:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
+        for clause in clauses if len(clauses) > 1 else ():  # or our card with its trouble ("他那张社宝卡去年就过期了")
+            corrected = self.kb.corrected(clause)
+            told = self.kb.situations_said(CARD_PROBLEM, corrected) if _names_our_card(corrected) else set()
+            troubled = {CARD_PROBLEM_SERVICE[p] for p in told if p in CARD_PROBLEM_SERVICE} & ranked.keys() - {first}
+            if len(troubled) == 1:
+                return replace(u, second=ranked[troubled.pop()], second_aspects=tuple(aspects.aspects_in(clause)))
         for clause in clauses if len(clauses) > 1 else ():  # or one whose words match it as clearly as a name
             # (the same search as the clause's evidence for the candidates: remembered, not repeated)
             # (not "宿州有啥政策" after 养老院: no more than 政策 of its own)

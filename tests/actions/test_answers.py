@@ -3470,3 +3470,20 @@ def test_thanks_with_a_question_after_it_is_still_answered() -> None:  # guard
     messages, _ = answer("好的谢谢 那备案要带啥材料", "ask_materials", confidence=0.9,
                          slots={"service_key": "medical_filing"}, answered=True)  # fmt: skip
     assert "所需材料" in texts(messages), texts(messages)
+
+
+def test_our_card_with_its_trouble_in_a_clause_is_a_second_question() -> None:
+    text = ("俺爹七十二了 下个月要去上海俺哥那住大半年 想问问在那边看病能用宿州的医保不 备按咋弄 "
+            "还有他那张社宝卡去年就过期了 人在上海能换不")  # fmt: skip
+    entities = [{"entity": "card_problem", "value": "到期"}]
+    messages, events = answer(text, "medical_filing", confidence=0.7, entities=entities)
+    reply = texts(messages)  # was 备案 only
+    assert slots_set(events).get("service_key") == "medical_filing", reply
+    assert slots_set(events).get("second_service_key") == "sscard_renew" and "换领" in reply, reply
+
+
+@pytest.mark.parametrize("text", ["你光说备案了 卡的事呢", "卡的事呢"])
+def test_the_card_asked_after_an_answer_on_filing_is_the_card_matter_discussed_before(text: str) -> None:
+    messages, events = answer(text, "nlu_fallback", confidence=0.45, slots={"service_key": "medical_filing"},
+                              answered=True, discussed=("medical_filing",), beside=("sscard_renew",))  # fmt: skip
+    assert slots_set(events).get("service_key") == "sscard_renew", texts(messages)  # was 备案's FAQ
