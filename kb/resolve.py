@@ -149,7 +149,7 @@ _ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"^那?(?:这个|这事|这种事|这样)
 _ASKS_WHICH_PLACE = re.compile(r"(?:哪个|哪座|哪些|啥|什么)(?:城市|地方|省)|(?:跟|和|与)哪(?:里|儿|个|些)")
 # "你光说备案了 卡的事呢": what the answer covered, said before what it left out
 _ONLY_ANSWERED = re.compile(
-    r"^\s*(?:你|您)?(?:光|只|就)(?:说|讲|回答|答)了?[^，,。？?\s]{1,8}?(?:了|的事)?[，,。\s]+(?=\S)"
+    r"^\s*(?:你|您)?(?:光|只)(?:说|讲|回答|答)了?[^，,。？?\s]{1,8}?(?:了|的事)?[，,。\s]+(?=\S)"
 )
 # Offices citizens name for where a matter is done, and the KB's word for that kind of place
 _OFFICE_KINDS = {"居委会": "社区", "村委会": "村", "派出所": "公安"}
