@@ -1483,19 +1483,14 @@ class Resolver:
     def _without_its_own_office(self, text: str, service: ServiceView) -> str:
         """The text with the offices blanked where the service is done, named in the citizen's word for that kind of
         place ("居委会" where it is done at 社区, "派出所" at a 公安 受理点)."""
-        said = self._its_text(service)
         for word, kind in _OFFICE_KINDS.items():
-            if word in text and kind in said:
+            if word in text and self.kb.service_says(service.key, kind):
                 text = text.replace(word, " ")
         return text
 
     def _quotes_its_figure(self, text: str, service: ServiceView) -> bool:
         """The text names a figure with its unit that one of the service's facts gives ("5000元", "6个月")."""
-        said = self._its_text(service)
-        return any(figure.group(0) in said for figure in _FIGURE.finditer(text))
-
-    def _its_text(self, service: ServiceView) -> str:
-        return " ".join(unit.text for unit in self.kb.units_for(service.key))
+        return any(self.kb.service_says(service.key, figure.group(0)) for figure in _FIGURE.finditer(text))
 
     def _names_its_facts_words(self, text: str, service: ServiceView) -> bool:
         """Every noun of a short follow-up is one the service's own facts use: "比例会不会低" after 手工报销."""
