@@ -573,9 +573,11 @@ def answer_responsibility(
 def _who_does(
     dispatcher: CollectingDispatcher, tracker: Tracker, resolver: Resolver, service: ServiceView, text: str
 ) -> list:
-    """Who does the service, with its own facts on it that the question asks ("是民政局发的吗")."""
+    """Who does the service, with its own facts on it that the question asks ("是民政局发的吗"), after the answer to
+    what else it asks ("要花钱不？是哪个部门发的？")."""
     facts = resolver.facts_on_who(text, service)
-    dispatcher.utter_message(text=service_responsibility_text(service, facts))
+    answers = [u for u in resolver.answers_beside_who(text, service) if u not in facts]
+    dispatcher.utter_message(text=service_responsibility_text(service, facts, answers))
     return changed(tracker, service_key=service.key, failed_turns=0)
 
 

@@ -293,13 +293,14 @@ def no_such_task_text(numbers: Sequence[int], count: int) -> str:
     return f"{PLAN_TITLE}共有{count}项任务（第1项到第{count}项），没有{asked}。请核对一下编号，或者直接说想问的工作。"
 
 
-def service_responsibility_text(service: ServiceView, facts: Sequence[Unit] = ()) -> str:
-    """Who is responsible for the service: its own facts on who does it, where the question asks them, with the
-    bureaus it is listed under (the facts may say that is only the plan's lead: "这不说明优待证由市民政局发放"),
-    else its bureaus; then the plan's tasks and the hotline."""
+def service_responsibility_text(service: ServiceView, facts: Sequence[Unit] = (), answers: Sequence[Unit] = ()) -> str:
+    """Who is responsible for the service, after the facts answering what else the question asks: its own facts
+    on who does it, where the question asks them, with the bureaus it is listed under (the facts may say that is
+    only the plan's lead: "这不说明优待证由市民政局发放"), else its bureaus; then the plan's tasks and the hotline."""
     bureaus = "、".join(service.bureaus)
     listed = f"“{service.name}”在这里列在{bureaus}名下（依据是下面行动计划的任务）。"
-    lines = [*(u.text for u in facts), listed] if facts else [f"“{service.name}”由{bureaus}负责。"]
+    lines = [u.text for u in answers]
+    lines += [*(u.text for u in facts), listed] if facts else [f"“{service.name}”由{bureaus}负责。"]
     lines += [task_text(t) for t in service.tasks]
     lines.append(hotline_text(service.hotline))
     if not service.tasks:  # a service staff added outside the plan: where its content comes from

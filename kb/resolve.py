@@ -2076,6 +2076,16 @@ class Resolver:
         units = self.answering_units(text, service, (aspects.RESPONSIBLE,))
         return [u for u in units if u.aspect == aspects.RESPONSIBLE or _SAYS_WHO.search(u.text)]
 
+    def answers_beside_who(self, text: str, service: ServiceView) -> list[Unit]:
+        """What the message asks of the service besides who does it ("这钱还能回来报不？找哪个部门？要带些啥",
+        "在上海交的这五年养老保险，回来以后会不会白交了？要转的话该找哪个部门"): the facts that answer the rest of
+        it, read with the story told before (which says what "这钱", "白交" are about)."""
+        rest = [c for c in split_clauses(normalize(text)) if aspects.RESPONSIBLE not in aspects.aspects_in(c)]
+        if not any(aspects.asks(clause) for clause in rest):
+            return []
+        said = "，".join(rest)
+        return self.answering_units(said, service, aspects.aspects_in(said), on_matter_discussed=True)
+
     def answering_units(
         self, text: str, service: ServiceView, asked: Sequence[str], on_matter_discussed: bool = False
     ) -> list[Unit]:

@@ -1744,6 +1744,40 @@ def test_asking_whether_a_bureau_does_it_quotes_what_the_sources_say_on_who() ->
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "confidence", "slots", "fact"),
+    [  # what NLU makes of them; each was "…由X负责" only
+        (
+            "俺是萧县的瓦工，在上海浦东一个工地干活，上个月从架子上掉下来摔断了腿，工友直接送到附近医院急诊，住了半个月，"
+            "都是俺自己先垫的。现在回宿州养伤了，这钱还能回来报不？找哪个部门？要带些啥",
+            "manual_reimbursement",
+            0.77,
+            {},
+            "发票原件",
+        ),
+        (
+            "最担心的就是在上海交的这五年养老保险，回来以后会不会白交了？要转的话该找哪个部门？",
+            "cross_province",
+            0.8,
+            {},
+            "合并计算",
+        ),
+        ("那正式挂失是不是非得回宿州，找哪个单位办", "cross_province", 0.5, {"service_key": "sscard_loss"}, "服务网点"),
+    ],
+)
+def test_who_is_in_charge_comes_after_what_else_the_message_asks(
+    text: str, intent: str, confidence: float, slots: dict, fact: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots=slots)
+    reply = texts(messages)
+    assert fact in reply and reply.index(fact) < reply.index("负责"), reply
+
+
+def test_who_is_in_charge_alone_is_answered_with_who() -> None:  # guard: nothing else asked, nothing else quoted
+    messages, _ = answer("异地就医备案这事归谁管", "ask_responsible", confidence=0.9)
+    assert texts(messages).startswith("“跨省异地就医备案”由市医保局负责"), texts(messages)
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "confidence"),
     [  # what NLU makes of them
         ("想给自己存点养老钱 养老理财跟买基金哪个划算", "elderly_care", 0.75),
