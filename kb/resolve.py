@@ -513,8 +513,9 @@ _TURNS_TO = re.compile(r"\s*(?:还有|顺带|顺便|另外|再问|对了)")  # a
 _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
 # "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
 # what was just discussed
+_SUPPOSES = re.compile(r"^\s*那?(?:要是|如果|万一|假如)")
 _REFERS_BACK = re.compile(
-    r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|^\s*那?(?:要是|如果|万一|假如)"
+    r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|" + _SUPPOSES.pattern
 )
 # "江宁那边哪个小区学区好": there, in the place just named, not the matter spoken of
 _PLACE_BLANK = "\u0000"
@@ -1285,9 +1286,17 @@ class Resolver:
         the matter answers ("回来给我妈买个包大概八千块 这个要报吗" after 通关)."""
         if not aspects.asks(text):
             return False
-        if _REFERS_BACK.search(text) or (
-            aspects.from_intent(question.intent) is not None and question.confidence >= CONFIDENT_NLU
-        ):
+        # "要是换成日元带着呢" supposes another case of the matter; "如果我留在上海的话应届研究生落户要打多少分", which
+        # NLU is sure is no matter of ours, asks of a thing the KB does not know
+        supposes_another = (
+            _SUPPOSES.search(text)
+            and _sure_out_of_scope(question)
+            and self.kb.words_unknown(_up_to_the_question(text))
+            and not any(self.kb.service_says(context.key, noun) for noun in nouns_of(text))  # "…外币怎么算"
+        )
+        if _REFERS_BACK.search(_SUPPOSES.sub("", text)) or (_SUPPOSES.search(text) and not supposes_another):
+            return True
+        if aspects.from_intent(question.intent) is not None and question.confidence >= CONFIDENT_NLU:
             return True
         if self._points_at_its_word(text, context):
             return True  # "宿州那个窗口搁哪 啥时候上班" after 跨省通办: the window its answer spoke of

@@ -3396,6 +3396,8 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
         ("还有个事 他明年想在杭州考高中 杭州那边的学校收不收外地户口的孩子", "out_of_scope", 0.65, "first_id_card"),
         # guard: the office where the matter is done, for another errand of its own
         ("孩子还想改个名字，去派出所要带啥", "ask_materials", 0.9, "first_id_card"),
+        # supposing another case that is no case of the matter: another city's settling rules (was 人才 answered)
+        ("如果我留在上海的话应届研究生落户要打多少分", "out_of_scope", 0.99, "talent"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
