@@ -110,6 +110,10 @@ _SOMEONE_ELSES_ONECARD = re.compile(
     r"[^，,。？?\s]{0,4}一卡通"
 )
 
+# the card another place gives its own people, asked for by an outsider ("上海本地老头老太太有个敬老卡坐车不要钱，俺外地的
+# 能去居委会办那个卡不"): that place's business, not 敬老同城化 nor the 优待证
+_LOCALS_OWN_CARD = re.compile(r"(?:本地|当地)[^，,。？?]{0,8}有(?:个|张|一张|种)[^，,。？?]{0,6}卡")
+_OUTSIDER = re.compile(r"外地|外省|外来")
 
 # … nor "说到一卡通" leading over to someone else's ("说到一卡通 俺闺女学校食堂的一卡通没钱了 搁哪充")
 _SPEAKING_OF = re.compile(rf"(?:说到|说起|提到|讲到)(?:这个|那个)?(?:{_CARD})")
@@ -1893,6 +1897,8 @@ class Resolver:
         if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not (ours or shop_card_sold_badly):
             return True
         if _EVERYDAY_MATTER.search(text) and not ours:
+            return True
+        if _LOCALS_OWN_CARD.search(text) and _OUTSIDER.search(text) and self._elsewhere(text):
             return True
         if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
             return True

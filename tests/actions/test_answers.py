@@ -3398,6 +3398,8 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
         ("孩子还想改个名字，去派出所要带啥", "ask_materials", 0.9, "first_id_card"),
         # supposing another case that is no case of the matter: another city's settling rules (was 人才 answered)
         ("如果我留在上海的话应届研究生落户要打多少分", "out_of_scope", 0.99, "talent"),
+        # the card another city gives its own old people, asked for by an outsider (was the 优待证 answered)
+        ("上海本地老头老太太有个敬老卡坐车不要钱，俺外地的能去居委会办那个卡不", "elderly_benefits", 0.78, "onecard_tourism"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
