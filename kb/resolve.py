@@ -110,8 +110,8 @@ _SOMEONE_ELSES_ONECARD = re.compile(
     r"[^，,。？?\s]{0,4}一卡通"
 )
 
-# the card another place gives its own people, asked for by an outsider ("上海本地老头老太太有个敬老卡坐车不要钱，俺外地的
-# 能去居委会办那个卡不"): that place's business, not 敬老同城化 nor the 优待证
+# the card another place gives its own people, asked for by an outsider ("上海本地老头老太太有个敬老卡坐车不要钱，
+# 俺外地的能去居委会办那个卡不"): that place's business, not 敬老同城化 nor the 优待证
 _LOCALS_OWN_CARD = re.compile(r"(?:本地|当地)[^，,。？?]{0,8}有(?:个|张|一张|种)[^，,。？?]{0,6}卡")
 _OUTSIDER = re.compile(r"外地|外省|外来")
 
@@ -411,6 +411,12 @@ _PAYING_IN = re.compile(
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
     r"转移|转过|转回|转到|转出|接续|转过来|备案|报销|材料|结算|直接结|看病|住院|" + _MOVED_ALONG
+)
+# Another place's residence permit, got and renewed where one lives ("对了深圳的居住证到期了去哪续"): that place's
+# business, not a cross-province errand (not "没有居住证" for 备案's proof of residence, nor "宿州这边需要开什么证明吗"
+# for it)
+_RESIDENCE_PERMIT = re.compile(
+    r"(?<!没有)(?<!没办)(?<!没)居住证(?!明)[^，,。？?]{0,6}(?:咋|怎么|怎样|如何|去哪|搁哪|在哪|派出所|到期|过期|续|办|补|换)"
 )
 # Exams and school places are the education office's, unless the schools' cooperation is asked about
 # ("宿州职业技术学院跟上海的学校有合作没，孩子中考分不高").
@@ -1908,6 +1914,10 @@ class Resolver:
         if ((alone and _TICKETS.search(text)) or _TICKET_PRICE.search(text)) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
         if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
+            return True
+        if _RESIDENCE_PERMIT.search(text) and not (
+            _WITH_AN_ERRAND_OF_OURS.search(text) or _OURS_AMONG_OTHERS.search(text) or "证明" in text
+        ):
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True

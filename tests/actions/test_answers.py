@@ -3374,6 +3374,12 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
     assert "不在我能回答的范围" not in reply and "没有专门的办事指南" not in reply, reply
 
 
+def test_a_proof_from_home_for_another_citys_residence_permit_is_not_declined() -> None:  # guard
+    text = "我在嘉兴上班想办居住证，宿州这边需要开什么证明吗，能网上弄不"
+    messages, _ = answer(text, "cross_province", confidence=0.74)
+    assert "不在我能回答的范围" not in texts(messages), texts(messages)
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "confidence", "before"),
     [  # another matter in our words, turned to in a conversation (were answered as the matter)
@@ -3399,7 +3405,11 @@ def test_a_follow_up_finds_the_matter_that_fits_it(
         # supposing another case that is no case of the matter: another city's settling rules (was 人才 answered)
         ("如果我留在上海的话应届研究生落户要打多少分", "out_of_scope", 0.99, "talent"),
         # the card another city gives its own old people, asked for by an outsider (was the 优待证 answered)
-        ("上海本地老头老太太有个敬老卡坐车不要钱，俺外地的能去居委会办那个卡不", "elderly_benefits", 0.78, "onecard_tourism"),
+        ("上海本地老头老太太有个敬老卡坐车不要钱，俺外地的能去居委会办那个卡不", "elderly_benefits", 0.78,
+         "onecard_tourism"),
+        # another city's residence permit, renewed where one lives (were the hub's pointer, 社保卡换领 answered)
+        ("对了深圳的居住证到期了去哪续", "inform", 0.67, "cross_province"),
+        ("还有上海居住证到期了咋续", "sscard_renew", 0.6, "first_id_card"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
