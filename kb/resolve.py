@@ -456,7 +456,7 @@ _INSURANCE_MATTER = re.compile(
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
 _MEANT_ASKING = r"(?:我|俺)(?:就|就是|是)想?问|(?:我|俺)想?问的是"  # "我是问现在能住的 不是以后规划的"
-_CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是"
+_CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是|[我俺](?:说|问)的是"  # "俺说的是养老保险 不是养老院"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
 SAYS_WHAT_IS_ASKED = re.compile(_MEANT_ASKING)
 # "俺爹今年65了", "她72了", "我妈七十多了": whose matter it is, by age, and nothing else said

@@ -3361,6 +3361,9 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         ("那报的跟直接结算比例一样不", "settle_inpatient", 0.66, "medical_filing",
          ("medical_filing", "manual_reimbursement"), ("settle_inpatient", "manual_reimbursement", "medical_filing"),
          "低一些"),
+        # "俺说的是…不是…" takes back what it is not (was 养老服务 answered, 养老院 kept in the search)
+        ("俺说的是养老保险 不是养老院 俺在上海交了八年 回来接着搁宿州交 那八年还算不算数啊", "cross_province", 0.98,
+         "elderly_care", ("elderly_care",), ("pension_transfer",), "合并计算"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
