@@ -949,6 +949,10 @@ def without_taken_back(text: str) -> str:
     return split_taken_back(text)[0]
 
 
+# "激活了以后", "办好之后": a step of the matter taken, before what is asked of what comes after it
+_AFTER_A_STEP = re.compile(r"^[^，,。？?\s]{1,8}?(?:了|完|好)(?:以后|之后)[，,\s]*")
+
+
 def split_taken_back(text: str) -> tuple[str, str]:
     """(what the citizen means, what they take back): ("是找不着了", "不是锁了，") of "不是锁了，是找不着了"."""
     retracted = _RETRACTED.match(text)
@@ -1190,7 +1194,20 @@ class Resolver:
             and (self._still_its_fact(text, understood, context) or self._asked_if_another(text, context))
         ):
             understood = _context_first(understood)
+        if understood.decision in (ANSWER, GUESS) and context:
+            understood = self._what_comes_after_its_step(text, understood, context)
         return understood
+
+    def _what_comes_after_its_step(self, text: str, u: Understanding, context: ServiceView) -> Understanding:
+        """ "激活了以后能刷南京地铁吗" after 封存激活: once its step is taken, what only another matter's own word
+        names is asked of that matter (not "受理了以后调解要多久", nor "备案了以后回宿州看病还能用医保不")."""
+        step = _AFTER_A_STEP.match(text)
+        best = u.best
+        if step is None or best is None or best.service.key != context.key:
+            return u
+        named = self.kb.anchored_services(self.kb.corrected(text[step.end() :]))
+        after = [c for c in u.candidates if c.service.key in named and c.service.key != context.key]
+        return _guess_first(u, after[0]) if len(named) == 1 and after else u
 
     def _the_one_singled_out(self, text: str, u: Understanding) -> Understanding:
         """Of the services level at the top, the only one a word of its own names is guessed ("…长三角有个一卡同

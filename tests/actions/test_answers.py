@@ -3364,6 +3364,9 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # "俺说的是…不是…" takes back what it is not (was 养老服务 answered, 养老院 kept in the search)
         ("俺说的是养老保险 不是养老院 俺在上海交了八年 回来接着搁宿州交 那八年还算不算数啊", "cross_province", 0.98,
          "elderly_care", ("elderly_care",), ("pension_transfer",), "合并计算"),
+        # its step taken, what another matter's own word names is asked of it (was 激活 answered again)
+        ("激活了以后能刷南京地铁吗", "inform", 0.57, "sscard_activate", ("sscard_activate",), ("onecard_transport",),
+         "交通联合"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
