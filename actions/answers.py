@@ -31,6 +31,7 @@ from actions.forms import NEGATED_EMERGENCY, NEGATED_REFERRAL, yes_no
 from actions.kb_access import knowledge_base
 from actions.replies import (
     DECLINE_MARK,
+    SYMPATHY,
     answer_messages,
     aspect_known,
     bureau_messages,
@@ -137,6 +138,11 @@ _TAKING_THE_ANSWER = re.compile(
 # "行 我回头查查那个app 谢了": thanks NLU is not sure of, asking nothing, is thanks
 _THANKS = re.compile(r"谢了|谢谢|多谢|谢啦|感谢")
 _THANKS_LAST = re.compile(r"(?:谢了|谢谢|多谢|谢啦|感谢)[^，,。？?\s]{0,3}[。.!！~\s]*$")  # "…谢谢恁"
+# "唉 真麻烦 办个啥都这么多事", "等你回个话等半天": the citizen vents, and asks nothing besides
+_VENTS = re.compile(
+    r"(?:真|太|好|咋这么|怎么这么|这么)(?:麻烦|费劲|折腾|磨叽|慢)|(?:麻烦|烦|急)死了?|"
+    r"等(?:你|恁)?[^，,。？?\s]{0,6}(?:半天|好久|老半天)|(?:办|弄)?(?:个|点)?啥都这么(?:多事|麻烦|难)|这么多事"
+)
 _UNSURE_INTENTS = ("nlu_fallback", "out_of_scope")
 _GREETING = re.compile(r"^(?:你好|您好|在吗|在不在|哈喽|hello|hi)[呀啊吗]?$", re.IGNORECASE)
 MIN_REST_CHARS = 4  # "你是机器人吗 好吧" says nothing besides
@@ -237,6 +243,9 @@ class ActionAnswer(KbAction):
         if replying and not tells_situation and _acknowledges(said, understood):
             thanked = _THANKS_LAST.search(_TAKING_THE_ANSWER.sub("", said))
             dispatcher.utter_message(response=POLITE_REPLIES["thank"] if thanked else "utter_anything_else")
+            return []
+        if _only_vents(said, understood):
+            dispatcher.utter_message(text=SYMPATHY)
             return []
         if _asks_who(question, understood):
             answered = answer_responsibility(dispatcher, tracker, kb, understood, resolver)
@@ -419,6 +428,13 @@ def _acknowledges(said: str, understood: Understanding) -> bool:
         return False
     # "中 那俺先去办备案 谢谢恁", "中 俺叫她孙子搁网上给她弄弄 谢了": what the citizen will do, then thanks
     return bool(_THANKS_LAST.search(said)) or not (aspects.aspects_in(said) or understood.names_topic)
+
+
+def _only_vents(said: str, understood: Understanding) -> bool:
+    """The citizen vents ("唉 真麻烦", "等你回个话等半天") and names and asks nothing besides: no answer to give
+    again, nor a guess at what "等…半天" or "啥" asks."""
+    rest = _VENTS.sub(" ", said)
+    return rest != said and not (understood.names_topic or aspects.asks(rest) or aspects.aspects_in(rest))
 
 
 def _asks_who(question: Question, understood: Understanding) -> bool:

@@ -1772,6 +1772,23 @@ def test_who_is_in_charge_comes_after_what_else_the_message_asks(
     assert fact in reply and reply.index(fact) < reply.index("负责"), reply
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "vents"),
+    [  # what NLU makes of them; the vents were answered with the matter again (its time limit for "等…半天")
+        ("唉 真麻烦 办个啥都这么多事", "nlu_fallback", 0.45, "settle_inpatient", True),
+        ("等你回个话等半天", "ask_time_limit", 0.95, "consumer_complaint", True),
+        # guards: a vent beside a question, or naming the matter, is answered
+        ("社保卡补办咋这么麻烦 要带啥", "ask_materials", 0.9, "sscard_loss", False),
+        ("办个证这么麻烦 网上能弄不", "ask_channels", 0.8, "first_id_card", False),
+    ],
+)
+def test_a_citizen_venting_is_met_with_sympathy_not_the_answer_again(
+    text: str, intent: str, confidence: float, before: str, vents: bool
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": before})
+    assert texts(messages).startswith("理解您的心情") == vents, texts(messages)
+
+
 def test_who_is_in_charge_alone_is_answered_with_who() -> None:  # guard: nothing else asked, nothing else quoted
     messages, _ = answer("异地就医备案这事归谁管", "ask_responsible", confidence=0.9)
     assert texts(messages).startswith("“跨省异地就医备案”由市医保局负责"), texts(messages)
