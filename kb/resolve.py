@@ -949,6 +949,11 @@ def without_taken_back(text: str) -> str:
     return split_taken_back(text)[0]
 
 
+# "银行说找人社，人社又叫找银行，来回踢皮球，俺上哪反映去": where to complain of the offices doing the matter (whose
+# contacts and 12345 answer it), not of a seller (12315's)
+_WHERE_TO_COMPLAIN = re.compile(r"(?:上哪|去哪|找谁|哪里|哪儿|搁哪|到哪)儿?去?(?:反映|投诉|告|说理|举报)")
+_OFFICES = re.compile(r"人社|社保|医保|银行|窗口|医院|政务|经办|部门|网点")
+_SELLERS = re.compile(r"商家|客服|店|厂家|卖家|老板|平台|商场|超市")
 # "激活了以后", "办好之后": a step of the matter taken, before what is asked of what comes after it
 _AFTER_A_STEP = re.compile(r"^[^，,。？?\s]{1,8}?(?:了|完|好)(?:以后|之后)[，,\s]*")
 
@@ -1034,6 +1039,11 @@ class Resolver:
         if context and self._doubts_bureau(question.text, bare):  # the answer names who is responsible, and why
             return Understanding(
                 (Candidate(context, 1.0, context=True),), (aspects.RESPONSIBLE,), False, True, False, ANSWER, content
+            )
+        if context and _WHERE_TO_COMPLAIN.search(text) and _OFFICES.search(text) and not _SELLERS.search(text):
+            # whom to complain to of the offices doing the matter: its contacts (and 12345)
+            return Understanding(
+                (Candidate(context, 1.0, context=True),), (aspects.CONTACT,), False, True, False, ANSWER, content
             )
         if context and not asked and not aspects.asks(text) and self.step_done(text, context):
             # "备案了 去年就办了" after 门诊结算: the step it builds on is behind the citizen; what comes next

@@ -3384,6 +3384,9 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # its step taken, what another matter's own word names is asked of it (was 激活 answered again)
         ("激活了以后能刷南京地铁吗", "inform", 0.57, "sscard_activate", ("sscard_activate",), ("onecard_transport",),
          "交通联合"),
+        # where to complain of the offices passing the buck: the matter's contacts (was declined)
+        ("银行说找人社，人社又叫找银行，来回踢皮球，俺上哪反映去", "out_of_scope", 0.91, "sscard_locked",
+         ("sscard_locked",), ("sscard_locked",), "12333"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
