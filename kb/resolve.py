@@ -351,7 +351,7 @@ _EVERYDAY_MATTER = re.compile(
     r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|防盗门|门锁|指纹锁|智能锁|开锁|"
-    r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算|好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
+    r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
     r"查[^，,。？?]{0,4}快递|快递[^，,。？?]{0,4}(?:到哪|单号|到了没)|物流信息|"
     # savings (养老理财 is no 养老服务), films, love, office software, writing, trips: "异地恋" is no 异地 errand
     r"理财|买基金|电影|电视剧|综艺|异地恋|维持感情|视频会议|腾讯会议|钉钉|远程办公|请假条|作文|路线推荐|自驾游|好吃的|美食|"
@@ -446,6 +446,9 @@ _COUNTY_HOSPITAL = re.compile(r"县(?:里|上)?的?(?:人民)?医院")
 _ONLY_HERE = re.compile(r"本地|本市|(?:俺|我|咱)们?村|村里|家门口|小区")  # an errand with nothing across about it
 _SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
 _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
+# Which is cheaper is a shopper's question ("哪家买便宜"), unless our errands are what is compared ("是按普通门诊结算
+# 就行还是得办那个慢特病的…哪个对她划算").
+_WHICH_IS_CHEAPER = re.compile(r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:便宜|划算)")
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
@@ -949,9 +952,11 @@ def without_taken_back(text: str) -> str:
     return split_taken_back(text)[0]
 
 
-# "银行说找人社，人社又叫找银行，来回踢皮球，俺上哪反映去": where to complain of the offices doing the matter (whose
-# contacts and 12345 answer it), not of a seller (12315's)
-_WHERE_TO_COMPLAIN = re.compile(r"(?:上哪|去哪|找谁|哪里|哪儿|搁哪|到哪)儿?去?(?:反映|投诉|告|说理|举报)")
+# "银行说找人社，人社又叫找银行，来回踢皮球，俺上哪反映去", "…来回跑两趟了，到底谁管这个事，我要投诉": a complaint of
+# the offices doing the matter (whose contacts and 12345 answer it), not of a seller (12315's)
+_WHERE_TO_COMPLAIN = re.compile(
+    r"(?:上哪|去哪|找谁|哪里|哪儿|搁哪|到哪)儿?去?(?:反映|投诉|告|说理|举报)|(?:我|俺)(?:要|想)(?:投诉|反映|告)"
+)
 _OFFICES = re.compile(r"人社|社保|医保|银行|窗口|医院|政务|经办|部门|网点")
 _SELLERS = re.compile(r"商家|客服|店|厂家|卖家|老板|平台|商场|超市")
 # "激活了以后", "办好之后": a step of the matter taken, before what is asked of what comes after it
@@ -1041,10 +1046,10 @@ class Resolver:
                 (Candidate(context, 1.0, context=True),), (aspects.RESPONSIBLE,), False, True, False, ANSWER, content
             )
         if context and _WHERE_TO_COMPLAIN.search(text) and _OFFICES.search(text) and not _SELLERS.search(text):
-            # whom to complain to of the offices doing the matter: its contacts (and 12345)
-            return Understanding(
-                (Candidate(context, 1.0, context=True),), (aspects.CONTACT,), False, True, False, ANSWER, content
-            )
+            # whom to complain to of the offices doing the matter: its contacts (and 12345), or who is in charge
+            # where that is asked ("…到底谁管这个事，我要投诉")
+            wanted = (aspects.RESPONSIBLE,) if aspects.RESPONSIBLE in asked else (aspects.CONTACT,)
+            return Understanding((Candidate(context, 1.0, context=True),), wanted, False, True, False, ANSWER, content)
         if context and not asked and not aspects.asks(text) and self.step_done(text, context):
             # "备案了 去年就办了" after 门诊结算: the step it builds on is behind the citizen; what comes next
             steps = (Candidate(context, 1.0, context=True),)
@@ -1930,6 +1935,8 @@ class Resolver:
         if (_OTHER_CARD.search(text) or _SOMEONE_ELSES_ONECARD.search(text)) and not (ours or shop_card_sold_badly):
             return True
         if _EVERYDAY_MATTER.search(text) and not ours:
+            return True
+        if _WHICH_IS_CHEAPER.search(text) and not (ours or _INSURANCE_MATTER.search(text)):
             return True
         if _LOCALS_OWN_CARD.search(text) and _OUTSIDER.search(text) and self._elsewhere(text):
             return True

@@ -1789,6 +1789,12 @@ def test_a_citizen_venting_is_met_with_sympathy_not_the_answer_again(
     assert texts(messages).startswith("理解您的心情") == vents, texts(messages)
 
 
+def test_which_of_our_matters_is_cheaper_for_her_is_no_shoppers_question() -> None:  # was declined
+    text = "我老婆类风湿好几年了，现在在南京一个月去拿一回药，是按普通门诊结算就行还是得办那个慢特病的，哪个对她划算"
+    messages, _ = answer(text, "settle_chronic", confidence=0.99)
+    assert "不在我能回答的范围" not in texts(messages) and "门诊慢特病" in texts(messages), texts(messages)
+
+
 def test_who_is_in_charge_alone_is_answered_with_who() -> None:  # guard: nothing else asked, nothing else quoted
     messages, _ = answer("异地就医备案这事归谁管", "ask_responsible", confidence=0.9)
     assert texts(messages).startswith("“跨省异地就医备案”由市医保局负责"), texts(messages)
@@ -3387,6 +3393,8 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # where to complain of the offices passing the buck: the matter's contacts (was declined)
         ("银行说找人社，人社又叫找银行，来回踢皮球，俺上哪反映去", "out_of_scope", 0.91, "sscard_locked",
          ("sscard_locked",), ("sscard_locked",), "12333"),
+        ("我让我哥去宿州窗口问了，人家说先网上弄，来回跑两趟了，到底谁管这个事，我要投诉", "cross_province", 0.57,
+         "medical_filing", ("medical_filing",), ("medical_filing",), "市医保局"),  # was 12315's bureau
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
