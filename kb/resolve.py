@@ -1936,8 +1936,8 @@ class Resolver:
             return True
         if _EVERYDAY_MATTER.search(text) and not ours:
             return True
-        if _WHICH_IS_CHEAPER.search(text) and not (ours or _INSURANCE_MATTER.search(text)):
-            return True
+        if _WHICH_IS_CHEAPER.search(text) and not (ours or _INSURANCE_MATTER.search(_WHICH_IS_CHEAPER.sub(" ", text))):
+            return True  # (划算 has 算 of its own)
         if _LOCALS_OWN_CARD.search(text) and _OUTSIDER.search(text) and self._elsewhere(text):
             return True
         if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
