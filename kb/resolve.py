@@ -110,10 +110,6 @@ _SOMEONE_ELSES_ONECARD = re.compile(
     r"[^，,。？?\s]{0,4}一卡通"
 )
 
-# the card another place gives its own people, asked for by an outsider ("上海本地老头老太太有个敬老卡坐车不要钱，
-# 俺外地的能去居委会办那个卡不"): that place's business, not 敬老同城化 nor the 优待证
-_LOCALS_OWN_CARD = re.compile(r"(?:本地|当地)[^，,。？?]{0,8}有(?:个|张|一张|种)[^，,。？?]{0,6}卡")
-_OUTSIDER = re.compile(r"外地|外省|外来")
 
 # … nor "说到一卡通" leading over to someone else's ("说到一卡通 俺闺女学校食堂的一卡通没钱了 搁哪充")
 _SPEAKING_OF = re.compile(rf"(?:说到|说起|提到|讲到)(?:这个|那个)?(?:{_CARD})")
@@ -412,6 +408,10 @@ _PAYING_IN = re.compile(
 _WITH_AN_ERRAND_OF_OURS = re.compile(
     r"转移|转过|转回|转到|转出|接续|转过来|备案|报销|材料|结算|直接结|看病|住院|" + _MOVED_ALONG
 )
+# The card another place gives its own people, asked for by an outsider ("上海本地老头老太太有个敬老卡坐车不要钱，
+# 俺外地的能去居委会办那个卡不"): that place's business, not 敬老同城化 nor the 优待证
+_LOCALS_OWN_CARD = re.compile(r"(?:本地|当地)[^，,。？?]{0,8}有(?:个|张|一张|种)[^，,。？?]{0,6}卡")
+_OUTSIDER = re.compile(r"外地|外省|外来")
 # Another place's residence permit, got and renewed where one lives ("对了深圳的居住证到期了去哪续"): that place's
 # business, not a cross-province errand (not "没有居住证" for 备案's proof of residence, nor "宿州这边需要开什么证明吗"
 # for it)
