@@ -257,6 +257,11 @@ class KnowledgeBase:
         """The text as the search reads it: normalised, homophone typos corrected (医宝 → 医保), no punctuation."""
         return self._fresh().index.prepare(text)
 
+    def respelled(self, text: str) -> str:
+        """The text normalised with its homophone typos corrected, every character in its place ("备按是办过的" →
+        "备案是办过的"; punctuation and spaces kept, unlike `corrected`)."""
+        return self._fresh().index.corrector.correct(normalize(text))
+
     def mentioned_services(self, text: str) -> list[Hit]:
         """Services whose name or alias the text contains (typos tolerated), longest name first."""
         return self._fresh().index.mentions(text)

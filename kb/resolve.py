@@ -835,16 +835,28 @@ def _shares_a_word(text: str, name: str) -> bool:
     return bool(cjk_pairs(text) & cjk_pairs(name))
 
 
+CLAUSE_REACH = 16  # how far into its clause a word's step may be said done
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
 _DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好|给办了")  # "已经备案了", "家里人给办了备案"
 _STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)")  # "备过案了", "已经办好了"
 
 
+_DONE_LATER = re.compile(r"已经|早就|(?:办|弄|做|备)(?:过|好|完)")  # "备案俺闺女已经搁手机上给他弄好了"
+_NOT_YET = re.compile(r"没|未|不|要是|如果|能|咋|怎|啥|吗")
+_CLAUSE_END = re.compile(r"[,.!?;:，。！？；：\s]")
+
+
 def _said_done(text: str, word: str) -> bool:
-    """The step the word names is behind the citizen."""
-    at = text.find(word)
-    after, before = text[at + len(word) : at + len(word) + 4], text[max(0, at - 6) : at]
-    return bool(_DONE_AFTER.match(after) or _DONE_BEFORE.search(before))
+    """The step the word names is behind the citizen: said right beside the word, or later in its clause
+    ("备案是办过的", "不是问备案 备案俺闺女已经搁手机上给他弄好了")."""
+    for at in (m.start() for m in re.finditer(re.escape(word), text)):
+        after, before = text[at + len(word) : at + len(word) + 4], text[max(0, at - 6) : at]
+        clause = _CLAUSE_END.split(text[at + len(word) :], maxsplit=1)[0][:CLAUSE_REACH]
+        if _DONE_AFTER.match(after) or _DONE_BEFORE.search(before):
+            return True
+        if _DONE_LATER.search(clause) and not _NOT_YET.search(clause):
+            return True
+    return False
 
 
 _UNDONE_BEFORE = re.compile(r"没|未|忘了|来不及|顾不上")  # "急急忙忙的没办备案"
@@ -1401,8 +1413,9 @@ class Resolver:
         if not u.aspects:
             return u
         matter = u.best.service
-        words = [w for w in self.kb.services_named(text) if w not in matter.name and not _said_done(text, w)]
-        words = [w for w in words if not _said_undone(text, w)]  # "没办备案，出院的时候还能直接结算不"
+        said = self.kb.respelled(text)
+        words = [w for w in self.kb.services_named(text) if w not in matter.name and not _said_done(said, w)]
+        words = [w for w in words if not _said_undone(said, w)]  # "没办备案，出院的时候还能直接结算不"
         for step in self.kb.services_it_builds_on(matter.key)[:1]:  # the first step, not a fallback (手工报销)
             if any(w in step.name and step.key in self.kb.anchored_services(w) for w in words):
                 chosen = next((c for c in u.candidates if c.service.key == step.key), Candidate(step, 0.0))
@@ -1413,11 +1426,12 @@ class Resolver:
         """The step the service builds on that the (normalised) message says is done, saying little else."""
         if self.content_size(text) > BARE_CONTENT:
             return None
+        said = self.kb.respelled(text)
         return next(
             (
                 base
                 for base in self.kb.services_it_builds_on(service.key)
-                if any(_said_done(text, word) for word in self.kb.anchoring_words(text, base.key))
+                if any(_said_done(said, word) for word in self.kb.anchoring_words(text, base.key))
             ),
             None,
         )

@@ -21,6 +21,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 _T2S = opencc.OpenCC("t2s")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 MIN_TERM = 2
@@ -149,8 +150,9 @@ class PinyinCorrector:
         return "".join(out)
 
     def _verbatim_positions(self, text: str) -> set[int]:
-        """Positions inside a term the text already spells correctly: those are never rewritten."""
-        positions: set[int] = set()
+        """Positions inside a term the text already spells correctly, or in an "A不A" question ("人家认不认" is
+        no 家人): those are never rewritten."""
+        positions = {n for m in _A_NOT_A.finditer(text) for n in range(m.start(), m.end())}
         for start in range(len(text)):
             for length in range(MIN_TERM, min(MAX_TERM, len(text) - start) + 1):
                 if text[start : start + length] in self.vocabulary:

@@ -1229,6 +1229,19 @@ def test_an_aspect_of_the_step_a_matter_builds_on_is_answered_from_that_step() -
     assert texts(messages).startswith("【门诊慢特病跨省直接结算"), texts(messages)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "住院直接结算要啥条件啊 备案是办过的",  # said done later in its clause
+        "住院直接结算要啥条件啊 备按是办过的",  # and with a typo (guard: the old reading found it by accident)
+    ],
+)
+def test_a_step_said_done_further_on_leaves_the_matter_built_on_it(text: str) -> None:
+    slots = {"service_key": "medical_filing"}
+    messages, _ = answer(text, "settle_inpatient", confidence=0.92, slots=slots)
+    assert texts(messages).startswith("【跨省异地就医住院费用直接结算"), texts(messages)
+
+
 def test_that_part_of_a_sibling_named_in_a_follow_up_answers_the_sibling() -> None:
     slots = {"service_key": "medical_insurance_transfer"}
     messages, _ = answer("养老那块是不是也得跟着转", "elderly_care", confidence=0.6, slots=slots)

@@ -130,6 +130,11 @@ class TestTextNormalisation:
         assert index.prepare("身份正要带哪些材料") == "身份正要带哪些材料"
         assert index.prepare("身份正丢了") == "身份证丢了"
 
+    def test_an_a_not_a_question_is_never_rewritten(self) -> None:
+        corrector = PinyinCorrector(["家人", "医保"])
+        assert corrector.correct("拿到杭州人家认不认") == "拿到杭州人家认不认"  # not 家人
+        assert corrector.correct("医宝认不认") == "医保认不认"
+
     def test_numerals_are_never_rewritten(self) -> None:
         corrector = PinyinCorrector(["绍兴市", "绍兴"])
         assert corrector.correct("住绍兴十来年了") == "住绍兴十来年了"  # 十来年, not 绍兴市
