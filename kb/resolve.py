@@ -384,7 +384,9 @@ _OTHER_OFFICE = re.compile(
     r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
     r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费|"  # not 坐诊: experts from 上海 come to see
-    r"起诉|法院立案|(?:去|到|上)法院告|上牌|挂牌照|调监控|看监控|查监控|改(?:个|了)?名字?|更名|改姓"
+    r"起诉|法院立案|(?:去|到|上)法院告|上牌|挂牌照|调监控|看监控|查监控|改(?:个|了)?名字?|更名|改姓|"
+    # a hospital's own registration
+    r"挂号(?:的?电话|费|用哪个|app|小程序)|网上挂号|(?:咋|怎么|怎样|在哪|哪里|去哪)(?:网上)?挂号|专家号"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the

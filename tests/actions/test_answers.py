@@ -3445,6 +3445,7 @@ def test_a_proof_from_home_for_another_citys_residence_permit_is_not_declined() 
         ("从宿州到嘉善有直达的火车不 票咋买", "out_of_scope", 0.69, "elderly_onecard"),
         # a hospital's appointments, a city's limits on buying a home, a school's admission (were answered)
         ("那上海瑞金医院挂号是用哪个app预约啊", "inform", 0.52, "medical_filing"),
+        ("对了县医院挂号电话多少", "ask_contact", 0.93, "telemedicine"),  # the hospital's own number
         ("嘉兴那边外地人买房限购不", "out_of_scope", 0.77, "loan_deposit_certificate"),
         ("还有个事 他明年想在杭州考高中 杭州那边的学校收不收外地户口的孩子", "out_of_scope", 0.65, "first_id_card"),
         # guard: the office where the matter is done, for another errand of its own
