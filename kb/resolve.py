@@ -832,6 +832,15 @@ def _called_by(text: str, service: ServiceView) -> bool:
     )
 
 
+_ERRAND_WORD = re.compile("|".join(sorted(ERRAND_WORDS)))
+
+
+def _only_errand_words(text: str) -> bool:
+    """Words of errands in general are all the text says ("证明", "办手续"), besides particles and light verbs."""
+    rest = _ERRAND_WORD.sub("", text)
+    return rest != text and not any(is_cjk(ch) and ch not in FUNCTION_CHARS for ch in rest)
+
+
 def _shares_a_word(text: str, name: str) -> bool:
     """Two characters of the text in a row that the name has too ("是养老的": 养老保险关系跨省转移接续)."""
     return bool(cjk_pairs(text) & cjk_pairs(name))
@@ -1808,9 +1817,9 @@ class Resolver:
             and not u.names_topic
             and not question.context
             and question.intent != OUT_OF_SCOPE
-            and u.content <= WHICH_CONTENT
+            and (u.content <= WHICH_CONTENT or _only_errand_words(aspects.without_cues(normalize(question.text))))
         ):
-            return WHICH  # "在哪办" to begin with; "低保怎么申请" says what it is about, and it is not ours
+            return WHICH  # "在哪办", "证明" to begin with; "低保怎么申请" says what it is about, and it is not ours
         in_scope = best is not None and (
             self._in_scope(question, best, u.bare, bool(u.aspects)) or self._ours_elsewhere(question, corrected, best)
         )
@@ -2708,6 +2717,8 @@ class Resolver:
         ):
             return True  # "另外问一句，研究生回宿州有补贴吗": NLU hears another topic
         rest = aspects.without_cues(text)
+        if _only_errand_words(rest):
+            return False  # "证明", "手续": any errand's ("手续" is no 医保关系转移's, whose alias has it)
         hits = self.kb.search_services(rest, limit=1)
         if not hits or hits[0].score < TOPIC_SCORE:
             return False

@@ -161,6 +161,16 @@ def test_an_aspect_asked_of_no_service_asks_which() -> None:
     assert payloads(messages) and events == []
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "asked"),
+    [("证明", "ask_materials", "所需材料"), ("手续", "ask_steps", "办理流程")],  # were 贷款证明's, 医保转移's
+)
+def test_a_word_of_any_errand_alone_asks_which(text: str, intent: str, asked: str) -> None:
+    messages, events = answer(text, intent, confidence=0.75)
+    assert f"您想了解哪项服务的{asked}" in texts(messages), texts(messages)
+    assert events == []
+
+
 def test_two_questions_about_two_services_get_both_answers() -> None:
     messages, events = answer("俺的社保卡到期了想换个新的，换的新卡能坐公交车不", "sscard_renew")
     reply = texts(messages)
