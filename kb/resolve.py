@@ -846,13 +846,11 @@ def _shares_a_word(text: str, name: str) -> bool:
     return bool(cjk_pairs(text) & cjk_pairs(name))
 
 
-CLAUSE_REACH = 16  # how far into its clause a word's step may be said done
 _DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
 _DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好|给办了")  # "已经备案了", "家里人给办了备案"
 _STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)")  # "备过案了", "已经办好了"
-
-
-_DONE_LATER = re.compile(r"已经|早就|(?:办|弄|做|备)(?:过|好|完)")  # "备案俺闺女已经搁手机上给他弄好了"
+# … said further on in the word's clause ("备案俺闺女已经搁手机上给他弄好了"), unless that asks or denies it
+CLAUSE_REACH = 16
 _NOT_YET = re.compile(r"没|未|不|要是|如果|能|咋|怎|啥|吗")
 _CLAUSE_END = re.compile(r"[,.!?;:，。！？；：\s]")
 
@@ -865,7 +863,7 @@ def _said_done(text: str, word: str) -> bool:
         clause = _CLAUSE_END.split(text[at + len(word) :], maxsplit=1)[0][:CLAUSE_REACH]
         if _DONE_AFTER.match(after) or _DONE_BEFORE.search(before):
             return True
-        if _DONE_LATER.search(clause) and not _NOT_YET.search(clause):
+        if _STEP_DONE.search(clause) and not _NOT_YET.search(clause):
             return True
     return False
 
