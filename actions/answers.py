@@ -286,7 +286,9 @@ class ActionAnswer(KbAction):
         if understood.decision == WHICH:
             asked = "、".join(aspects.LABELS[a] for a in understood.aspects)
             dispatcher.utter_message(
-                text=f"您想了解哪项服务的{asked}？请告诉我要办的事，或点下面的主题。",
+                text=f"您想了解哪项服务的{asked}？请告诉我要办的事，或点下面的主题。"
+                if asked
+                else "您要办的是哪项服务？请告诉我要办的事，或点下面的主题。",  # "申请" alone
                 buttons=topic_buttons(kb.topic_entry_points()),
             )
             return []

@@ -1810,14 +1810,15 @@ class Resolver:
             and not _names_one_of_ours(u)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
+        errand_only = _only_errand_words(aspects.without_cues(normalize(question.text)))
         if (
-            u.aspects
+            (u.aspects or errand_only)
             and not u.names_topic
             and not question.context
             and question.intent != OUT_OF_SCOPE
-            and (u.content <= WHICH_CONTENT or _only_errand_words(aspects.without_cues(normalize(question.text))))
+            and (u.content <= WHICH_CONTENT or errand_only)
         ):
-            return WHICH  # "在哪办", "证明" to begin with; "低保怎么申请" says what it is about, and it is not ours
+            return WHICH  # "在哪办", "证明", "申请" to begin with; "低保怎么申请" says what it is, and it is not ours
         in_scope = best is not None and (
             self._in_scope(question, best, u.bare, bool(u.aspects)) or self._ours_elsewhere(question, corrected, best)
         )
