@@ -25,6 +25,7 @@ from actions.context import (
     latest_text,
     reply_just_before,
     services_discussed,
+    user_text_before,
 )
 from actions.fallback import decline, suggest
 from actions.forms import NEGATED_EMERGENCY, NEGATED_REFERRAL, yes_no
@@ -32,6 +33,7 @@ from actions.kb_access import knowledge_base
 from actions.replies import (
     DECLINE_MARK,
     SYMPATHY,
+    WHICH_MARK,
     answer_messages,
     aspect_known,
     bureau_messages,
@@ -286,9 +288,9 @@ class ActionAnswer(KbAction):
         if understood.decision == WHICH:
             asked = "、".join(aspects.LABELS[a] for a in understood.aspects)
             dispatcher.utter_message(
-                text=f"您想了解哪项服务的{asked}？请告诉我要办的事，或点下面的主题。"
+                text=f"您想了解{WHICH_MARK}的{asked}？请告诉我要办的事，或点下面的主题。"
                 if asked
-                else "您要办的是哪项服务？请告诉我要办的事，或点下面的主题。",  # "申请" alone
+                else f"您要办的是{WHICH_MARK}？请告诉我要办的事，或点下面的主题。",  # "申请" alone
                 buttons=topic_buttons(kb.topic_entry_points()),
             )
             return []
@@ -335,6 +337,7 @@ def question_of(tracker: Tracker) -> Question:
     text = latest_text(tracker)
     if text.startswith("/"):
         text = ""  # a button's payload is not a question
+    text = _with_what_it_answers(tracker, text)
     english = _mostly_english(text)
     return Question(
         text=knowledge_base().in_kb_words(text),  # "my social security card got stolen": 社保卡 丢了
@@ -345,6 +348,16 @@ def question_of(tracker: Tracker) -> Question:
         context=(context := tracker.get_slot("service_key")),
         earlier=_discussed_before(tracker, context),
     )
+
+
+def _with_what_it_answers(tracker: Tracker, text: str) -> str:
+    """ "社保卡" right after "要带啥材料" was asked back "哪项服务": the service names what the question before
+    asked of, so the two are read as one ("要带啥材料，社保卡")."""
+    reply = reply_just_before(tracker)
+    if not text or reply is None or WHICH_MARK not in (reply.get("text") or "") or aspects.aspects_in(normalize(text)):
+        return text
+    before = user_text_before(tracker)
+    return f"{before}，{text}" if before and not before.startswith("/") else text
 
 
 def _mostly_english(text: str) -> bool:

@@ -86,3 +86,10 @@ def reply_just_before(tracker: Tracker) -> dict[str, Any] | None:
         elif kind == "bot" and seen_current:
             return event
     return None
+
+
+def user_text_before(tracker: Tracker) -> str:
+    """The citizen's message before the current one ("" at the start)."""
+    users = (event for event in reversed(tracker.events) if event.get("event") == "user")
+    next(users, None)
+    return str(next(users, {}).get("text") or "")

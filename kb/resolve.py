@@ -16,7 +16,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb import aspects
-from kb.queries import CARD_PROBLEM, GENERAL_HOTLINE, NATIONAL_HOTLINES, KnowledgeBase, ServiceView
+from kb.queries import (
+    CARD_PROBLEM,
+    GENERAL_HOTLINE,
+    LONG_STAY,
+    NATIONAL_HOTLINES,
+    SHORT_STAY,
+    STAY,
+    KnowledgeBase,
+    ServiceView,
+)
 from kb.search import ANCHOR_MAX_FREQUENCY, ERRAND_WORDS, Hit, everyday_frequency, nouns_of, said_of_anything
 from kb.textnorm import FUNCTION_CHARS, char_readings, cjk_pairs, is_cjk, normalize
 from kb.units import Unit
@@ -526,6 +535,7 @@ _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来
 # "对了", "顺便问下": the citizen turns to something else
 _TURNS_TO = re.compile(r"\s*(?:还有|顺带|顺便|另外|再问|对了)")  # a clause turning to another question
 _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
+_TOOK_THE_ANSWER = re.compile(r"^\s*(?:行|好|好的|嗯|中|谢谢|知道了|明白了)[\s，,。!！]*")  # "行 另外问下…"
 # "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
 # what was just discussed
 _SUPPOSES = re.compile(r"^\s*那?(?:要是|如果|万一|假如)")
@@ -577,8 +587,10 @@ _ASKS_SAME_THING = re.compile(
     r"有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
 _SAYS_SAME_OR_NOT = re.compile(r"一回事|一样|区别|相同|同等|比[^，,。；;]{1,8}[低高少多]")  # "比直接结算低一些"
+# "跟备案一样不" asks what a fact says as "不是一回事": either wording finds it
+_SAMENESS = re.compile(r"是?一回事|是?一码事|一样")
 # "这个是不是就是那个异地就医备案": the matter under discussion itself asked to be another or alike it
-_IT_ASKED_SAME = re.compile(r"^(?:那|那么|哦|噢|嗯)?\s*(?:这|它)")
+_IT_ASKED_SAME = re.compile(r"^(?:那|那么|哦|噢|嗯)?\s*(?:这|它|跟|和|与)")  # "跟备案一样不": it, unsaid
 # "报的比例跟直接结算一样不" after 手工报销: what the matter under discussion is compared with
 _PAIRED_WITH = "跟|和|与|同"
 _DIFFERS = "有啥区别|有什么区别|区别"
@@ -1046,7 +1058,11 @@ class Resolver:
             question = replace(question, text=kept, entities=entities)
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
-        another_topic = context is not None and self._names_another_topic(text, context, question)  # "那社保卡呢"
+        another_topic = (
+            context is not None
+            and self._names_another_topic(text, context, question)  # "那社保卡呢"
+            and not self._asked_if_another(text, context)  # "跟备案一样不" after 医保关系转移: compared with it
+        )
         candidates = self._candidates(question, text, retracted, context_taken_back or another_topic)
         content = self.content_size(text)
         bare = content <= BARE_CONTENT
@@ -1075,6 +1091,12 @@ class Resolver:
             # "备案了 去年就办了" after 门诊结算: the step it builds on is behind the citizen; what comes next
             steps = (Candidate(context, 1.0, context=True),)
             return Understanding(steps, (aspects.STEPS,), False, True, False, ANSWER, content)
+        if context and (filing := self._stay_asked_of(text, context)):
+            # "那我这种算长期的还是临时的" after 门诊结算: which of 备案's two kinds of people the citizen is
+            return Understanding(
+                (Candidate(filing, 1.0, context=True),), asked or (aspects.ELIGIBILITY,), True, True, False, ANSWER,
+                content,
+            )  # fmt: skip
         if context and (sibling := self._sibling_asked_about(text, context)):  # "那医保的呢" after 养老保险转移
             return Understanding((Candidate(sibling, 1.0, context=True),), asked, True, True, False, ANSWER, content)
         # "说错了，是我妈不是我爸，她今年59": the same matter, for someone else; "是急诊，当时情况挺急的": the
@@ -1166,6 +1188,7 @@ class Resolver:
             # "…帮她弄行不 她那老人机啥也不会": the reasons told after the question are no matter of their own
             and not self._another_matter(_up_to_the_question(matter_said), alone=False)
             and not (_TURNS_AWAY.search(text) and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE))
+            and not self._turned_to_unknown(text, context)
             # "另外问个事 我护照快过期了…能不能直接在上海那边换护照" after 通关: another office's errand turned to
             and not (_TURNS_AWAY.search(text) and _OTHER_OFFICE.search(text) and not _OURS_AMONG_OTHERS.search(text))
             # "俺还想在砀山承包个梨园 咋审批" after 康养: a thing of its own that nothing in the KB says, asking nothing
@@ -1191,6 +1214,8 @@ class Resolver:
         near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text) or _moves_a_record(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
+        if understood.decision == UNSURE and context and self._turned_to_unknown(text, context):
+            return replace(understood, decision=DECLINE)  # none of ours stands out, and it is not still this one
         if (
             understood.decision == GUESS
             and context
@@ -1221,6 +1246,7 @@ class Resolver:
         if understood.decision == UNSURE:
             understood = _same_answer_first(self._the_one_singled_out(question.text, understood))
         if understood.decision in (ANSWER, GUESS):
+            understood = self._asked_beyond_the_supposed(text, understood)
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
             understood = self._second_question(text, understood)
@@ -1342,6 +1368,29 @@ class Resolver:
     def _has_a_card(self, service: ServiceView) -> bool:
         """The matter has a card of its own: the 社保卡 ones, and 医保 (its card is the 医保卡)."""
         return "卡" in service.name or service.topic == self._topic_of(MEDICAL_ELSEWHERE_SERVICE)
+
+    def _asked_beyond_the_supposed(self, text: str, u: Understanding) -> Understanding:
+        """ "要是送他去上海俺姐那边的养老院住 他的医保搁那看病能用不": what is supposed tells the case; the clause that
+        asks names the matter, which NLU hears as well."""
+        best, clauses = u.best, split_clauses(text)
+        if best is None or not _SUPPOSES.match(text) or len(clauses) < 2:
+            return u
+        asking = " ".join(c for c in clauses[1:] if aspects.asks(c))
+        supposed = best.service.key in self.kb.anchored_services(clauses[0])
+        if not asking or not supposed or best.service.key in self.kb.anchored_services(asking):
+            return u  # the case names the matter put first, and only the case
+        hits = self.kb.search_services(aspects.without_cues(asking), limit=1)
+        meant = next((c for c in u.candidates if c.nlu and hits and c.service.key == hits[0].key), None)
+        return u if meant is None or meant is best else _guess_first(u, meant)
+
+    def _turned_to_unknown(self, text: str, context: ServiceView) -> bool:
+        """ "行 另外问下宿州哪有修吹风机的" after 12315: turned to a thing the KB does not know, which no fact of the
+        matter under discussion fits."""
+        return bool(
+            _TURNS_AWAY.search(_TOOK_THE_ANSWER.sub("", text, count=1))
+            and self.kb.words_unknown(_up_to_the_question(text))
+            and not self.a_fact_fits(text, context.key, UNIT_FLOOR)
+        )
 
     def _refers_back(self, question: Question, text: str, context: ServiceView) -> bool:
         """A follow-up longer than a bare one: it asks an aspect ("俺也不晓得俺这张是第几代 打哪个电话能问"), points
@@ -2221,6 +2270,7 @@ class Resolver:
                 asking = said
             else:
                 asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
+                asking = _SAMENESS.sub(" 一回事 一样 ", asking)
             hits = (
                 # the fact of any service naming it, or its own fitting a little ("手工报销的比例可能比直接结算低")
                 self.kb.search_units(asking, limit=3, min_score=UNIT_FLOOR)
@@ -2572,6 +2622,15 @@ class Resolver:
             return []
         hits = [hit for c in clauses for hit in self.kb.search_services(aspects.without_cues(c), limit=2)]
         return sorted(hits, key=lambda h: -h.score)
+
+    def _stay_asked_of(self, text: str, context: ServiceView) -> ServiceView | None:
+        """ "算长期的还是临时的" in a matter built on 备案: both kinds of stay said, the citizen asks which is theirs,
+        which 备案 tells apart."""
+        filing = self.kb.service(MEDICAL_ELSEWHERE_SERVICE)
+        if filing is None or context.key == filing.key or not self._next_to(filing.key, context):
+            return None
+        both = self.kb.situations_said(STAY, text) == {LONG_STAY, SHORT_STAY}
+        return filing if both and aspects.asks(text) else None
 
     def _sibling_asked_about(self, text: str, context: ServiceView) -> ServiceView | None:
         """ "那医保的呢" after 养老保险转移: the one service of the same topic a word names that the service

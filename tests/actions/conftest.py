@@ -1,4 +1,5 @@
-"""Action tests run the real actions against a private copy of the seeded KB."""
+"""Action tests run the real actions against the seeded KB: they read the session's (its search index built once)
+and write their records to a private copy; a test that edits the KB reads its copy too (`edited_kb`)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb_access
+from kb.records import ConversationRecords
 
 
 @pytest.fixture(autouse=True)
-def actions_kb(kb_engine):
-    kb_access.use_engine(kb_engine)
+def actions_kb(kb_engine, kb):
+    kb_access._handles.update(kb=kb, records=ConversationRecords(kb_engine))
     yield kb_engine
     kb_access._handles.clear()
+
+
+@pytest.fixture
+def edited_kb(actions_kb):
+    """The test's private copy, read by the actions as well: what the test publishes there reaches them."""
+    kb_access.use_engine(actions_kb)
+    return actions_kb
 
 
 def make_tracker(
@@ -33,10 +42,11 @@ def make_tracker(
     answered: bool = False,
     discussed: Sequence[str] = (),
     beside: Sequence[str] = (),
+    reply: str | None = None,
 ) -> Tracker:
     """A tracker whose latest message is `text` with `intent`; `history` = earlier (intent, text);
     `discussed` = the services the conversation was about before, the earliest first; `beside` = those answered
-    beside them."""
+    beside them; `reply` = the assistant's message just before the latest one."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
@@ -46,8 +56,8 @@ def make_tracker(
     events = [{"event": "user", "text": t, "parse_data": {"intent": {"name": i}, "entities": []}} for i, t in history]
     events += [{"event": "slot", "name": "service_key", "value": key} for key in discussed]
     events += [{"event": "slot", "name": "second_service_key", "value": key} for key in beside]
-    if answered:  # the assistant has said something earlier in the conversation
-        events.append({"event": "bot", "text": "（之前的答复）"})
+    if answered or reply:  # the assistant has said something earlier in the conversation
+        events.append({"event": "bot", "text": reply or "（之前的答复）"})
     events.append({"event": "user", "text": text, "parse_data": latest})
     return Tracker(
         sender_id="test-conversation",

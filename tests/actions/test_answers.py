@@ -176,6 +176,26 @@ def test_a_word_of_any_errand_alone_asks_which(text: str, intent: str, question:
     assert payloads(messages) and events == []
 
 
+@pytest.mark.parametrize(
+    ("first", "first_intent", "then", "then_intent", "heading"),
+    [
+        ("要带啥材料", "ask_materials", "社保卡补办", "sscard_loss", "【社会保障卡挂失 · 所需材料】"),
+        ("在哪办", "ask_channels", "异地备案", "medical_filing", "【跨省异地就医备案 · 办理渠道】"),
+        ("申请", "nlu_fallback", "社保卡", "nlu_fallback", "申请社保卡"),  # the errand asked of goes on too
+    ],
+)
+def test_a_service_named_when_asked_which_answers_the_question_before(
+    first: str, first_intent: str, then: str, then_intent: str, heading: str
+) -> None:
+    asked_back, _ = answer(first, first_intent, confidence=0.45 if first_intent == "nlu_fallback" else 0.9)
+    assert "哪项服务" in texts(asked_back)
+    messages, _ = answer(
+        then, then_intent, confidence=0.45 if then_intent == "nlu_fallback" else 0.9,
+        history=[(first_intent, first)], reply=texts(asked_back),
+    )  # fmt: skip
+    assert heading in texts(messages), texts(messages)
+
+
 def test_two_questions_about_two_services_get_both_answers() -> None:
     messages, events = answer("俺的社保卡到期了想换个新的，换的新卡能坐公交车不", "sscard_renew")
     reply = texts(messages)
@@ -221,8 +241,8 @@ def test_greeting_offers_the_kbs_topics(kb) -> None:
     assert set(titles) == set(kb.topics())
 
 
-def test_published_edits_reach_the_next_answer(actions_kb) -> None:
-    with session_factory(actions_kb).begin() as session:
+def test_published_edits_reach_the_next_answer(edited_kb) -> None:
+    with session_factory(edited_kb).begin() as session:
         service = session.scalars(select(Service).where(Service.key == "sscard_loss")).one()
         service.materials = ["本人有效身份证件", "新增的测试材料"]
         bump_revision(session)
@@ -249,8 +269,8 @@ def test_notes_and_links_are_part_of_the_first_answer(kb) -> None:
     assert "相关网站：全国12315平台 https://www.12315.cn" in texts(messages)
 
 
-def test_a_published_faq_edit_reaches_the_next_answer(actions_kb) -> None:
-    with session_factory(actions_kb).begin() as session:
+def test_a_published_faq_edit_reaches_the_next_answer(edited_kb) -> None:
+    with session_factory(edited_kb).begin() as session:
         faq = session.scalars(select(Faq).where(Faq.key == "customs_cash")).one()
         faq.answer = "编辑刚发布的新答复。"
         bump_revision(session)
@@ -1521,6 +1541,39 @@ def test_what_the_matter_discussed_says_of_one_named_answers_a_comparison() -> N
     slots = {"service_key": "medical_insurance_transfer"}  # was the 备案 card
     messages, _ = answer("这跟去外地看病办的那个备案是一回事不", "medical_filing", confidence=0.99, slots=slots)
     assert "不是一回事" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize("text", ["跟备案一样不", "和备案是一回事吗"])
+def test_a_comparison_leaving_the_matter_unsaid_compares_the_matter_discussed(text: str) -> None:
+    slots = {"service_key": "medical_insurance_transfer"}  # was the 备案 card: another topic's name said
+    messages, events = answer(text, "medical_filing", confidence=0.98, slots=slots)
+    assert "不是一回事" in texts(messages), texts(messages)
+    assert slots_set(events).get("service_key", "medical_insurance_transfer") == "medical_insurance_transfer"
+
+
+def test_which_kind_of_stay_is_asked_of_filing_in_a_matter_built_on_it() -> None:
+    slots = {"service_key": "settle_outpatient"}  # was 门诊结算's card again, as a guess
+    entities = [{"entity": "stay_type", "value": "临时外出"}]
+    text = "那我这种算长期的还是临时的"
+    messages, events = answer(text, "nlu_fallback", confidence=0.45, slots=slots, entities=entities)
+    reply = texts(messages)
+    assert "【跨省异地就医备案 · 谁可以办】" in reply and "常驻外地工作" in reply, reply
+    assert slots_set(events)["service_key"] == "medical_filing"
+
+
+def test_a_place_asked_whether_it_too_is_answered_of_the_matter() -> None:
+    slots = {"service_key": "cross_province"}  # NLU hears no matter of ours (was declined)
+    entities = [{"entity": "place", "value": "长三角以外的省市"}]
+    messages, _ = answer("广东也中？", "out_of_scope", confidence=0.92, slots=slots, entities=entities)
+    assert "不只长三角" in texts(messages), texts(messages)
+
+
+def test_what_the_clause_after_a_supposition_asks_names_the_matter() -> None:
+    slots = {"service_key": "elderly_care"}  # the supposition names 养老院 (was 养老服务 alone)
+    text = "要是送他去上海俺姐那边的养老院住 他的医保搁那看病能用不"
+    messages, _ = answer(text, "medical_filing", confidence=0.81, slots=slots)
+    reply = texts(messages)
+    assert reply.index("【跨省异地就医备案】") < reply.find("【养老服务"), reply
 
 
 def test_the_matter_asked_to_be_another_named_in_full_says_whether_it_is() -> None:
@@ -3473,6 +3526,9 @@ def test_a_proof_from_home_for_another_citys_residence_permit_is_not_declined() 
         # another city's residence permit, renewed where one lives (were the hub's pointer, 社保卡换领 answered)
         ("对了深圳的居住证到期了去哪续", "inform", 0.67, "cross_province"),
         ("还有上海居住证到期了咋续", "sscard_renew", 0.6, "first_id_card"),
+        # turned to, after a word taking the answer, a thing the KB does not know (was 12315's contacts)
+        ("行 另外问下宿州哪有修吹风机的 想先修修凑合用着", "ask_contact", 0.66, "consumer_complaint"),
+        ("另外问下宿州哪有修吹风机的", "out_of_scope", 0.6, "consumer_complaint"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
