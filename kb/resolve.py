@@ -535,6 +535,10 @@ _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来
 # "对了", "顺便问下": the citizen turns to something else
 _TURNS_TO = re.compile(r"\s*(?:还有|顺带|顺便|另外|再问|对了)")  # a clause turning to another question
 _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
+# "找着了哈哈", "唉 真是的", "帮我写一首诗": a reaction or a request, not the citizen's circumstances
+_REACTS = re.compile(r"^\s*(?:帮我|帮俺|给我|给俺|请你|你给|麻烦你)|哈哈|呵呵|嘿嘿|嘻嘻|唉|真是的|虚惊")
+# "广东也中？" with its place blanked: whether it holds there too
+_ALSO_THERE = re.compile(r"^\W*那?\W*(?:也|还)(?:中|行|可以|能办|能用)\s*(?:吗|不|么|嘛|呢)?\s*[？?]?\s*$")
 _TOOK_THE_ANSWER = re.compile(r"^\s*(?:行|好|好的|嗯|中|谢谢|知道了|明白了)[\s，,。!！]*")  # "行 另外问下…"
 # "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
 # what was just discussed
@@ -1118,11 +1122,23 @@ class Resolver:
         # "不是俺的 是俺老伴的卡 他在外地打工回不来 网上能弄不" after 激活: someone else, wherever they are
         # (not "我人在宿州 想开个江苏那边的无犯罪记录证明": an errand of its own)
         on_it = context is not None and (not names_topic or (only_where and not self._errand_of_its_own(text, context)))
-        corrects_who = bool(on_it and (says_who or tells_situation))
+        # "孩子户口在宿州 今年上初一", "俺现在在宁波厂里上班 过年才回宿州": the citizen's circumstances in the matter,
+        # asking nothing and naming nothing else (however sure NLU is that a bare statement is no matter of ours)
+        tells_circumstances = bool(
+            on_it
+            and not asked
+            and not aspects.asks(text)
+            and content >= MIN_OWN_CONTENT
+            and not _TURNS_AWAY.search(text)
+            and not _REACTS.search(text)
+            and not self._another_matter(text, alone=False)
+            and (not self.kb.words_unknown(text) or (elsewhere and _STATES_WHERE.search(text)))
+        )
+        corrects_who = bool(on_it and (says_who or tells_situation or tells_circumstances))
         refers_back = bool(on_it and self._refers_back(question, text, context))
         if (
             context
-            and bare
+            and (bare or tells_circumstances)
             and not asked
             and (not names_topic or _only_elsewhere_named(candidates))
             and elsewhere
@@ -2270,14 +2286,15 @@ class Resolver:
                 asking = said
             else:
                 asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
-                asking = _SAMENESS.sub(" 一回事 一样 ", asking)
-            hits = (
+            # as asked, then in either wording of sameness ("跟备案一样不" finds "不是一回事")
+            wordings = dict.fromkeys((asking, _SAMENESS.sub(" 一回事 一样 ", asking))) if asking else {}
+            hits = [
                 # the fact of any service naming it, or its own fitting a little ("手工报销的比例可能比直接结算低")
-                self.kb.search_units(asking, limit=3, min_score=UNIT_FLOOR)
-                + self.kb.search_units(asking, services=[service.key], limit=2, min_score=UNIT_FOLLOW_UP)
-                if asking
-                else []
-            )
+                hit
+                for wording in wordings
+                for hit in self.kb.search_units(wording, limit=3, min_score=UNIT_FLOOR)
+                + self.kb.search_units(wording, services=[service.key], limit=2, min_score=UNIT_FOLLOW_UP)
+            ]
         return next(
             (
                 unit
@@ -2425,6 +2442,8 @@ class Resolver:
 
     def _aspects(self, text: str, intent: str | None) -> tuple[str, ...]:
         found = aspects.aspects_in(_asking_part(text))
+        if not found and (rest := self.kb.without_places(text)) != text and _ALSO_THERE.match(rest):
+            found = [aspects.ELIGIBILITY]  # "广东也中？": whether it holds there too
         from_intent = aspects.from_intent(intent)
         if from_intent == aspects.RESPONSIBLE and _ASKS_WHICH_PLACE.search(text):
             from_intent = None  # "双结对是跟哪个城市搞的": which city, not which bureau

@@ -1576,6 +1576,23 @@ def test_what_the_clause_after_a_supposition_asks_names_the_matter() -> None:
     assert reply.index("【跨省异地就医备案】") < reply.find("【养老服务"), reply
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "said"),
+    [  # the citizen's circumstances, asking nothing, that NLU puts out of scope (were declined)
+        ("孩子户口在宿州 今年上初一", "out_of_scope", 0.96, "education", "负责部门：市教育体育局"),
+        ("她今年65 一直在埇桥区住", "out_of_scope", 0.93, "elderly_benefits", "乡镇或社区"),
+        # where the citizen is, at more length than a bare "我人在南京": how to do it from there
+        ("俺现在在宁波厂里上班 过年才回宿州", "nlu_fallback", 0.45, "sscard_renew", "· 办理渠道】"),
+    ],
+)
+def test_the_citizens_circumstances_alone_go_on_with_the_matter(
+    text: str, intent: str, confidence: float, before: str, said: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before}, answered=True)
+    assert DECLINE_MARK not in texts(messages) and said in texts(messages), texts(messages)
+    assert slots_set(events).get("service_key", before) == before
+
+
 def test_the_matter_asked_to_be_another_named_in_full_says_whether_it_is() -> None:
     slots = {"service_key": "medical_insurance_transfer"}  # NLU is sure of the 备案 it names
     messages, events = answer("这个是不是就是那个异地就医备案", "medical_filing", confidence=0.97, slots=slots)
@@ -3529,6 +3546,8 @@ def test_a_proof_from_home_for_another_citys_residence_permit_is_not_declined() 
         # turned to, after a word taking the answer, a thing the KB does not know (was 12315's contacts)
         ("行 另外问下宿州哪有修吹风机的 想先修修凑合用着", "ask_contact", 0.66, "consumer_complaint"),
         ("另外问下宿州哪有修吹风机的", "out_of_scope", 0.6, "consumer_complaint"),
+        # guard: a request, no circumstance of the matter's
+        ("帮我写一首诗夸夸宿州", "out_of_scope", 0.9, "onecard"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
