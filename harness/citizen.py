@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.replies import DECLINE_MARK
+from actions.replies import DECLINE_MARK, WHICH_MARK
 from kb.queries import KnowledgeBase
 from kb.settings import PROJECT_ROOT
 from kb.textnorm import normalize
@@ -103,7 +103,7 @@ class Verdict:
 _REPLY_KINDS = (  # how each kind of reply begins or what it says
     ("declined", DECLINE_MARK),
     ("unsure list", "我不太确定"),
-    ("asked which service", "您想了解哪项服务"),
+    ("asked which service", WHICH_MARK),
     ("hub (no guide of its own)", "没有专门的办事指南"),
     ("guessed a service", "您问的应该是"),
     ("answered a service", "【"),

@@ -544,7 +544,9 @@ _TOOK_THE_ANSWER = re.compile(r"^\s*(?:行|好|好的|嗯|中|谢谢|知道了|�
 # what was just discussed
 _SUPPOSES = re.compile(r"^\s*那?(?:要是|如果|万一|假如)")
 _REFERS_BACK = re.compile(
-    r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|" + _SUPPOSES.pattern
+    r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|"
+    r"^\s*那?换成|"  # "换成日元的话超多少要报": the case just discussed, with one thing in it changed
+    + _SUPPOSES.pattern
 )
 # "江宁那边哪个小区学区好": there, in the place just named, not the matter spoken of
 _PLACE_BLANK = "\u0000"
@@ -1131,6 +1133,7 @@ class Resolver:
             and content >= MIN_OWN_CONTENT
             and not _TURNS_AWAY.search(text)
             and not _REACTS.search(text)
+            and not self.kb.stay_told(text)  # "长期" after 养老保险转移: 备案's kind of stay (told_situation's if ours)
             and not self._another_matter(text, alone=False)
             and (not self.kb.words_unknown(text) or (elsewhere and _STATES_WHERE.search(text)))
         )

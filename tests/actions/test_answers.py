@@ -1348,6 +1348,8 @@ def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
         ("半夜能打通不", "out_of_scope", 0.6, "cross_province", "7×24"),
         # "都行" is no noun of another matter (was declined)
         ("南京随便哪家医院都行吗", "out_of_scope", 0.94, "medical_filing", "联网"),
+        # the case just discussed with one thing changed, a thing the KB does not name (was declined)
+        ("换成日元的话超多少要报", "out_of_scope", 0.91, "customs", "5000美元"),
     ],
 )
 def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
