@@ -1350,6 +1350,11 @@ def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
         ("南京随便哪家医院都行吗", "out_of_scope", 0.94, "medical_filing", "联网"),
         # the case just discussed with one thing changed, a thing the KB does not name (was declined)
         ("换成日元的话超多少要报", "out_of_scope", 0.91, "customs", "5000美元"),
+        # the citizen's circumstances, asking nothing (were declined)
+        ("孩子户口在宿州 今年上初一", "out_of_scope", 0.96, "education", "负责部门：市教育体育局"),
+        ("她今年65 一直在埇桥区住", "out_of_scope", 0.93, "elderly_benefits", "乡镇或社区"),
+        # where the citizen is, at more length than a bare "我人在南京": how to do it from there
+        ("俺现在在宁波厂里上班 过年才回宿州", "nlu_fallback", 0.45, "sscard_renew", "· 办理渠道】"),
     ],
 )
 def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
@@ -1576,23 +1581,6 @@ def test_what_the_clause_after_a_supposition_asks_names_the_matter() -> None:
     messages, _ = answer(text, "medical_filing", confidence=0.81, slots=slots)
     reply = texts(messages)
     assert reply.index("【跨省异地就医备案】") < reply.find("【养老服务"), reply
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "confidence", "before", "said"),
-    [  # the citizen's circumstances, asking nothing, that NLU puts out of scope (were declined)
-        ("孩子户口在宿州 今年上初一", "out_of_scope", 0.96, "education", "负责部门：市教育体育局"),
-        ("她今年65 一直在埇桥区住", "out_of_scope", 0.93, "elderly_benefits", "乡镇或社区"),
-        # where the citizen is, at more length than a bare "我人在南京": how to do it from there
-        ("俺现在在宁波厂里上班 过年才回宿州", "nlu_fallback", 0.45, "sscard_renew", "· 办理渠道】"),
-    ],
-)
-def test_the_citizens_circumstances_alone_go_on_with_the_matter(
-    text: str, intent: str, confidence: float, before: str, said: str
-) -> None:
-    messages, events = answer(text, intent, confidence=confidence, slots={"service_key": before}, answered=True)
-    assert DECLINE_MARK not in texts(messages) and said in texts(messages), texts(messages)
-    assert slots_set(events).get("service_key", before) == before
 
 
 def test_the_matter_asked_to_be_another_named_in_full_says_whether_it_is() -> None:
