@@ -356,6 +356,9 @@ def _with_what_it_answers(tracker: Tracker, text: str) -> str:
     reply = reply_just_before(tracker)
     if not text or reply is None or WHICH_MARK not in (reply.get("text") or "") or aspects.aspects_in(normalize(text)):
         return text
+    kb = knowledge_base()
+    if not (latest_intent(tracker) in kb.service_intents() or kb.mentioned_services(text) or kb.topics_named(text)):
+        return text  # "谢谢", "算了 不问了": no service named
     before = user_text_before(tracker)
     return f"{before}，{text}" if before and not before.startswith("/") else text
 

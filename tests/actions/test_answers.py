@@ -196,6 +196,16 @@ def test_a_service_named_when_asked_which_answers_the_question_before(
     assert heading in texts(messages), texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("then", "intent", "response"),
+    [("谢谢", "thank", "utter_you_are_welcome"), ("算了 不问了", "stop", "utter_anything_else")],
+)
+def test_thanks_or_giving_up_when_asked_which_is_no_service_named(then: str, intent: str, response: str) -> None:
+    asked_back, _ = answer("要带啥材料", "ask_materials", confidence=0.9)
+    messages, _ = answer(then, intent, history=[("ask_materials", "要带啥材料")], reply=texts(asked_back))
+    assert [m["response"] for m in messages] == [response], messages
+
+
 def test_two_questions_about_two_services_get_both_answers() -> None:
     messages, events = answer("俺的社保卡到期了想换个新的，换的新卡能坐公交车不", "sscard_renew")
     reply = texts(messages)
