@@ -1133,7 +1133,7 @@ class Resolver:
             and content >= MIN_OWN_CONTENT
             and not _TURNS_AWAY.search(text)
             and not _REACTS.search(text)
-            and not self.kb.stay_told(text)  # "长期" after 养老保险转移: 备案's kind of stay (told_situation's if ours)
+            and not self.kb.stay_told(text)  # "长期" after 养老保险转移: 备案's kind of stay
             and not self._another_matter(text, alone=False)
             and (not self.kb.words_unknown(text) or (elsewhere and _STATES_WHERE.search(text)))
         )
@@ -2648,11 +2648,12 @@ class Resolver:
     def _stay_asked_of(self, text: str, context: ServiceView) -> ServiceView | None:
         """ "算长期的还是临时的" in a matter built on 备案: both kinds of stay said, the citizen asks which is theirs,
         which 备案 tells apart."""
+        if self.kb.situations_said(STAY, text) != {LONG_STAY, SHORT_STAY} or not aspects.asks(text):
+            return None
         filing = self.kb.service(MEDICAL_ELSEWHERE_SERVICE)
         if filing is None or context.key == filing.key or not self._next_to(filing.key, context):
             return None
-        both = self.kb.situations_said(STAY, text) == {LONG_STAY, SHORT_STAY}
-        return filing if both and aspects.asks(text) else None
+        return filing
 
     def _sibling_asked_about(self, text: str, context: ServiceView) -> ServiceView | None:
         """ "那医保的呢" after 养老保险转移: the one service of the same topic a word names that the service
