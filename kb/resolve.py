@@ -539,7 +539,6 @@ _TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|�
 _REACTS = re.compile(r"^\s*(?:帮我|帮俺|给我|给俺|请你|你给|麻烦你)|哈哈|呵呵|嘿嘿|嘻嘻|唉|真是的|虚惊")
 # "广东也中？" with its place blanked: whether it holds there too
 _ALSO_THERE = re.compile(r"^\W*那?\W*(?:也|还)(?:中|行|可以|能办|能用)\s*(?:吗|不|么|嘛|呢)?\s*[？?]?\s*$")
-_TOOK_THE_ANSWER = re.compile(r"^\s*(?:行|好|好的|嗯|中|谢谢|知道了|明白了)[\s，,。!！]*")  # "行 另外问下…"
 # "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
 # what was just discussed
 _SUPPOSES = re.compile(r"^\s*那?(?:要是|如果|万一|假如)")
@@ -1406,7 +1405,7 @@ class Resolver:
         """ "行 另外问下宿州哪有修吹风机的" after 12315: turned to a thing the KB does not know, which no fact of the
         matter under discussion fits."""
         return bool(
-            _TURNS_AWAY.search(_TOOK_THE_ANSWER.sub("", text, count=1))
+            _TURNS_AWAY.search(_LEADING_ACK.sub("", text))  # "行 另外问下…": after taking the answer
             and self.kb.words_unknown(_up_to_the_question(text))
             and not self.a_fact_fits(text, context.key, UNIT_FLOOR)
         )
