@@ -31,6 +31,7 @@ from actions.fallback import decline, suggest
 from actions.forms import NEGATED_EMERGENCY, NEGATED_REFERRAL, yes_no
 from actions.kb_access import knowledge_base
 from actions.replies import (
+    ASIDE_NOT_OURS,
     DECLINE_MARK,
     SYMPATHY,
     WHICH_MARK,
@@ -135,6 +136,9 @@ _TAKING_THE_ANSWER = re.compile(
     r"(?:打(?:个|那个|这个|那|这)?(?:电话|号)|打过去|打\d{5})再?(?:问问|问一下|问一问|问下|咨询一下)|"
     r"(?<![不没太大么])(?:知道|晓得|明白|懂)了?(?:咋|怎么|该咋|该怎么)(?:弄|办|做|整)了|"  # not "俺不知道咋弄了"
     r"(?:回头|等会儿?|待会儿?|一会儿?)(?:我|俺)?再?去?(?:查查|查一下|看看|找找|试试)(?:那个|这个)?(?:app|小程序|网站|公众号)?|"
+    # "ok 我帮她下个app看看", "那我回头去窗口问问"
+    r"(?:下|装|下载)(?:个|一个|一下)?(?:那个|这个)?(?:app|小程序|软件)(?:看看|试试|弄弄)|"
+    r"(?:回头|等会儿?|待会儿?|明天|改天)(?:我|俺)?再?(?:去|到)(?:窗口|网点|社区|那边)?(?:问问|问一下|试试|看看)|"
     r"(?:我|俺)(?:还是|就)(?:去|到|上)[^，,。？?\s]{1,6}吧"  # "那俺还是去网点吧": deciding, not asking
 )
 # "行 我回头查查那个app 谢了": thanks NLU is not sure of, asking nothing, is thanks
@@ -347,6 +351,7 @@ def question_of(tracker: Tracker) -> Question:
         entities=entities,
         context=(context := tracker.get_slot("service_key")),
         earlier=_discussed_before(tracker, context),
+        after_aside=DECLINE_MARK in ((reply_just_before(tracker) or {}).get("text") or ""),
     )
 
 
@@ -528,6 +533,8 @@ def answer_service(
         else:
             intro = [*intro, unknown_detail(service, "能否由别人代办")]
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
+    if understood.aside_not_ours:
+        dispatcher.utter_message(text=ASIDE_NOT_OURS)
     slots = changed(tracker, failed_turns=0, **CLEARED_SITUATION)
     if not second:
         return changed(tracker, service_key=service.key) + slots

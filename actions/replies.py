@@ -27,6 +27,8 @@ SITUATIONS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 SOURCE_TAG_ORDER = {"OFFICIAL": 0, "PRESS": 1, "3RD": 2}
 DECLINE_MARK = "这个问题不在我能回答的范围里"  # how a declined question begins (the citizen-set judge looks for it)
+# said after the answer when the message also asked of a matter that is not ours (not DECLINE_MARK: it answered)
+ASIDE_NOT_OURS = "您顺便问的另一件事不归这里解答，可以拨打12345政务服务便民热线咨询。"
 WHICH_MARK = "哪项服务"  # how the question back reads when a message asks of no service ("要带啥材料" alone)
 SYMPATHY = (
     "理解您的心情，办事手续多、等得久确实让人着急。您接着问，我尽量一次说清楚；"

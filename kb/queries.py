@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -241,6 +241,11 @@ class KnowledgeBase:
         """The service's own facts use the word ("联网" in 备案's "跨省联网定点医疗机构")."""
         return any(word in unit.text for unit in self.units_for(key))
 
+    def services_saying(self, word: str, kinds: Collection[str] | None = None) -> set[str]:
+        """The services whose own facts (of those kinds of unit, if given) use the word."""
+        units = self._fresh().units.values()
+        return {key for u in units if word in u.text and (kinds is None or u.kind in kinds) for key in u.services}
+
     def services_named(self, text: str) -> dict[str, set[str]]:
         """The services' name words the text contains ("社保卡", "报销"), each with the services whose names have it."""
         return self._fresh().index.words_in(text)
@@ -290,6 +295,18 @@ class KnowledgeBase:
             hits = cache.index.mentions(service.summary) if service and cache.index else []
             cache.built_on[key] = tuple(hit.key for hit in hits if hit.key != key)
         return [s for k in cache.built_on[key] if (s := cache.services.get(k))]
+
+    def steps(self) -> set[str]:
+        """The services others begin with (备案, 一网通办, 一卡通; not 手工报销, 住院结算's fallback)."""
+        return {bases[0].key for key in self._fresh().services if (bases := self.services_it_builds_on(key))}
+
+    def services_built_on(self, key: str) -> list[ServiceView]:
+        """The services that begin with this one (备案 → the three kinds of direct settlement)."""
+        return [
+            s
+            for s in self._fresh().services.values()
+            if [b.key for b in self.services_it_builds_on(s.key)][:1] == [key]
+        ]
 
     def own_name_sounds(self, key: str) -> frozenset[str]:
         """How the characters of a service's name that at most two other names share sound: 挂 of 社会保障卡

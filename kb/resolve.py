@@ -26,7 +26,15 @@ from kb.queries import (
     KnowledgeBase,
     ServiceView,
 )
-from kb.search import ANCHOR_MAX_FREQUENCY, ERRAND_WORDS, Hit, everyday_frequency, nouns_of, said_of_anything
+from kb.search import (
+    ANCHOR_MAX_FREQUENCY,
+    ERRAND_WORDS,
+    Hit,
+    everyday_frequency,
+    nouns_of,
+    rare_words_of,
+    said_of_anything,
+)
 from kb.textnorm import FUNCTION_CHARS, char_readings, cjk_pairs, is_cjk, normalize
 from kb.units import Unit
 
@@ -94,6 +102,7 @@ WHOM_TO_ASK = frozenset({aspects.CONTACT, aspects.RESPONSIBLE})  # "这事该找
 SERVICE_OWN_ASPECTS = frozenset(
     {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
 )
+_TURNS_TO_ANOTHER = re.compile(r"顺便|顺带|另外|还有个事|再问|还想问|对了")
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
@@ -112,6 +121,7 @@ _OTHER_CARD = re.compile(
     r"u盾|网银|微信支付|支付宝[^，,。？?]{0,3}密码|(?:微信|支付宝)的?支付"  # a bank's or a payment app's
 )
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
+_THIS_CARD = re.compile(r"[这那]张?卡")  # the card under discussion: "俺这张卡是老早办的"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # … nor a school's, a company's or a bank's 一卡通 ("孩子学校食堂的一卡通丢了", "招商银行一卡通怎么激活")
 _SOMEONE_ELSES_ONECARD = re.compile(
@@ -235,10 +245,10 @@ _NOT_FILED = re.compile(
 # "那回来报要带啥": claiming the money back at home is 手工报销 by another name (not 回来报到, 报名, nor
 # "不然回来报不了", which says why to file first)
 _CLAIMED_AT_HOME = re.compile(
-    r"(?<!不然)(?<!否则)(?<!怕)回(?:来|去|宿州|老家|参保地)再?(?:报销(?!不)|报(?=[要得咋怎啥吗呢\s]|$))"
+    r"(?<!不然)(?<!否则)(?<!怕)回(?:来|去|宿州|老家|参保地)再?(?:报销(?!不)|报(?=的话|[要得咋怎啥吗呢都\s]|$))"
 )
 # "能直接刷吗 还是只能…回去报": whether it need be claimed at all
-_SETTLED_DIRECTLY = re.compile(r"直接(?:结|刷|报)|刷(?:卡|医保)")
+_SETTLED_DIRECTLY = re.compile(r"直接(?:结|刷|报|走医保)|刷(?:卡|医保)")
 # "这回已经自己掏钱了 还能报不": paid out of one's own pocket, and whether it can still be claimed
 _PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了的付上钱]|先付了|全款")
 _TREATED_ALREADY = re.compile(
@@ -248,6 +258,11 @@ _TREATED_ALREADY = re.compile(
 _NOT_SETTLED = re.compile(r"结不了|没法结|不能结|没给结|没结成|没能直接结|没直接结|刷不了|不给刷|没刷成")
 _STILL_CLAIMED = re.compile(r"还能报|能报不|能不能报|还报不|给报不|给报吗|还给报")
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
+# "出院的时候是不是就能直接拿医保结": settled at discharge, asked (not "出院了 医院说结不了")
+_SETTLED_AT_DISCHARGE = re.compile(
+    r"出院[^。？?，,]{0,10}(?:能|可以|就能)[^。？?，,]{0,4}直接(?:拿|用|刷)?(?:医保|医宝|卡)?(?:结|报|刷)"
+)
+INPATIENT_SERVICE = "settle_inpatient"
 # Crossing the border and whether to declare ("带了几根人参…过关要不要报"): the travellers' customs declaration
 _DECLARED_AT_BORDER = re.compile(
     r"(?:过关|过海关|入境|出境|回国|海关|通关|出国)[^。？?]{0,20}(?:要不要报|报不报|申报|报关|要报|得报|报不)"
@@ -368,6 +383,9 @@ _EVERYDAY_MATTER = re.compile(
     r"首班车|末班车|(?:几点|多会|啥时候|什么时候)(?:开始)?(?:有车|发车|收车|停运|收班)|运营时间|"
     # … nor a trip's length or tickets: "从宿州坐高铁去嘉善得几个钟头啊"
     r"(?:高铁|火车|动车|大巴|飞机|开车)[^，,。？?]{0,8}(?:几个?(?:钟头|小时)|多长时间|多久)|(?:高铁|火车|动车|飞机)票|"
+    # renting a home, a job board, taxes: "苏州园区那边租个两室的房子一般啥价", "苏州有啥找工作的平台推荐吗"
+    r"租房(?:平台|中介|价格|网站|app)|房子[^，,。？?\s]{0,4}(?:啥价|什么价|多少钱一个月)|"
+    r"找工作的?(?:平台|网站|app|软件)|(?:求职|招聘)(?:平台|网站|app|软件)|退税|个税|个人所得税|"
     # a company's expense claims and what crops fetch are no 医保 报销 or 12315 price matter
     r"(?:公司|老板)[^，,。？?\s]{0,8}报销|差旅|收购价|卖不上价|"
     # a scraped car: "住院完车还被人剐了"
@@ -502,7 +520,7 @@ _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
 _WORD_TAIL = re.compile(r"(?:的|那块|这块|那边|这边|方面|那一块)+$")  # "养老那块" names 养老
 # Words that take an answer ("好的", "中", "ok"): a message of only these asks nothing; before a question, they
 # are no part of it ("中 那社保卡的事呢")
-ACK_WORDS = r"中|好的?|好嘞|好吧|行|嗯|哦|噢|喔|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"
+ACK_WORDS = r"中|好的?|好嘞|好吧|那行|行吧|行|嗯|哦|噢|喔|知道了|知道啦|明白了|晓得了|了解|收到|ok|okay"
 _LEADING_ACK = re.compile(rf"^\s*(?:(?:{ACK_WORDS})[，,。.!！~\s]*)+(?=\S)")
 _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
     r"^\s*(?:那|那么|还有)?\s*([^，,。？?\s]{1,10}?)(?:呢|咋样|怎么样)\s*[？?]?\s*(?:$|[，,\s](?=.{0,8}$))"
@@ -729,6 +747,7 @@ class Question:
     entities: Mapping[str, Sequence[str]] = field(default_factory=dict)
     context: str | None = None  # key of the service under discussion
     earlier: tuple[str, ...] = ()  # keys of the services discussed before it, the latest first
+    after_aside: bool = False  # the message before was declined: an aside, after which the matter is still `context`
 
 
 @dataclass(frozen=True)
@@ -758,6 +777,7 @@ class Understanding:
     content: int = 0  # characters of the message's own content: not cues, question words, particles or places
     second: Candidate | None = None  # another service a second question in the message is about
     second_aspects: tuple[str, ...] = ()
+    aside_not_ours: bool = False  # the message also asks of a matter that is not ours ("顺便问一下 个税退税…")
 
     @property
     def bare(self) -> bool:
@@ -863,9 +883,9 @@ def _shares_a_word(text: str, name: str) -> bool:
     return bool(cjk_pairs(text) & cjk_pairs(name))
 
 
-_DONE_AFTER = re.compile(r"(?:已经|早就|都)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
+_DONE_AFTER = re.compile(r"(?:已经|早就|都|也)?(?:办|弄|做|备)?(?:好|完|过|了)")  # "备案办好了", "备案已经办了"
 _DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好|给办了")  # "已经备案了", "家里人给办了备案"
-_STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)")  # "备过案了", "已经办好了"
+_STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)|(?:备|办|弄)了")  # "备过案了", "已经办好了"
 # … said further on in the word's clause ("备案俺闺女已经搁手机上给他弄好了"), unless that asks or denies it
 CLAUSE_REACH = 16
 _NOT_YET = re.compile(r"没|未|不|要是|如果|能|咋|怎|啥|吗")
@@ -1013,6 +1033,8 @@ def split_taken_back(text: str) -> tuple[str, str]:
 
 # a clause telling what happened or happens as a rule: "每次都是自己掏钱", "之前在窗口交过材料"
 _TELLS_WHAT_HAPPENS = re.compile(r"每次|每回|都是|平时|平常|之前|以前|上次|上回|一直|去年|前年|上个月|当时")
+FEW_SAYING = 2  # a word of so few services' facts picks up the one under discussion
+PROCESS_UNITS = frozenset({"step", "time_limit", "material", "channel"})
 STORY_CLAUSES = 3  # a message of this many clauses and more than STORY_LENGTH characters tells a story
 STORY_LENGTH = 40
 
@@ -1023,8 +1045,13 @@ def _asking_part(text: str) -> str:
     clauses = split_clauses(text)
     if len(clauses) < STORY_CLAUSES or len(text) <= STORY_LENGTH or not any(aspects.asks(c) for c in clauses):
         return text
-    told = [c for c in clauses if _TELLS_WHAT_HAPPENS.search(c) and not aspects.asks(c)]
+    # "异第备案俺闺女在手机上给办过了": a step done is told too
+    told = [c for c in clauses if _tells_what_happened(c) and not aspects.asks(c)]
     return " ".join(c for c in clauses if c not in told) if told else text
+
+
+def _tells_what_happened(clause: str) -> bool:
+    return bool(_TELLS_WHAT_HAPPENS.search(clause) or (_STEP_DONE.search(clause) and not _NOT_YET.search(clause)))
 
 
 def split_clauses(text: str) -> list[str]:
@@ -1071,7 +1098,8 @@ class Resolver:
         candidates = self._candidates(question, text, retracted, context_taken_back or another_topic)
         content = self.content_size(text)
         bare = content <= BARE_CONTENT
-        names_topic = another_topic or self._names_topic(question, text, candidates, bare)
+        # (a step told done names nothing asked: "备案也办了 上个月办的 那上海随便哪个医院都能刷吗" in 门诊慢特病)
+        names_topic = another_topic or self._names_topic(question, self._without_steps_done(text), candidates, bare)
         if names_topic and context and not another_topic and self._still_about(text, context, candidates, bare):
             names_topic = False  # "先说养老的吧" after 社保转移; "俺不会用手机 老年人能去窗口办吗" after 备案
         if names_topic and context and _QUOTES_THE_ANSWER.match(text) and not any(c.mentioned for c in candidates):
@@ -1096,6 +1124,9 @@ class Resolver:
             # "备案了 去年就办了" after 门诊结算: the step it builds on is behind the citizen; what comes next
             steps = (Candidate(context, 1.0, context=True),)
             return Understanding(steps, (aspects.STEPS,), False, True, False, ANSWER, content)
+        if context and (after := self._next_after_done(text, context)):
+            # "俺闺女已经在手机上给俺备过了 那去住院还得注意啥" after 备案: the matter it leads to, named
+            return Understanding((Candidate(after, 1.0, context=True),), asked, True, True, False, ANSWER, content)
         if context and (filing := self._stay_asked_of(text, context)):
             # "那我这种算长期的还是临时的" after 门诊结算: which of 备案's two kinds of people the citizen is
             return Understanding(
@@ -1134,7 +1165,12 @@ class Resolver:
             and not _REACTS.search(text)
             and not self.kb.stay_told(text)  # "长期" after 养老保险转移: 备案's kind of stay
             and not self._another_matter(text, alone=False)
-            and (not self.kb.words_unknown(text) or (elsewhere and _STATES_WHERE.search(text)))
+            and (
+                not self.kb.words_unknown(text)
+                or (elsewhere and _STATES_WHERE.search(text))
+                # "东西是在日本买的 一个相机一个电饭煲" after 通关: things the KB does not name, in a case it tells
+                or self.a_fact_fits(text, context.key, UNIT_FLOOR)
+            )
         )
         corrects_who = bool(on_it and (says_who or tells_situation or tells_circumstances))
         refers_back = bool(on_it and self._refers_back(question, text, context))
@@ -1173,6 +1209,8 @@ class Resolver:
         own_office = matter_said != text
         # "5000元是一个人算还是一家子加一起算" after 通关: a figure of the answer just given, asked about
         quotes_figure = bool(context and self._quotes_its_figure(text, context))
+        # "调解下来一般能赔多少钱" after 12315: something asked of a word only its own facts (and few others) use
+        picks_up = bool(context and asked and not names_topic and self._picks_up_its_word(text, context))
         if (
             context
             and (
@@ -1185,6 +1223,7 @@ class Resolver:
                 or counts
                 or own_office
                 or quotes_figure
+                or picks_up
             )
             and (follow_up or corrects_who)
             and (not names_topic or only_where)
@@ -1195,6 +1234,7 @@ class Resolver:
                 or counts
                 or own_office
                 or quotes_figure
+                or picks_up
                 or not _sure_out_of_scope(question)
                 # "东西往哪交", "全国一共多少个城市能刷" (after 一卡通行): nothing said of another matter
                 or ((asked or self.a_fact_fits(text, context.key, UNIT_FLOOR)) and not self.kb.words_unknown(text))
@@ -1232,6 +1272,8 @@ class Resolver:
         near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text) or _moves_a_record(text))
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
+        if understood.decision in (ANSWER, GUESS) and self._asks_ours_beside(text, understood.best):
+            understood = replace(understood, aside_not_ours=True)
         if understood.decision == UNSURE and context and self._turned_to_unknown(text, context):
             return replace(understood, decision=DECLINE)  # none of ours stands out, and it is not still this one
         if (
@@ -1337,6 +1379,9 @@ class Resolver:
                 or self._earlier_card_meant(text, question)
                 or self._earlier_thing_pointed_at(text, question)
             )
+        named = self.kb.anchored_services(text)
+        if question.after_aside and question.context and not named & set(question.earlier):
+            return None  # "回到俺妈那个事" after an aside declined: the matter the aside interrupted
         fits = {
             key: hits[0][1]
             for key in question.earlier
@@ -1633,6 +1678,15 @@ class Resolver:
         """The text names a figure with its unit that one of the service's facts gives ("5000元", "6个月")."""
         return any(self.kb.service_says(service.key, figure.group(0)) for figure in _FIGURE.finditer(text))
 
+    def _picks_up_its_word(self, text: str, service: ServiceView) -> bool:
+        """A word of the service's process (its steps, time limits) that few services' facts use at all: a stage of
+        it picked up ("调解下来一般能赔多少钱" after 12315; not "小学一年级报名" after 教育, a subject of its plans)."""
+        return any(
+            service.key in self.kb.services_saying(word, PROCESS_UNITS)
+            and len(self.kb.services_saying(word)) <= FEW_SAYING
+            for word in rare_words_of(aspects.without_cues(text), with_runs=False)
+        )
+
     def _names_its_facts_words(self, text: str, service: ServiceView) -> bool:
         """Every noun of a short follow-up is one the service's own facts use: "比例会不会低" after 手工报销."""
         nouns = nouns_of(text)
@@ -1808,6 +1862,8 @@ class Resolver:
         clauses = [c for c in split_clauses(text) if not self._another_matter(c, alone=False)]
         for clause in clauses:
             named = (self.kb.anchored_services(clause) & ranked.keys()) - {first}  # by a word of its own
+            steps = self.kb.steps()
+            named = {key for key in named if key not in steps or not self._only_said_done(clause, key)}  # "备案办过了"
             if not named:
                 continue  # no search needed: it could find no second question here
             hits = self.kb.search_services(aspects.without_cues(clause), limit=1, min_score=SECOND_SCORE)
@@ -1853,6 +1909,7 @@ class Resolver:
             self._another_matter(said, alone=alone)
             and not self._keeps_to_it(said, best)
             and not self._other_matter_only_told(said, best)
+            and not self._asks_ours_beside(said, best)
             # "…拿着去卫生院拿药，人家说俺这卡是封存的用不了": our card's trouble, wherever it shows
             and not (best and self._tells_its_card_problem(question, best.service))
         ):
@@ -1964,6 +2021,20 @@ class Resolver:
             for clause in clauses
         )
 
+    def _asks_ours_beside(self, said: str, best: Candidate | None) -> bool:
+        """ "电子社保卡在哪领啊 顺便问一下 今年个税退税是在个人所得税app上弄吗": a clause asks of our service by its
+        own name, another of a matter not ours; the first is answered, the other said to be no matter of ours."""
+        if best is None or not best.mentioned:
+            return False
+        key = best.service.key
+        clauses = [
+            (c, key in self.kb.anchored_services(c), self._another_matter(c, alone=False)) for c in split_clauses(said)
+        ]
+        ours = [c for c, anchored, other in clauses if anchored and not other]
+        # (a question of its own, turned to: not "黑神话悟空第三章一直过不去，通关有啥技巧")
+        aside = any(other and not anchored and aspects.asks(c) for c, anchored, other in clauses)
+        return bool(_TURNS_TO_ANOTHER.search(said)) and any(aspects.asks(c) for c in ours) and aside
+
     def _other_matter_only_told(self, said: str, best: Candidate | None) -> bool:
         """ "…老板说每人能报销一点购物…过海关要申报，到底买多少钱以上的东西要报啊": in a story that names one of our
         services, and NLU hears it too, another matter is only told on the way; no clause asking is about it."""
@@ -1994,7 +2065,10 @@ class Resolver:
         """ "那糖尿病呢" after 门诊结算, "门票能便宜点不" after 一卡通行: on with the matter under discussion (by a
         word going on from it, or asking barely), about a service next to it."""
         current = self.kb.service(question.context) if question.context else None
-        going_on = _FOLLOW_ON.search(question.text) or self.content_size(normalize(question.text)) <= BARE_CONTENT
+        said = normalize(question.text)
+        # or telling one's disease, asking nothing: "拿的是降压药 俺高血压好几年了 天天吃" after 门诊结算
+        told_disease = not aspects.asks(said) and self.kb.names_disease(said)
+        going_on = _FOLLOW_ON.search(question.text) or self.content_size(said) <= BARE_CONTENT or told_disease
         return current is not None and bool(going_on) and self._next_to(best.service.key, current)
 
     def _ours_elsewhere(self, question: Question, corrected: str, best: Candidate) -> bool:
@@ -2315,9 +2389,10 @@ class Resolver:
         than the next ("异地就医备案怎么办" fits several FAQs a little)."""
         if not text:
             return []
+        asking = self._without_steps_done(text)  # not "备案也办了 上个月办的": told, not asked
         scored = [
             (unit, score + (UNIT_ASPECT_BONUS if unit.aspect and unit.aspect in asked else 0.0))
-            for unit, score in self.kb.search_units(text, services=[service.key], limit=6)
+            for unit, score in self.kb.search_units(asking, services=[service.key], limit=6)
         ]
         scored.sort(key=lambda item: -item[1])
         if not scored:
@@ -2443,7 +2518,7 @@ class Resolver:
     # --- evidence ---------------------------------------------------------------------------
 
     def _aspects(self, text: str, intent: str | None) -> tuple[str, ...]:
-        found = aspects.aspects_in(_asking_part(text))
+        found = aspects.aspects_in(_asking_part(self._without_steps_done(text)))
         if not found and (rest := self.kb.without_places(text)) != text and _ALSO_THERE.match(rest):
             found = [aspects.ELIGIBILITY]  # "广东也中？": whether it holds there too
         from_intent = aspects.from_intent(intent)
@@ -2484,8 +2559,11 @@ class Resolver:
         for hit in self._clause_hits(text):  # a long story asks in one of its clauses
             evidence(hit.key)["search"] = max(evidence(hit.key)["search"], round(CLAUSE_WEIGHT * hit.score, 4))
         for hit in kb.mentioned_services(question.text):
-            evidence(hit.key)["mention"] = 1.0
-        if self._sees_doctor_elsewhere(corrected, self._about_medical_insurance(question.context)):
+            if not self._named_as_done(question, text, hit.key):
+                evidence(hit.key)["mention"] = 1.0
+        if self._sees_doctor_elsewhere(
+            corrected, self._about_medical_insurance(question.context)
+        ) and not self._named_as_done(question, text, MEDICAL_ELSEWHERE_SERVICE):
             elsewhere = evidence(MEDICAL_ELSEWHERE_SERVICE)
             elsewhere["mention"] = 1.0
             if not self._nlu_hears_topic_of(question, MEDICAL_ELSEWHERE_SERVICE):  # not "住院能直接结吗"
@@ -2500,6 +2578,8 @@ class Resolver:
         )
         if treated_unclaimed or claimed_at_home or paid_and_claims:
             named_clearly(REIMBURSEMENT_SERVICE)
+        elif _SETTLED_AT_DISCHARGE.search(corrected) and not _NOT_SETTLED.search(corrected):
+            named_clearly(INPATIENT_SERVICE)
         moved_for_a_job = (
             _CHANGES_JOB.search(corrected) and self._elsewhere(corrected) and not _NOT_PAID.search(corrected)
         )
@@ -2528,7 +2608,7 @@ class Resolver:
             if unit := kb.hotline_unit(number):
                 named_clearly(unit.services[0])
         for value in question.entities.get("service", ()):
-            if service := kb.service_by_name(value):
+            if (service := kb.service_by_name(value)) and not self._named_as_done(question, text, service.key):
                 evidence(service.key)["mention"] = 1.0
         for unit, score in kb.search_units(question.text, limit=5, min_score=UNIT_FLOOR):
             for key in unit.services:
@@ -2605,6 +2685,42 @@ class Resolver:
         current = self.kb.service(question.context) if question.context else None
         return "卡" in corrected or (current is not None and "卡" in current.name)
 
+    def _named_as_done(self, question: Question, text: str, key: str) -> bool:
+        """The service is named only as the step behind the citizen of the one NLU hears or the one discussed
+        ("异第备案俺闺女在手机上给办过了，想问问出院的时候医宝能直接给报多少" asks of 住院结算, not of 备案)."""
+        heard = {s.key for s in self.kb.services_for_intent(question.intent)} | {question.context} - {None}
+        if not any(key in {b.key for b in self.kb.services_it_builds_on(other)} for other in heard):
+            return False
+        return self._only_said_done(text, key)
+
+    def _without_steps_done(self, text: str) -> str:
+        """ "俺闺女已经在手机上给俺备过了 那去住院还得注意啥": a clause telling a step done (one that others build on,
+        or nothing named) asks nothing of it, when another clause is left (not "那社保卡做好了 俺去替她领中不中")."""
+        clauses = split_clauses(text)
+        steps = self.kb.steps()
+        kept = [
+            c
+            for c in clauses
+            if not (_STEP_DONE.search(c) and not _NOT_YET.search(c))
+            or aspects.asks(c)  # "弄好了管多长时间"
+            or ((named := self.kb.anchored_services(c)) and not named & steps)
+        ]
+        return " ".join(kept) if kept and len(kept) < len(clauses) else text
+
+    def _next_after_done(self, text: str, context: ServiceView) -> ServiceView | None:
+        """The step discussed is said done, and the message names one matter built on it."""
+        if not self._only_said_done(text, context.key):
+            return None
+        named = self.kb.anchored_services(text)
+        after = [s for s in self.kb.services_built_on(context.key) if s.key in named]
+        return after[0] if len(after) == 1 else None
+
+    def _only_said_done(self, text: str, key: str) -> bool:
+        """The text names the service only to say it is done ("备案俺闺女给办过了")."""
+        said = self.kb.respelled(text)
+        words = self.kb.anchoring_words(text, key)
+        return bool(words) and all(_said_done(said, word) for word in words)
+
     def _nlu_hears_topic_of(self, question: Question, key: str) -> bool:
         """NLU hears a service of the same topic as `key` (a sibling whose own question it may be)."""
         service = self.kb.service(key)
@@ -2665,8 +2781,8 @@ class Resolver:
             if card and self._next_to(card.key, context):
                 return card
         said = self._sibling_word_said(text)
-        if not said:
-            return None
+        if not said or _said_done(self.kb.respelled(text), said):
+            return None  # not "备案也办了 …哪个医院都能刷吗" in 门诊慢特病: a step behind the citizen
         # a part of one sibling's name: "电子的呢" after 社保卡换领; "养老那块" after 医保关系转移 (养老保险关系…,
         # though 养老 names 养老服务 too)
         by_name = self._siblings_named_by(_WORD_TAIL.sub("", said), context)
@@ -2832,6 +2948,8 @@ class Resolver:
         heard = self._topic_heard(question)
         if heard is None or heard == context.topic:
             return False
+        if _THIS_CARD.search(text) and self._has_a_card(context) and not self.kb.services_named(text):
+            return True  # "俺这张卡是老早办的" after 一卡通行: the card under discussion
         named = self.kb.topics_named(text)
         return bool(named) and all(topics == {context.topic} for topics in named.values())
 

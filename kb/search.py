@@ -416,12 +416,12 @@ def nouns_of(text: str) -> set[str]:
     }
 
 
-def rare_words_of(text: str) -> set[str]:
+def rare_words_of(text: str, with_runs: bool = True) -> set[str]:
     """The text's words and two-character runs that could be a fact's own (区号, 领卡, 承诺书): no particles,
-    question words, errands in general or everyday words (jieba splits 区号, so runs count too)."""
+    question words, errands in general or everyday words (jieba splits 区号, so runs count too, unless not wanted)."""
     jieba.dt.check_initialized()
     everyday = jieba.dt.FREQ
-    runs = {a + b for part in _KEEP.findall(text) for a, b in itertools.pairwise(part)}
+    runs = {a + b for part in _KEEP.findall(text) for a, b in itertools.pairwise(part)} if with_runs else set()
     candidates = {w for w in jieba.lcut(text) if len(w) >= 2} | runs
     return {
         w

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from actions import kb_access
 from actions.answers import ActionAnswer, ActionGreet
 from actions.base import APOLOGY
-from actions.replies import DECLINE_MARK, faq_message
+from actions.replies import ASIDE_NOT_OURS, DECLINE_MARK, faq_message
 from kb.db import session_factory
 from kb.io import bump_revision
 from kb.models import Faq, Service
@@ -1365,6 +1365,16 @@ def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
         ("她今年65 一直在埇桥区住", "out_of_scope", 0.93, "elderly_benefits", "乡镇或社区"),
         # where the citizen is, at more length than a bare "我人在南京": how to do it from there
         ("俺现在在宁波厂里上班 过年才回宿州", "nlu_fallback", 0.45, "sscard_renew", "· 办理渠道】"),
+        # a word only the matter's own facts use, with what is asked (was declined)
+        ("调解下来一般能赔多少钱？是退一赔三还是咋算", "out_of_scope", 0.93, "consumer_complaint", "市市场监管局"),
+        # things the KB does not name, in the case a fact of the matter tells (was 12315)
+        ("东西是在日本买的 一个相机一个电饭煲 加一块八千多块钱", "consumer_complaint", 0.91, "customs", "5000元"),
+        # "这张卡": the card of the matter discussed, however NLU hears 换领 (was declined)
+        ("俺这张卡是老早办的 少说十来年了", "sscard_renew", 0.73, "onecard_transport", "第三代"),
+        # one's disease told in 门诊结算: 门诊慢特病, next to it ("好几年" asks nothing; was declined)
+        ("拿的是降压药 俺高血压好几年了 天天吃", "inform", 0.64, "settle_outpatient", "慢特病认定"),
+        # what is left to do ("还要弄啥"): its steps (was its materials)
+        ("拿到手还要弄啥不", "ask_materials", 0.51, "sscard_apply", "激活社保功能"),
     ],
 )
 def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
@@ -3409,7 +3419,7 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
     ("text", "intent", "confidence", "before", "discussed", "wanted", "fact"),
     [  # the matter under discussion does not fit, the one next in line does on its own (were declined)
         ("那出院的时候能直接刷医保吧 不用俺们先把钱都垫上吧", "manual_reimbursement", 0.62, "medical_filing",
-         ("settle_inpatient", "medical_filing"), ("manual_reimbursement", "settle_inpatient"), "您问的应该是"),
+         ("settle_inpatient", "medical_filing"), ("manual_reimbursement", "settle_inpatient"), "联网定点"),
         ("算了回头换个手机再弄 卡领回来以后还得激活是吧", "inform", 0.46, "sscard_apply", ("sscard_apply",),
          ("sscard_activate",), "激活"),
         # someone at home asked to do it (was the hub's cross-province errand)
@@ -3673,3 +3683,106 @@ def test_the_card_asked_after_an_answer_on_filing_is_the_card_matter_discussed_b
     messages, events = answer(text, "nlu_fallback", confidence=0.45, slots={"service_key": "medical_filing"},
                               answered=True, discussed=("medical_filing",), beside=("sscard_renew",))  # fmt: skip
     assert slots_set(events).get("service_key") == "sscard_renew", texts(messages)  # was 备案's FAQ
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "slots", "discussed", "key", "fact"),
+    [
+        # 备案 told done: what it leads to is asked, not 备案 again (was 备案's channels and fees first)
+        (
+            "俺老伴搁上海瑞金医院住院快半个月了，异第备案俺闺女在手机上给办过了，想问问出院的时候医宝能直接给报多少，"
+            "报销比例是多少啊",
+            "settle_inpatient", 0.85, {}, (), "settle_inpatient", "宿州的标准",
+        ),
+        ("哦 俺闺女刚说她已经在手机上给俺备过了 那去住院还得注意啥", "settle_inpatient", 0.55,
+         {"service_key": "medical_filing"}, (), "settle_inpatient", "联网定点"),
+        ("备案也办了 上个月办的 那上海随便哪个医院都能刷吗", "ask_eligibility", 0.89,
+         {"service_key": "settle_chronic"}, ("medical_filing",), "settle_chronic", "联网定点"),
+        # asked whether it settles at discharge (NLU heard 手工报销 in "不用…再回来报吧")
+        (
+            "俺老公心脏不好 上礼拜转到上海中山医院住院了 备案俺儿已经在手机上给办好了 这两天医生说快能出院了 "
+            "俺想问出院的时候是不是就能直接拿医保结 不用先把全款交上再回来报吧 俺手里没恁些钱",
+            "manual_reimbursement", 0.57, {}, (), "settle_inpatient", "联网定点",
+        ),
+        # guard: a card made is no step told done
+        ("那社保卡做好了 俺去替她领中不中", "sscard_apply", 0.81,
+         {"service_key": "first_id_card"}, ("sscard_apply",), "sscard_apply", "本人"),
+    ],
+)  # fmt: skip
+def test_a_step_told_done_is_not_what_is_asked(
+    text: str, intent: str, confidence: float, slots: dict, discussed: tuple, key: str, fact: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots=slots, discussed=discussed)
+    reply = texts(messages)
+    assert slots_set(events).get("service_key", slots.get("service_key")) == key, reply
+    assert fact in reply and "【跨省异地就医备案" not in reply.split("\n")[0], reply
+
+
+def test_an_aside_not_ours_beside_a_question_of_ours_is_said_so_after_the_answer() -> None:
+    text = "电子社保卡在哪领啊 顺便问一下 今年个税退税是在个人所得税app上弄吗"
+    messages, events = answer(text, "ask_channels", confidence=0.99, entities=[
+        {"entity": "service", "value": "电子社保卡"}])  # fmt: skip
+    assert slots_set(events)["service_key"] == "e_sscard" and "12333" in texts(messages), texts(messages)
+    assert messages[-1]["text"] == ASIDE_NOT_OURS and DECLINE_MARK not in texts(messages)
+    # guard: a game's 通关 told and asked in one breath is no question of ours beside another
+    game, _ = answer("黑神话悟空第三章一直过不去，通关有啥技巧", "nlu_fallback", confidence=0.45, entities=[
+        {"entity": "service", "value": "通关"}])  # fmt: skip
+    assert DECLINE_MARK in texts(game), texts(game)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "key"),
+    [
+        ("顺带问一嘴 苏州园区那边租个两室的房子一般啥价 哪个租房平台靠谱点", "out_of_scope", 0.98, "settle_chronic"),
+        ("btw苏州有啥找工作的平台推荐吗 想跳槽", "nlu_fallback", 0.45, "loan_deposit_certificate"),
+        ("日本那边买东西退税咋弄 要去机场办吗", "ask_channels", 0.9, "customs"),
+    ],
+)
+def test_renting_job_boards_and_tax_refunds_are_declined_mid_conversation(
+    text: str, intent: str, confidence: float, key: str
+) -> None:
+    messages, _ = answer(text, intent, confidence=confidence, slots={"service_key": key})
+    assert DECLINE_MARK in texts(messages), texts(messages)
+
+
+def test_a_rented_home_told_in_a_question_of_ours_is_no_aside() -> None:  # guard for the row above
+    text = "备案让上传居住证明，我在杭州租的房子没签合同，传不上去咋整"
+    messages, _ = answer(text, "nlu_fallback", confidence=0.45)
+    assert DECLINE_MARK not in texts(messages) and "承诺书" in texts(messages), texts(messages)
+
+
+def test_going_back_after_a_declined_aside_is_the_matter_it_interrupted() -> None:
+    messages, events = answer(
+        "回到俺妈那个事 先办哪个后办哪个", "ask_steps", confidence=0.9, slots={"service_key": "settle_chronic"},
+        discussed=("settle_chronic",), beside=("settle_outpatient",), reply=f"抱歉，{DECLINE_MARK}。",
+    )  # fmt: skip
+    assert slots_set(events).get("service_key", "settle_chronic") == "settle_chronic", texts(messages)
+    assert "慢特病认定" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "slots", "key", "fact"),
+    [
+        # the card's expiry in other words, its loss taken back (was 挂失)
+        ("找着了找着了 搁抽屉里 没丢 就是俺看上面写的有效期快到了 想换张新的", "sscard_renew", 0.87,
+         {"service_key": "sscard_loss"}, "sscard_renew", "60天"),
+        # 乙肝 is a viral hepatitis, one of the ten (was 备案 first)
+        ("俺有乙肝 长期在上海吃药 拿药能直接用宿州医保结算不", "settle_chronic", 0.64, {}, "settle_chronic",
+         "病毒性肝炎"),
+        # 封顶线 is 最高支付限额 (was declined: a word the KB did not know)
+        ("那起付线封顶线这些是按上海的算还是按俺们宿州的算", "settle_inpatient", 0.64,
+         {"service_key": "medical_filing"}, "settle_inpatient", "宿州的标准"),
+    ],
+)  # fmt: skip
+def test_everyday_words_for_the_kbs_own(
+    text: str, intent: str, confidence: float, slots: dict, key: str, fact: str
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots=slots)
+    assert slots_set(events).get("service_key", slots.get("service_key")) == key, texts(messages)
+    assert fact in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize("text", ["行吧，那我打电话问问", "ok 我帮她下个app看看"])
+def test_saying_what_one_will_do_next_is_taken_as_an_acknowledgement(text: str) -> None:
+    taken, _ = answer(text, "request_human", confidence=0.69, slots={"service_key": "elderly_onecard"})
+    assert [m.get("response") for m in taken] == ["utter_anything_else"], texts(taken)
