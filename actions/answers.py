@@ -212,11 +212,14 @@ class ActionAnswer(KbAction):
         resolver = Resolver(kb)
         # "对 是长期的", "嗯嗯 临时去看病的": no bare yes, but the situation the answer is tailored to
         tells_situation = resolver.tells_situation(question)
+        # "备过了" in 门诊结算: no "stop", but the step it begins with done
+        current = current_service(tracker, kb) if question.intent in REPLY_INTENTS else None
+        step_told = current is not None and resolver.step_done(normalize(question.text), current) is not None
         if (
             replying
             and question.intent in REPLY_INTENTS
             and asks_nothing
-            and not (corrects or vague_card(question.text) or tells_situation or age_told)
+            and not (corrects or vague_card(question.text) or tells_situation or age_told or step_told)
         ):
             dispatcher.utter_message(response="utter_anything_else")  # a yes, a no, "算了": nothing asked
             return []

@@ -258,9 +258,10 @@ _TREATED_ALREADY = re.compile(
 _NOT_SETTLED = re.compile(r"结不了|没法结|不能结|没给结|没结成|没能直接结|没直接结|刷不了|不给刷|没刷成")
 _STILL_CLAIMED = re.compile(r"还能报|能报不|能不能报|还报不|给报不|给报吗|还给报")
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
-# "出院的时候是不是就能直接拿医保结": settled at discharge, asked (not "出院了 医院说结不了")
+# "出院的时候是不是就能直接拿医保结": settled at discharge, asked (not "出院了 医院说结不了", nor the aim of
+# another step: "去上海住院之前要办啥手续 出院才能直接报销")
 _SETTLED_AT_DISCHARGE = re.compile(
-    r"出院[^。？?，,]{0,10}(?:能|可以|就能)[^。？?，,]{0,4}直接(?:拿|用|刷)?(?:医保|医宝|卡)?(?:结|报|刷)"
+    r"出院[^。？?，,]{0,10}(?<!才)(?:能|可以)[^。？?，,]{0,4}直接(?:拿|用|刷)?(?:医保|医宝|卡)?(?:结|报|刷)"
 )
 INPATIENT_SERVICE = "settle_inpatient"
 # Crossing the border and whether to declare ("带了几根人参…过关要不要报"): the travellers' customs declaration
@@ -1379,15 +1380,17 @@ class Resolver:
                 or self._earlier_card_meant(text, question)
                 or self._earlier_thing_pointed_at(text, question)
             )
-        named = self.kb.anchored_services(text)
-        if question.after_aside and question.context and not named & set(question.earlier):
-            return None  # "回到俺妈那个事" after an aside declined: the matter the aside interrupted
+        # after an aside declined, the matter it interrupted is still under discussion and may be the one gone
+        # back to ("回到俺妈那个事 先办哪个后办哪个"), the first of equals (not "还是说回办卡的事" after 一卡通行)
+        interrupted = question.context if question.after_aside else None
+        keys = (interrupted, *question.earlier) if interrupted else question.earlier
         fits = {
             key: hits[0][1]
-            for key in question.earlier
+            for key in keys
             if (hits := self.kb.search_units(text, services=[key], limit=1, min_score=UNIT_FLOOR))
         }
-        return max(fits, key=fits.__getitem__) if fits else question.earlier[0]
+        back_to = max(fits, key=fits.__getitem__) if fits else interrupted or question.earlier[0]
+        return None if back_to == interrupted else back_to
 
     def _earlier_thing_pointed_at(self, text: str, question: Question) -> str | None:
         """ "那个证搁哪办 村里还是镇上" after 敬老同城化, and before it 优待证: the thing pointed at (a 证, a 卡) is
