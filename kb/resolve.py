@@ -121,6 +121,8 @@ _OTHER_CARD = re.compile(
     r"u盾|网银|微信支付|支付宝[^，,。？?]{0,3}密码|(?:微信|支付宝)的?支付"  # a bank's or a payment app's
 )
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
+_CARRIES = re.compile(r"[拿带](?:着|上)")  # "拿着她的户口本身份证": what is carried (not "优待证要带啥")
+_OTHER_DOCUMENT = re.compile(r"驾照|驾驶证|行驶证|护照|通行证|营业执照|结婚证|房产证|不动产证")  # no card of ours
 _THIS_CARD = re.compile(r"[这那]张?卡")  # the card under discussion: "俺这张卡是老早办的"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # … nor a school's, a company's or a bank's 一卡通 ("孩子学校食堂的一卡通丢了", "招商银行一卡通怎么激活")
@@ -251,6 +253,8 @@ _CLAIMED_AT_HOME = re.compile(
 _SETTLED_DIRECTLY = re.compile(r"直接(?:结|刷|报|走医保)|刷(?:卡|医保)")
 # "这回已经自己掏钱了 还能报不": paid out of one's own pocket, and whether it can still be claimed
 _PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了的付上钱]|先付了|全款")
+# "钱已经自己付过了": paid, and it is over (not "要自己先付吗")
+_PAID_ALREADY = re.compile(r"已经(?:是)?(?:自己|自个)?(?:先)?(?:付|掏|垫|交)|(?:自己|自个)(?:付|掏|垫|交)(?:过|完)了")
 _TREATED_ALREADY = re.compile(
     rf"出院了|已经出院|出了院|看完了|看完病|病看完|回来了|花了|掏了|{_PAID_ONESELF.pattern}|付过了|交过了"
 )
@@ -564,6 +568,7 @@ _SUPPOSES = re.compile(r"^\s*那?(?:要是|如果|万一|假如)")
 _REFERS_BACK = re.compile(
     r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|"
     r"^\s*那?换成|"  # "换成日元的话超多少要报": the case just discussed, with one thing in it changed
+    r"(?:这个|那个|这些|那些)(?:也|还)(?:得|要|能|算)|"  # "…一个包 这个也得报吗": the same asked of one more thing
     + _SUPPOSES.pattern
 )
 # "江宁那边哪个小区学区好": there, in the place just named, not the matter spoken of
@@ -850,7 +855,8 @@ def _kept_apart(text: str, current: ServiceView, sibling: ServiceView, fact: Uni
 
 def _brought(word: str, text: str) -> bool:
     """The word is something to bring along ("去的时候要带身份证不"): a material of the matter, not another matter."""
-    before = rf"(?:带(?:上|着|好)?|拿(?:上|着))(?:个|张)?{re.escape(word)}"
+    # (with other things before it: "拿着她的户口本身份证"; not "带俺去嘉善", taken somewhere)
+    before = rf"(?:带(?:上|着|好)?|拿(?:上|着))[^，,。？?\s去到来回]{{0,6}}?{re.escape(word)}"
     after = rf"{re.escape(word)}[^，,。？?]{{0,8}}(?:带上|带着|带去|要带|得带|拿上|拿着)"  # "身份证跟…那张卡也得带上不"
     enough = rf"{re.escape(word)}(?:就行|就够|就可以|行不行|够不够)"  # "要带啥证件 身份证就行了吧"
     return any(re.search(pattern, text) for pattern in (before, after, enough))
@@ -1051,6 +1057,15 @@ def _asking_part(text: str) -> str:
     return " ".join(c for c in clauses if c not in told) if told else text
 
 
+def _with_second_trouble(u: Understanding, second: Candidate, clause: str, text: str) -> Understanding:
+    """A second card trouble, told in its clause; what only that clause asks is not asked of the first ("…锁住了，
+    还有他那个卡上写的有效期也快到了": 有效期 is the renewal's)."""
+    of_clause = aspects.aspects_in(clause)
+    rest = aspects.aspects_in(text.replace(clause, " "))
+    first = tuple(a for a in u.aspects if a not in of_clause or a in rest)
+    return replace(u, aspects=first, second=second, second_aspects=tuple(of_clause))
+
+
 def _tells_what_happened(clause: str) -> bool:
     return bool(_TELLS_WHAT_HAPPENS.search(clause) or (_STEP_DONE.search(clause) and not _NOT_YET.search(clause)))
 
@@ -1103,6 +1118,14 @@ class Resolver:
         names_topic = another_topic or self._names_topic(question, self._without_steps_done(text), candidates, bare)
         if names_topic and context and not another_topic and self._still_about(text, context, candidates, bare):
             names_topic = False  # "先说养老的吧" after 社保转移; "俺不会用手机 老年人能去窗口办吗" after 备案
+        if (
+            names_topic
+            and context
+            and not another_topic
+            and _CARRIES.search(text)
+            and self._only_brought(text, candidates)
+        ):
+            names_topic = False  # "俺拿着她的户口本身份证替她去社区办中不中" after 优待证: things carried along
         if names_topic and context and _QUOTES_THE_ANSWER.match(text) and not any(c.mentioned for c in candidates):
             names_topic = False  # "你刚才说的参保地是啥意思": a word of the answer just given (not "…那个一网通办是啥")
         follow_up = (
@@ -1210,8 +1233,21 @@ class Resolver:
         own_office = matter_said != text
         # "5000元是一个人算还是一家子加一起算" after 通关: a figure of the answer just given, asked about
         quotes_figure = bool(context and self._quotes_its_figure(text, context))
-        # "调解下来一般能赔多少钱" after 12315: something asked of a word only its own facts (and few others) use
-        picks_up = bool(context and asked and not names_topic and self._picks_up_its_word(text, context))
+        # "调解下来一般能赔多少钱" after 12315: something asked of a word only its own facts (and few others) use;
+        # "下回咋知道哪家医院能直接刷" after 门诊结算: asked of nothing but what its own facts name
+        picks_up = bool(
+            context
+            and not names_topic
+            and (
+                (asked and self._picks_up_its_word(text, context))
+                or (
+                    aspects.asks(text)
+                    and not _sure_out_of_scope(question)  # not "那今年小学一年级报名啥时候开始" after 教育
+                    and not _REACTS.search(text)  # nor "唉 俺这腿疼了好几年了 跑了多少医院都没看好"
+                    and self._names_its_facts_words(text, context)
+                )
+            )
+        )
         if (
             context
             and (
@@ -1270,7 +1306,10 @@ class Resolver:
             )
             return self._sibling_first(text, followed, question)
         # "我那个公积金账户能不能整个转到南京去": a record other than an insurance moved there
-        near = elsewhere and bool(_ERRAND.search(text) or _ASKS_ACROSS.search(text) or _moves_a_record(text))
+        # … or another office's document there ("我驾照快到期了在苏州能换不": not our card's expiry)
+        near = elsewhere and bool(
+            _ERRAND.search(text) or _ASKS_ACROSS.search(text) or _moves_a_record(text) or _OTHER_DOCUMENT.search(text)
+        )
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision in (ANSWER, GUESS) and self._asks_ours_beside(text, understood.best):
@@ -1864,6 +1903,8 @@ class Resolver:
         # not a matter told on the way: "老板说每人能报销一点购物" is no question about 手工报销
         clauses = [c for c in split_clauses(text) if not self._another_matter(c, alone=False)]
         for clause in clauses:
+            if self._tells_the_trouble_of(clause, first):
+                continue  # "社宝卡在上海地铁上丢了": where the card was lost, not a question of 一卡通行
             named = (self.kb.anchored_services(clause) & ranked.keys()) - {first}  # by a word of its own
             steps = self.kb.steps()
             named = {key for key in named if key not in steps or not self._only_said_done(clause, key)}  # "备案办过了"
@@ -1872,12 +1913,15 @@ class Resolver:
             hits = self.kb.search_services(aspects.without_cues(clause), limit=1, min_score=SECOND_SCORE)
             if hits and hits[0].key in named:
                 return replace(u, second=ranked[hits[0].key], second_aspects=tuple(aspects.aspects_in(clause)))
-        for clause in clauses if len(clauses) > 1 else ():  # or our card with its trouble ("他那张社宝卡去年就过期了")
+        # or our card with its trouble ("他那张社宝卡去年就过期了"; "…社保卡…锁住了，还有他那个卡…也快到期了")
+        card_named = _names_our_card(self.kb.corrected(text))
+        for clause in clauses if len(clauses) > 1 else ():
             corrected = self.kb.corrected(clause)
-            told = self.kb.situations_said(CARD_PROBLEM, corrected) if _names_our_card(corrected) else set()
+            ours = _names_our_card(corrected) or (card_named and "卡" in corrected)
+            told = self.kb.situations_said(CARD_PROBLEM, corrected) if ours else set()
             troubled = {CARD_PROBLEM_SERVICE[p] for p in told if p in CARD_PROBLEM_SERVICE} & ranked.keys() - {first}
             if len(troubled) == 1:
-                return replace(u, second=ranked[troubled.pop()], second_aspects=tuple(aspects.aspects_in(clause)))
+                return _with_second_trouble(u, ranked[troubled.pop()], clause, text)
         for clause in clauses if len(clauses) > 1 else ():  # or one whose words match it as clearly as a name
             # (the same search as the clause's evidence for the candidates: remembered, not repeated)
             # (not "宿州有啥政策" after 养老院: no more than 政策 of its own)
@@ -2577,7 +2621,7 @@ class Resolver:
         claimed_at_home = _CLAIMED_AT_HOME.search(corrected) and not _SETTLED_DIRECTLY.search(corrected)
         paid_and_claims = _PAID_ONESELF.search(corrected) and _STILL_CLAIMED.search(corrected)
         treated_unclaimed = _TREATED_ALREADY.search(corrected) and (
-            _NOT_FILED.search(corrected) or _NOT_SETTLED.search(corrected)
+            _NOT_FILED.search(corrected) or _NOT_SETTLED.search(corrected) or _PAID_ALREADY.search(corrected)
         )
         if treated_unclaimed or claimed_at_home or paid_and_claims:
             named_clearly(REIMBURSEMENT_SERVICE)
@@ -2627,11 +2671,19 @@ class Resolver:
         for problem in told:
             if problem in CARD_PROBLEM_SERVICE:
                 evidence(CARD_PROBLEM_SERVICE[problem])["card"] = 1.0
+        # "社宝卡在上海地铁上丢了 急 咋办": the trouble told, and NLU sure of the same, outweigh where it happened
+        heard_trouble = [CARD_PROBLEM_SERVICE[p] for p in told if CARD_PROBLEM_SERVICE.get(p) == question.intent]
+        our_card = _names_our_card(corrected) and not self._another_matter(corrected, alone=True)  # not 农行卡
+        if len(told) == 1 and heard_trouble and question.confidence >= SURE_NLU and our_card:
+            named_clearly(heard_trouble[0])
         self._nlu_evidence(question, evidence)
         # NLU's services the search ranked beyond its first eight ("俺这社保卡…除了看病还能当啥用": 一卡通)
         if heard := [k for k, e in scores.items() if e["nlu"] and not e["search"]]:
             for hit in kb.search_services(topic, limit=len(heard), keys=heard):
                 evidence(hit.key)["search"] = hit.score
+        if _OTHER_DOCUMENT.search(corrected) and not _OUR_CARD.search(corrected):
+            for key in [k for k in scores if (s := kb.service(k)) and "卡" in s.name]:
+                scores.pop(key)  # "我驾照快到期了在苏州能换不": that document's expiry, no card's
         school_moved = _MOVING.search(corrected) and _STUDIES.search(corrected)  # "…转回宿州老家读书 转学手续咋弄"
         if (_SOMETHING_ELSE_MOVED.search(corrected) or school_moved) and not _INSURANCE_MOVED.search(corrected):
             for key in INSURANCE_TRANSFERS:
@@ -2682,6 +2734,11 @@ class Resolver:
         if _wants_card_or_medical(corrected) or _files_for_medical_care(corrected):
             return [c for c in candidates if c.service.key != HUB_SERVICE or c.mentioned]
         return candidates
+
+    def _tells_the_trouble_of(self, clause: str, key: str) -> bool:
+        """The clause tells the card trouble that is the service's own matter."""
+        told = self.kb.situations_said(CARD_PROBLEM, self.kb.corrected(clause))
+        return any(CARD_PROBLEM_SERVICE.get(problem) == key for problem in told)
 
     def _about_a_card(self, corrected: str, question: Question) -> bool:
         """The card is said, or under discussion: "丢了咋办" after 社保卡申领, not "户口本丢了"."""
@@ -2784,7 +2841,9 @@ class Resolver:
             if card and self._next_to(card.key, context):
                 return card
         said = self._sibling_word_said(text)
-        if not said or _said_done(self.kb.respelled(text), said):
+        if not said:
+            return self._sibling_by_its_own_word(text, context)
+        if _said_done(self.kb.respelled(text), said):
             return None  # not "备案也办了 …哪个医院都能刷吗" in 门诊慢特病: a step behind the citizen
         # a part of one sibling's name: "电子的呢" after 社保卡换领; "养老那块" after 医保关系转移 (养老保险关系…,
         # though 养老 names 养老服务 too)
@@ -2804,6 +2863,32 @@ class Resolver:
             if k != context.key and self._names_apart(w, self.kb.service(k), context)
         }
         return self.kb.service(siblings.pop()) if len(siblings) == 1 else None
+
+    def _sibling_by_its_own_word(self, text: str, context: ServiceView) -> ServiceView | None:
+        """ "他人在常州上学，换卡能在网上办不" after 锁卡: one card matter named by words of its own name that the card
+        matter discussed is not called by and its facts do not say (the card's matters differ by a word: 换卡, 挂失,
+        解锁; elsewhere a word of a neighbour's name is said of the matter itself: "怕住院拖得长" of 备案)."""
+        if "卡" not in context.name or self._another_matter(text, alone=False):
+            return None  # nor "…俺这是农行卡不是社保卡，咋解锁啊": a bank's card
+        if context.key in self.kb.anchored_services(text):
+            return None
+        said = self.kb.respelled(text)
+        siblings = [
+            s
+            for s in self.kb.services_by_topic(context.topic)
+            if s.key != context.key
+            and "卡" in s.name
+            and (words := self.kb.anchoring_words(text, s.key))
+            and all(
+                w in s.name and w not in context.name and not self.kb.service_says(context.key, w)
+                and not _said_done(said, w)
+                # a card's trouble is told of anything ("租房合同到期", "农行卡…锁住了"): not a name here
+                and not self.kb.situations_said(CARD_PROBLEM, w)
+                and not _brought(w, text)
+                for w in words
+            )
+        ]  # fmt: skip
+        return siblings[0] if len(siblings) == 1 else None
 
     @staticmethod
     def _sibling_word_said(text: str) -> str | None:

@@ -389,6 +389,7 @@ GENERIC_NOUN = 20000  # jieba counts a noun this often: said of anything (时间
 _NOUN_TAGS = frozenset({"n", "nz", "nt", "nl", "ng"})  # jieba.posseg's nouns; places (ns) are the KB's terms
 _NOT_A_MATTER = frozenset(
     {"东西", "事情", "事儿", "情况", "时候", "地方", "办法", "意思", "样子", "手续", "都行", "也行", "就行", "才行"}
+    | {"块钱", "毛钱", "算数"}  # "六千来块钱", "到时候算数不"
 )  # (jieba takes "都行" for a noun)
 # who the citizen asks for ("是我奶奶 她今年才58"): a person, no matter of its own
 _FAMILY = frozenset(

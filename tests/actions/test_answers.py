@@ -1375,6 +1375,18 @@ def test_a_fact_of_another_aspect_that_clearly_answers_is_quoted() -> None:
         ("拿的是降压药 俺高血压好几年了 天天吃", "inform", 0.64, "settle_outpatient", "慢特病认定"),
         # what is left to do ("还要弄啥"): its steps (was its materials)
         ("拿到手还要弄啥不", "ask_materials", 0.51, "sscard_apply", "激活社保功能"),
+        # asked of nothing but what its own facts name (was declined)
+        ("下回咋知道哪家医院能直接刷", "out_of_scope", 0.74, "settle_outpatient", "联网定点"),
+        # "这个也得报吗": the same asked of one more thing; "块钱" names no matter (was declined)
+        ("那买的两瓶红酒一个包加一块六千来块钱 这个也得报吗", "nlu_fallback", 0.45, "customs", "5000元"),
+        # things brought along name no matter of their own (was 身份证首次申领)
+        (
+            "王奶奶腿脚不利索 出不了门 俺拿着她的户口本身份证替她去社区办中不中",
+            "ask_materials",
+            0.5,
+            "elderly_benefits",
+            "负责部门：市民政局",
+        ),
     ],
 )
 def test_a_follow_up_a_fact_of_the_matter_discussed_answers_keeps_it(
@@ -3806,3 +3818,34 @@ def test_a_step_said_done_by_its_verb_alone_is_no_stop() -> None:
     assert "“跨省异地就医备案”已经办好了，接下来这样办" in texts(messages), texts(messages)
     stopped, _ = answer("算了", "stop", confidence=0.9, slots=slots, answered=True)  # guard
     assert [m.get("response") for m in stopped] == ["utter_anything_else"], texts(stopped)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "slots", "key", "second"),
+    [
+        # paid already, after 备案: claimed back (was 备案)
+        ("哦不对 不是急诊抢救 就是去门诊看了看开了点药 钱已经自己付过了", "settle_outpatient", 0.55,
+         {"service_key": "medical_filing"}, "manual_reimbursement", None),
+        # the trouble told and NLU sure of it, where it happened aside (was 一卡通行, guessed)
+        ("社宝卡在上海地铁上丢了 急 咋办", "sscard_loss", 0.95, {}, "sscard_loss", None),
+        # two troubles of one card, the second said of "他那个卡" (was the lock alone, with its time limit)
+        ("俺孙子的社保卡密码输错好几回给锁住了，还有他那个卡上写的有效期也快到了，这俩事都咋弄啊", "sscard_locked",
+         0.75, {}, "sscard_locked", "sscard_renew"),
+        # a word of the neighbour's own name (was 锁卡's channels)
+        ("他人在常州上学，换卡能在网上办不", "ask_channels", 0.68, {"service_key": "sscard_locked"}, "sscard_renew",
+         None),
+    ],
+)  # fmt: skip
+def test_what_the_message_tells_picks_the_matter(
+    text: str, intent: str, confidence: float, slots: dict, key: str, second: str | None
+) -> None:
+    messages, events = answer(text, intent, confidence=confidence, slots=slots)
+    assert slots_set(events).get("service_key") == key, texts(messages)
+    assert slots_set(events).get("second_service_key") == second, texts(messages)
+    assert "您问的应该是" not in texts(messages), texts(messages)
+
+
+def test_another_offices_document_expiring_elsewhere_is_no_card_of_ours() -> None:
+    messages, _ = answer("对了我驾照快到期了在苏州能换不", "out_of_scope", confidence=0.54, entities=[
+        {"entity": "card_problem", "value": "到期"}], slots={"service_key": "first_id_card"})  # fmt: skip
+    assert "社会保障卡" not in texts(messages) and "跨省通办" in texts(messages), texts(messages)
