@@ -129,7 +129,8 @@ _VAGUE_CARD = re.compile(
     r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
 )
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
-_ACKNOWLEDGED = re.compile(rf"(?:{ACK_WORDS})(?:[，,。.!！~ ]*(?:{ACK_WORDS}))*(?:[，,。.!！~ ]|$)")  # "好的知道了"
+# "好的知道了"; "好的我打电话问问 谢谢" (no pause before what the citizen will do)
+_ACKNOWLEDGED = re.compile(rf"(?:{ACK_WORDS})(?:[，,。.!！~ ]*(?:{ACK_WORDS}))*(?:[，,。.!！~ ]|$|(?=[我俺]))")
 # what the citizen will do next is no question: "行，我打电话问问" asks for no phone number
 # ("那我打那个电话问问"), nor is knowing now how to do it ("谢了哈 知道咋弄了")
 _TAKING_THE_ANSWER = re.compile(

@@ -1244,7 +1244,8 @@ class Resolver:
                     aspects.asks(text)
                     and not _sure_out_of_scope(question)  # not "那今年小学一年级报名啥时候开始" after 教育
                     and not _REACTS.search(text)  # nor "唉 俺这腿疼了好几年了 跑了多少医院都没看好"
-                    and self._names_its_facts_words(text, context)
+                    # (its own facts', or its topic's: "哪家医院能直接刷" after 手工报销 is 结算's)
+                    and any(self._names_its_facts_words(text, s) for s in self.kb.services_by_topic(context.topic))
                 )
             )
         )
