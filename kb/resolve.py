@@ -1066,8 +1066,13 @@ def _with_second_trouble(u: Understanding, second: Candidate, clause: str, text:
     return replace(u, aspects=first, second=second, second_aspects=tuple(of_clause))
 
 
+def _tells_step_done(clause: str) -> bool:
+    """ "备案俺闺女已经在手机上给办过了", "已经办好了": a step behind the citizen, not asked about."""
+    return bool(_STEP_DONE.search(clause) and not _NOT_YET.search(clause))
+
+
 def _tells_what_happened(clause: str) -> bool:
-    return bool(_TELLS_WHAT_HAPPENS.search(clause) or (_STEP_DONE.search(clause) and not _NOT_YET.search(clause)))
+    return bool(_TELLS_WHAT_HAPPENS.search(clause) or _tells_step_done(clause))
 
 
 def split_clauses(text: str) -> list[str]:
@@ -2072,7 +2077,7 @@ class Resolver:
     def _asks_ours_beside(self, said: str, best: Candidate | None) -> bool:
         """ "电子社保卡在哪领啊 顺便问一下 今年个税退税是在个人所得税app上弄吗": a clause asks of our service by its
         own name, another of a matter not ours; the first is answered, the other said to be no matter of ours."""
-        if best is None or not best.mentioned:
+        if best is None or not best.mentioned or not _TURNS_TO_ANOTHER.search(said):
             return False
         key = best.service.key
         clauses = [
@@ -2081,7 +2086,7 @@ class Resolver:
         ours = [c for c, anchored, other in clauses if anchored and not other]
         # (a question of its own, turned to: not "黑神话悟空第三章一直过不去，通关有啥技巧")
         aside = any(other and not anchored and aspects.asks(c) for c, anchored, other in clauses)
-        return bool(_TURNS_TO_ANOTHER.search(said)) and any(aspects.asks(c) for c in ours) and aside
+        return any(aspects.asks(c) for c in ours) and aside
 
     def _other_matter_only_told(self, said: str, best: Candidate | None) -> bool:
         """ "…老板说每人能报销一点购物…过海关要申报，到底买多少钱以上的东西要报啊": in a story that names one of our
@@ -2762,7 +2767,7 @@ class Resolver:
         kept = [
             c
             for c in clauses
-            if not (_STEP_DONE.search(c) and not _NOT_YET.search(c))
+            if not _tells_step_done(c)
             or aspects.asks(c)  # "弄好了管多长时间"
             or ((named := self.kb.anchored_services(c)) and not named & steps)
         ]
