@@ -102,7 +102,6 @@ WHOM_TO_ASK = frozenset({aspects.CONTACT, aspects.RESPONSIBLE})  # "这事该找
 SERVICE_OWN_ASPECTS = frozenset(
     {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
 )
-_TURNS_TO_ANOTHER = re.compile(r"顺便|顺带|另外|还有个事|再问|还想问|对了")
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
@@ -557,7 +556,9 @@ _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
 _TURNS_TO = re.compile(r"\s*(?:还有|顺带|顺便|另外|再问|对了)")  # a clause turning to another question
-_TURNS_AWAY = re.compile(r"^\s*(?:对了|顺便|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题)")
+_TURN_WORDS = r"对了|顺便|顺带|另外|还有个事|还想问|再问个|再问一下|问个别的|换个问题"
+_TURNS_AWAY = re.compile(rf"^\s*(?:{_TURN_WORDS})")
+_TURNS_TO_ANOTHER = re.compile(_TURN_WORDS)  # … anywhere in the message ("电子社保卡在哪领啊 顺便问一下…")
 # "找着了哈哈", "唉 真是的", "帮我写一首诗": a reaction or a request, not the citizen's circumstances
 _REACTS = re.compile(r"^\s*(?:帮我|帮俺|给我|给俺|请你|你给|麻烦你)|哈哈|呵呵|嘿嘿|嘻嘻|唉|真是的|虚惊")
 # "广东也中？" with its place blanked: whether it holds there too
