@@ -524,7 +524,10 @@ def answer_service(
         intro = [*intro, f"“{service.name}”{said}“{other.name}”。{other.name}的情况如下："]
         service, units = other, resolver.answering_units(question.text, other, asked)
     # asked of an aspect, or clearly answered by it ("不是说长三角看门诊不用备案了么" in 门诊结算: 备案's FAQ)
-    elif found := resolver.fact_it_builds_on(question.text, service, BUILT_ON_UNIT if asked else UNIT_GENERAL):
+    # (or a claim heard, told to be checked: "我同事说长三角看门诊早就免备案了" in 门诊结算)
+    elif found := resolver.fact_it_builds_on(
+        question.text, service, BUILT_ON_UNIT if asked or resolver.checks_a_claim(question.text) else UNIT_GENERAL
+    ):
         base, fact = found
         intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
     elif understood.from_context and (next_door := resolver.fact_next_door(question.text, service, asked)):

@@ -122,6 +122,24 @@ _OTHER_CARD = re.compile(
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _CARRIES = re.compile(r"[拿带](?:着|上)")  # "拿着她的户口本身份证": what is carried (not "优待证要带啥")
 _OTHER_DOCUMENT = re.compile(r"驾照|驾驶证|行驶证|护照|通行证|营业执照|结婚证|房产证|不动产证")  # no card of ours
+# a paper of the claim or a plate lost is no card lost: "问题是发票叫我弄丢了 就剩一张费用清单 那还能报吗"
+_LOST_PAPERS = re.compile(
+    r"(?:发票|票据|单据|收据|病历|小结|清单|牌照|车牌)[^，,。？?\s]{0,4}(?:丢|掉了|没了|找不|弄没)"
+)
+_IN_TIME_AND_HOW = re.compile(
+    r"来得及[^。？?]{0,6}(?:咋办|怎么办|咋弄|怎么弄|咋整)|(?:咋办|怎么办|咋弄|怎么弄|咋整)[^。？?]{0,6}来得及"
+)
+# a claim heard elsewhere, told to be checked: "不对吧 我同事说长三角看门诊早就免备案了 直接刷就行"
+_HEARSAY = re.compile(
+    r"听说|听人说|(?:同事|邻居|朋友|别人|人家|亲戚|网上|群里|抖音|老乡|工友)(?:都|也)?(?:说|讲)|不对吧|真的假的|"
+    r"是真的(?:不|吗|么|嘛)|是不是真的"
+)
+_EXPIRES = re.compile(r"到期|过期|过了期")
+# a school's errand (the education bureau's, though 长三角教育合作 is ours to tell of)
+_SCHOOL_ERRAND = re.compile(r"转学|学籍")
+# whether the citizen's case counts as across provinces: "俺说的苏州是江苏那个苏州啊…这样也算跨省的吧" (not "…算跨省能
+# 直接结的那种慢病", nor "这算不算跨省通办")
+_COUNTS_AS_ACROSS = re.compile(r"算(?:不算)?是?(?:跨省|外省|异地)的?(?:吧|吗|不|嘛|么|呢|$)")
 _THIS_CARD = re.compile(r"[这那]张?卡")  # the card under discussion: "俺这张卡是老早办的"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # … nor a school's, a company's or a bank's 一卡通 ("孩子学校食堂的一卡通丢了", "招商银行一卡通怎么激活")
@@ -407,7 +425,7 @@ _EVERYDAY_MATTER = re.compile(
 _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
-    r"宅基地|不动产|房产证|房本|违建|私搭乱建|噪音|扰民|广场舞|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
+    r"宅基地|不动产|房产证|房本|车牌|牌照|落户|迁户口|户口[^，,。？?\s]{0,6}(?:迁|落到)|落到[^，,。？?\s]{0,3}(?:市区|城里|城区|县城)|违建|私搭乱建|噪音|扰民|广场舞|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
     r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
@@ -565,7 +583,7 @@ _REACTS = re.compile(r"^\s*(?:帮我|帮俺|给我|给俺|请你|你给|麻烦�
 _ALSO_THERE = re.compile(r"^\W*那?\W*(?:也|还)(?:中|行|可以|能办|能用)\s*(?:吗|不|么|嘛|呢)?\s*[？?]?\s*$")
 # "在广州也能这样办吗", "万一那家医院结不了", "你说的这些是已经弄好了吗": a longer message that points back at
 # what was just discussed
-_SUPPOSES = re.compile(r"^\s*那?(?:要是|如果|万一|假如)")
+_SUPPOSES = re.compile(r"(?:^|[，,。\s])\s*那?(?:要是|如果|万一|假如)")  # at the start of a clause
 _REFERS_BACK = re.compile(
     r"这样|这么|你说的|刚才|刚说|上面说|前面说|这张|那张|这种|那家|那边|一回|法子|"
     r"^\s*那?换成|"  # "换成日元的话超多少要报": the case just discussed, with one thing in it changed
@@ -641,6 +659,11 @@ _STUDIES = re.compile(r"上学|读书|念书|学校|转学|转到[^，,。？?\s
 PENSION_TRANSFER, MEDICAL_TRANSFER = INSURANCE_TRANSFERS = ("pension_transfer", "medical_insurance_transfer")
 _MEDICAL_INSURANCE_SAID = re.compile(r"医保|医疗")
 SITUATION_ENTITIES = ("stay_type", "emergency", "referral")  # how the citizen sees a doctor elsewhere
+# an insurance told to be where it was: "俺公公退休了 跟俺们常住上海 医保关系还在宿州"
+_RECORD_STAYS = re.compile(
+    r"(?:医保|社保|养老保险|关系)[^，,。？?\s]{0,3}(?:还在|都在|仍在|一直在|留在)(?:宿州|老家|这边|本地|安徽)"
+)
+_MOVED_AT_ALL = re.compile(r"转(?!诊|院)|迁")  # (转诊 moves a patient, not a record)
 _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
 # An insurance itself moving with a job, not a doctor seen elsewhere: "工作调到宁波了 以后都在那边交医保 这个得
 # 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
@@ -1161,6 +1184,12 @@ class Resolver:
             # "那我这种算长期的还是临时的" after 门诊结算: which of 备案's two kinds of people the citizen is
             return Understanding(
                 (Candidate(filing, 1.0, context=True),), asked or (aspects.ELIGIBILITY,), True, True, False, ANSWER,
+                content,
+            )  # fmt: skip
+        if context and _COUNTS_AS_ACROSS.search(text) and not any(c.mentioned for c in candidates):
+            # "…不是咱宿州 这样也算跨省的吧" after 备案: whether the case is one of the matter's, however 跨省 searches
+            return Understanding(
+                (Candidate(context, 1.0, context=True),), asked or (aspects.ELIGIBILITY,), False, True, False, ANSWER,
                 content,
             )  # fmt: skip
         if context and (sibling := self._sibling_asked_about(text, context)):  # "那医保的呢" after 养老保险转移
@@ -1908,7 +1937,12 @@ class Resolver:
         if _complains_of_a_sale(self.kb.corrected(text)):
             text = self.kb.without_diseases(text)  # "说能治高血压": the seller's claim, not a question of 慢特病
         # not a matter told on the way: "老板说每人能报销一点购物" is no question about 手工报销
-        clauses = [c for c in split_clauses(text) if not self._another_matter(c, alone=False)]
+        # nor where an insurance is, told ("医保关系还在宿州 备案的时候选哪一种")
+        clauses = [
+            c
+            for c in split_clauses(text)
+            if not self._another_matter(c, alone=False) and not (_RECORD_STAYS.search(c) and not aspects.asks(c))
+        ]
         for clause in clauses:
             if self._tells_the_trouble_of(clause, first):
                 continue  # "社宝卡在上海地铁上丢了": where the card was lost, not a question of 一卡通行
@@ -1985,7 +2019,7 @@ class Resolver:
             )
             and not _OUR_CARD.search(corrected)  # "俺这医宝搁那边看病能用不": one of our services
             and not ("卡" in corrected and best.context and "卡" in best.service.name)  # "那补办新卡要回宿州吗"
-            and not _names_one_of_ours(u)
+            and not self._one_of_ours_named(question, u, said)
         ):
             return NEAR_SCOPE  # "办营业执照注销" shares 办/证 with every service, and names none of them
         errand_only = _only_errand_words(aspects.without_cues(normalize(question.text)))
@@ -2007,7 +2041,7 @@ class Resolver:
         if (
             u.near_scope
             and self._across_for_all_nlu_says(question, said)
-            and not _names_one_of_ours(u)
+            and not self._one_of_ours_named(question, u, said)
             and not _wants_card_or_medical(corrected)
         ):
             return NEAR_SCOPE
@@ -2039,6 +2073,14 @@ class Resolver:
             if candidate.score >= LEAD_SCORE and self._in_scope(question, candidate, u.bare, bool(u.aspects)):
                 return _guess_first(u, candidate)
         return u
+
+    def _one_of_ours_named(self, question: Question, u: Understanding, said: str) -> bool:
+        """`_names_one_of_ours`, except that NLU's sure guess names nothing where another office's errand is all
+        the text names ("俺闺女想从宿州转学到上海去上": 转学 is not 转诊)."""
+        if not _names_one_of_ours(u):
+            return False
+        other_errand = _OTHER_OFFICE.search(said) or _SCHOOL_ERRAND.search(said)
+        return not (other_errand and not self.kb.anchored_services(question.text))
 
     @staticmethod
     def _across_for_all_nlu_says(question: Question, said: str) -> bool:
@@ -2292,6 +2334,11 @@ class Resolver:
             and not self.a_fact_fits(text, best.service.key, UNIT_FLOOR)
         )
 
+    @staticmethod
+    def checks_a_claim(text: str) -> bool:
+        """The message tells what the citizen heard, to have it checked: the fact that fits it is the answer."""
+        return bool(_HEARSAY.search(normalize(text)))
+
     def fact_it_builds_on(
         self, text: str, service: ServiceView, bar: float = BUILT_ON_UNIT
     ) -> tuple[ServiceView, Unit] | None:
@@ -2459,7 +2506,9 @@ class Resolver:
                 fact = scored[0][0]
             return [fact] if fact else []
         # the aspect's own text follows the quote anyway
-        threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if on_matter_discussed else UNIT_GENERAL
+        # (a claim heard, told to be checked, is asked as much as a question: "听说这个备案就管三个月 真的假的")
+        general = BUILT_ON_UNIT if self.checks_a_claim(text) else UNIT_GENERAL
+        threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if on_matter_discussed else general
         # a unit of another aspect only where it clearly is the question asked, well ahead of the aspect's own
         # ("具体有几种办法" in 跨省通办: the three ways, not a step)
         own_best = max((s for u, s in scored if u.aspect in asked), default=0.0)
@@ -2575,6 +2624,8 @@ class Resolver:
         found = aspects.aspects_in(_asking_part(self._without_steps_done(text)))
         if not found and (rest := self.kb.without_places(text)) != text and _ALSO_THERE.match(rest):
             found = [aspects.ELIGIBILITY]  # "广东也中？": whether it holds there too
+        if _IN_TIME_AND_HOW.search(text) and aspects.STEPS not in found:
+            found.append(aspects.STEPS)  # "现在办还来得及不 咋办": whether there is time, and how it is done
         from_intent = aspects.from_intent(intent)
         if from_intent == aspects.RESPONSIBLE and _ASKS_WHICH_PLACE.search(text):
             from_intent = None  # "双结对是跟哪个城市搞的": which city, not which bureau
@@ -2688,7 +2739,9 @@ class Resolver:
         if heard := [k for k, e in scores.items() if e["nlu"] and not e["search"]]:
             for hit in kb.search_services(topic, limit=len(heard), keys=heard):
                 evidence(hit.key)["search"] = hit.score
-        if _OTHER_DOCUMENT.search(corrected) and not _OUR_CARD.search(corrected):
+        if (_OTHER_DOCUMENT.search(corrected) and not _OUR_CARD.search(corrected)) or (
+            _LOST_PAPERS.search(corrected) and "卡" not in corrected
+        ):
             for key in [k for k in scores if (s := kb.service(k)) and "卡" in s.name]:
                 scores.pop(key)  # "我驾照快到期了在苏州能换不": that document's expiry, no card's
         school_moved = _MOVING.search(corrected) and _STUDIES.search(corrected)  # "…转回宿州老家读书 转学手续咋弄"
@@ -2697,6 +2750,10 @@ class Resolver:
                 scores.pop(key, None)
             if _MOVING.search(corrected) and self._elsewhere(corrected):
                 evidence(HUB_SERVICE)["mention"] = 1.0  # "退役军人…想把关系转回宿州老家": the hub's errand by name
+        if _RECORD_STAYS.search(corrected) and not _MOVED_AT_ALL.search(corrected):
+            for key in INSURANCE_TRANSFERS:  # "医保关系还在宿州 备案的时候选哪一种": where it is, not moving it
+                if key in scores:
+                    scores[key]["mention"] = 0.0
         named_instead = retracted and any(e["mention"] for k, e in scores.items() if k != question.context)
         context = kb.service(question.context) if question.context else None
         # "不是，我就是去上海看个病", "不是锁了，是…", "那社保卡呢": not the one under discussion
@@ -2936,6 +2993,8 @@ class Resolver:
         telling = {w: topics for w, topics in named.items() if len(topics) <= MAX_TOPICS_OF_A_WORD}
         if what_about:
             return bool(telling)
+        if telling and all(_EXPIRES.fullmatch(w) for w in telling) and self.kb.service_says(context.key, "有效期"):
+            return False  # "到期了是不是还得重新弄一遍" after 备案: its own validity, not the card's expiry
         heard = self._topic_heard(question)
         return (
             heard is not None

@@ -3520,6 +3520,18 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
          ("sscard_locked",), ("sscard_locked",), "12333"),
         ("我让我哥去宿州窗口问了，人家说先网上弄，来回跑两趟了，到底谁管这个事，我要投诉", "cross_province", 0.57,
          "medical_filing", ("medical_filing",), ("medical_filing",), "市医保局"),  # was 12315's bureau
+        # supposing a case of the matter after telling one's age (was declined)
+        ("我今年52了 要是一直不转 到时候退休在哪边领钱", "out_of_scope", 0.87, "pension_transfer",
+         ("pension_transfer",), ("pension_transfer",), "12333"),
+        # whether the case counts as across provinces, in the matter (was the hub answered)
+        ("俺说的苏州是江苏那个苏州啊 草字头的 不是咱宿州 这样也算跨省的吧", "cross_province", 0.66,
+         "medical_filing", ("medical_filing",), ("medical_filing",), "急诊抢救"),
+        # the matter's own validity, not a card's expiry (was 社保卡换领)
+        ("到期了是不是还得重新弄一遍", "sscard_renew", 0.9, "medical_filing", ("medical_filing",),
+         ("medical_filing",), "6个月"),
+        # a paper of the claim lost, not the card (was 社保卡挂失)
+        ("问题是发票叫我弄丢了 就剩一张费用清单 那还能报吗", "sscard_loss", 0.81, "manual_reimbursement",
+         ("manual_reimbursement",), ("manual_reimbursement",), "12393"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
@@ -3575,6 +3587,8 @@ def test_a_proof_from_home_for_another_citys_residence_permit_is_not_declined() 
         ("另外问下宿州哪有修吹风机的", "out_of_scope", 0.6, "consumer_complaint"),
         # guard: a request, no circumstance of the matter's
         ("帮我写一首诗夸夸宿州", "out_of_scope", 0.9, "onecard"),
+        # a household registration moved within the city (was 人才's channels)
+        ("他户口还在乡里 想落到市区来 这个搁哪办", "out_of_scope", 0.78, "talent"),
     ],
 )  # fmt: skip
 def test_another_matter_in_our_words_turned_to_is_declined(
@@ -3839,3 +3853,39 @@ def test_another_offices_document_expiring_elsewhere_is_no_card_of_ours() -> Non
     messages, _ = answer("对了我驾照快到期了在苏州能换不", "out_of_scope", confidence=0.54, entities=[
         {"entity": "card_problem", "value": "到期"}], slots={"service_key": "first_id_card"})  # fmt: skip
     assert "社会保障卡" not in texts(messages) and "跨省通办" in texts(messages), texts(messages)
+
+
+def test_a_school_errand_elsewhere_is_the_hubs_not_a_referral() -> None:
+    messages, _ = answer("俺闺女想从宿州转学到上海去上 跨省转学要啥手续", "medical_filing", confidence=0.88)
+    reply = texts(messages)  # (was 备案 guessed: 转学 is no 转诊)
+    assert "跨省通办" in reply and "异地就医备案" not in reply, reply
+
+
+def test_an_insurance_told_to_stay_is_not_asked_to_move() -> None:
+    text = "俺公公退休了 跟俺们常住上海 医保关系还在宿州 备案的时候选哪一种"
+    messages, events = answer(text, "medical_filing", confidence=0.98)
+    reply = texts(messages)  # (was 医保关系转移接续 answered)
+    assert slots_set(events).get("service_key") == "medical_filing" and "长期居住" in reply, reply
+    assert slots_set(events).get("second_service_key") is None, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "before", "fact"),
+    [
+        # a validity told to be doubted is its time limit (was the general answer)
+        ("不对吧 俺邻居说这个备案就管三个月 过了还得重新弄一遍 是真的不", "medical_filing", 0.87, "medical_filing",
+         "不少于6个月"),
+        # a claim heard, checked by the fact of the step it builds on (was the general answer)
+        ("不对吧 我同事说长三角看门诊早就免备案了 直接刷就行", "settle_outpatient", 0.99, "settle_outpatient",
+         "官方依据"),
+        # whether there is time, and how (was the time limit alone)
+        ("俺老丈人下礼拜要在南京鼓楼医院住院做支架 宿州的医保还没备案 现在办还来得及不 咋办", "medical_filing", 0.75,
+         None, "国家医保服务平台"),
+    ],
+)  # fmt: skip
+def test_a_claim_or_a_doubt_gets_the_fact_it_is_about(
+    text: str, intent: str, confidence: float, before: str | None, fact: str
+) -> None:
+    slots = {"service_key": before} if before else {}
+    messages, _ = answer(text, intent, confidence=confidence, slots=slots, answered=bool(before))
+    assert fact in texts(messages), texts(messages)
