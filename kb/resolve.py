@@ -413,7 +413,7 @@ _EVERYDAY_MATTER = re.compile(
     # a scraped car: "住院完车还被人剐了"
     r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车|"
     # parking at the hospital, what a house or a pear costs: "瑞金医院那边好停车不", "砀山梨现在多少钱一斤"
-    r"停车|车位|房价|一斤|批发价|"
+    r"停车|车位|房价|(?:多少钱|几块钱?)一斤|一斤(?:多少钱|几块|啥价)|批发价|"
     # what a street needs mending is the city's (12345), no errand of ours: "俺老家门口那条路灯坏了"
     r"路灯|井盖|下水道|红绿灯|修路"
 )
@@ -443,7 +443,7 @@ _OTHER_OFFICE = re.compile(
 _NO_ERRAND_OF_OURS = re.compile(
     r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|(?:拖|欠)了?[^，,。？?\s]{0,6}工资|工资[^，,。？?]{0,4}(?:不给|没给|没发|拖着)|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|积分入学|积分落户|(?:上学|入学|落户)[^，,。？?\s]{0,6}积分|(?<!没有)(?<!没)居住证(?:咋|怎么|怎样|如何|在哪|去哪|哪里)(?:办|弄|申请|领)(?![^，,。？?\s]{0,6}备案)|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
-    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|能拿多少|能领多少|涨)|"
+    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|少了|少给|被扣|扣了|能拿多少|能领多少|涨)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # An insurance moved in other words: "医保能不能挪回宿州来", "上海那边的医保咋弄过来", "养老保险怎么跟着我走"
@@ -454,7 +454,9 @@ _PAYING_IN = re.compile(
     r"断缴|补缴|补交|断交|(?:社保|医保)断了|滞纳金|缴费档次|交哪个档|多交点|多缴点|(?:缴费|交费)[^，,。？?]{0,4}截止|"
     r"(?:能|咋|怎么|如何|在哪|去哪)(?:交|缴|续交|续缴)(?:钱)?[^，,。？?]{0,6}(?:医保|社保|养老保险|合作医疗)(?!局|卡)|"
     # how much to pay in ("宿州今年居民医保缴费是多少钱"), of an insurance, not of 优待证 or 养老院
-    r"(?:医保|社保|养老保险|合作医疗)[^，,。？?]{0,6}(?:(?:缴费|交费)(?:标准|是多少|多少钱|要多少)|(?:一年|每年|每月)(?:要)?(?:交|缴)多少)"
+    r"(?:医保|社保|养老保险|合作医疗)[^，,。？?]{0,6}(?:(?:缴费|交费)(?:标准|是多少|多少钱|要多少)|(?:一年|每年|每月)(?:要)?(?:交|缴)多少)|"
+    # … or when and where ("俺们村里今年的医保交多少钱 找谁交", "俺村里医保今年还没交 会不会断了")
+    r"(?:医保|社保|合作医疗)[^，,。？?\s]{0,6}(?:还没交|还没缴|要?交多少|要?缴多少|找谁交|去哪交|在哪交|搁哪交)"
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
     r"转移|转过|转回|转到|转出|接续|转过来|备案|报销|材料|结算|直接结|看病|住院|" + _MOVED_ALONG
@@ -600,6 +602,12 @@ _POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
 _COUNT_ASKED = re.compile(r"(?:多少|几)(个|条|种|项|类|家|批)([\u4e00-\u9fff]{0,2})")
 # "那个证搁哪办", "那张卡", "卡的事呢"
 _POINTED_THING = re.compile(r"^\s*(?:(?:那|这)(?:个|张|件)?|(?=[证卡]的事))(证|卡)(?![号片])")
+ALIAS_POINTED = 0.7  # how well a word of a service's alias points at it (its name's: 1.0)
+# a matter pointed at by a word of its own, first: "卡那个在苏州能弄不", "急诊那个 后面还要补啥手续不"
+# (not a thing described: "医院给的那个出院的单子")
+_WORD_THEN_THAT = re.compile(
+    r"^\W*(?:那|还有|再说|对了)?\W*(?![那这俺我他她咱])([\u4e00-\u9fff]{0,3}?[\u4e00-\u9fff](?<!的))那(?:个|件|块)"
+)
 _POINTED_AT_LONGER = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2,4}})")  # "那个研究院"
 # The short forms services' names use ("医保关系转移接续")
 _SHORT_FORMS = {"医疗保险": "医保", "社会保险": "社保"}
@@ -1454,6 +1462,8 @@ class Resolver:
                 self._earlier_matter_asked_again(text, question)
                 or self._earlier_card_meant(text, question)
                 or self._earlier_thing_pointed_at(text, question)
+                or self._earlier_matter_by_its_word(text, question)
+                or self._earlier_matter_its_fact_fits(text, question)
             )
         # after an aside declined, the matter it interrupted is still under discussion and may be the one gone
         # back to ("回到俺妈那个事 先办哪个后办哪个"), the first of equals (not "还是说回办卡的事" after 一卡通行)
@@ -1466,6 +1476,44 @@ class Resolver:
         }
         back_to = max(fits, key=fits.__getitem__) if fits else interrupted or question.earlier[0]
         return None if back_to == interrupted else back_to
+
+    def _earlier_matter_its_fact_fits(self, text: str, question: Question) -> str | None:
+        """ "那日本买的化妆品超过多少钱要报" after 社保卡换领, with 通关 discussed before: a fact of the earlier matter
+        answers it clearly, and none of the current one's fits at all."""
+        if question.context is None or not aspects.asks(text):
+            return None
+        if self.kb.search_units(text, services=[question.context], limit=1, min_score=UNIT_FOLLOW_UP):
+            return None
+        fits = {
+            key: hits[0][1]
+            for key in question.earlier
+            if (hits := self.kb.search_units(text, services=[key], limit=1, min_score=UNIT_GENERAL))
+        }
+        return max(fits, key=fits.__getitem__) if fits else None
+
+    def _earlier_matter_by_its_word(self, text: str, question: Question) -> str | None:
+        """ "卡那个在苏州能弄不" after 通关, with 社保卡换领 answered beside it: the earlier matter a word of its own
+        points at ("急诊那个", "坐车那个", "住院那个"), when it fits that one better than the current one."""
+        pointed = _WORD_THEN_THAT.match(text)
+        if pointed is None or question.context is None:
+            return None
+        word = pointed.group(1)
+
+        def fit(key: str) -> float:
+            service = self.kb.service(key)
+            if service is None:
+                return 0.0
+            if word in service.name:
+                return 1.0
+            if any(word in alias for alias in service.aliases):
+                return ALIAS_POINTED
+            hits = self.kb.search_units(word, services=[key], limit=1)
+            return hits[0][1] if hits else 0.0
+
+        current = fit(question.context)
+        fits = {key: fit(key) for key in question.earlier if key != question.context}
+        best = max(fits, key=fits.__getitem__, default=None)
+        return best if best is not None and fits[best] >= UNIT_FLOOR and fits[best] > current else None
 
     def _earlier_thing_pointed_at(self, text: str, question: Question) -> str | None:
         """ "那个证搁哪办 村里还是镇上" after 敬老同城化, and before it 优待证: the thing pointed at (a 证, a 卡) is

@@ -3587,6 +3587,10 @@ def test_a_proof_from_home_for_another_citys_residence_permit_is_not_declined() 
         ("另外问下宿州哪有修吹风机的", "out_of_scope", 0.6, "consumer_complaint"),
         # guard: a request, no circumstance of the matter's
         ("帮我写一首诗夸夸宿州", "out_of_scope", 0.9, "onecard"),
+        # paying into the insurance at home, a pension paid short (were 门诊慢特病 and 养老服务 answered)
+        ("还有俺们村里今年的医保交多少钱 找谁交", "out_of_scope", 0.98, "settle_chronic"),
+        ("俺村里医保今年还没交 会不会断了 断了咋补", "sscard_loss", 0.6, "settle_chronic"),
+        ("还有俺这个月养老金咋少了一百多块 找谁问", "out_of_scope", 0.61, "sscard_activate"),
         # a household registration moved within the city (was 人才's channels)
         ("他户口还在乡里 想落到市区来 这个搁哪办", "out_of_scope", 0.78, "talent"),
     ],
@@ -3889,3 +3893,34 @@ def test_a_claim_or_a_doubt_gets_the_fact_it_is_about(
     slots = {"service_key": before} if before else {}
     messages, _ = answer(text, intent, confidence=confidence, slots=slots, answered=bool(before))
     assert fact in texts(messages), texts(messages)
+
+
+def test_a_weight_short_of_the_label_is_a_complaint_not_a_price() -> None:
+    messages, events = answer("超市买的羊肉卷标一斤 回家一称才八两 这个打12345还是12315啊", "consumer_complaint",
+                              confidence=0.99, entities=[{"entity": "service", "value": "12315"}])  # fmt: skip
+    assert slots_set(events).get("service_key") == "consumer_complaint" and "12315" in texts(messages)  # was declined
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "context", "discussed", "beside", "wanted", "fact"),
+    [
+        # a word of the matter answered beside the current one, first (was 通关's channels)
+        ("卡那个在苏州能弄不 不想专门回宿州跑一趟", "cross_province", 0.92, "customs", ("customs",),
+         ("sscard_renew",), "sscard_renew", "12333"),
+        # (was 社保卡挂失's steps)
+        ("急诊那个 后面还要补啥手续不", "nlu_fallback", 0.45, "sscard_loss", ("sscard_loss",), ("medical_filing",),
+         "medical_filing", "12393"),
+        # a fact of the earlier matter answers it clearly, none of the current one's fits (was 换领's fees)
+        ("那日本买的化妆品超过多少钱要报", "out_of_scope", 0.48, "sscard_renew", ("customs", "sscard_renew"), (),
+         "customs", "5000"),
+    ],
+)  # fmt: skip
+def test_an_earlier_matter_is_returned_to_by_its_word_or_its_fact(
+    text: str, intent: str, confidence: float, context: str, discussed: tuple[str, ...], beside: tuple[str, ...],
+    wanted: str, fact: str,
+) -> None:  # fmt: skip
+    tracker = make_tracker(text, intent, confidence=confidence, slots={"service_key": context}, discussed=discussed,
+                           beside=beside, answered=True)  # fmt: skip
+    messages, events = run(ActionAnswer(), tracker)
+    assert slots_set(events).get("service_key") == wanted and fact in texts(messages), texts(messages)
+
