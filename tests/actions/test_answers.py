@@ -3923,4 +3923,3 @@ def test_an_earlier_matter_is_returned_to_by_its_word_or_its_fact(
                            beside=beside, answered=True)  # fmt: skip
     messages, events = run(ActionAnswer(), tracker)
     assert slots_set(events).get("service_key") == wanted and fact in texts(messages), texts(messages)
-
