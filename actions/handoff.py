@@ -17,7 +17,7 @@ from actions.kb_access import knowledge_base, records
 from actions.replies import button, hotline_text
 from kb import aspects
 from kb.queries import ServiceView
-from kb.resolve import ANSWER, SAYS_WHAT_IS_ASKED, Resolver, split_clauses
+from kb.resolve import ANSWER, SAYS_WHAT_IS_ASKED, TOLD_ELSEWHERE, Resolver, split_clauses
 from kb.textnorm import is_cjk, normalize
 
 SURE_FEEDBACK = 0.8
@@ -29,10 +29,6 @@ _ASKS_FOR_A_DOCUMENT = re.compile(
 # "具体说说我这种情况咋办": the citizen's own case asked about, not a complaint about the answer
 _OWN_CASE_ASKED = re.compile(
     r"(?:我|俺|她|他|我们|俺们|我家|俺家|我妈|俺娘|我爸|俺爹)(?:这|这种|这个|这样的?)情况|(?:具体|详细|仔细)(?:说说|讲讲|说一下|讲一下)"
-)
-# "你说的不对 上海那边说不用备案": what the citizen was told elsewhere, against the answer: what the KB says of it
-_TOLD_OTHERWISE = re.compile(
-    r"(?:那边|这边|人家|他们|窗口|医院|网上|别人|朋友|邻居|工作人员|村里|社区)[^，,。？?\s]{0,4}(?:说|讲|告诉)"
 )
 _DISPLEASED = re.compile(r"啥玩意|什么玩意|蠢|笨蛋|傻|垃圾|废物|胡说|瞎说|乱七八糟|答非所问|听不懂人话|没用的东西")
 # A request for a person says so ("找人工", "不想跟机器说话"); "让我爸帮我去领行不", "宅基地能卖给外村的人不" and
@@ -165,7 +161,8 @@ def _not_feedback(tracker: Tracker) -> bool:
     if tracker.get_slot("service_key") and knowledge_base().stay_told(said):
         return True  # "不对 俺没说清 俺们不长住 就去待俩月看看孙子" after 备案: the citizen's case, told again
     key = tracker.get_slot("service_key")
-    if key and _TOLD_OTHERWISE.search(said) and Resolver(knowledge_base()).a_fact_fits(said, key):
+    # (what the citizen was told elsewhere, against the answer: what the KB says of it)
+    if key and TOLD_ELSEWHERE.search(said) and Resolver(knowledge_base()).a_fact_fits(said, key):
         return True  # "你说的不对 上海那边说不用备案": 备案's fact on 长三角 门诊 answers it
     if SAYS_WHAT_IS_ASKED.search(said):
         return True  # "我是问现在能住的 不是以后规划的": the question put again, not a rating

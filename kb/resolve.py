@@ -112,6 +112,24 @@ _ERRAND = re.compile(
     r"(?<![咋怎么])办(?!法)|证明|手续|年检|年审|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|提取|申请|过户|证"
 )
 
+# What a message tells of the question besides its matter and aspect
+_IN_TIME_AND_HOW = re.compile(
+    r"来得及[^。？?]{0,6}(?:咋办|怎么办|咋弄|怎么弄|咋整)|(?:咋办|怎么办|咋弄|怎么弄|咋整)[^。？?]{0,6}来得及"
+)
+# What the citizen was told elsewhere ("你说的不对 上海那边说不用备案", "我同事说长三角看门诊早就免备案了"), and a claim
+# heard, told to be checked ("不对吧", "真的假的"): the fact that fits it is the answer
+TOLD_ELSEWHERE = re.compile(
+    r"(?:那边|这边|人家|他们|窗口|医院|网上|别人|朋友|邻居|同事|亲戚|老乡|工友|群里|抖音|工作人员|村里|社区)"
+    r"[^，,。？?\s]{0,4}(?:说|讲|告诉)"
+)
+_HEARSAY = re.compile(rf"听说|听人说|{TOLD_ELSEWHERE.pattern}|不对吧|真的假的|是真的(?:不|吗|么|嘛)|是不是真的")
+_EXPIRES = re.compile(r"到期|过期|过了期")
+# a school's errand (the education bureau's, though 长三角教育合作 is ours to tell of)
+_SCHOOL_ERRAND = re.compile(r"转学|学籍")
+# whether the citizen's case counts as across provinces: "俺说的苏州是江苏那个苏州啊…这样也算跨省的吧" (not "…算跨省能
+# 直接结的那种慢病", nor "这算不算跨省通办")
+_COUNTS_AS_ACROSS = re.compile(r"算(?:不算)?是?(?:跨省|外省|异地)的?(?:吧|吗|不|嘛|么|呢|$)")
+
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(
     r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)的?卡|"
@@ -126,20 +144,6 @@ _OTHER_DOCUMENT = re.compile(r"驾照|驾驶证|行驶证|护照|通行证|营�
 _LOST_PAPERS = re.compile(
     r"(?:发票|票据|单据|收据|病历|小结|清单|牌照|车牌)[^，,。？?\s]{0,4}(?:丢|掉了|没了|找不|弄没)"
 )
-_IN_TIME_AND_HOW = re.compile(
-    r"来得及[^。？?]{0,6}(?:咋办|怎么办|咋弄|怎么弄|咋整)|(?:咋办|怎么办|咋弄|怎么弄|咋整)[^。？?]{0,6}来得及"
-)
-# a claim heard elsewhere, told to be checked: "不对吧 我同事说长三角看门诊早就免备案了 直接刷就行"
-_HEARSAY = re.compile(
-    r"听说|听人说|(?:同事|邻居|朋友|别人|人家|亲戚|网上|群里|抖音|老乡|工友)(?:都|也)?(?:说|讲)|不对吧|真的假的|"
-    r"是真的(?:不|吗|么|嘛)|是不是真的"
-)
-_EXPIRES = re.compile(r"到期|过期|过了期")
-# a school's errand (the education bureau's, though 长三角教育合作 is ours to tell of)
-_SCHOOL_ERRAND = re.compile(r"转学|学籍")
-# whether the citizen's case counts as across provinces: "俺说的苏州是江苏那个苏州啊…这样也算跨省的吧" (not "…算跨省能
-# 直接结的那种慢病", nor "这算不算跨省通办")
-_COUNTS_AS_ACROSS = re.compile(r"算(?:不算)?是?(?:跨省|外省|异地)的?(?:吧|吗|不|嘛|么|呢|$)")
 _THIS_CARD = re.compile(r"[这那]张?卡")  # the card under discussion: "俺这张卡是老早办的"
 _OUR_CARD = re.compile(rf"(?<!不是)(?:{_CARD}|医保|社保)")  # not "工资卡不是社保卡"
 # … nor a school's, a company's or a bank's 一卡通 ("孩子学校食堂的一卡通丢了", "招商银行一卡通怎么激活")

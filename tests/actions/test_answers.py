@@ -3882,6 +3882,8 @@ def test_an_insurance_told_to_stay_is_not_asked_to_move() -> None:
         # a claim heard, checked by the fact of the step it builds on (was the general answer)
         ("不对吧 我同事说长三角看门诊早就免备案了 直接刷就行", "settle_outpatient", 0.99, "settle_outpatient",
          "官方依据"),
+        # what the hospital told, checked by the fact on it (was the general answer)
+        ("奶奶在南京住的那家医院说不是联网的 不能直接结算 那咋整啊", "settle_inpatient", 0.94, None, "同时满足两条"),
         # whether there is time, and how (was the time limit alone)
         ("俺老丈人下礼拜要在南京鼓楼医院住院做支架 宿州的医保还没备案 现在办还来得及不 咋办", "medical_filing", 0.75,
          None, "国家医保服务平台"),
