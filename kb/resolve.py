@@ -1497,7 +1497,7 @@ class Resolver:
 
     def _earlier_matter_by_its_word(self, text: str, question: Question) -> str | None:
         """ "卡那个在苏州能弄不" after 通关, with 社保卡换领 answered beside it: the earlier matter a word of its own
-        points at ("急诊那个", "坐车那个", "住院那个"), when it fits that one better than the current one."""
+        points at ("急诊那个", "住院那个"), when it fits that one better than the current one."""
         pointed = _WORD_THEN_THAT.match(text)
         if pointed is None or question.context is None:
             return None
