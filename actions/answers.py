@@ -539,6 +539,7 @@ def answer_service(
             intro = [*intro, f"“{service.name}”的办理步骤里提到“{other.name}”。关于{other.name}：{fact.text}"]
         else:
             intro = [*intro, unknown_detail(service, "能否由别人代办")]
+    units = [u for u in units if u.text not in intro]  # the situation's FAQ, said already
     say(dispatcher, answer_messages(service, asked, units, intro, guessed=guessed, alternatives=alternatives))
     if understood.aside_not_ours:
         dispatcher.utter_message(text=ASIDE_NOT_OURS)

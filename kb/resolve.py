@@ -112,9 +112,17 @@ _ERRAND = re.compile(
     r"(?<![咋怎么])办(?!法)|证明|手续|年检|年审|转移|转回|转入|转出|转过来|转过去|迁|登记|认证|注销|开具|换证|补证|领取|提取|申请|过户|证"
 )
 
+# when a place is open: "网点开门不", "窗口周六上班吗"
+_PLACE_HOURS = re.compile(
+    r"(网点|窗口|大厅|服务中心|经办机构)[^，,。？?\s]{0,4}(?:开门|上班|营业|几点|周末|周六|周日|礼拜|节假日|放假)"
+)
+# which kind the citizen is (of 备案's two): "算哪一类", "选哪种"
+_WHICH_KIND = re.compile(r"算哪|哪一?[类种]|(?:选|属于)哪")
 # What a message tells of the question besides its matter and aspect
+# ("来得及不 今晚能弄好吗": whether it is done by tonight, which is how it is done)
 _IN_TIME_AND_HOW = re.compile(
-    r"来得及[^。？?]{0,6}(?:咋办|怎么办|咋弄|怎么弄|咋整)|(?:咋办|怎么办|咋弄|怎么弄|咋整)[^。？?]{0,6}来得及"
+    r"来得及[^。？?]{0,6}(?:咋办|怎么办|咋弄|怎么弄|咋整)|(?:咋办|怎么办|咋弄|怎么弄|咋整)[^。？?]{0,6}来得及|"
+    r"来得及[^。？?]{0,6}(?:今晚|今天|马上|当天)[^。？?\s]{0,3}(?:弄|办)好"
 )
 # What the citizen was told elsewhere ("你说的不对 上海那边说不用备案", "我同事说长三角看门诊早就免备案了"), and a claim
 # heard, told to be checked ("不对吧", "真的假的"): the fact that fits it is the answer
@@ -123,7 +131,6 @@ TOLD_ELSEWHERE = re.compile(
     r"[^，,。？?\s]{0,4}(?:说|讲|告诉)"
 )
 _HEARSAY = re.compile(rf"听说|听人说|{TOLD_ELSEWHERE.pattern}|不对吧|真的假的|是真的(?:不|吗|么|嘛)|是不是真的")
-_EXPIRES = re.compile(r"到期|过期|过了期")
 # a school's errand (the education bureau's, though 长三角教育合作 is ours to tell of)
 _SCHOOL_ERRAND = re.compile(r"转学|学籍")
 # whether the citizen's case counts as across provinces: "俺说的苏州是江苏那个苏州啊…这样也算跨省的吧" (not "…算跨省能
@@ -212,10 +219,10 @@ _SEES_DOCTOR = re.compile(
 )
 # formalities to see to before going: what 备案 is
 _FORMALITIES_FIRST = re.compile(r"(?:提前|事先|先|之前)[^，,。？?\s]{0,4}手续|手续[^，,。？?\s]{0,4}(?:提前|事先|先)")
-# … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"), nor what
-# else the card does there ("坐车看病都行吗")
+# … but not moving 医保 itself, nor claiming back what was paid there ("回来还能报不，发票要留着吧"; not "不用回来
+# 报"), nor what else the card does there ("坐车看病都行吗")
 _NOT_FILING = re.compile(
-    r"医保关系|关系转|转移接续|接续|转过去|转回来|发票|垫付|先付|自己付|自己掏|没刷上|出院了|回来报|回宿州报|手工报销|"
+    r"医保关系|关系转|转移接续|接续|(?:转过去|转回来)(?!以后|之后|后)|发票|垫付|先付|自己付|自己掏|没刷上|出院了|(?<!不用)(?<!不想)(?<!不必)(?:回来报|回宿州报)|手工报销|"
     r"坐车|乘车|(?:刷|坐|乘)[^，,。？?\s]{0,3}?(?:地铁|公交)|交通卡|啥用|激活|密码|挂失|补卡|换卡|"  # the card's own
     r"办(?:张|个|一张)?社保卡|申领|领卡|做卡"
 )
@@ -268,10 +275,13 @@ _NOT_FILED = re.compile(
 # "那回来报要带啥": claiming the money back at home is 手工报销 by another name (not 回来报到, 报名, nor
 # "不然回来报不了", which says why to file first)
 _CLAIMED_AT_HOME = re.compile(
-    r"(?<!不然)(?<!否则)(?<!怕)回(?:来|去|宿州|老家|参保地)再?(?:报销(?!不)|报(?=的话|[要得咋怎啥吗呢都\s]|$))"
+    r"(?<!不然)(?<!否则)(?<!怕)回(?:来|去|宿州|老家|参保地)再?(?:还能|还可以|能|可以)?(?:报销(?!不)|报(?=的话|[要得咋怎啥吗呢都\s]|$))"
 )
+# "那要是没来得及备案呢 报的是不是就少了": what is paid back without filing (a rate of 手工报销)
+_RATE_ASKED = re.compile(r"报(?:的|得)[^，,。？?\s]{0,4}少(?!不)|少报|报(?:多少|几成)|报销比例")
 # "能直接刷吗 还是只能…回去报": whether it need be claimed at all
-_SETTLED_DIRECTLY = re.compile(r"直接(?:结|刷|报|走医保)|刷(?:卡|医保)")
+# (not as what it is compared with: "会不会比直接刷卡少")
+_SETTLED_DIRECTLY = re.compile(r"(?<![比跟和])直接(?:结|刷|报|走医保)|(?<![比跟和]直接)(?<![比跟和])刷(?:卡|医保)")
 # "这回已经自己掏钱了 还能报不": paid out of one's own pocket, and whether it can still be claimed
 _PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了的付上钱]|先付了|全款")
 # "钱已经自己付过了": paid, and it is over (not "要自己先付吗")
@@ -299,10 +309,10 @@ _TITLE_RECOGNISED = re.compile(
     r"职称[^。？?]{0,15}(?:认不认|认吗|认可|承认|互认|认定|还算|算不算|有效|管用|作数|通用|重新评)|(?:互认|认可|承认)[^。？?]{0,6}职称"
 )
 TALENT_SERVICE = "talent"
-# Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算"):
-# 敬老同城化, whatever card or certificate comes with it
+# Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算",
+# "听说那边老年人门票免费"): 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
-    r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,6}(?:一样|一个待遇|同等|同样|待遇|好处|福利)|"
+    r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,6}(?:一样|一个待遇|同等|同样|待遇|好处|福利|门票(?:免费|不要钱))|"
     r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:(?:一样|同等)(?:的)?(?:享受|待遇|优待)|一个待遇)"
 )
 SAME_TREATMENT_SERVICE = "elderly_onecard"
@@ -442,13 +452,14 @@ _OTHER_OFFICE = re.compile(
     r"挂号(?:的?电话|费|用哪个|app|小程序)|网上挂号|(?:咋|怎么|怎样|在哪|哪里|去哪)(?:网上)?挂号|专家号"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
-# pension that has not arrived, the 医保 app's code or an account balance: matters for other offices or the
-# app, wherever the citizen is ("在外地工地上摔伤，包工头不管了"; not "原件给包工头拿去了").
+# pension that has not arrived, the 医保 app's code or an account balance (not moved along with the insurance:
+# "上海医保账户里还有一些钱，能转到宿州吗"): matters for other offices or the app, wherever the citizen is
+# ("在外地工地上摔伤，包工头不管了"; not "原件给包工头拿去了").
 _NO_ERRAND_OF_OURS = re.compile(
     r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|(?:拖|欠)了?[^，,。？?\s]{0,6}工资|工资[^，,。？?]{0,4}(?:不给|没给|没发|拖着)|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|积分入学|积分落户|(?:上学|入学|落户)[^，,。？?\s]{0,6}积分|(?<!没有)(?<!没)居住证(?:咋|怎么|怎样|如何|在哪|去哪|哪里)(?:办|弄|申请|领)(?![^，,。？?\s]{0,6}备案)|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|少了|少给|被扣|扣了|能拿多少|能领多少|涨)|"
-    r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
+    r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)(?![^。？?]{0,10}(?:转|迁|带回))|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # An insurance moved in other words: "医保能不能挪回宿州来", "上海那边的医保咋弄过来", "养老保险怎么跟着我走"
 _MOVED_ALONG = r"挪(?:回|到|过|走)|弄过来|弄回来|跟着[我人他她]?走"
@@ -536,11 +547,12 @@ def tells_age(text: str) -> bool:
 # (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
 # (but "不是这个意思 我是问…" takes back what the assistant understood, not something the citizen said)
 _RETRACTED = re.compile(
-    rf"^\s*(?!不是这个?意思)(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}))"
+    rf"^\s*(?!不是这个?意思)(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}|[他她我俺]不(?:转|迁)))"
 )
 _DENIED = re.compile(
     # (and, in a correction, what is not wanted: "他不愿意去养老院")
-    r"(?:^|[，,；;\s])\s*(?:(?:[我俺]?[说问]的)?不是|[他她我俺]?(?:不愿意|不乐意|不想|不肯|不打算)去?)"
+    # … or a record not to be moved: "俺不转关系"
+    r"(?:^|[，,；;\s])\s*(?:(?:[我俺]?[说问]的)?不是|[他她我俺]?(?:不愿意|不乐意|不想|不肯|不打算)去?|[他她我俺]不(?=转|迁))"
     r"[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])"
 )
 # "那社保卡呢": what about something else
@@ -949,6 +961,16 @@ def _said_done(text: str, word: str) -> bool:
 
 
 _UNDONE_BEFORE = re.compile(r"没|未|忘了|来不及|顾不上")  # "急急忙忙的没办备案"
+
+
+def _asks_hours_of_its_place(said: str, service: ServiceView) -> bool:
+    """When the place the service is done at opens, the place named by a word of the service's own (网点, 窗口)."""
+    asked = _PLACE_HOURS.search(said)
+    return bool(asked and asked.group(1) in (service.offline_channel or ""))
+
+
+def _unfiled_rate_asked(corrected: str) -> bool:
+    return bool(_NOT_FILED.search(corrected) and _RATE_ASKED.search(corrected))
 
 
 def _said_undone(text: str, word: str) -> bool:
@@ -2318,6 +2340,8 @@ class Resolver:
             return True  # "新卡做好了我妈在宿州帮我领行不行" after 换领: who may do it, which a fact says
         if self._tells_its_card_problem(question, best.service):
             return True  # "…她的社保卡赶集的时候丢了 卡里还有这个月的养老金 这可咋办": our card, and its trouble
+        if best.context and _asks_hours_of_its_place(normalize(question.text), best.service):
+            return True  # "今天礼拜天 网点开门不" after 锁卡: when the place the matter is done at is open
         if best.context and self._elsewhere(normalize(question.text)) and _DONE_THERE.search(question.text):
             return True  # "俺现在搁昆山…回不去宿州 搁这边能换不" after 换领: the matter, from where the citizen is
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
@@ -2339,6 +2363,8 @@ class Resolver:
             return True  # "那给家里买点水果干海鲜干货能带不" after 通关: on with it, and a fact of it fits
         if best.context and best.search >= ANCHORED_SEARCH and best.unit >= FITTING_FACT:
             return True  # "回来想给家里带点燕窝和水果 这个要报吗" after 通关: its words, and a fact of it fits well
+        if best.context and self._asks_of_its_card(question, best.service):
+            return True  # "卡里还有钱呢 怕被人拿去刷了 现在先咋弄" after 挂失: the card under discussion, asked about
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
         asks_in_it = best.context and aspects.asks(normalize(question.text))
@@ -2354,6 +2380,18 @@ class Resolver:
         )
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
+
+    def _asks_of_its_card(self, question: Question, service: ServiceView) -> bool:
+        """A question of "the card" in a card's matter, of no other card, that NLU is not sure is another matter."""
+        corrected = self.kb.corrected(question.text)
+        return (
+            "卡" in service.name
+            and "卡" in corrected
+            and not _OTHER_CARD.search(corrected)
+            and aspects.asks(normalize(question.text))
+            and not _sure_out_of_scope(question)
+            and not self._another_matter(corrected, alone=False)
+        )
 
     def _tells_its_card_problem(self, question: Question, service: ServiceView) -> bool:
         """The text names our card and the trouble that is the service's; or, in a matter with a card, points at
@@ -2478,7 +2516,19 @@ class Resolver:
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         if same := self._same_or_not(text, service):
             return [same, *(u for u in chosen if u is not same)][:MAX_UNITS]
+        if quoted := self._unit_with_its_figure(text, service, chosen):
+            chosen = [quoted, *(u for u in chosen if u is not quoted)][:MAX_UNITS]  # "7个工作日是啥意思"
         return self._with_each_clause_answered(text, service, chosen)
+
+    def _unit_with_its_figure(self, text: str, service: ServiceView, chosen: list[Unit]) -> Unit | None:
+        """The fact of the service giving a figure the text quotes ("7个工作日", "6个月"), the best fitting one,
+        when none chosen gives it."""
+        # (not an age or a year, which the citizen tells of themselves: "俺娘70岁了")
+        figures = [m.group(0) for m in _FIGURE.finditer(normalize(text)) if not m.group(0).endswith(("岁", "年"))]
+        if not figures or any(f in unit.text for unit in chosen for f in figures):
+            return None
+        hits = self.kb.search_units(text, services=[service.key], limit=MAX_SERVICE_UNITS)
+        return next((unit for unit, _ in hits if any(f in unit.text for f in figures)), None)
 
     def _with_each_clause_answered(self, text: str, service: ServiceView, chosen: list[Unit]) -> list[Unit]:
         """ "去的时候要带身份证不 输错几回就锁": a second clause asking a fact of its own, that one fact answers
@@ -2733,7 +2783,7 @@ class Resolver:
         treated_unclaimed = _TREATED_ALREADY.search(corrected) and (
             _NOT_FILED.search(corrected) or _NOT_SETTLED.search(corrected) or _PAID_ALREADY.search(corrected)
         )
-        if treated_unclaimed or claimed_at_home or paid_and_claims:
+        if treated_unclaimed or claimed_at_home or paid_and_claims or _unfiled_rate_asked(corrected):
             named_clearly(REIMBURSEMENT_SERVICE)
         elif _SETTLED_AT_DISCHARGE.search(corrected) and not _NOT_SETTLED.search(corrected):
             named_clearly(INPATIENT_SERVICE)
@@ -2938,8 +2988,10 @@ class Resolver:
 
     def _stay_asked_of(self, text: str, context: ServiceView) -> ServiceView | None:
         """ "算长期的还是临时的" in a matter built on 备案: both kinds of stay said, the citizen asks which is theirs,
-        which 备案 tells apart."""
-        if self.kb.situations_said(STAY, text) != {LONG_STAY, SHORT_STAY} or not aspects.asks(text):
+        which 备案 tells apart; or one kind said, and which kind the citizen is asked ("俺是常年在那边上班的 算哪
+        一类")."""
+        told = self.kb.situations_said(STAY, text)
+        if not (told == {LONG_STAY, SHORT_STAY} or (told and _WHICH_KIND.search(text))) or not aspects.asks(text):
             return None
         filing = self.kb.service(MEDICAL_ELSEWHERE_SERVICE)
         if filing is None or context.key == filing.key or not self._next_to(filing.key, context):
@@ -2961,6 +3013,8 @@ class Resolver:
             return self._sibling_by_its_own_word(text, context)
         if _said_done(self.kb.respelled(text), said):
             return None  # not "备案也办了 …哪个医院都能刷吗" in 门诊慢特病: a step behind the citizen
+        if _NOT_FILED.search(self.kb.corrected(text)):
+            return None  # nor "没备案呢", "要是没来得及备案呢 报的是不是就少了" in 住院结算: the matter without it
         # a part of one sibling's name: "电子的呢" after 社保卡换领; "养老那块" after 医保关系转移 (养老保险关系…,
         # though 养老 names 养老服务 too)
         by_name = self._siblings_named_by(_WORD_TAIL.sub("", said), context)
@@ -3045,7 +3099,8 @@ class Resolver:
         telling = {w: topics for w, topics in named.items() if len(topics) <= MAX_TOPICS_OF_A_WORD}
         if what_about:
             return bool(telling)
-        if telling and all(_EXPIRES.fullmatch(w) for w in telling) and self.kb.service_says(context.key, "有效期"):
+        expiry = all(self.kb.situation_of(CARD_PROBLEM, w) == EXPIRED for w in telling)
+        if telling and expiry and self.kb.service_says(context.key, "有效期"):
             return False  # "到期了是不是还得重新弄一遍" after 备案: its own validity, not the card's expiry
         heard = self._topic_heard(question)
         return (

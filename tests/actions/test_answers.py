@@ -3532,6 +3532,34 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # a paper of the claim lost, not the card (was 社保卡挂失)
         ("问题是发票叫我弄丢了 就剩一张费用清单 那还能报吗", "sscard_loss", 0.81, "manual_reimbursement",
          ("manual_reimbursement",), ("manual_reimbursement",), "12393"),
+        # the card discussed, asked about, though NLU leans out of scope (was declined)
+        ("卡里还有钱呢 怕被人拿去刷了 现在先咋弄", "out_of_scope", 0.59, "sscard_loss", ("sscard_loss",),
+         ("sscard_loss",), "临时挂失"),
+        # when the matter's own place opens, however sure NLU is (was declined)
+        ("今天礼拜天 网点开门不", "out_of_scope", 0.94, "sscard_locked", ("sscard_locked",), ("sscard_locked",),
+         "12333"),
+        # what is paid back without filing is 手工报销's rate (was 备案's fees)
+        ("那要是没来得及备按呢 报的是不是就少了", "medical_filing", 0.5, "settle_inpatient", ("settle_inpatient",),
+         ("manual_reimbursement",), "低一些"),
+        # the move taken back, a doctor seen there wanted (was 医保关系转移)
+        ("不是不是 俺不转关系 俺就想在苏州看病能直接刷医保 不用回来报", "settle_outpatient", 0.7,
+         "medical_insurance_transfer", ("medical_insurance_transfer",),
+         ("settle_outpatient", "settle_inpatient", "medical_filing"), "联网定点"),
+        # claimed back at home, "还能" between (was 备案's materials)
+        ("钱已经交了好几百 回宿州还能报吗 得带啥", "manual_reimbursement", 0.9, "medical_filing", ("medical_filing",),
+         ("manual_reimbursement",), "发票原件"),
+        # claimed back at home, direct settlement only compared with (was 备案's fees)
+        ("回去报的话能报多少 会不会比直接刷卡少", "nlu_fallback", 0.45, "medical_filing", ("medical_filing",),
+         ("manual_reimbursement",), "低一些"),
+        # a doctor seen there once the insurance is moved back (was 医保关系转移 again)
+        ("他下个月还得去上海复查 转回来以后在上海看病还能刷卡吗", "medical_filing", 0.93, "medical_insurance_transfer",
+         ("medical_insurance_transfer",), ("medical_filing", "settle_outpatient"), "联网定点"),
+        # the matter discussed without the step it builds on, not that step (was 备案's general answer)
+        ("没备按呢", "medical_filing", 0.62, "settle_outpatient", ("settle_outpatient",), ("settle_outpatient",),
+         "手工报销"),
+        # one kind of stay said, which kind asked: 备案's (was 手工报销's eligibility)
+        ("她这种常年在那边上班的算哪一类 办一次管多久", "ask_eligibility", 0.67, "manual_reimbursement",
+         ("manual_reimbursement",), ("medical_filing",), "长期居住"),
     ],
 )  # fmt: skip
 def test_a_follow_up_finds_the_matter_that_fits_it(
@@ -3887,6 +3915,10 @@ def test_an_insurance_told_to_stay_is_not_asked_to_move() -> None:
         # whether there is time, and how (was the time limit alone)
         ("俺老丈人下礼拜要在南京鼓楼医院住院做支架 宿州的医保还没备案 现在办还来得及不 咋办", "medical_filing", 0.75,
          None, "国家医保服务平台"),
+        ("俺娘明天就搁南京鼓楼医院住院了 医生说要开刀 俺们是宿州的医保 现在还没备按 来得及不 今晚能弄好吗",
+         "medical_filing", 0.8, None, "国家医保服务平台"),  # (was the validity alone)
+        # a figure of the answer quoted, its fact first (was who may complain)
+        ("7个工作日是啥意思 周六周天算不算", "out_of_scope", 0.48, "consumer_complaint", "7个工作日"),
     ],
 )  # fmt: skip
 def test_a_claim_or_a_doubt_gets_the_fact_it_is_about(
@@ -3895,6 +3927,27 @@ def test_a_claim_or_a_doubt_gets_the_fact_it_is_about(
     slots = {"service_key": before} if before else {}
     messages, _ = answer(text, intent, confidence=confidence, slots=slots, answered=bool(before))
     assert fact in texts(messages), texts(messages)
+
+
+def test_the_situations_fact_is_said_once() -> None:
+    before = {"service_key": "manual_reimbursement"}
+    tracker = make_tracker("她这种常年在那边上班的算哪一类 办一次管多久", "ask_eligibility", confidence=0.67,
+                           slots=before, discussed=("manual_reimbursement",))  # fmt: skip
+    reply = texts(run(ActionAnswer(), tracker)[0])
+    validity = "长期居住人员的备案长期有效；临时外出就医人员的备案原则上不少于6个月。宿州的具体有效期"
+    assert reply.count(validity) == 1, reply
+
+
+def test_money_in_the_insurance_account_moved_along_is_the_insurance_moved() -> None:
+    text = "我从上海辞职回宿州了，上海医保账户里还有一些钱，能转到宿州吗？"
+    messages, events = answer(text, "out_of_scope", confidence=0.52)  # (was declined: a balance asked)
+    assert slots_set(events).get("service_key") == "medical_insurance_transfer", texts(messages)
+
+
+def test_old_people_favoured_in_the_demonstration_zone_is_its_same_treatment() -> None:
+    text = "俺们几个老伙计想去嘉善那边玩两天 听说那边老年人门票免费坐车也不要钱 俺们宿州去的管不管"
+    messages, events = answer(text, "elderly_benefits", confidence=0.96)  # (was 优待证 first)
+    assert slots_set(events).get("service_key") == "elderly_onecard" and "敬老通" in texts(messages), texts(messages)
 
 
 def test_a_weight_short_of_the_label_is_a_complaint_not_a_price() -> None:
