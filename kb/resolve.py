@@ -278,6 +278,8 @@ _CLAIMED_AT_HOME = re.compile(
     r"(?<!不然)(?<!否则)(?<!怕)回(?:来|去|宿州|老家|参保地)再?(?:还能|还可以|能|可以)?(?:报销(?!不)|报(?=的话|[要得咋怎啥吗呢都\s]|$))"
 )
 # "那要是没来得及备案呢 报的是不是就少了": what is paid back without filing (a rate of 手工报销)
+# … or what then, without it ("没备按呢", "那要是没来得及备案的呢"): paid first, and claimed back
+_WHAT_IF_UNFILED = re.compile(r"(?:没|没有|未|不|来不及)(?:办|做)?(?:备案|备过案|备上案)(?:的|的话)?呢\s*$")
 _RATE_ASKED = re.compile(r"报(?:的|得)[^，,。？?\s]{0,4}少(?!不)|少报|报(?:多少|几成)|报销比例")
 # "能直接刷吗 还是只能…回去报": whether it need be claimed at all
 # (not as what it is compared with: "会不会比直接刷卡少")
@@ -969,8 +971,11 @@ def _asks_hours_of_its_place(said: str, service: ServiceView) -> bool:
     return bool(asked and asked.group(1) in (service.offline_channel or ""))
 
 
-def _unfiled_rate_asked(corrected: str) -> bool:
-    return bool(_NOT_FILED.search(corrected) and _RATE_ASKED.search(corrected))
+def _asks_without_filing(corrected: str) -> bool:
+    """What is paid back without filing, or what then (手工报销's matter)."""
+    rate = _NOT_FILED.search(corrected) and _RATE_ASKED.search(corrected)
+    # (not "要是在外地突然急诊 来不及备案呢": an emergency counts as filed)
+    return bool(rate or (_WHAT_IF_UNFILED.search(corrected) and not _EMERGENCY.search(corrected)))
 
 
 def _said_undone(text: str, word: str) -> bool:
@@ -2783,7 +2788,7 @@ class Resolver:
         treated_unclaimed = _TREATED_ALREADY.search(corrected) and (
             _NOT_FILED.search(corrected) or _NOT_SETTLED.search(corrected) or _PAID_ALREADY.search(corrected)
         )
-        if treated_unclaimed or claimed_at_home or paid_and_claims or _unfiled_rate_asked(corrected):
+        if treated_unclaimed or claimed_at_home or paid_and_claims or _asks_without_filing(corrected):
             named_clearly(REIMBURSEMENT_SERVICE)
         elif _SETTLED_AT_DISCHARGE.search(corrected) and not _NOT_SETTLED.search(corrected):
             named_clearly(INPATIENT_SERVICE)
@@ -3013,7 +3018,7 @@ class Resolver:
             return self._sibling_by_its_own_word(text, context)
         if _said_done(self.kb.respelled(text), said):
             return None  # not "备案也办了 …哪个医院都能刷吗" in 门诊慢特病: a step behind the citizen
-        if _NOT_FILED.search(self.kb.corrected(text)):
+        if _asks_without_filing(self.kb.corrected(text)):
             return None  # nor "没备案呢", "要是没来得及备案呢 报的是不是就少了" in 住院结算: the matter without it
         # a part of one sibling's name: "电子的呢" after 社保卡换领; "养老那块" after 医保关系转移 (养老保险关系…,
         # though 养老 names 养老服务 too)

@@ -3554,8 +3554,11 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
         # a doctor seen there once the insurance is moved back (was 医保关系转移 again)
         ("他下个月还得去上海复查 转回来以后在上海看病还能刷卡吗", "medical_filing", 0.93, "medical_insurance_transfer",
          ("medical_insurance_transfer",), ("medical_filing", "settle_outpatient"), "联网定点"),
-        # the matter discussed without the step it builds on, not that step (was 备案's general answer)
-        ("没备按呢", "medical_filing", 0.62, "settle_outpatient", ("settle_outpatient",), ("settle_outpatient",),
+        # the matter without the step it builds on, not that step: paid first and claimed back (was 备案's general
+        # answer, in either)
+        ("没备按呢", "medical_filing", 0.62, "settle_outpatient", ("settle_outpatient",), ("manual_reimbursement",),
+         "手工报销"),
+        ("没备按呢", "medical_filing", 0.62, "medical_filing", ("medical_filing",), ("manual_reimbursement",),
          "手工报销"),
         # one kind of stay said, which kind asked: 备案's (was 手工报销's eligibility)
         ("她这种常年在那边上班的算哪一类 办一次管多久", "ask_eligibility", 0.67, "manual_reimbursement",
