@@ -47,6 +47,9 @@ PROXY = re.compile(PROXY_CUES)
 # … and a fact that answers it ("申请可以请别人代办，但卡做好以后，必须本人去领")
 PROXY_ANSWER = re.compile(r"代办|代为|代领|代理|委托|别人|家人|亲属")
 
+# How much is paid back ("能报几成", "报的是不是就少了"): a fee of the claim, and of 手工报销 when no filing was done
+RATE_PAID_BACK = r"报多少|能报多少|报几成|报销比例|报百分之|报(?:的|得)[^，,。？?\s]{0,4}少(?!不)|少报"
+
 # "不是人社局吗", "不归医保局管吗": the citizen doubts the bureau named (the group: which one they think of)
 DOUBTED_BUREAU = (
     r"(?:不是|不该是|不应该是|应该是|不归)([^，,。？?\s]{1,8}?(?:局|委|部门))(?:管)?(?:吗|么|嘛|吧|啊|呀|呢)"
@@ -98,8 +101,7 @@ _CUES: dict[str, str] = {
     ),
     FEES: (
         r"收费|费用|免费|要钱|花钱|多少钱(?![以之]上|以内|以下)|钱吗|钱不|工本费|收钱|几块|掏钱|花费|贵不贵|要不要钱|交钱"
-        r"|报多少|能报多少|报几成|报销比例|比例|报百分之|打折|打几折|折扣|how much|fee|cost"
-        r"|报(?:的|得)[^，,。？?\s]{0,4}少(?!不)|少报"  # "报的是不是就少了": how much less is paid back
+        rf"|{RATE_PAID_BACK}|比例|打折|打几折|折扣|how much|fee|cost"
         r"|便宜(?:点|些|一点)?(?:不|吗|么|没|嘛|呗|$|[？?])"  # "能便宜点不", not "便宜点的宾馆"
     ),
     CONTACT: (

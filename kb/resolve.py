@@ -278,9 +278,9 @@ _CLAIMED_AT_HOME = re.compile(
     r"(?<!不然)(?<!否则)(?<!怕)回(?:来|去|宿州|老家|参保地)再?(?:还能|还可以|能|可以)?(?:报销(?!不)|报(?=的话|[要得咋怎啥吗呢都\s]|$))"
 )
 # "那要是没来得及备案呢 报的是不是就少了": what is paid back without filing (a rate of 手工报销)
+_RATE_ASKED = re.compile(aspects.RATE_PAID_BACK)
 # … or what then, without it ("没备按呢", "那要是没来得及备案的呢"): paid first, and claimed back
 _WHAT_IF_UNFILED = re.compile(r"(?:没|没有|未|不|来不及)(?:办|做)?(?:备案|备过案|备上案)(?:的|的话)?呢\s*$")
-_RATE_ASKED = re.compile(r"报(?:的|得)[^，,。？?\s]{0,4}少(?!不)|少报|报(?:多少|几成)|报销比例")
 # "能直接刷吗 还是只能…回去报": whether it need be claimed at all
 # (not as what it is compared with: "会不会比直接刷卡少")
 _SETTLED_DIRECTLY = re.compile(r"(?<![比跟和])直接(?:结|刷|报|走医保)|(?<![比跟和]直接)(?<![比跟和])刷(?:卡|医保)")
