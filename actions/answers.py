@@ -78,6 +78,7 @@ from kb.resolve import (
     without_taken_back,
 )
 from kb.textnorm import is_cjk, normalize
+from kb.units import Unit
 
 FIELD_SCORE = 0.5  # a plan task matching this well is what "who leads field X" asks about
 WEAK_FIELD_SCORE = 0.3  # … and this well, if no service is meant
@@ -533,10 +534,13 @@ def answer_service(
     elif understood.from_context and (next_door := resolver.fact_next_door(question.text, service, asked)):
         neighbour, fact = next_door  # "以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ says
         intro = [*intro, f"关于“{neighbour.name}”（由{'、'.join(neighbour.bureaus)}负责）：{fact.text}"]
+    elif asked and (fetched := resolver.fetching_told_by_its_steps(question.text, service)):
+        other, fact = fetched  # "新卡做好了能寄到无锡不 还是非得回宿州领" in 换领: 申领's "必须本人去领"
+        intro = [*intro, _told_by_its_step(service, other, fact)]
     elif asked and resolver.proxy_unanswered_by(question.text, service):  # "俺儿子能替我去弄不" in 手工报销
         if told := resolver.proxy_told_by_its_steps(question.text, service):  # "她替我去拿中不中" in 换领: 申领's
             other, fact = told
-            intro = [*intro, f"“{service.name}”的办理步骤里提到“{other.name}”。关于{other.name}：{fact.text}"]
+            intro = [*intro, _told_by_its_step(service, other, fact)]
         else:
             intro = [*intro, unknown_detail(service, "能否由别人代办")]
     units = [u for u in units if u.text not in intro]  # the situation's FAQ, said already
@@ -550,6 +554,10 @@ def answer_service(
     say(dispatcher, answer_messages(second, understood.second_aspects, units, [], brief=True))
     # remembered as discussed too: "还是说刚才那个转移 得带啥材料" after "这是要弄转移还是弄备按啊" goes back to it
     return changed(tracker, service_key=service.key, second_service_key=second.key) + slots
+
+
+def _told_by_its_step(service: ServiceView, other: ServiceView, fact: Unit) -> str:
+    return f"“{service.name}”的办理步骤里提到“{other.name}”。关于{other.name}：{fact.text}"
 
 
 def _knows_what_it_lacks(

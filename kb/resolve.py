@@ -116,6 +116,12 @@ _ERRAND = re.compile(
 _PLACE_HOURS = re.compile(
     r"(网点|窗口|大厅|服务中心|经办机构)[^，,。？?\s]{0,4}(?:开门|上班|营业|几点|周末|周六|周日|礼拜|节假日|放假)"
 )
+# whether a thing made must be fetched in person: "能寄到无锡不 还是非得回宿州领", "必须本人去领吗"
+_FETCHED_IN_PERSON = re.compile(
+    r"(?:寄|邮寄|快递)(?:到|过|给)[^，,。？?\s]{0,6}(?:不|吗|么|没)|非得[^，,。？?\s]{0,6}领|(?:必须|得|要)本人[^，,。？?\s]{0,3}领"
+)
+# … and a fact telling how it is handed over ("卡做好以后，必须本人去领", "可以选择邮寄")
+_HANDED_OVER = re.compile(r"邮寄|本人[^，,。；;]{0,4}领")
 # which kind the citizen is (of 备案's two): "算哪一类", "选哪种"
 _WHICH_KIND = re.compile(r"算哪|哪一?[类种]|(?:选|属于)哪")
 # What a message tells of the question besides its matter and aspect
@@ -2708,6 +2714,19 @@ class Resolver:
         ("新卡做好了我回不去 我闺女…替我去拿中不中" in 换领, which goes as 申领 does: 申领's fact)."""
         for other in self.services_its_steps_name(service):
             if fact := self._by_proxy(text, other):
+                return other, fact
+        return None
+
+    def fetching_told_by_its_steps(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
+        """Whether what is made must be fetched in person ("新卡做好了能寄到无锡不 还是非得回宿州领" in 换领), asked of
+        a service none of whose facts tells how it is handed over, whose steps send the citizen to one that does."""
+        if not _FETCHED_IN_PERSON.search(normalize(text)):
+            return None
+        if any(_HANDED_OVER.search(unit.text) for unit in self.kb.units_for(service.key)):
+            return None  # "证件办好后…也可以选择邮寄" of 身份证: its own fact answers
+        for other in self.services_its_steps_name(service):
+            fact = next((u for u in self.kb.units_for(other.key) if _HANDED_OVER.search(u.text)), None)
+            if fact:
                 return other, fact
         return None
 

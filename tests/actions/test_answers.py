@@ -3560,6 +3560,9 @@ def test_a_link_asked_for_in_a_matter_is_its_channels(text: str) -> None:
          "手工报销"),
         ("没备按呢", "medical_filing", 0.62, "medical_filing", ("medical_filing",), ("manual_reimbursement",),
          "手工报销"),
+        # whether it must be fetched in person, of 换领, which goes as 申领 does: 申领's fact (was 换领's channels)
+        ("新卡做好了能寄到无锡不 还是非得回宿州领", "out_of_scope", 0.48, "sscard_renew", ("sscard_renew",),
+         ("sscard_renew",), "本人"),
         # one kind of stay said, which kind asked: 备案's (was 手工报销's eligibility)
         ("她这种常年在那边上班的算哪一类 办一次管多久", "ask_eligibility", 0.67, "manual_reimbursement",
          ("manual_reimbursement",), ("medical_filing",), "长期居住"),
