@@ -47,6 +47,8 @@ PROXY = re.compile(PROXY_CUES)
 # … and a fact that answers it ("申请可以请别人代办，但卡做好以后，必须本人去领")
 PROXY_ANSWER = re.compile(r"代办|代为|代领|代理|委托|别人|家人|亲属")
 
+# When a place is open ("周末开门不", "几点上班")
+OPENING_HOURS = r"(?:开门|上班|几点|周末|周六|周日|礼拜|节假日)"
 # How much is paid back ("能报几成", "报的是不是就少了"): a fee of the claim, and of 手工报销 when no filing was done
 RATE_PAID_BACK = r"报多少|能报多少|报几成|报销比例|报百分之|报(?:的|得)[^，,。？?\s]{0,4}少(?!不)|少报"
 
@@ -79,7 +81,7 @@ _CUES: dict[str, str] = {
         # the hours of the place it is done: "那地方周末开门不"
         # (and "社区那个办事的地方早上几点开门")
         r"(?:[那这]个?(?:[^，,。？?\s]{0,3}的)?(?:地方|窗口|大厅)|居委会|村委会|派出所)"
-        r"[^，,。？?\s]{0,4}(?:开门|上班|几点|周末|周六|周日|礼拜|节假日)|"
+        rf"[^，,。？?\s]{{0,4}}{OPENING_HOURS}|"
         r"(?:得|要|必须|需要|用)跑?回(?:宿州|老家|去|来)?(?:换|补|拿|领)"  # "人搁昆山 还得回宿州换不"
     ),
     TIME_LIMIT: (

@@ -113,9 +113,7 @@ _ERRAND = re.compile(
 )
 
 # when a place is open: "网点开门不", "窗口周六上班吗"
-_PLACE_HOURS = re.compile(
-    r"(网点|窗口|大厅|服务中心|经办机构)[^，,。？?\s]{0,4}(?:开门|上班|营业|几点|周末|周六|周日|礼拜|节假日|放假)"
-)
+_PLACE_HOURS = re.compile(rf"(网点|窗口|大厅|服务中心|经办机构)[^，,。？?\s]{{0,4}}{aspects.OPENING_HOURS}")
 # whether a thing made must be fetched in person: "能寄到无锡不 还是非得回宿州领", "必须本人去领吗"
 _FETCHED_IN_PERSON = re.compile(
     r"(?:寄|邮寄|快递)(?:到|过|给)[^，,。？?\s]{0,6}(?:不|吗|么|没)|非得[^，,。？?\s]{0,6}领|(?:必须|得|要)本人[^，,。？?\s]{0,3}领"
