@@ -154,6 +154,15 @@ class TermView:
     detail: str | None
 
 
+def _units_of(units: list[Unit]) -> dict[str, tuple[str, ...]]:
+    """Each service's unit keys (a FAQ's unit belongs to every service it names)."""
+    held: dict[str, list[str]] = {}
+    for unit in units:
+        for service in unit.services:
+            held.setdefault(service, []).append(unit.key)
+    return {service: tuple(keys) for service, keys in held.items()}
+
+
 @dataclass
 class _Cache:
     """Published content as views, built once per KB revision (every edit bumps the revision)."""
@@ -169,6 +178,7 @@ class _Cache:
     terms: tuple[TermView, ...] = ()
     units: dict[str, Unit] = field(default_factory=dict)
     unit_index: SearchIndex | None = None
+    units_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each service's unit keys
     places: re.Pattern[str] = re.compile("(?!)")
     elsewhere: re.Pattern[str] = re.compile("(?!)")  # places that are not 宿州 or its districts and counties
     diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
@@ -403,7 +413,7 @@ class KnowledgeBase:
         """Units whose text or questions match free text, best first; only those of `services` if given."""
         cache = self._fresh()
         wanted = None if services is None else set(services)
-        keys = None if wanted is None else [k for k, u in cache.units.items() if wanted & set(u.services)]
+        keys = None if wanted is None else [k for service in sorted(wanted) for k in cache.units_of.get(service, ())]
         hits = cache.unit_index.search(text, limit=limit, keys=keys, min_score=min_score)
         return [(cache.units[h.key], h.score) for h in hits]
 
@@ -679,6 +689,7 @@ class KnowledgeBase:
                 terms=tuple(TermView(t.kind, t.name, tuple(t.aliases), t.detail) for t in every_term),
                 units={u.key: u for u in units},
                 unit_index=unit_index,
+                units_of=_units_of(units),
                 places=_alternation(w for t in terms if t.kind == "place" for w in (t.name, *t.aliases)),
                 elsewhere=_alternation(
                     w for t in terms if t.kind == "place" and not _home(t) for w in (t.name, *t.aliases)

@@ -18,6 +18,7 @@ order a Python loop would add them), and rapidfuzz only where a partial match ca
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -42,6 +43,7 @@ MIN_QUERY_MASS = 3.0  # about one distinctive bigram: less than this explains to
 MENTION_RATIO = 0.9  # how completely a name must appear in a text to count as mentioned
 MIN_MENTION = 2
 PREPARED_CACHE = 4096
+SCORED_CACHE = 64  # texts whose arrays of scores are kept (a few per answer)
 # n-grams made only of particles, pronouns and light verbs (textnorm.FUNCTION_CHARS) count for a fifth
 FUNCTION_WEIGHT = 0.2
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
@@ -132,6 +134,33 @@ def _sound(segments: Sequence[str]) -> list[Units]:
     return [[(u if len(u) > 1 else text_pinyin(u)[0], _content(u)) for u in _UNIT.findall(seg)] for seg in segments]
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """A query's plain scores against every phrase, before any limit to some items or fuzzy matching."""
+
+    query: str
+    char_mass: float
+    matched: np.ndarray  # phrases sharing a character or a sound with the query
+    char_matched: np.ndarray
+    scores: np.ndarray
+    coverage: np.ndarray  # of each item's vocabulary
+    # each phrase's partial ratio with the query once computed (-1 before), and the cutoff it was computed with: a
+    # ratio below its cutoff was given as 0, which stands for any later cutoff at least as high
+    ratios: np.ndarray
+    cutoffs: np.ndarray
+
+    def partial_ratios(self, phrases: np.ndarray, texts: Sequence[str], at_least: float) -> np.ndarray:
+        """_partial_ratios of these phrases (indices, with their texts), computing only what is not known."""
+        cutoff = max(0.0, min(100.0, at_least))
+        known = self.ratios[phrases]
+        unknown = ~((known > 0) | ((known == 0) & (self.cutoffs[phrases] <= cutoff)))
+        if unknown.any():
+            todo = phrases[unknown]
+            self.ratios[todo] = _partial_ratios([texts[i] for i in np.flatnonzero(unknown)], self.query, cutoff)
+            self.cutoffs[todo] = cutoff  # (after the ratios: a reader in another thread never pairs a new 0 with it)
+        return self.ratios[phrases]
+
+
 class SearchIndex:
     def __init__(
         self,
@@ -142,6 +171,7 @@ class SearchIndex:
         self.entries = {e.key: e for e in entries}
         self._prepared: dict[str, str] = {}
         self._searched: dict[tuple, list[Hit]] = {}
+        self._scored_texts: dict[str, _Scored | None] = {}
         raw_phrases = {p for e in self.entries.values() for p in e.phrases}
         self.corrector = PinyinCorrector(vocabulary_of(raw_phrases) | set(extra_vocabulary), _word_count)
         neutral = sorted({clean(normalize(t)) for t in neutral_terms} - {""}, key=len, reverse=True)
@@ -169,8 +199,8 @@ class SearchIndex:
         self._char_postings = _Postings.of_rows([p.chars for p in self._phrases])
         self._sound_postings = _Postings.of_rows([p.sounds for p in self._phrases])
         self._keys = sorted(self.entries)
-        key_number = {key: n for n, key in enumerate(self._keys)}
-        self._phrase_keys = np.array([key_number[p.key] for p in self._phrases], dtype=np.intp)
+        self._key_number = {key: n for n, key in enumerate(self._keys)}
+        self._phrase_keys = np.array([self._key_number[p.key] for p in self._phrases], dtype=np.intp)
         self._char_masses = np.array([p.char_mass for p in self._phrases])
         self._sound_masses = np.array([p.sound_mass for p in self._phrases])
         self._fuzzy_able = np.array([_fuzzy_able(p.text) for p in self._phrases], dtype=bool)
@@ -247,37 +277,22 @@ class SearchIndex:
         return list(hits)
 
     def _search(self, text: str, limit: int, keys: Iterable[str] | None, min_score: float) -> list[Hit]:
-        query = self.prepare(text)
-        segments = self._segments(query)
-        q_chars = _weights(_chars(segments), self._idf_chars)
-        q_sounds = _weights(_sound(segments), self._idf_sounds)
-        q_char_mass, q_sound_mass = sum(q_chars.values()), sum(q_sounds.values())
-        if not q_char_mass and not q_sound_mass:
+        scored = self._scored(text)
+        if scored is None:
             return []
-        char_matched = self._char_postings.row_weights(q_chars)
-        sound_matched = self._sound_postings.row_weights(q_sounds)
-        matched = (char_matched > 0) | (sound_matched > 0)
+        matched = scored.matched
         if keys is not None:
-            allowed = set(keys)
-            matched &= np.isin(self._phrase_keys, [n for n, key in enumerate(self._keys) if key in allowed])
+            allowed = np.zeros(len(self._keys), dtype=bool)
+            allowed[[self._key_number[key] for key in keys if key in self._key_number]] = True
+            matched = matched & allowed[self._phrase_keys]
         phrases = np.flatnonzero(matched)
         if not len(phrases):
             return []
-        char_part, char_masses = char_matched[phrases], self._char_masses[phrases]
-        scores = np.maximum(
-            _ratios(char_part, char_masses, q_char_mass),
-            PINYIN_DISCOUNT * _ratios(sound_matched[phrases], self._sound_masses[phrases], q_sound_mass),
-        )
+        char_part, scores = scored.char_matched[phrases], scored.scores[phrases]
         key_of = self._phrase_keys[phrases]
-        informative = min(1.0, q_char_mass / MIN_QUERY_MASS)  # "归" alone is covered by anything
-        coverage = informative * np.maximum(
-            self._key_char_postings.query_weights(q_chars) / q_char_mass if q_char_mass else 0.0,
-            PINYIN_DISCOUNT * self._key_sound_postings.query_weights(q_sounds) / q_sound_mass if q_sound_mass else 0.0,
-        )
-        if q_char_mass:
-            scores = self._with_fuzzy(
-                query, q_char_mass, phrases, char_part, scores, key_of, coverage, limit, min_score
-            )
+        coverage = scored.coverage
+        if scored.char_mass:
+            scores = self._with_fuzzy(scored, phrases, char_part, scores, key_of, coverage, limit, min_score)
 
         # each item's best phrase: its highest score, the first such phrase on a tie
         order = np.lexsort((phrases, -scores, key_of))
@@ -296,10 +311,44 @@ class SearchIndex:
         hits.sort(key=lambda h: (-h.score, h.key))
         return hits[:limit]
 
+    def _scored(self, text: str) -> _Scored | None:
+        """What a search of the text computes whichever items it is limited to (remembered for a few texts:
+        one answer searches the same text among several services' facts)."""
+        if text in self._scored_texts:
+            return self._scored_texts[text]
+        if len(self._scored_texts) >= SCORED_CACHE:
+            self._scored_texts.clear()
+        query = self.prepare(text)
+        segments = self._segments(query)
+        q_chars = _weights(_chars(segments), self._idf_chars)
+        q_sounds = _weights(_sound(segments), self._idf_sounds)
+        q_char_mass, q_sound_mass = sum(q_chars.values()), sum(q_sounds.values())
+        scored = None
+        if q_char_mass or q_sound_mass:
+            char_matched = self._char_postings.row_weights(q_chars)
+            sound_matched = self._sound_postings.row_weights(q_sounds)
+            scores = np.maximum(
+                _ratios(char_matched, self._char_masses, q_char_mass),
+                PINYIN_DISCOUNT * _ratios(sound_matched, self._sound_masses, q_sound_mass),
+            )
+            informative = min(1.0, q_char_mass / MIN_QUERY_MASS)  # "归" alone is covered by anything
+            coverage = informative * np.maximum(
+                self._key_char_postings.query_weights(q_chars) / q_char_mass if q_char_mass else 0.0,
+                PINYIN_DISCOUNT * self._key_sound_postings.query_weights(q_sounds) / q_sound_mass
+                if q_sound_mass
+                else 0.0,
+            )
+            matched = (char_matched > 0) | (sound_matched > 0)
+            untried = np.full(len(self._phrases), -1.0)
+            scored = _Scored(
+                query, q_char_mass, matched, char_matched, scores, coverage, untried, np.full_like(untried, np.inf)
+            )
+        self._scored_texts[text] = scored
+        return scored
+
     def _with_fuzzy(
         self,
-        query: str,
-        query_mass: float,
+        scored: _Scored,
         phrases: np.ndarray,
         char_matched: np.ndarray,
         scores: np.ndarray,
@@ -313,6 +362,7 @@ class SearchIndex:
         A partial match scores at most its ceiling (a ratio of 100). It is computed only for a phrase
         whose ceiling beats its score so far and whose item could then reach the top `limit`; every
         other phrase's score, and so the results, are what computing all of them would give."""
+        query_mass = scored.char_mass
         masses = self._char_masses[phrases]
         shared = self._fuzzy_able[phrases] & (char_matched > 0)
         ceilings = np.where(shared, FUZZY_DISCOUNT * (2 * np.minimum(masses, query_mass) / (masses + query_mass)), 0.0)
@@ -336,7 +386,7 @@ class SearchIndex:
         shares = 2 * np.minimum(masses[at], query_mass) / (masses[at] + query_mass)
         # a ratio raises a phrase's score only above score / (discount · share): lower ones need no exact value
         needed = float(np.min(scores[at] / (FUZZY_DISCOUNT * shares))) * 100 - 1e-6
-        ratios = _partial_ratios([self._phrases[i].text for i in phrases[at]], query, needed) / 100
+        ratios = scored.partial_ratios(phrases[at], [self._phrases[i].text for i in phrases[at]], needed) / 100
         fuzzy = FUZZY_DISCOUNT * (2 * (ratios * np.minimum(masses[at], query_mass)) / (masses[at] + query_mass))
         scores = scores.copy()
         scores[at] = np.maximum(scores[at], fuzzy)
@@ -404,34 +454,36 @@ def said_of_anything(word: str) -> bool:
     return word in _NOT_A_MATTER or word in _FAMILY or _word_count(word) >= GENERIC_NOUN
 
 
-def nouns_of(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)  # one answer asks it of the same text many times; jieba's tagging is slow
+def nouns_of(text: str) -> frozenset[str]:
     """The nouns of the text besides its aspect cues, that could name a matter: "房子", "彩礼", "酒店" (not "东西",
     nor nouns everyday Chinese says of anything)."""
-    return {
+    return frozenset(
         pair.word
         for pair in jieba.posseg.lcut(aspects.without_cues(text))
         if pair.flag in _NOUN_TAGS
         and len(pair.word) >= 2
         and all("\u4e00" <= ch <= "\u9fff" for ch in pair.word)
         and not said_of_anything(pair.word)
-    }
+    )
 
 
-def rare_words_of(text: str, with_runs: bool = True) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def rare_words_of(text: str, with_runs: bool = True) -> frozenset[str]:
     """The text's words and two-character runs that could be a fact's own (区号, 领卡, 承诺书): no particles,
     question words, errands in general or everyday words (jieba splits 区号, so runs count too, unless not wanted)."""
     jieba.dt.check_initialized()
     everyday = jieba.dt.FREQ
     runs = {a + b for part in _KEEP.findall(text) for a, b in itertools.pairwise(part)} if with_runs else set()
     candidates = {w for w in jieba.lcut(text) if len(w) >= 2} | runs
-    return {
+    return frozenset(
         w
         for w in candidates
         if all(ch not in FUNCTION_CHARS and "\u4e00" <= ch <= "\u9fff" for ch in w)
         and w not in ERRAND_WORDS
         and everyday.get(w, 0) < ANCHOR_MAX_FREQUENCY
         and aspects.without_cues(w).strip() == w
-    }
+    )
 
 
 def _distinctive(words: dict[str, set[str]]) -> dict[str, set[str]]:

@@ -27,11 +27,22 @@ _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 MIN_TERM = 2
 MAX_TERM = 12
 FUZZY_MIN_TERM = 3  # dialect-tolerant matching only for terms long enough to be unambiguous
+CORRECTED_CACHE = 4096
+CACHED_TEXT = 1000  # longer texts (documents, not messages) are not remembered
 COMMON_WORD_FREQUENCY = 20  # jieba's dictionary counts a word this often: a real word, no typo
 
 
 def normalize(text: str) -> str:
     """Same-length normalisation: half-width, simplified, lower case."""
+    return _normalized(text) if len(text) <= CACHED_TEXT else _normalize(text)
+
+
+@lru_cache(maxsize=8192)  # one answer normalises the same text dozens of times
+def _normalized(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = _LONE_SURROGATE.sub("\ufffd", text)  # not encodable, and OpenCC needs UTF-8
     chars = [_one_char(unicodedata.normalize("NFKC", ch).lower(), ch) for ch in text]
     simplified = _T2S.convert("".join(chars))
@@ -115,6 +126,7 @@ class PinyinCorrector:
 
     def __init__(self, terms: Iterable[str], word_frequency: Callable[[str], int] | None = None) -> None:
         self._frequency = word_frequency
+        self._corrected: dict[str, str] = {}  # one answer corrects the same text several times
         # terms by syllable path, as spelt and with fuzzy syllables: a text's readings lead only to the
         # terms they can spell
         self._exact, self._loose = _SyllableTrie(), _SyllableTrie()
@@ -133,6 +145,16 @@ class PinyinCorrector:
         self.vocabulary = frozenset(seen)
 
     def correct(self, text: str) -> str:
+        if len(text) > CACHED_TEXT:
+            return self._correct(text)
+        corrected = self._corrected.get(text)
+        if corrected is None:
+            if len(self._corrected) >= CORRECTED_CACHE:
+                self._corrected.clear()
+            corrected = self._corrected[text] = self._correct(text)
+        return corrected
+
+    def _correct(self, text: str) -> str:
         if not self.vocabulary:
             return text
         readings = [char_readings(ch) for ch in text]
