@@ -116,10 +116,16 @@ _ERRAND = re.compile(
 _PLACE_HOURS = re.compile(rf"(网点|窗口|大厅|服务中心|经办机构)[^，,。？?\s]{{0,4}}{aspects.OPENING_HOURS}")
 # whether a thing made must be fetched in person: "能寄到无锡不 还是非得回宿州领", "必须本人去领吗"
 _FETCHED_IN_PERSON = re.compile(
-    r"(?:寄|邮寄|快递)(?:到|过|给)[^，,。？?\s]{0,6}(?:不|吗|么|没)|非得[^，,。？?\s]{0,6}领|(?:必须|得|要)本人[^，,。？?\s]{0,3}领"
+    r"(?:寄|邮寄|快递)(?:到|过|给|回)?[^，,。？?\s]{0,6}(?:不|吗|么|没)|非得[^，,。？?\s]{0,6}领|(?:必须|得|要)本人[^，,。？?\s]{0,3}领"
 )
 # … and a fact telling how it is handed over ("卡做好以后，必须本人去领", "可以选择邮寄")
 _HANDED_OVER = re.compile(r"邮寄|本人[^，,。；;]{0,4}领")
+# "领回来是不是就能直接拿去看病刷了": the card fetched, and whether it can be used straight away
+_FETCHED = re.compile(r"(?:领|拿)(?:回来|回家|到手|到卡|到了)|领了卡|卡到手")
+_PUT_TO_USE = re.compile(r"(?:能|可以|直接|马上)[^，,。？?]{0,8}(?:用|刷)")
+_STEP_AFTER_FETCHING = re.compile(r"^(?:领到|领取|拿到)[^，,。]{0,4}后")
+# "报下来的钱打到哪张卡上 社保卡还是银行卡": the card that money is paid into, not an errand of the card
+_PAID_INTO_A_CARD = re.compile(r"钱[^，,。？?]{0,4}(?:打到|打进|打在|发到|转到|到账|存到)[^，,。？?]{0,6}卡")
 # which kind the citizen is (of 备案's two): "算哪一类", "选哪种"
 _WHICH_KIND = re.compile(r"算哪|哪一?[类种]|(?:选|属于)哪")
 # What a message tells of the question besides its matter and aspect
@@ -219,7 +225,8 @@ def _wants_card_or_medical(corrected: str) -> bool:
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(
     r"看(?:个|下|看|了)?病|瞧病|治病|治疗|(?:去|来|过去|过来)治(?![安理])|(?:看|瞧)(?:看|瞧|一?下)?(?:腰|腿|眼睛|牙|胃|颈椎|腰椎|关节)|看门诊|就医|住院|医院|医生|大夫|拿药|开药|怀孕|怀上|产检|生孩子|生娃|分娩|做(?:了|个|完)?手术|动(?:了|个)?手术|开(?:了|个)?刀|透析|备案|备个案|"
-    r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)"  # "媳妇怀上了，打算在昆山生"
+    r"在[^，,。？?\s]{1,6}生(?:孩子|娃|小孩|宝宝)?(?=[，,。？?\s]|$)|"  # "媳妇怀上了，打算在昆山生"
+    r"医保(?!卡)[^，,。？?\s]{0,6}(?:能用|好使|管用|能不能用|用得上|用不了|不能用)"  # "…医保在上海能用吗"
 )
 # formalities to see to before going: what 备案 is
 _FORMALITIES_FIRST = re.compile(r"(?:提前|事先|先|之前)[^，,。？?\s]{0,4}手续|手续[^，,。？?\s]{0,4}(?:提前|事先|先)")
@@ -287,7 +294,9 @@ _RATE_ASKED = re.compile(aspects.RATE_PAID_BACK)
 _WHAT_IF_UNFILED = re.compile(r"(?:没|没有|未|不|来不及)(?:办|做)?(?:备案|备过案|备上案)(?:的|的话)?呢\s*$")
 # "能直接刷吗 还是只能…回去报": whether it need be claimed at all
 # (not as what it is compared with: "会不会比直接刷卡少")
-_SETTLED_DIRECTLY = re.compile(r"(?<![比跟和])直接(?:结|刷|报|走医保)|(?<![比跟和]直接)(?<![比跟和])刷(?:卡|医保)")
+_SETTLED_DIRECTLY = re.compile(
+    r"(?<![比跟和])(?:直接|当场)(?:结|刷|报|走医保)|(?<![比跟和]直接)(?<![比跟和])刷(?:卡|医保)"
+)
 # "这回已经自己掏钱了 还能报不": paid out of one's own pocket, and whether it can still be claimed
 _PAID_ONESELF = re.compile(r"自己掏|自掏|自己付|自己垫|自费|垫[了的付上钱]|先付了|全款")
 # "钱已经自己付过了": paid, and it is over (not "要自己先付吗")
@@ -302,7 +311,8 @@ REIMBURSEMENT_SERVICE = "manual_reimbursement"
 # "出院的时候是不是就能直接拿医保结": settled at discharge, asked (not "出院了 医院说结不了", nor the aim of
 # another step: "去上海住院之前要办啥手续 出院才能直接报销")
 _SETTLED_AT_DISCHARGE = re.compile(
-    r"出院[^。？?，,]{0,10}(?<!才)(?:能|可以)[^。？?，,]{0,4}直接(?:拿|用|刷)?(?:医保|医宝|卡)?(?:结|报|刷)"
+    r"出院[^。？?，,]{0,10}(?<!才)(?:能|可以)[^。？?，,]{0,4}直接(?:拿|用|刷)?(?:医保|医宝|卡)?(?:结|报|刷)|"
+    r"住院[^。？?，,]{0,6}(?:能|可以)当场(?:结|报|刷)"  # "到上海住院花的钱能当场结了吗 还是拿发票回宿州报"
 )
 INPATIENT_SERVICE = "settle_inpatient"
 # Crossing the border and whether to declare ("带了几根人参…过关要不要报"): the travellers' customs declaration
@@ -446,7 +456,7 @@ _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
     r"宅基地|不动产|房产证|房本|车牌|牌照|落户|迁户口|户口[^，,。？?\s]{0,6}(?:迁|落到)|落到[^，,。？?\s]{0,3}(?:市区|城里|城区|县城)|违建|私搭乱建|噪音|扰民|广场舞|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
-    r"公积金[^。？?]{0,16}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
+    r"公积金[^。？?]{0,24}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
@@ -477,7 +487,9 @@ _PAYING_IN = re.compile(
     # how much to pay in ("宿州今年居民医保缴费是多少钱"), of an insurance, not of 优待证 or 养老院
     r"(?:医保|社保|养老保险|合作医疗)[^，,。？?]{0,6}(?:(?:缴费|交费)(?:标准|是多少|多少钱|要多少)|(?:一年|每年|每月)(?:要)?(?:交|缴)多少)|"
     # … or when and where ("俺们村里今年的医保交多少钱 找谁交", "俺村里医保今年还没交 会不会断了")
-    r"(?:医保|社保|合作医疗)[^，,。？?\s]{0,6}(?:还没交|还没缴|要?交多少|要?缴多少|找谁交|去哪交|在哪交|搁哪交)"
+    r"(?:医保|社保|合作医疗)[^，,。？?\s]{0,6}(?:还没交|还没缴|要?交多少|要?缴多少|找谁交|去哪交|在哪交|搁哪交)|"
+    # … or that it costs more ("村里说今年新农合一个人涨到四百多了")
+    r"(?:医保|社保|合作医疗|新农合|农合)[^，,。？?\s]{0,8}(?:涨到|涨了|又涨|涨价)"
 )
 _WITH_AN_ERRAND_OF_OURS = re.compile(
     r"转移|转过|转回|转到|转出|接续|转过来|备案|报销|材料|结算|直接结|看病|住院|" + _MOVED_ALONG
@@ -526,7 +538,7 @@ _WHICH_IS_CHEAPER = re.compile(r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:�
 # With a covered disease named, these words make it a question about medical insurance, not about health
 # ("高血压平时饮食要注意啥" is a doctor's question).
 _INSURANCE_MATTER = re.compile(
-    r"医保|报销|能报|报不|结算|备案|认定|慢特病|慢病|门诊|住院|异地|外地|外省|跨省|省外|刷卡|统筹|费用|花钱|"
+    r"医保|报销|能报|报不|回来再?报|结算|备案|认定|慢特病|慢病|门诊|住院|异地|外地|外省|跨省|省外|刷卡|统筹|费用|花钱|"
     r"看病|拿药|开药|取药|配药|开[^，,。？?]{1,4}药|直接结|待遇|病种|算|属于|包括|范围|能办|办理|手续|"
     r"(?:能|可以)结(?=[不吗么]|$)|结不了?(?=$|[\s，,。？?])"  # "俺有冠心病 常年吃药 这个也能结不": 结算 said short
 )
@@ -588,12 +600,35 @@ _SINCE_WHEN = re.compile(
 # … and a fact saying it: "2022年10月1日起施行", "从2021年起", "2019年5月上线"
 _STARTED_ON = re.compile(r"\d{4}年[^，,。；;]{0,10}(?:起|开始|上线|施行|实行)|从\d{4}年")
 # "搁这边能换不", "在当地可以办吗": whether it can be done where the citizen is
+# (not "还是宿州这边就能办": 宿州 is home, not where the citizen is)
 _DONE_THERE = re.compile(
-    r"(?:这边|这儿|这里|那边|当地|本地)[^，,。？?\s]{0,3}(?:能|可以|能不能|可不可以)[^，,。？?\s]{0,2}"
-    r"(?:办|弄|换|补|领|交|做|报|挂失|激活|解锁)"
+    r"(?<!宿州)(?:这边|这儿|这里|那边|当地|本地)[^，,。？?\s]{0,3}(?:能|可以|能不能|可不可以)[^，,。？?\s]{0,2}"
+    r"(?:办|弄|换|补|领|交|做|报|挂失|激活|解锁|解)"
 )
 # "医保是不是也得跟着转" after 养老保险转移: the same asked of something else
 _ALSO_OF = re.compile(r"^\s*(?:那|那么)?([^，,。？?\s的也]{2,4}?)(?:是不是|要不要|用不用|能不能)?也")
+# the documents our services are named for, each with what citizens call it
+_DOCUMENTS = {
+    "身份证": re.compile("身份证"),
+    "社会保障卡": re.compile("社保卡|社会保障卡"),
+    "优待证": re.compile("优待证"),
+}
+# "你确定？厂里好几个老乡都说退了": the answer just given doubted
+_DOUBTS_ANSWER = re.compile(
+    r"^\W*(?:你|您)?(?:确定|肯定)(?:吗|么|嘛|不|没|[?？！!，,\s]|$)|^\W*(?:真的吗|真的假的|不对吧|不可能吧|不会吧)"
+)
+# done online, asked ("网上能弄不", "online能apply吗"); a fact of the offline place only says nothing of it
+_ONLINE_ASKED = re.compile(r"网上|线上|在线|手机上|app|小程序|online|不用跑|不跑|不回(?:宿州|老家|去|来)")
+_OFFLINE_ONLY = re.compile(r"(?:网点|窗口|大厅)[^。]{0,6}(?:地址|办公时间)")
+_ONLINE_SAID = re.compile(r"网上|线上|在线|手机|app|小程序|平台|e站", re.IGNORECASE)
+# "…也能打12315告他不": whether the service covers the other matter told too (not a question of its own)
+_ALSO_COVERS = re.compile(r"^\s*那?(?:这|这个|这种)?(?:也能|也可以|也管|也归|也算)")
+# "就长三角能这么弄吗 俺下个月拉货去广东": whether the matter discussed is for 长三角 only
+_ONLY_THE_DELTA = re.compile(r"(?:就|只有|只|光|仅)(?:在|是)?长三角|长三角(?:以外|外面|之外)|出了长三角")
+# "哪有空跑网点": a reason told as a question, asking nothing
+_RHETORICAL = re.compile(r"哪(?:里|儿)?有(?:空|时间|功夫|工夫|闲工夫)|哪请得(?:了|到)假|哪能请(?:到|得了)?假")
+# "不回宿州能办不": whether it can be done from where the citizen is, i.e. how
+_NOT_GOING_BACK = re.compile(r"不回(?:宿州|老家|去|来)|不用回|不想回|没空回|回不去|回不来")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
@@ -660,7 +695,7 @@ _CALLS_IT_IN_AN_EMERGENCY = re.compile(
 )
 # Whether two matters are one or alike ("跟转医保是一回事吗", "电子社保卡跟实体卡一样吗"), and a fact that says
 _ASKS_SAME_THING = re.compile(
-    r"一回事|是不是就是|(?:是不是|一不)一样|顶用|顶事|能顶|代替|替代|一样(?:[多高低少]|好使|好用|管用|能用)?(?:吗|不|么|嘛|的吗)|"
+    r"一回事|是不是就是|(?:是不是|一不)一样|顶用|顶事|能顶|代替|替代|一样(?:[多高低少]|好使|好用|管用|能用|使|用)?(?:吗|不|么|嘛|的吗)|"
     r"是不是差不多(?=$|[吗呢啊吧？?，,\s])|差不多(?:吗|么|嘛|吧|的吧|的吗|不(?=$|[\s？?，,]))|"  # not "差不多该换了"
     r"有啥区别|有什么区别|啥区别|什么区别|有啥不同|有什么不同"
 )
@@ -995,9 +1030,11 @@ def _about_an_emergency(unit: Unit) -> bool:
 
 def _up_to_the_question(text: str) -> str:
     """The text up to its last clause that asks something: not the reasons told after it ("…能给寄到家里不 孩子要上学
-    没空去拿", "…能不能干脆把钱全退出来 回老家翻盖个房子"); all of it if no clause seems to ask."""
+    没空去拿", "…能不能干脆把钱全退出来 回老家翻盖个房子", "网上能弄不 骑手一天跑十几个钟头哪有空跑网点"); all of it if
+    no clause seems to ask."""
     clauses = split_clauses(text)
-    last = max((i for i, c in enumerate(clauses) if aspects.asks(c)), default=len(clauses) - 1)
+    asking = (i for i, c in enumerate(clauses) if aspects.asks(c) and not _RHETORICAL.search(c))
+    last = max(asking, default=len(clauses) - 1)
     return " ".join(clauses[: last + 1]) or text
 
 
@@ -1178,8 +1215,11 @@ class Resolver:
             question = replace(question, text=kept, entities=entities)
         text = normalize(question.text)
         asked = self._aspects(text, question.intent)
+        # "报下来的钱打到哪张卡上 社保卡还是银行卡" after 手工报销: the card its money goes to, not a card matter
+        paid_into_card = bool(_PAID_INTO_A_CARD.search(text))
         another_topic = (
             context is not None
+            and not paid_into_card
             and self._names_another_topic(text, context, question)  # "那社保卡呢"
             and not self._asked_if_another(text, context)  # "跟备案一样不" after 医保关系转移: compared with it
         )
@@ -1198,8 +1238,13 @@ class Resolver:
             and self._only_brought(text, candidates)
         ):
             names_topic = False  # "俺拿着她的户口本身份证替她去社区办中不中" after 优待证: things carried along
+        if names_topic and context and paid_into_card:
+            names_topic = False
         if names_topic and context and _QUOTES_THE_ANSWER.match(text) and not any(c.mentioned for c in candidates):
             names_topic = False  # "你刚才说的参保地是啥意思": a word of the answer just given (not "…那个一网通办是啥")
+        if context and not names_topic and _DOUBTS_ANSWER.match(text):
+            # "你确定？厂里好几个老乡都说退了 钱到手了" after 养老保险转移: the matter's answer again, with its notes
+            return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
         follow_up = (
             bool(asked)
             or aspects.asks(text)
@@ -1220,6 +1265,9 @@ class Resolver:
             # "备案了 去年就办了" after 门诊结算: the step it builds on is behind the citizen; what comes next
             steps = (Candidate(context, 1.0, context=True),)
             return Understanding(steps, (aspects.STEPS,), False, True, False, ANSWER, content)
+        if context and (after := self._used_after_fetching(text, context)):
+            # "领回来是不是就能直接拿去看病刷了" after 申领: its step after fetching the card sends to 激活
+            return Understanding((Candidate(after, 1.0, context=True),), asked, True, True, False, ANSWER, content)
         if context and (after := self._next_after_done(text, context)):
             # "俺闺女已经在手机上给俺备过了 那去住院还得注意啥" after 备案: the matter it leads to, named
             return Understanding((Candidate(after, 1.0, context=True),), asked, True, True, False, ANSWER, content)
@@ -1227,6 +1275,12 @@ class Resolver:
             # "那我这种算长期的还是临时的" after 门诊结算: which of 备案's two kinds of people the citizen is
             return Understanding(
                 (Candidate(filing, 1.0, context=True),), asked or (aspects.ELIGIBILITY,), True, True, False, ANSWER,
+                content,
+            )  # fmt: skip
+        if context and _ONLY_THE_DELTA.search(text) and aspects.asks(text) and not any(c.mentioned for c in candidates):
+            # "就长三角能这么弄吗 俺下个月拉货去广东" after 跨省通办: who and where it is for, not 一卡通 (长三角's)
+            return Understanding(
+                (Candidate(context, 1.0, context=True),), asked or (aspects.ELIGIBILITY,), False, True, False, ANSWER,
                 content,
             )  # fmt: skip
         if context and _COUNTS_AS_ACROSS.search(text) and not any(c.mentioned for c in candidates):
@@ -1289,6 +1343,14 @@ class Resolver:
             names_topic = False
         elif context and bare and elsewhere and _STATES_WHERE.search(text) and set(asked) == {aspects.ELIGIBILITY}:
             asked = (aspects.CHANNELS, *asked)  # "人在外地能办不": can it be done from there, and how
+        elif (
+            context
+            and not names_topic
+            and _NOT_GOING_BACK.search(text)
+            and set(asked) == {aspects.ELIGIBILITY}
+            and not aspects.PROXY.search(text)  # not "新卡做好了我回不去 我闺女…替我去拿中不中": who may
+        ):
+            asked = (aspects.CHANNELS, *asked)  # "不回宿州能办不 东家一个月就放俺一天假" after 换领: how, from there
         # "那搁哪能弄开 要俺本人去不 俺儿在外地上班" after 锁卡: a bare question, then where someone is
         asks_barely = only_where and self.content_size(_up_to_the_question(text)) <= BARE_CONTENT
         # "俺现在搁无锡看孙子 回不去 咋换" after 换领: where the citizen is and why, then only a bare "how"
@@ -1299,6 +1361,10 @@ class Resolver:
             and _STATES_WHERE.search(text)
             and not names_topic
             and self._asks_barely_beside(text)
+        )
+        # "厂里不好请假 昆山这边能给解不 还是非得回宿州" after 锁卡: whether it can be done where the citizen is
+        asks_from_there = asks_from_there or bool(
+            context and not names_topic and elsewhere and _DONE_THERE.search(text)
         )
         if asks_from_there and not asked:
             asked = (aspects.CHANNELS,)  # how to do it from there
@@ -1425,6 +1491,7 @@ class Resolver:
         if understood.decision == UNSURE:
             understood = _same_answer_first(self._the_one_singled_out(question.text, understood))
         if understood.decision in (ANSWER, GUESS):
+            understood = self._document_named_first(self.kb.corrected(text), understood)
             understood = self._asked_beyond_the_supposed(text, understood)
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
@@ -1438,6 +1505,23 @@ class Resolver:
         if understood.decision in (ANSWER, GUESS) and context:
             understood = self._what_comes_after_its_step(text, understood, context)
         return understood
+
+    @staticmethod
+    def _document_named_first(text: str, u: Understanding) -> Understanding:
+        """ "想办宿州的社保卡 第一次办 人不在宿州 online能apply吗": the best service is named for a document the text
+        does not say (身份证首次申领, on 第一次办), one close behind for the one it says: that one first."""
+        said = {doc for doc, called in _DOCUMENTS.items() if called.search(text)}
+        best = u.best
+        if not said or best is None or best.mentioned:
+            return u
+        if not any(doc in best.service.name for doc in _DOCUMENTS.keys() - said):
+            return u
+        close = [
+            c
+            for c in u.candidates[1:]
+            if c.score >= best.score - SURE_MARGIN and any(doc in c.service.name for doc in said)
+        ]
+        return _guess_first(u, close[0]) if close else u
 
     def _what_comes_after_its_step(self, text: str, u: Understanding, context: ServiceView) -> Understanding:
         """ "激活了以后能刷南京地铁吗" after 封存激活: once its step is taken, what only another matter's own word
@@ -2026,6 +2110,9 @@ class Resolver:
             for c in split_clauses(text)
             if not self._another_matter(c, alone=False) and not (_RECORD_STAYS.search(c) and not aspects.asks(c))
         ]
+        # "在宿州交了15年社保 … 医保在上海能用吗" beside 优待证 asks of 异地就医, not of 养老保险
+        if any(self._asks_of_medical_care_elsewhere(c, u.best.service, ranked.keys()) for c in clauses):
+            return replace(u, second=ranked[MEDICAL_ELSEWHERE_SERVICE], second_aspects=())
         for clause in clauses:
             if self._tells_the_trouble_of(clause, first):
                 continue  # "社宝卡在上海地铁上丢了": where the card was lost, not a question of 一卡通行
@@ -2062,6 +2149,20 @@ class Resolver:
             if candidate and candidate.service.key != first:
                 return replace(u, second=candidate, second_aspects=tuple(aspects.aspects_in(clause)))
         return u
+
+    def _asks_of_medical_care_elsewhere(self, clause: str, first: ServiceView, ranked: Iterable[str]) -> bool:
+        """ "…医保在上海能用吗" beside 优待证: a clause asking of 医保 used in another place, in a message first about a
+        matter of another topic (异地就医's own matters say how anyway)."""
+        elsewhere = self.kb.service(MEDICAL_ELSEWHERE_SERVICE)
+        corrected = self.kb.corrected(clause)
+        return (
+            elsewhere is not None
+            and MEDICAL_ELSEWHERE_SERVICE in ranked
+            and first.topic != elsewhere.topic
+            and aspects.asks(clause)
+            and bool(_MEDICAL_INSURANCE_SAID.search(corrected))
+            and self._sees_doctor_elsewhere(corrected)
+        )
 
     def _decide(self, question: Question, u: Understanding) -> str:
         best = u.best
@@ -2187,9 +2288,11 @@ class Resolver:
         key = best.service.key
         if any(self._another_matter(c, alone=False) and key in self.kb.anchored_services(c) for c in clauses):
             return False
+        other_told = any(self._another_matter(clause, alone=False) for clause in clauses)
         return any(
             best.service.key in self.kb.anchored_services(clause)
             and not self._another_matter(clause, alone=False)
+            and not (other_told and _ALSO_COVERS.match(clause))  # "那包工头欠俺们工钱不给 也能打12315告他不"
             and (aspects.asks(clause) or not other_asked)
             # "楼上…吵死了 这个能投诉吗": of the other matter (not "这个挂失能让俺儿子去办不", which says more)
             and not (
@@ -2280,8 +2383,10 @@ class Resolver:
             return True
         if _EVERYDAY_MATTER.search(text) and not ours:
             return True
-        if _WHICH_IS_CHEAPER.search(text) and not (ours or _INSURANCE_MATTER.search(_WHICH_IS_CHEAPER.sub(" ", text))):
-            return True  # (划算 has 算 of its own)
+        # (划算 has 算 of its own; "先备按…回来再报 到底哪个划算" compares two ways of our matter)
+        cheaper_of = _WHICH_IS_CHEAPER.sub(" ", self.kb.corrected(text))
+        if _WHICH_IS_CHEAPER.search(text) and not (ours or _INSURANCE_MATTER.search(cheaper_of)):
+            return True
         if _LOCALS_OWN_CARD.search(text) and _OUTSIDER.search(text) and self._elsewhere(text):
             return True
         if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
@@ -2351,6 +2456,8 @@ class Resolver:
             return True  # "…她的社保卡赶集的时候丢了 卡里还有这个月的养老金 这可咋办": our card, and its trouble
         if best.context and _asks_hours_of_its_place(normalize(question.text), best.service):
             return True  # "今天礼拜天 网点开门不" after 锁卡: when the place the matter is done at is open
+        if best.context and self._mailing_told(question.text, best.service):
+            return True  # "办好了俺们又出车了不在上海 能给寄吗" after 身份证: whether it is mailed, which a fact says
         if best.context and self._elsewhere(normalize(question.text)) and _DONE_THERE.search(question.text):
             return True  # "俺现在搁昆山…回不去宿州 搁这边能换不" after 换领: the matter, from where the citizen is
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
@@ -2525,9 +2632,22 @@ class Resolver:
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         if same := self._same_or_not(text, service):
             return [same, *(u for u in chosen if u is not same)][:MAX_UNITS]
+        if handed := self._how_it_is_handed_over(text, service):
+            chosen = [handed, *(u for u in chosen if u is not handed)][:MAX_UNITS]  # "给寄到家里行不行"
         if quoted := self._unit_with_its_figure(text, service, chosen):
             chosen = [quoted, *(u for u in chosen if u is not quoted)][:MAX_UNITS]  # "7个工作日是啥意思"
         return self._with_each_clause_answered(text, service, chosen)
+
+    def _how_it_is_handed_over(self, text: str, service: ServiceView) -> Unit | None:
+        """Whether what is made is mailed or must be fetched, asked: the service's fact telling it, the best fitting."""
+        if not _FETCHED_IN_PERSON.search(normalize(text)):
+            return None
+        telling = [u for u in self.kb.units_for(service.key) if _HANDED_OVER.search(u.text)]
+        if not telling:
+            return None
+        hits = self.kb.search_units(text, services=[service.key], limit=MAX_SERVICE_UNITS)
+        scores = {u.key: score for u, score in hits}
+        return max(telling, key=lambda u: scores.get(u.key, 0.0))
 
     def _unit_with_its_figure(self, text: str, service: ServiceView, chosen: list[Unit]) -> Unit | None:
         """The fact of the service giving a figure the text quotes ("7个工作日", "6个月"), the best fitting one,
@@ -2634,6 +2754,9 @@ class Resolver:
             u for i, (u, s) in enumerate(fitting[:MAX_UNITS]) if s >= (rest if i else threshold) + i * UNIT_SECOND_EXTRA
         ]
         chosen = chosen if chosen and chosen[0] is fitting[0][0] else []
+        if aspects.CHANNELS in asked and _ONLINE_ASKED.search(normalize(_up_to_the_question(text))):
+            # "网上能弄不 骑手…哪有空跑网点": not where the office is first
+            chosen = [u for u in chosen if not (_OFFLINE_ONLY.search(u.text) and not _ONLINE_SAID.search(u.text))]
         if by_proxy := self._by_proxy(text, service):
             return [by_proxy, *(u for u in chosen if u is not by_proxy)][:MAX_UNITS]
         if aspects.CONTACT in asked and (domains := self._domain_hotline(text, service)):
@@ -2714,6 +2837,15 @@ class Resolver:
             if fact := self._by_proxy(text, other):
                 return other, fact
         return None
+
+    def _mailing_told(self, text: str, service: ServiceView) -> bool:
+        """Whether what is made is mailed or fetched in person is asked, and a fact of the service (or of one its
+        steps send the citizen to) tells it."""
+        return bool(_FETCHED_IN_PERSON.search(normalize(text))) and any(
+            _HANDED_OVER.search(unit.text)
+            for other in (service, *self.services_its_steps_name(service))
+            for unit in self.kb.units_for(other.key)
+        )
 
     def fetching_told_by_its_steps(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
         """Whether what is made must be fetched in person ("新卡做好了能寄到无锡不 还是非得回宿州领" in 换领), asked of
@@ -2962,6 +3094,19 @@ class Resolver:
         named = self.kb.anchored_services(text)
         after = [s for s in self.kb.services_built_on(context.key) if s.key in named]
         return after[0] if len(after) == 1 else None
+
+    def _used_after_fetching(self, text: str, context: ServiceView) -> ServiceView | None:
+        """The card is fetched and asked whether it can be used now: the service that the step after fetching (of
+        the matter, or of the one its steps follow, as 换领 follows 申领) sends the citizen to."""
+        if not (_FETCHED.search(text) and _PUT_TO_USE.search(text)):
+            return None
+        for service in (context, *self.services_its_steps_name(context)):
+            for step in service.steps:
+                if _STEP_AFTER_FETCHING.match(step):
+                    named = [hit.key for hit in self.kb.mentioned_services(step) if hit.key != service.key]
+                    if named:
+                        return self.kb.service(named[0])
+        return None
 
     def _only_said_done(self, text: str, key: str) -> bool:
         """The text names the service only to say it is done ("备案俺闺女给办过了")."""

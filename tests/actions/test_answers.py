@@ -3984,3 +3984,84 @@ def test_an_earlier_matter_is_returned_to_by_its_word_or_its_fact(
                            beside=beside, answered=True)  # fmt: skip
     messages, events = run(ActionAnswer(), tracker)
     assert slots_set(events).get("service_key") == wanted and fact in texts(messages), texts(messages)
+
+
+def _service(value: str) -> list[dict]:
+    return [{"entity": "service", "value": value}]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "entities", "context", "wanted", "fact"),
+    [
+        # the card the money is paid into, in 手工报销 (was 社保卡换领)
+        ("报下来的钱打到哪张卡上 社保卡还是银行卡", "sscard_renew", 0.98, [], "manual_reimbursement",
+         "manual_reimbursement", "市医保局"),
+        # the card fetched and whether it works now: the step after fetching, 激活 (was 门诊结算)
+        ("领回来是不是就能直接拿去看病刷了", "settle_outpatient", 0.6, [], "sscard_apply", "sscard_activate", "激活"),
+        # whether what is made is mailed: the fact saying so first (was declined)
+        ("证做好了非得再跑去拿吗 给寄到家里行不行", "out_of_scope", 0.93, [], "first_id_card", "first_id_card", "邮寄"),
+        ("办好了俺们又出车了不在上海 能给寄吗", "out_of_scope", 0.93, [], "first_id_card", "first_id_card", "邮寄"),
+        # a reason told as a question after the question (was 网点's address and hours)
+        ("网上能弄不 骑手一天跑十几个钟头哪有空跑网点", "ask_channels", 0.98, [], "sscard_activate", "sscard_activate",
+         "网上"),
+        # whether it can be done where the citizen is: how, from there (was declined)
+        ("厂里不好请假 昆山这边能给解不 还是非得回宿州", "out_of_scope", 0.92, [], "sscard_locked", "sscard_locked",
+         "12333"),
+        ("不回宿州能办不 东家一个月就放俺一天假", "nlu_fallback", 0.45, [], "sscard_renew", "sscard_renew", "国家政务服务平台"),
+        # … but "宿州这边" is home: the steps, not the channels (was the channels)
+        ("那转的话是我自己跑浙江开证明 还是宿州这边就能办", "cross_province", 0.95, [], "pension_transfer",
+         "pension_transfer", "参保缴费凭证"),
+        # the answer just given doubted: the matter's answer again, with the note (was asked which)
+        ("你确定？厂里好几个老乡都说退了 钱到手了", "nlu_fallback", 0.45, [], "pension_transfer", "pension_transfer",
+         "不能退保"),
+        # settled on the spot, asked of 住院 (was 备案)
+        ("到上海住院花的钱能当场结了吗 还是拿发票回宿州报", "settle_inpatient", 0.66, [], "medical_filing",
+         "settle_inpatient", "联网"),
+        # whether the matter is for 长三角 only (was 远程医疗)
+        ("就长三角能这么弄吗 俺下个月拉货去广东 得待一阵子", "telemedicine", 0.5, [], "cross_province",
+         "cross_province", "市数据资源管理局"),
+        # the same as the physical card, asked in 皖北 words (was the general answer without the fact)
+        ("在常州打工 实体社保卡忘家里了 手机上的电子社保卡跟实体卡一样使不", "e_sscard", 1.0, _service("电子社保卡"),
+         None, "e_sscard", "功能一样"),
+        # a first 社保卡, not a first 身份证 (was 身份证首次申领)
+        ("hi 我在苏州工业园区上班 想办宿州的社保卡 第一次办 人不在宿州 online能apply吗", "cross_province", 0.54, [],
+         None, "sscard_apply", "皖事通"),
+        # which way pays back more: the rate's fact (was the general answer)
+        ("俺爸下个月要去南京鼓楼做手术 有人说先备按 有人说自己先把钱垫上回来再报 到底哪个划算 报的一样多不",
+         "manual_reimbursement", 0.89, [], None, "manual_reimbursement", "低一些"),
+    ],
+)  # fmt: skip
+def test_the_matter_and_fact_a_citizen_means(
+    text: str, intent: str, confidence: float, entities: list[dict], context: str | None, wanted: str, fact: str
+) -> None:
+    slots = {"service_key": context} if context else {}
+    tracker = make_tracker(text, intent, entities=entities, confidence=confidence, slots=slots,
+                           discussed=(context,) if context else (), answered=bool(context))  # fmt: skip
+    messages, events = run(ActionAnswer(), tracker)
+    reply = texts(messages)
+    assert slots_set(events).get("service_key", context) == wanted and fact in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "entities", "context"),
+    [
+        # a rise in what 新农合 costs heard of: paying in is not ours (was 医保's answer)
+        ("还有 村里说今年新农合一个人涨到四百多了 真的假的", "out_of_scope", 0.97, [], "settle_inpatient"),
+        # whether 12315 also takes wages owed: not a consumer's complaint (was 12315's answer)
+        ("那包工头欠俺们工钱不给 也能打12315告他不", "nlu_fallback", 0.45, _service("12315"), "consumer_complaint"),
+    ],
+)  # fmt: skip
+def test_another_offices_matter_in_a_conversation_is_declined(
+    text: str, intent: str, confidence: float, entities: list[dict], context: str
+) -> None:
+    tracker = make_tracker(text, intent, entities=entities, confidence=confidence, slots={"service_key": context},
+                           discussed=(context,), answered=True)  # fmt: skip
+    assert DECLINE_MARK in texts(run(ActionAnswer(), tracker)[0])
+
+
+def test_medical_insurance_used_elsewhere_asked_beside_another_matter_is_filing() -> None:
+    text = ("我73年的 今年51 在宿州交了15年社保 想去上海闺女那住 医保在上海能用吗 还有我妈今年80了 "
+            "老年优待证是在宿州办还是去上海办")  # fmt: skip
+    messages, events = answer(text, "nlu_fallback", confidence=0.45, entities=_service("老年优待证"))
+    keys = {slots_set(events).get("service_key"), slots_set(events).get("second_service_key")}
+    assert keys == {"elderly_benefits", "medical_filing"}, texts(messages)  # (was 养老保险转移 beside 优待证)
