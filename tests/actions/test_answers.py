@@ -4007,7 +4007,8 @@ def _service(value: str) -> list[dict]:
         # whether it can be done where the citizen is: how, from there (was declined)
         ("厂里不好请假 昆山这边能给解不 还是非得回宿州", "out_of_scope", 0.92, [], "sscard_locked", "sscard_locked",
          "12333"),
-        ("不回宿州能办不 东家一个月就放俺一天假", "nlu_fallback", 0.45, [], "sscard_renew", "sscard_renew", "国家政务服务平台"),
+        ("不回宿州能办不 东家一个月就放俺一天假", "nlu_fallback", 0.45, [], "sscard_renew", "sscard_renew",
+         "国家政务服务平台"),
         # … but "宿州这边" is home: the steps, not the channels (was the channels)
         ("那转的话是我自己跑浙江开证明 还是宿州这边就能办", "cross_province", 0.95, [], "pension_transfer",
          "pension_transfer", "参保缴费凭证"),
