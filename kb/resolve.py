@@ -530,7 +530,7 @@ _AT_HOME_MEDICAL = re.compile(
 )
 _COUNTY_HOSPITAL = re.compile(r"县(?:里|上)?的?(?:人民)?医院")
 _ONLY_HERE = re.compile(r"本地|本市|(?:俺|我|咱)们?村|村里|家门口|小区")  # an errand with nothing across about it
-_SAID_AT_HOME = re.compile(r"宿州|本地|家门口|村|县")
+_SAID_AT_HOME = re.compile(r"宿州|本地(?!人)|家门口|村|县")  # (not "那边老年人…跟本地人一样": the locals there)
 _CROSSING = re.compile(r"备案|转诊|转院|长三角|一卡通")
 # Which is cheaper is a shopper's question ("哪家买便宜"), unless our errands are what is compared ("是按普通门诊结算
 # 就行还是得办那个慢特病的…哪个对她划算").
@@ -625,6 +625,8 @@ _ONLINE_SAID = re.compile(r"网上|线上|在线|手机|app|小程序|平台|e�
 _ALSO_COVERS = re.compile(r"^\s*那?(?:这|这个|这种)?(?:也能|也可以|也管|也归|也算)")
 # "就长三角能这么弄吗 俺下个月拉货去广东": whether the matter discussed is for 长三角 only
 _ONLY_THE_DELTA = re.compile(r"(?:就|只有|只|光|仅)(?:在|是)?长三角|长三角(?:以外|外面|之外)|出了长三角")
+# the insurance given up for its money ("直接退了把钱拿出来", "退保"), and a fact that says whether one may
+_CASHED_OUT = re.compile(r"退保|退(?:了|掉)?[^，,。？?\s]{0,2}把?钱[^，,。？?\s]{0,2}(?:取|拿|提|领)出来")
 # "哪有空跑网点": a reason told as a question, asking nothing
 _RHETORICAL = re.compile(r"哪(?:里|儿)?有(?:空|时间|功夫|工夫|闲工夫)|哪请得(?:了|到)假|哪能请(?:到|得了)?假")
 # "不回宿州能办不": whether it can be done from where the citizen is, i.e. how
@@ -1470,7 +1472,11 @@ class Resolver:
             understood = _context_first(understood)  # "只办备案不办认定行不行" in 门诊慢特病: still about it
         if understood.decision == DECLINE and context:
             understood = self._fitting_beside_context(question, understood)
-        if understood.decision == DECLINE and context:
+        if context and (
+            understood.decision == DECLINE
+            # "办好了能直接寄到上海不" after 身份证: whether it is mailed, not an errand of 上海
+            or (understood.decision == NEAR_SCOPE and self._mailing_told(text, context))
+        ):
             understood = self._context_behind_a_weak_best(question, understood)
         if understood.decision == UNSURE and context and bare and content >= MIN_OWN_CONTENT and not names_topic:
             understood = _context_first(understood)  # "看病用" after 门诊结算: most likely still about it
@@ -2481,6 +2487,8 @@ class Resolver:
             return True  # "回来想给家里带点燕窝和水果 这个要报吗" after 通关: its words, and a fact of it fits well
         if best.context and self._asks_of_its_card(question, best.service):
             return True  # "卡里还有钱呢 怕被人拿去刷了 现在先咋弄" after 挂失: the card under discussion, asked about
+        if best.context and _CASHED_OUT.search(question.text) and self._says_if_cashed_out(best.service):
+            return True  # "要不俺直接退了把钱拿出来吧 中不中" after 养老保险转移: a fact of it says whether one may
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
         asks_in_it = best.context and aspects.asks(normalize(question.text))
@@ -2496,6 +2504,9 @@ class Resolver:
         )
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
+
+    def _says_if_cashed_out(self, service: ServiceView) -> bool:
+        return any(_CASHED_OUT.search(unit.text) for unit in self.kb.units_for(service.key))
 
     def _asks_of_its_card(self, question: Question, service: ServiceView) -> bool:
         """A question of "the card" in a card's matter, of no other card, that NLU is not sure is another matter."""

@@ -4001,6 +4001,12 @@ def _service(value: str) -> list[dict]:
         # whether what is made is mailed: the fact saying so first (was declined)
         ("证做好了非得再跑去拿吗 给寄到家里行不行", "out_of_scope", 0.93, [], "first_id_card", "first_id_card", "邮寄"),
         ("办好了俺们又出车了不在上海 能给寄吗", "out_of_scope", 0.93, [], "first_id_card", "first_id_card", "邮寄"),
+        # (was the 跨省通办 hub: another place named, and shared words put 手工报销 first)
+        ("办好了能直接寄到上海不 他上班请不下来假", "out_of_scope", 0.7, [{"entity": "place", "value": "上海市"}],
+         "first_id_card", "first_id_card", "邮寄"),
+        # cashing the insurance out, which a fact says one may not (was declined)
+        ("要不俺直接退了把钱拿出来吧 家里盖房子急用钱 中不中", "out_of_scope", 0.72, [], "pension_transfer",
+         "pension_transfer", "不能退保"),
         # a reason told as a question after the question (was 网点's address and hours)
         ("网上能弄不 骑手一天跑十几个钟头哪有空跑网点", "ask_channels", 0.98, [], "sscard_activate", "sscard_activate",
          "网上"),
@@ -4066,3 +4072,10 @@ def test_medical_insurance_used_elsewhere_asked_beside_another_matter_is_filing(
     messages, events = answer(text, "nlu_fallback", confidence=0.45, entities=_service("老年优待证"))
     keys = {slots_set(events).get("service_key"), slots_set(events).get("second_service_key")}
     assert keys == {"elderly_benefits", "medical_filing"}, texts(messages)  # (was 养老保险转移 beside 优待证)
+
+
+def test_medical_insurance_in_the_demonstration_zone_is_not_insurance_at_home() -> None:
+    text = ("俺老两口想去嘉善那边住一阵子 听说那边老年人坐车逛景区跟本地人一样？还有在那边看个感冒拉肚子的门诊 "
+            "医保能直接刷不")  # fmt: skip
+    reply = texts(answer(text, "nlu_fallback", confidence=0.45)[0])
+    assert DECLINE_MARK not in reply and "市医保局" in reply and "备案" in reply, reply  # (was declined)
