@@ -161,6 +161,9 @@ class _Scored:
         return self.ratios[phrases]
 
 
+_NOT_SCORED = object()  # (a text scored to nothing is remembered as None)
+
+
 class SearchIndex:
     def __init__(
         self,
@@ -314,8 +317,9 @@ class SearchIndex:
     def _scored(self, text: str) -> _Scored | None:
         """What a search of the text computes whichever items it is limited to (remembered for a few texts:
         one answer searches the same text among several services' facts)."""
-        if text in self._scored_texts:
-            return self._scored_texts[text]
+        known = self._scored_texts.get(text, _NOT_SCORED)  # (one lookup: another thread may clear the dict)
+        if known is not _NOT_SCORED:
+            return known
         if len(self._scored_texts) >= SCORED_CACHE:
             self._scored_texts.clear()
         query = self.prepare(text)
