@@ -626,7 +626,9 @@ _ALSO_COVERS = re.compile(r"^\s*那?(?:这|这个|这种)?(?:也能|也可以|�
 # "就长三角能这么弄吗 俺下个月拉货去广东": whether the matter discussed is for 长三角 only
 _ONLY_THE_DELTA = re.compile(r"(?:就|只有|只|光|仅)(?:在|是)?长三角|长三角(?:以外|外面|之外)|出了长三角")
 # the insurance given up for its money ("直接退了把钱拿出来", "退保"), and a fact that says whether one may
-_CASHED_OUT = re.compile(r"退保|退(?:了|掉)?[^，,。？?\s]{0,2}把?钱[^，,。？?\s]{0,2}(?:取|拿|提|领)出来")
+_CASHED_OUT = re.compile(
+    r"退保|退(?!休)(?:了|掉)?[^，,。？?\s]{0,2}把?钱[^，,。？?\s]{0,2}(?:取|拿|提|领)出来|钱[^，,。？?\s]{0,2}退(?:出来|给)"
+)
 # "哪有空跑网点": a reason told as a question, asking nothing
 _RHETORICAL = re.compile(r"哪(?:里|儿)?有(?:空|时间|功夫|工夫|闲工夫)|哪请得(?:了|到)假|哪能请(?:到|得了)?假")
 # "不回宿州能办不": whether it can be done from where the citizen is, i.e. how
@@ -2466,6 +2468,8 @@ class Resolver:
             return True  # "办好了俺们又出车了不在上海 能给寄吗" after 身份证: whether it is mailed, which a fact says
         if best.context and self._elsewhere(normalize(question.text)) and _DONE_THERE.search(question.text):
             return True  # "俺现在搁昆山…回不去宿州 搁这边能换不" after 换领: the matter, from where the citizen is
+        if _CASHED_OUT.search(question.text) and self._says_if_cashed_out(best.service):
+            return True  # "要不俺直接退了把钱拿出来吧 中不中" after 养老保险转移: a fact of it says whether one may
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
         if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
@@ -2487,8 +2491,6 @@ class Resolver:
             return True  # "回来想给家里带点燕窝和水果 这个要报吗" after 通关: its words, and a fact of it fits well
         if best.context and self._asks_of_its_card(question, best.service):
             return True  # "卡里还有钱呢 怕被人拿去刷了 现在先咋弄" after 挂失: the card under discussion, asked about
-        if best.context and _CASHED_OUT.search(question.text) and self._says_if_cashed_out(best.service):
-            return True  # "要不俺直接退了把钱拿出来吧 中不中" after 养老保险转移: a fact of it says whether one may
         if question.intent == OUT_OF_SCOPE and question.confidence >= CONFIDENT_NLU:
             return False  # NLU hears another matter, and the KB search does not clearly disagree
         asks_in_it = best.context and aspects.asks(normalize(question.text))

@@ -4007,6 +4007,9 @@ def _service(value: str) -> list[dict]:
         # cashing the insurance out, which a fact says one may not (was declined)
         ("要不俺直接退了把钱拿出来吧 家里盖房子急用钱 中不中", "out_of_scope", 0.72, [], "pension_transfer",
          "pension_transfer", "不能退保"),
+        # … in a first message too, however sure NLU is of another matter (was declined)
+        ("在无锡厂里交了四年社保 以后不打算再出去了 能不能把交的钱退出来", "out_of_scope", 0.88, [], None,
+         "pension_transfer", "不能退保"),
         # a reason told as a question after the question (was 网点's address and hours)
         ("网上能弄不 骑手一天跑十几个钟头哪有空跑网点", "ask_channels", 0.98, [], "sscard_activate", "sscard_activate",
          "网上"),

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.slow
 # until this mark goes. Issue 9 stays open while the mark is here.
 NOT_MET_YET = pytest.mark.xfail(
     strict=True,
-    reason="issue 9 open: measured 2026-12-05 (twenty-fourth session) — conversations 38/40",
+    reason="issue 9 open: measured 2026-12-07 (thirty-sixth session) — conversations 39/40",
 )
 
 
