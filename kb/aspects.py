@@ -48,7 +48,7 @@ PROXY = re.compile(PROXY_CUES)
 PROXY_ANSWER = re.compile(r"代办|代为|代领|代理|委托|别人|家人|亲属")
 
 # When a place is open ("周末开门不", "几点上班")
-OPENING_HOURS = r"(?:开门|上班|几点|周末|周六|周日|礼拜|节假日)"
+OPENING_HOURS = r"(?:开门|上班|营业|几点|周末|周六|周日|礼拜|节假日|放假)"
 # How much is paid back ("能报几成", "报的是不是就少了"): a fee of the claim, and of 手工报销 when no filing was done
 RATE_PAID_BACK = (
     r"报多少|能报多少|报几成|报销比例|报百分之|报(?:的|得)[^，,。？?\s]{0,4}少(?!不)|少报|报(?:的|得)(?:钱)?一样多"

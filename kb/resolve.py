@@ -120,6 +120,12 @@ _FETCHED_IN_PERSON = re.compile(
 )
 # … and a fact telling how it is handed over ("卡做好以后，必须本人去领", "可以选择邮寄")
 _HANDED_OVER = re.compile(r"邮寄|本人[^，,。；;]{0,4}领")
+
+
+def _asks_if_mailed(text: str) -> bool:
+    return bool(_FETCHED_IN_PERSON.search(normalize(text)))
+
+
 # "领回来是不是就能直接拿去看病刷了": the card fetched, and whether it can be used straight away
 _FETCHED = re.compile(r"(?:领|拿)(?:回来|回家|到手|到卡|到了)|领了卡|卡到手")
 _PUT_TO_USE = re.compile(r"(?:能|可以|直接|马上)[^，,。？?]{0,8}(?:用|刷)")
@@ -618,7 +624,8 @@ _DOUBTS_ANSWER = re.compile(
     r"^\W*(?:你|您)?(?:确定|肯定)(?:吗|么|嘛|不|没|[?？！!，,\s]|$)|^\W*(?:真的吗|真的假的|不对吧|不可能吧|不会吧)"
 )
 # done online, asked ("网上能弄不", "online能apply吗"); a fact of the offline place only says nothing of it
-_ONLINE_ASKED = re.compile(r"网上|线上|在线|手机上|app|小程序|online|不用跑|不跑|不回(?:宿州|老家|去|来)")
+_NOT_GOING_BACK_TO = r"不回(?:宿州|老家|去|来)"
+_ONLINE_ASKED = re.compile(rf"网上|线上|在线|手机上|app|小程序|online|不用跑|不跑|{_NOT_GOING_BACK_TO}")
 _OFFLINE_ONLY = re.compile(r"(?:网点|窗口|大厅)[^。]{0,6}(?:地址|办公时间)")
 _ONLINE_SAID = re.compile(r"网上|线上|在线|手机|app|小程序|平台|e站", re.IGNORECASE)
 # "…也能打12315告他不": whether the service covers the other matter told too (not a question of its own)
@@ -632,7 +639,7 @@ _CASHED_OUT = re.compile(
 # "哪有空跑网点": a reason told as a question, asking nothing
 _RHETORICAL = re.compile(r"哪(?:里|儿)?有(?:空|时间|功夫|工夫|闲工夫)|哪请得(?:了|到)假|哪能请(?:到|得了)?假")
 # "不回宿州能办不": whether it can be done from where the citizen is, i.e. how
-_NOT_GOING_BACK = re.compile(r"不回(?:宿州|老家|去|来)|不用回|不想回|没空回|回不去|回不来")
+_NOT_GOING_BACK = re.compile(rf"{_NOT_GOING_BACK_TO}|不用回|不想回|没空回|回不去|回不来")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
@@ -2653,9 +2660,9 @@ class Resolver:
 
     def _how_it_is_handed_over(self, text: str, service: ServiceView) -> Unit | None:
         """Whether what is made is mailed or must be fetched, asked: the service's fact telling it, the best fitting."""
-        if not _FETCHED_IN_PERSON.search(normalize(text)):
+        if not _asks_if_mailed(text):
             return None
-        telling = [u for u in self.kb.units_for(service.key) if _HANDED_OVER.search(u.text)]
+        telling = self._handover_facts(service)
         if not telling:
             return None
         hits = self.kb.search_units(text, services=[service.key], limit=MAX_SERVICE_UNITS)
@@ -2854,23 +2861,24 @@ class Resolver:
     def _mailing_told(self, text: str, service: ServiceView) -> bool:
         """Whether what is made is mailed or fetched in person is asked, and a fact of the service (or of one its
         steps send the citizen to) tells it."""
-        return bool(_FETCHED_IN_PERSON.search(normalize(text))) and any(
-            _HANDED_OVER.search(unit.text)
-            for other in (service, *self.services_its_steps_name(service))
-            for unit in self.kb.units_for(other.key)
+        return _asks_if_mailed(text) and any(
+            self._handover_facts(other) for other in (service, *self.services_its_steps_name(service))
         )
+
+    def _handover_facts(self, service: ServiceView) -> list[Unit]:
+        """The service's facts telling how what is made is handed over ("可以选择邮寄", "必须本人去领")."""
+        return [unit for unit in self.kb.units_for(service.key) if _HANDED_OVER.search(unit.text)]
 
     def fetching_told_by_its_steps(self, text: str, service: ServiceView) -> tuple[ServiceView, Unit] | None:
         """Whether what is made must be fetched in person ("新卡做好了能寄到无锡不 还是非得回宿州领" in 换领), asked of
         a service none of whose facts tells how it is handed over, whose steps send the citizen to one that does."""
-        if not _FETCHED_IN_PERSON.search(normalize(text)):
+        if not _asks_if_mailed(text):
             return None
-        if any(_HANDED_OVER.search(unit.text) for unit in self.kb.units_for(service.key)):
+        if self._handover_facts(service):
             return None  # "证件办好后…也可以选择邮寄" of 身份证: its own fact answers
         for other in self.services_its_steps_name(service):
-            fact = next((u for u in self.kb.units_for(other.key) if _HANDED_OVER.search(u.text)), None)
-            if fact:
-                return other, fact
+            if facts := self._handover_facts(other):
+                return other, facts[0]
         return None
 
     def _asks_of_its_matter(self, text: str, unit: Unit) -> bool:

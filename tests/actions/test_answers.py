@@ -18,6 +18,7 @@ from kb.resolve import (
     Question,
     Resolver,
     _asked_hotlines,
+    _asks_hours_of_its_place,
     _files_for_medical_care,
     without_taken_back,
 )
@@ -4082,3 +4083,9 @@ def test_medical_insurance_in_the_demonstration_zone_is_not_insurance_at_home() 
             "医保能直接刷不")  # fmt: skip
     reply = texts(answer(text, "nlu_fallback", confidence=0.45)[0])
     assert DECLINE_MARK not in reply and "市医保局" in reply and "备案" in reply, reply  # (was declined)
+
+
+@pytest.mark.parametrize("text", ["今天礼拜天 网点开门不", "网点国庆放假不", "网点中午营业吗"])
+def test_when_the_matters_own_place_is_open_is_asked(kb, text: str) -> None:
+    assert _asks_hours_of_its_place(text, kb.service("sscard_locked"))
+    assert not _asks_hours_of_its_place(text, kb.service("consumer_complaint"))  # (no 网点 or 窗口 of its own)
