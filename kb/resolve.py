@@ -212,6 +212,8 @@ _WANTS_FILING = re.compile(r"(?:想|要|得|咋|怎么|如何|打算|准备)[^�
 
 _ABOUT_WHAT_WAS_JUST_SAID = re.compile(r"^那?(?:这个|这事|这种事|这样)")
 _ASKS_WHICH_PLACE = re.compile(r"(?:哪个|哪座|哪些|啥|什么)(?:城市|地方|省)|(?:跟|和|与)哪(?:里|儿|个|些)")
+# the hospitals one may be treated at, not where the errand is done: "那弄完了到那边随便哪家医院都中吗"
+_WHICH_HOSPITAL = re.compile(r"(?:哪家|哪个|哪些|什么|啥)医院|医院都")
 # "你光说备案了 卡的事呢": what the answer covered, said before what it left out
 _ONLY_ANSWERED = re.compile(
     r"^\s*(?:你|您)?(?:光|只)(?:说|讲|回答|答)了?[^，,。？?\s]{1,8}?(?:了|的事)?[，,。\s]+(?=\S)"
@@ -331,6 +333,12 @@ _TITLE_RECOGNISED = re.compile(
     r"职称[^。？?]{0,15}(?:认不认|认吗|认可|承认|互认|认定|还算|算不算|有效|管用|作数|通用|重新评)|(?:互认|认可|承认)[^。？?]{0,6}职称"
 )
 TALENT_SERVICE = "talent"
+# A doctor seen over a screen: "能跟上海的大夫对着手机视频看病" (远程医疗, however else 看病 is searched)
+_SEEN_REMOTELY = re.compile(
+    r"(?:视频|远程|连线)[^，,。？?\s]{0,3}(?:看病|问诊|会诊|看专家|看大夫|看医生|就诊)|"
+    r"(?:大夫|专家|医生)[^，,。？?]{0,8}视频"
+)
+TELEMEDICINE_SERVICE = "telemedicine"
 # Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算",
 # "听说那边老年人门票免费"): 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
@@ -470,8 +478,10 @@ _OTHER_OFFICE = re.compile(
     r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费|"  # not 坐诊: experts from 上海 come to see
     r"起诉|法院立案|(?:去|到|上)法院告|上牌|挂牌照|调监控|看监控|查监控|改(?:个|了)?名字?|更名|改姓|"
-    # a hospital's own registration
-    r"挂号(?:的?电话|费|用哪个|app|小程序)|网上挂号|(?:咋|怎么|怎样|在哪|哪里|去哪)(?:网上)?挂号|专家号"
+    # a hospital's own registration and timetable ("宿州市立医院周末有专家门诊吗")
+    r"挂号(?:的?电话|费|用哪个|app|小程序)|网上挂号|(?:咋|怎么|怎样|在哪|哪里|去哪)(?:网上)?挂号|专家号|专家门诊|"
+    r"(?:周末|周六|周日|星期[一二三四五六天日]|礼拜[一二三四五六天日])[^，,。？?]{0,4}(?:门诊|坐诊|出诊)|"
+    r"(?:门诊|坐诊|出诊)[^，,。？?]{0,2}(?:几点|周末|上班|开门|下班)"
 )
 # Taxes, an injury at work or a boss who will not pay, 家庭共济, the retirement age, car-plate lotteries, a
 # pension that has not arrived, the 医保 app's code or an account balance (not moved along with the insurance:
@@ -524,6 +534,11 @@ _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|[这那此]张?卡|老年|老人|老头
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
 # Words about asking itself, not about what: "你能回答异地就医的问题吗", "你懂社保卡的事吗"
 _ABOUT_ASKING = re.compile(r"你?(?:能|会|可以)?(?:回答|解答|懂|知道)|的?(?:问题|事情|事儿)")
+_WEBSITE_FILING = re.compile(r"icp|域名|网站备案|官网[^，,。？?\s]{0,4}备")
+# another office's document applied for or renewed ("换护照也是找海关吧"), whatever office is named with it
+_OTHER_DOCUMENT_APPLIED_FOR = re.compile(
+    r"(?<![不没])(?<!不是)(?:换|办|补|续|申请|领)(?:个|本|张|新)?(?:护照|签证|港澳通行证|驾照|驾驶证)"
+)
 _OURS_AMONG_OTHERS = re.compile(
     r"海关|通关|申报|过关|(?<!出)入境|出境|缴存使用证明|异地贷款|人才|社保卡|医保|一卡通|刷卡|12315|消费投诉|消费维权|"
     r"第一次办身份证|首次申领|没办过身份证|老年人优待证|老年优待证|老年证|敬老|分校|名校|合作办学|联合办学"
@@ -591,8 +606,10 @@ _WHAT_ABOUT = re.compile(  # "那医保的呢", "那医保呢 也能转吗"
 )
 # "那医保的事打哪个", "那社保卡的事呢": the matter of something else
 _MATTER_OF = re.compile(r"^\s*(?:那|那么|还有)\s*([^，,。？?\s的]{2,8}?)的(?:事儿?|事情|问题)")
-# "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转"
-_OF_WHICH = re.compile(r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$|(?=也))|那块|这块)")
+# "医保的 从无锡转回宿州 先找谁", "养老那块是不是也得跟着转", "医保那个能不能网上弄"
+_OF_WHICH = re.compile(
+    r"^\s*(?:那|是|我说的是)?([^，,。？?\s的]{2,6}?)(?:的(?:[\s，,]|$|(?=也))|那块|这块|那个(?=能|要|得|咋|怎|在|搁|去|多))"
+)
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
@@ -634,12 +651,19 @@ _ALSO_COVERS = re.compile(r"^\s*那?(?:这|这个|这种)?(?:也能|也可以|�
 _ONLY_THE_DELTA = re.compile(r"(?:就|只有|只|光|仅)(?:在|是)?长三角|长三角(?:以外|外面|之外)|出了长三角")
 # the insurance given up for its money ("直接退了把钱拿出来", "退保"), and a fact that says whether one may
 _CASHED_OUT = re.compile(
-    r"退保|退(?!休)(?:了|掉)?[^，,。？?\s]{0,2}把?钱[^，,。？?\s]{0,2}(?:取|拿|提|领)出来|钱[^，,。？?\s]{0,2}退(?:出来|给)"
+    r"退保|退(?!休)(?:了|掉)?[^，,。？?\s]{0,2}把?钱[^，,。？?\s]{0,2}(?:取|拿|提|领)出来|钱[^，,。？?\s]{0,2}退(?:出来|给)|"
+    # withdrawn instead of moved: "如果不转了，直接退掉可以吗"
+    r"不转(?:了|移)?[，,\s]?(?:直接|干脆|就)?退(?:了|掉)"
+)
+_WHAT_NOW = re.compile(r"咋整|咋办|怎么办|怎么弄|咋弄|怎么整|如何是好")
+# "是不是光办个被案就中了" in 门诊慢特病: whether one step alone is enough
+_ONE_STEP_ENOUGH = re.compile(
+    r"(?:光|只|单)(?:要|需要)?(?:办|弄|做|有)?(?:个|了|一个)?([^，,。？?\s就]{2,6}?)就(?:行|中|可以|够|成|能)"
 )
 # "哪有空跑网点": a reason told as a question, asking nothing
 _RHETORICAL = re.compile(r"哪(?:里|儿)?有(?:空|时间|功夫|工夫|闲工夫)|哪请得(?:了|到)假|哪能请(?:到|得了)?假")
 # "不回宿州能办不": whether it can be done from where the citizen is, i.e. how
-_NOT_GOING_BACK = re.compile(rf"{_NOT_GOING_BACK_TO}|不用回|不想回|没空回|回不去|回不来")
+_NOT_GOING_BACK = re.compile(rf"{_NOT_GOING_BACK_TO}|不用回|不想回|没空回|回不去|回不来|(?:过年|年底|年后)才(?:能)?回")
 _STATES_WHERE = re.compile(r"[人我俺他她].{0,2}[在搁]|回不去|回不来|走不开")  # the citizen says where they are
 # "那要带啥", "再问刚才那个，…": on with the matter under discussion
 # "对了", "顺便问下": the citizen turns to something else
@@ -776,7 +800,9 @@ _INSURANCE_PAID = rf"保险|社保(?!卡)|养老(?!院|服务)|{_MEDICAL_INSURAN
 _OTHER_PAYMENT = re.compile(r"房租|租金|学费|物业|党费|水电|电费|话费|会费|房贷|车贷|保费")
 _PAID_IN = re.compile(
     rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交|"
-    r"交的那?(?:几|[一二两三四五六七八九十\d]+)年"  # "在杭州交的那几年是不是就白交了": the years paid in
+    r"交的那?(?:几|[一二两三四五六七八九十\d]+)年|"  # "在杭州交的那几年是不是就白交了": the years paid in
+    # … or worked, counted at retirement: "等我退休的时候上海那十年还算不算数"
+    r"退休[^，,。.？?！!]{0,12}(?:几|[一二两三四五六七八九十\d]+)来?年"
 )
 
 
@@ -1256,6 +1282,16 @@ class Resolver:
         if context and not names_topic and _DOUBTS_ANSWER.match(text):
             # "你确定？厂里好几个老乡都说退了 钱到手了" after 养老保险转移: the matter's answer again, with its notes
             return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
+        if context and self._one_of_its_steps_enough(text, context):
+            # "是不是光办个被案就中了" in 门诊慢特病: whether that step is all, which its steps say
+            steps = (Candidate(context, 1.0, context=True),)
+            return Understanding(steps, (aspects.STEPS,), False, True, False, ANSWER, content)
+        if context and self._unfiled_told_in_it(text, context):
+            # "回到刚才的 我们之前压根没办备案 那咋整" after 住院结算: what then, which its facts say
+            return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
+        if context and _CASHED_OUT.search(text) and self._says_if_cashed_out(context):
+            # "如果不转了，直接退掉可以吗" after 养老保险转移: whether it may be cashed out, which a fact of it says
+            return Understanding((Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content)
         follow_up = (
             bool(asked)
             or aspects.asks(text)
@@ -1377,6 +1413,11 @@ class Resolver:
         asks_from_there = asks_from_there or bool(
             context and not names_topic and elsewhere and _DONE_THERE.search(text)
         )
+        # "俺人在杭州打工 过年才回去 等不及咋办" after 换领: where the citizen is, not going back, and how
+        kept_away = bool(context and only_where and _NOT_GOING_BACK.search(text) and aspects.asks(text))
+        if kept_away and set(asked) <= {aspects.STEPS}:
+            asked = (aspects.CHANNELS,)
+        asks_from_there = asks_from_there or kept_away
         if asks_from_there and not asked:
             asked = (aspects.CHANNELS,)  # how to do it from there
         # "去的时候带身份证就行了吧" after 锁卡: what to bring, however the thing brought names another service
@@ -1460,7 +1501,8 @@ class Resolver:
             followed = Understanding(
                 (Candidate(context, 1.0, context=True),), asked, False, True, False, ANSWER, content
             )
-            return self._sibling_first(text, followed, question)
+            # (not the hub for "能不能不回宿州就把这个证明办了": where the citizen is, asking of this matter)
+            return self._sibling_first(text, followed, question, keep_from_hub=asks_from_there)
         # "我那个公积金账户能不能整个转到南京去": a record other than an insurance moved there
         # … or another office's document there ("我驾照快到期了在苏州能换不": not our card's expiry)
         near = elsewhere and bool(
@@ -1987,7 +2029,9 @@ class Resolver:
         owner = next((c for c in u.candidates[1:3] if c.service.key in same.services and c.mentioned), None)
         return _guess_first(u, owner) if owner else u
 
-    def _sibling_first(self, text: str, u: Understanding, question: Question) -> Understanding:
+    def _sibling_first(
+        self, text: str, u: Understanding, question: Question, keep_from_hub: bool = False
+    ) -> Understanding:
         """A follow-up about a service next to the one under discussion is answered from there, saying so,
         with the one under discussion as a button: NLU is sure of it ("出院的时候还用付全款吗" after 备案: 住院
         直接结算), or NLU hears it and a fact of its own answers clearly better than any of the one under
@@ -2008,7 +2052,7 @@ class Resolver:
         sibling = next(sure, None) or self._sibling_heard_by_its_word(text, best.service, question)
         if sibling is None:
             sibling = self._sibling_with_the_fact(text, best.service, question.intent, u.aspects)
-        if sibling is None:
+        if sibling is None or (keep_from_hub and sibling.service.key == HUB_SERVICE):
             return u
         return _guess_first(u, replace(sibling, score=best.score))
 
@@ -2208,7 +2252,8 @@ class Resolver:
             and self._across_for_all_nlu_says(question, said)
             and best
             and not best.mentioned
-            and best.search < STRONG_SEARCH
+            # (or searched strongly by shared words only: "我在苏州打工…能给他申请低保不" is no 社保卡 申领)
+            and (best.search < STRONG_SEARCH or self._other_office_beside_unanchored(question.text, said, best))
             # "想把公积金取出来，不去苏州能提取吗": 公积金 names our loan certificate, but 提取 is another office's
             # … nor moving the 公积金 account itself ("我那个公积金账户能不能整个转到南京去")
             and (
@@ -2411,7 +2456,12 @@ class Resolver:
             return True  # not "…回宿州考上了事业单位，杭州那边的社保要怎么弄过来"
         if ((alone and _TICKETS.search(text)) or _TICKET_PRICE.search(text)) and not _CARD_OR_ELDERLY.search(text):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
-        if _OTHER_OFFICE.search(text) and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
+        if _WEBSITE_FILING.search(text):
+            return True  # "在杭州开了个小公司 官网要做ICP被案": a website's, wherever the company is
+        if _OTHER_DOCUMENT_APPLIED_FOR.search(text) and not self._elsewhere(text):
+            return True  # "俺那护照过期了 换护照也是找海关吧": the police's errand, whoever the citizen guesses does it
+        other_office = _OTHER_OFFICE.search(text) or _OTHER_OFFICE.search(self.kb.respelled(text))  # "公基金"
+        if other_office and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
             return True
         if _RESIDENCE_PERMIT.search(text) and not (
             _WITH_AN_ERRAND_OF_OURS.search(text) or _OURS_AMONG_OTHERS.search(text) or "证明" in text
@@ -2513,6 +2563,27 @@ class Resolver:
         )
         # "备过了 那报销比例是按哪边的": few of the service's words, but NLU and one of its facts agree
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
+
+    def _other_office_beside_unanchored(self, text: str, said: str, best: Candidate) -> bool:
+        """Another office's errand is named, and no word of the best service's own is said."""
+        return bool(_OTHER_OFFICE.search(said)) and best.service.key not in self.kb.anchored_services(text)
+
+    def _unfiled_told_in_it(self, text: str, context: ServiceView) -> bool:
+        """No filing done, and what now asked, in a matter whose own facts say what happens without one (not
+        "…当时没备案 自己垫了三万多 现在回宿州还能报不": a claim, 手工报销's)."""
+        corrected = self.kb.corrected(text)
+        return (
+            bool(_NOT_FILED.search(corrected))
+            and bool(_WHAT_NOW.search(corrected))
+            and "报" not in corrected
+            and not _EMERGENCY.search(corrected)
+            and any(_NOT_FILED.search(unit.text) for unit in self.kb.units_for(context.key))
+        )
+
+    def _one_of_its_steps_enough(self, text: str, context: ServiceView) -> bool:
+        """Whether one thing the matter's steps name is enough on its own ("光办个备案就中了" in 门诊慢特病)."""
+        enough = _ONE_STEP_ENOUGH.search(self.kb.respelled(text))
+        return bool(enough) and any(enough.group(1) in step for step in context.steps)
 
     def _says_if_cashed_out(self, service: ServiceView) -> bool:
         return any(_CASHED_OUT.search(unit.text) for unit in self.kb.units_for(service.key))
@@ -2906,6 +2977,8 @@ class Resolver:
         from_intent = aspects.from_intent(intent)
         if from_intent == aspects.RESPONSIBLE and _ASKS_WHICH_PLACE.search(text):
             from_intent = None  # "双结对是跟哪个城市搞的": which city, not which bureau
+        if from_intent == aspects.CHANNELS and _WHICH_HOSPITAL.search(text):
+            from_intent = None  # "随便哪家医院都中吗": where one is treated, not where it is applied for
         if from_intent and from_intent not in found:
             found.insert(0, from_intent) if not found else found.append(from_intent)
         return tuple(found)
@@ -2977,6 +3050,8 @@ class Resolver:
             named_clearly(CUSTOMS_SERVICE)
         if _TITLE_RECOGNISED.search(corrected) and self._elsewhere(corrected):
             named_clearly(TALENT_SERVICE)
+        if _SEEN_REMOTELY.search(corrected):
+            named_clearly(TELEMEDICINE_SERVICE)
         context_service = kb.service(question.context) if question.context else None
         # "…去苏州吴江 … 听说那边老年人坐公交逛景点都有优惠": favoured away from home
         away = self._elsewhere(corrected)

@@ -4089,3 +4089,75 @@ def test_medical_insurance_in_the_demonstration_zone_is_not_insurance_at_home() 
 def test_when_the_matters_own_place_is_open_is_asked(kb, text: str) -> None:
     assert _asks_hours_of_its_place(text, kb.service("sscard_locked"))
     assert not _asks_hours_of_its_place(text, kb.service("consumer_complaint"))  # (no 网点 or 窗口 of its own)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "entities", "context", "wanted", "fact"),
+    [
+        # withdrawn instead of moved: a fact of the matter says one may not (was 住院结算, as NLU heard it)
+        ("如果不转了，直接退掉可以吗？", "settle_inpatient", 0.73, [], "pension_transfer", "pension_transfer",
+         "不能退保"),
+        # how many working days: its time limit (was its contacts and channels)
+        ("I bought a phone online and it broke, 打了12315投诉 他们说几个工作日内决定受不受理？", "nlu_fallback", 0.45,
+         _service("12315投诉"), None, "consumer_complaint", "7个工作日"),
+        # which hospitals one may be treated at, not where to apply (was 备案's channels)
+        ("那弄完了到那边随便哪家医院都中吗", "ask_channels", 0.69, [], "medical_filing", "medical_filing", "联网定点"),
+        # "医保那个" after 养老保险转移: the sibling named (was 养老保险转移's channels)
+        ("医保那个能不能网上弄 不想跑", "ask_channels", 0.99, [], "pension_transfer", "medical_insurance_transfer",
+         "一网通办"),
+        # elsewhere, not going back till New Year, and how: the matter's channels (was the 跨省通办 hub)
+        ("俺人在杭州打工 过年才回去 等不及咋办", "nlu_fallback", 0.45, [{"entity": "place", "value": "杭州市"}],
+         "sscard_renew", "sscard_renew", "掌上12333"),
+        # whether one of its steps alone is enough: its steps (was 备案's general answer)
+        ("是不是光办个被案就中了", "medical_filing", 0.51, [], "settle_chronic", "settle_chronic", "认定"),
+        # no filing done, and what then, in 住院结算 (was 备案's general answer)
+        ("回到刚才的 我们之前压根没办备案 那咋整", "medical_filing", 0.98, [], "settle_inpatient", "settle_inpatient",
+         "手工报销"),
+        # years worked elsewhere counted at retirement (was declined)
+        ("我今年58了 年轻时候在上海纺织厂干过十来年 九几年回的宿州 一直在这边交 等我退休的时候上海那十年还算不算数",
+         "nlu_fallback", 0.45, [], None, "pension_transfer", "合并计算"),
+        # a doctor seen by video (was declined)
+        ("听说在咱宿州的医院里 能跟上海的大夫对着手机视频看病 有这个事没", "nlu_fallback", 0.45, [], None,
+         "telemedicine", "远程"),
+    ],
+)  # fmt: skip
+def test_what_a_citizen_asks_in_other_words(
+    text: str, intent: str, confidence: float, entities: list[dict], context: str | None, wanted: str, fact: str
+) -> None:
+    slots = {"service_key": context} if context else {}
+    tracker = make_tracker(text, intent, entities=entities, confidence=confidence, slots=slots,
+                           discussed=(context,) if context else (), answered=bool(context))  # fmt: skip
+    messages, events = run(ActionAnswer(), tracker)
+    reply = texts(messages)
+    assert slots_set(events).get("service_key", context) == wanted and fact in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "entities", "context"),
+    [
+        # a local hospital's timetable (was 远程医疗, and 备案 in its conversation)
+        ("市立医院周末有专家门诊吗？", "telemedicine", 0.53, [], None),
+        ("顺便问一下，宿州市立医院周末有专家门诊吗？", "telemedicine", 0.53, [], "medical_filing"),
+        # a passport renewed at home, whoever the citizen guesses does it (was 通关)
+        ("俺那护照过期了 换护照也是找海关吧", "customs", 0.53, [{"entity": "bureau", "value": "宿州海关"}], "customs"),
+        # a website's filing, however far away the company is (was 备案's channels)
+        ("在杭州开了个小公司 官网要做ICP被案 去哪弄 多久能批下来", "nlu_fallback", 0.45,
+         [{"entity": "place", "value": "杭州市"}], None),
+        # 公积金 withdrawn, typed with a homophone (was the loan certificate)
+        ("公基金能提出来还房贷不", "nlu_fallback", 0.45, [], None),
+    ],
+)  # fmt: skip
+def test_another_offices_matter_is_declined_in_and_out_of_a_conversation(
+    text: str, intent: str, confidence: float, entities: list[dict], context: str | None
+) -> None:
+    slots = {"service_key": context} if context else {}
+    tracker = make_tracker(text, intent, entities=entities, confidence=confidence, slots=slots,
+                           discussed=(context,) if context else (), answered=bool(context))  # fmt: skip
+    assert DECLINE_MARK in texts(run(ActionAnswer(), tracker)[0])
+
+
+def test_another_offices_errand_from_elsewhere_is_the_hubs_however_strongly_shared_words_search() -> None:
+    text = "我在苏州打工，我爸一个人在宿州，腿脚不好也没收入，能给他申请低保不？要啥条件"
+    entities = [{"entity": "place", "value": "苏州市"}, {"entity": "place", "value": "宿州市"}]
+    messages, events = answer(text, "ask_eligibility", confidence=0.81, entities=entities)
+    assert slots_set(events).get("service_key") == "cross_province", texts(messages)  # (was 社保卡申领)
