@@ -229,6 +229,15 @@ def _wants_card_or_medical(corrected: str) -> bool:
     return bool(_CARD_OR_MEDICAL.search(corrected)) and not _PAPERWORK.search(corrected)
 
 
+# Unemployment benefits are paid out of 社保, which the citizen names with them ("社保一直在宿州交的 现在在杭州被裁了
+# 失业登记能在杭州办吗"): another office's errand, not our card or insurance
+_UNEMPLOYMENT = re.compile(r"失业金|失业登记|失业保险")
+
+
+def _names_our_card_or_insurance(corrected: str) -> bool:
+    return bool(_OUR_CARD.search(corrected)) and not _UNEMPLOYMENT.search(corrected)
+
+
 # Seeing a doctor in another province on 宿州's 医保 is 异地就医, whose first step is 备案: "我妈在上海…腿疼
 # 想在那边医院看看，医保是宿州交的要咋弄" names 异地就医备案 in other words.
 _SEES_DOCTOR = re.compile(
@@ -342,13 +351,13 @@ TELEMEDICINE_SERVICE = "telemedicine"
 # Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算",
 # "听说那边老年人门票免费"): 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
-    r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,6}(?:一样|一个待遇|同等|同样|待遇|好处|福利|门票(?:免费|不要钱))|"
+    r"(?:本地|当地|那边)的?(?:老人|老头|老太|老年人|老头老太太)[^，,。？?]{0,8}(?:一样|一个待遇|同等|同样|待遇|好处|福利|免费|不要钱)|"
     r"(?:跟|和|同)(?:本地|当地)(?:人|老人)?[^，,。？?]{0,4}(?:(?:一样|同等)(?:的)?(?:享受|待遇|优待)|一个待遇)"
 )
 SAME_TREATMENT_SERVICE = "elderly_onecard"
 # … and what an old person gets with the card ("宿州老人拿这卡以后能有啥照顾不" after 一卡通): the 涉老 card's matter
 _ELDERLY_FAVOURED = re.compile(
-    r"(?:老人|老年人|老头|老太|老两口|俺爹|俺娘|俺妈|俺爸)[^，,。？?\s]{0,12}(?:照顾|优待(?!证)|优惠|福利|好处|待遇|免费)"
+    r"(?:老人|老年人|老头|老太|老两口|俺爹|俺娘|俺妈|俺爸)[^，,。？?\s]{0,12}(?:照顾|优待(?!证)|优惠|福利|好处|待遇|免费|不要钱)"
 )
 _ON_THE_CARD = re.compile(r"这卡|这张卡|那张卡|社保卡|一卡通")
 _CARD_TROUBLE = re.compile(r"锁|丢|补|换|激活|挂失|过期|到期")  # "俺爸社保卡锁了 老人有没有优待": the trouble first
@@ -434,7 +443,7 @@ _EVERYDAY_MATTER = re.compile(
     # ("瑞金医院挂号是用哪个app预约啊"); whether a city lets outsiders buy a home
     r"(?:网上|在哪|哪里|哪儿|咋|怎么|怎样|去哪)挂号|挂号[^，,。？?]{0,8}(?:app|小程序|公众号|在哪|哪挂|咋挂|怎么挂|预约)|预约挂号|"
     r"限购|购房资格|"
-    r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
+    r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|几趟|几班|车次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|防盗门|门锁|指纹锁|智能锁|开锁|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
@@ -691,7 +700,8 @@ _THERE_AFTER_A_PLACE = re.compile(_PLACE_BLANK + "(?:那边|那里|那儿)")
 _POINTER = r"(?:那个|这个|那家|这家|那|这)"
 _POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
 # how many of something ("一共几条", "多少个城市", "几种病"): the measure word, then what is counted
-_COUNT_ASKED = re.compile(r"(?:多少|几)(个|条|种|项|类|家|批)([\u4e00-\u9fff]{0,2})")
+# (or no measure word before a thing of two characters: "全国一共多少城市能刷")
+_COUNT_ASKED = re.compile(r"(?:多少|几)(?:(个|条|种|项|类|家|批)([\u4e00-\u9fff]{0,2})|([\u4e00-\u9fff]{2}))")
 # "那个证搁哪办", "那张卡", "卡的事呢"
 _POINTED_THING = re.compile(r"^\s*(?:(?:那|这)(?:个|张|件)?|(?=[证卡]的事))(证|卡)(?![号片])")
 ALIAS_POINTED = 0.7  # how well a word of a service's alias points at it (its name's: 1.0)
@@ -1505,8 +1515,13 @@ class Resolver:
             return self._sibling_first(text, followed, question, keep_from_hub=asks_from_there)
         # "我那个公积金账户能不能整个转到南京去": a record other than an insurance moved there
         # … or another office's document there ("我驾照快到期了在苏州能换不": not our card's expiry)
+        # … or unemployment benefits there ("这失业金是搁苏州领还是搁宿州领啊")
         near = elsewhere and bool(
-            _ERRAND.search(text) or _ASKS_ACROSS.search(text) or _moves_a_record(text) or _OTHER_DOCUMENT.search(text)
+            _ERRAND.search(text)
+            or _ASKS_ACROSS.search(text)
+            or _moves_a_record(text)
+            or _OTHER_DOCUMENT.search(text)
+            or _UNEMPLOYMENT.search(text)
         )
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
@@ -1941,8 +1956,9 @@ class Resolver:
         """How many is asked ("一共几条", "多少个城市") and one of the service's facts gives that count ("共24条",
         "城市当时已有318个"); with 个, which counts anything, the fact names the thing counted too."""
         for asked in _COUNT_ASKED.finditer(text):
-            measure = asked.group(1)
-            thing = "".join(itertools.takewhile(lambda ch: ch not in FUNCTION_CHARS, asked.group(2)))
+            measure = asked.group(1) or "个"
+            after = asked.group(2) if asked.group(1) else asked.group(3)
+            thing = "".join(itertools.takewhile(lambda ch: ch not in FUNCTION_CHARS, after))
             counted = re.compile(rf"[\d一二三四五六七八九十]+多?{measure}")
             if (thing or measure != "个") and any(
                 counted.search(u.text) and thing in u.text for u in self.kb.units_for(service.key)
@@ -2052,7 +2068,8 @@ class Resolver:
         sibling = next(sure, None) or self._sibling_heard_by_its_word(text, best.service, question)
         if sibling is None:
             sibling = self._sibling_with_the_fact(text, best.service, question.intent, u.aspects)
-        if sibling is None or (keep_from_hub and sibling.service.key == HUB_SERVICE):
+        # (nor to the hub from a matter the text names: "主要是养老的那块 …回宿州还算数不" in 养老保险转移)
+        if sibling is None or ((keep_from_hub or best.mentioned) and sibling.service.key == HUB_SERVICE):
             return u
         return _guess_first(u, replace(sibling, score=best.score))
 
@@ -2261,7 +2278,7 @@ class Resolver:
                 or _OTHER_OFFICE.search(said)
                 or _moves_a_record(said)
             )
-            and not _OUR_CARD.search(corrected)  # "俺这医宝搁那边看病能用不": one of our services
+            and not _names_our_card_or_insurance(corrected)  # "俺这医宝搁那边看病能用不": one of our services
             and not ("卡" in corrected and best.context and "卡" in best.service.name)  # "那补办新卡要回宿州吗"
             and not self._one_of_ours_named(question, u, said)
         ):
@@ -2286,7 +2303,7 @@ class Resolver:
             u.near_scope
             and self._across_for_all_nlu_says(question, said)
             and not self._one_of_ours_named(question, u, said)
-            and not _wants_card_or_medical(corrected)
+            and not (_wants_card_or_medical(corrected) and not _UNEMPLOYMENT.search(corrected))
         ):
             return NEAR_SCOPE
         if in_scope or self._names_only_a_topic(question, corrected, u):
@@ -2324,6 +2341,8 @@ class Resolver:
         if not _names_one_of_ours(u):
             return False
         other_errand = _OTHER_OFFICE.search(said) or _SCHOOL_ERRAND.search(said)
+        if _UNEMPLOYMENT.search(said):
+            return False  # "社保一直在宿州交的 … 失业登记能在杭州办吗": 社保 is what pays it, not the matter asked
         return not (other_errand and not self.kb.anchored_services(question.text))
 
     @staticmethod
@@ -2449,7 +2468,8 @@ class Resolver:
             return True
         if _LOCALS_OWN_CARD.search(text) and _OUTSIDER.search(text) and self._elsewhere(text):
             return True
-        if _NO_ERRAND_OF_OURS.search(text) or (_PAYING_IN.search(text) and not _WITH_AN_ERRAND_OF_OURS.search(text)):
+        paying_in = _PAYING_IN.search(text) or _PAYING_IN.search(self.kb.respelled(text))  # "城乡居民医宝…得交多少钱"
+        if _NO_ERRAND_OF_OURS.search(text) or (paying_in and not _WITH_AN_ERRAND_OF_OURS.search(text)):
             return True
         moving_insurance = _INSURANCE_MOVED.search(text) and _WITH_AN_ERRAND_OF_OURS.search(text)
         if _EXAMS.search(text) and not (_SCHOOLS_COOPERATING.search(text) or moving_insurance):

@@ -4116,6 +4116,19 @@ def test_when_the_matters_own_place_is_open_is_asked(kb, text: str) -> None:
         # years worked elsewhere counted at retirement (was declined)
         ("我今年58了 年轻时候在上海纺织厂干过十来年 九几年回的宿州 一直在这边交 等我退休的时候上海那十年还算不算数",
          "nlu_fallback", 0.45, [], None, "pension_transfer", "合并计算"),
+        # old people's free rides and sights elsewhere: 敬老同城化 (was 优待证)
+        ("俺今年六十五 想跟老伴去嘉善那边逛逛 听说那边老人坐公交逛景点都不要钱 俺们宿州去的也算不", "nlu_fallback",
+         0.45, [], None, "elderly_onecard", "长三角敬老通"),
+        # the matter named, NLU hearing the hub (was the 跨省通办 hub)
+        ("主要是养老的那块 交了十年了总不能白交吧 回宿州还算数不", "cross_province", 0.98,
+         [{"entity": "place", "value": "宿州市"}], "pension_transfer", "pension_transfer", "合并计算"),
+        # where the citizen is, asking of the matter under discussion (was the 跨省通办 hub, as NLU heard it)
+        ("我人已经在杭州了，能不能不回宿州就把这个证明办了", "cross_province", 0.99,
+         [{"entity": "place", "value": "杭州市"}, {"entity": "place", "value": "宿州市"}], "loan_deposit_certificate",
+         "loan_deposit_certificate", "一网通办"),
+        # how many of a thing, asked without a measure word (was declined)
+        ("全国一共多少城市能刷", "out_of_scope", 0.98, [], "onecard_transport", "onecard_transport", "318"),
+        ("安徽那份一共几条", "out_of_scope", 0.9, [], "onecard", "onecard", "24条"),
         # a doctor seen by video (was declined)
         ("听说在咱宿州的医院里 能跟上海的大夫对着手机视频看病 有这个事没", "nlu_fallback", 0.45, [], None,
          "telemedicine", "远程"),
@@ -4143,6 +4156,10 @@ def test_what_a_citizen_asks_in_other_words(
         # a website's filing, however far away the company is (was 备案's channels)
         ("在杭州开了个小公司 官网要做ICP被案 去哪弄 多久能批下来", "nlu_fallback", 0.45,
          [{"entity": "place", "value": "杭州市"}], None),
+        # a train's timetable (was 门诊慢特病's diseases)
+        ("宿州到上海高铁一天有几趟啊", "nlu_fallback", 0.45, [], "medical_filing"),
+        # what 医保 costs at home, typed with a homophone (was the list of 医保 matters)
+        ("在杭州打工的 问下宿州老家城乡居民医宝今年一个人得交多少钱", "nlu_fallback", 0.45, [], None),
         # 公积金 withdrawn, typed with a homophone (was the loan certificate)
         ("公基金能提出来还房贷不", "nlu_fallback", 0.45, [], None),
     ],
@@ -4161,3 +4178,17 @@ def test_another_offices_errand_from_elsewhere_is_the_hubs_however_strongly_shar
     entities = [{"entity": "place", "value": "苏州市"}, {"entity": "place", "value": "宿州市"}]
     messages, events = answer(text, "ask_eligibility", confidence=0.81, entities=entities)
     assert slots_set(events).get("service_key") == "cross_province", texts(messages)  # (was 社保卡申领)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        # 社保 named as what pays it, not our matter (was 养老保险转移)
+        ("社保一直在宿州交的 现在在杭州被裁了 失业登记能在杭州办吗", "cross_province", 0.82),
+        # another office's errand between two places, with no 办 or 登记 said (was declined)
+        ("在苏州厂里干了三年 上个月被裁了 人回宿州了 这失业金是搁苏州领还是搁宿州领啊", "nlu_fallback", 0.45),
+    ],
+)  # fmt: skip
+def test_unemployment_benefits_between_provinces_are_the_hubs(text: str, intent: str, confidence: float) -> None:
+    messages, events = answer(text, intent, confidence=confidence)
+    assert slots_set(events).get("service_key") == "cross_province", texts(messages)
