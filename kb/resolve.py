@@ -276,7 +276,8 @@ MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # in a shop ("在超市用社保卡，说卡过期了"), and 老板 is also an employer.
 _SELLER = re.compile(
     r"商家|店家|卖家|商场|超市|饭店|饭馆|餐馆|店里|门店|网店|这家店|那家店|一家店|店铺|店是|店在|客服|"
-    r"理发店|美发店|美容院|健身房|修理厂|修车铺|维修店|维修点|4[sS]店"
+    r"理发店|美发店|美容院|健身房|修理厂|修车铺|维修店|维修点|4[sS]店|"
+    r"家政|装修公司|培训机构|旅行社"  # services bought: "通过一个家政公司请了个月嫂 … 公司不退钱"
 )
 # … or a shop's prepaid card, the shop gone with the money ("理发店办了张会员卡…现在店门关了"); not "会员卡过期了"
 _SHOP_CARD = re.compile(r"会员卡|预付卡|充值卡|购物卡|储值卡")
@@ -622,7 +623,7 @@ _OF_WHICH = re.compile(
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
     r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
-    r"回(?:宿州|老家|来|去)(?:办|弄|做|跑)|跨省办|异地办"
+    r"回(?:宿州|老家|来|去)(?:办|弄|做|跑|处理)|跨省办|异地办"  # "在上海被拍了违章 能回宿州处理不"
 )
 # "这是哪年开始有的", "从啥时候起能这样办": since when, not how long it takes
 _SINCE_WHEN = re.compile(
@@ -703,7 +704,11 @@ _POINTED_AT = re.compile(rf"{_POINTER}([\u4e00-\u9fff]{{2}})")
 # (or no measure word before a thing of two characters: "全国一共多少城市能刷")
 _COUNT_ASKED = re.compile(r"(?:多少|几)(?:(个|条|种|项|类|家|批)([\u4e00-\u9fff]{0,2})|([\u4e00-\u9fff]{2}))")
 # "那个证搁哪办", "那张卡", "卡的事呢"
-_POINTED_THING = re.compile(r"^\s*(?:(?:那|这)(?:个|张|件)?|(?=[证卡]的事))(证|卡)(?![号片])")
+# (whose it is may come first: "婆婆那个卡 她那是好多年前办的老卡")
+_POINTED_THING = re.compile(
+    r"^\s*(?:(?:俺|我|他|她)?(?:婆婆|公公|老伴|爸|妈|爹|娘|奶奶|爷爷|姥姥|姥爷|孩子|儿子|闺女)的?)?"
+    r"(?:(?:那|这)(?:个|张|件)?|(?=[证卡]的事))(证|卡)(?![号片])"
+)
 ALIAS_POINTED = 0.7  # how well a word of a service's alias points at it (its name's: 1.0)
 # a matter pointed at by a word of its own, first: "卡那个在苏州能弄不", "急诊那个 后面还要补啥手续不"
 # (not a thing described: "医院给的那个出院的单子")
@@ -2292,8 +2297,14 @@ class Resolver:
             and (u.content <= WHICH_CONTENT or errand_only)
         ):
             return WHICH  # "在哪办", "证明", "申请" to begin with; "低保怎么申请" says what it is, and it is not ours
-        in_scope = best is not None and (
-            self._in_scope(question, best, u.bare, bool(u.aspects)) or self._ours_elsewhere(question, corrected, best)
+        in_scope = (
+            best is not None
+            and (
+                self._in_scope(question, best, u.bare, bool(u.aspects))
+                or self._ours_elsewhere(question, corrected, best)
+            )
+            # "宿州的低保在上海能领不": another office's errand, and no word of ours beside it
+            and (best.context or best.mentioned or not self._other_office_beside_unanchored(question.text, said, best))
         )
         if in_scope and u.sure:
             return ANSWER
@@ -2585,8 +2596,13 @@ class Resolver:
         return nlu_in_scope and (best.search >= SUPPORTED_SEARCH or (best.nlu > 0 and best.unit >= UNIT_FLOOR))
 
     def _other_office_beside_unanchored(self, text: str, said: str, best: Candidate) -> bool:
-        """Another office's errand is named, and no word of the best service's own is said."""
-        return bool(_OTHER_OFFICE.search(said)) and best.service.key not in self.kb.anchored_services(text)
+        """Another office's errand is named, and no word of the best service's own is said, nor our card or
+        insurance (not "户口刚迁过来 想给她办张宿州这边的社保卡")."""
+        return (
+            bool(_OTHER_OFFICE.search(said))
+            and best.service.key not in self.kb.anchored_services(text)
+            and not _names_our_card_or_insurance(self.kb.corrected(text))
+        )
 
     def _unfiled_told_in_it(self, text: str, context: ServiceView) -> bool:
         """No filing done, and what now asked, in a matter whose own facts say what happens without one (not

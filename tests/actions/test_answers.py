@@ -3972,6 +3972,9 @@ def test_a_weight_short_of_the_label_is_a_complaint_not_a_price() -> None:
         # (was 社保卡挂失's steps)
         ("急诊那个 后面还要补啥手续不", "nlu_fallback", 0.45, "sscard_loss", ("sscard_loss",), ("medical_filing",),
          "medical_filing", "12393"),
+        # the card pointed at, whose it is said first (was 12315's general answer)
+        ("婆婆那个卡 她那是好多年前办的老卡", "inform", 0.52, "consumer_complaint", ("consumer_complaint",),
+         ("onecard_transport",), "onecard_transport", "第三代"),
         # a fact of the earlier matter answers it clearly, none of the current one's fits (was 换领's fees)
         ("那日本买的化妆品超过多少钱要报", "out_of_scope", 0.48, "sscard_renew", ("customs", "sscard_renew"), (),
          "customs", "5000"),
@@ -4129,6 +4132,9 @@ def test_when_the_matters_own_place_is_open_is_asked(kb, text: str) -> None:
         # how many of a thing, asked without a measure word (was declined)
         ("全国一共多少城市能刷", "out_of_scope", 0.98, [], "onecard_transport", "onecard_transport", "318"),
         ("安徽那份一共几条", "out_of_scope", 0.9, [], "onecard", "onecard", "24条"),
+        # another office's word beside our card named: still our card (guards the unanchored-errand check)
+        ("女儿在宿州学院上大一 户口刚迁过来 想给她办张宿州这边的社保卡 网上能申请不", "ask_channels", 0.8, [], None,
+         "sscard_apply", "皖事通"),
         # a doctor seen by video (was declined)
         ("听说在咱宿州的医院里 能跟上海的大夫对着手机视频看病 有这个事没", "nlu_fallback", 0.45, [], None,
          "telemedicine", "远程"),
@@ -4156,6 +4162,9 @@ def test_what_a_citizen_asks_in_other_words(
         # a website's filing, however far away the company is (was 备案's channels)
         ("在杭州开了个小公司 官网要做ICP被案 去哪弄 多久能批下来", "nlu_fallback", 0.45,
          [{"entity": "place", "value": "杭州市"}], None),
+        # another office's benefit from elsewhere, no word of ours beside it (was 社保卡申领)
+        ("宿州的低保在上海能领不 俺跟孩子搬上海去了 低保还给俺发不", "nlu_fallback", 0.45,
+         [{"entity": "place", "value": "宿州市"}, {"entity": "place", "value": "上海市"}], None),
         # a train's timetable (was 门诊慢特病's diseases)
         ("宿州到上海高铁一天有几趟啊", "nlu_fallback", 0.45, [], "medical_filing"),
         # what 医保 costs at home, typed with a homophone (was the list of 医保 matters)
@@ -4183,12 +4192,20 @@ def test_another_offices_errand_from_elsewhere_is_the_hubs_however_strongly_shar
 @pytest.mark.parametrize(
     ("text", "intent", "confidence"),
     [
-        # 社保 named as what pays it, not our matter (was 养老保险转移)
+        # unemployment benefits: 社保 named as what pays them, not our matter (was 养老保险转移)
         ("社保一直在宿州交的 现在在杭州被裁了 失业登记能在杭州办吗", "cross_province", 0.82),
+        # another office's errand asked to be handled back home (was declined)
+        ("那我宿州牌照的车在上海被拍了违章 能回宿州处理不", "out_of_scope", 0.73),
         # another office's errand between two places, with no 办 or 登记 said (was declined)
         ("在苏州厂里干了三年 上个月被裁了 人回宿州了 这失业金是搁苏州领还是搁宿州领啊", "nlu_fallback", 0.45),
     ],
 )  # fmt: skip
-def test_unemployment_benefits_between_provinces_are_the_hubs(text: str, intent: str, confidence: float) -> None:
+def test_another_offices_errand_between_provinces_is_the_hubs(text: str, intent: str, confidence: float) -> None:
     messages, events = answer(text, intent, confidence=confidence)
     assert slots_set(events).get("service_key") == "cross_province", texts(messages)
+
+
+def test_a_service_bought_and_not_refunded_is_a_consumers_complaint() -> None:
+    text = "在杭州通过一个家政公司请了个月嫂 交了一万二 结果人干了三天就走了 公司不退钱还不接电话 这个上哪告他们"
+    messages, events = answer(text, "out_of_scope", confidence=0.94, entities=[{"entity": "place", "value": "杭州市"}])
+    assert slots_set(events).get("service_key") == "consumer_complaint", texts(messages)  # (was declined)
