@@ -4043,60 +4043,6 @@ def _service(value: str) -> list[dict]:
         # which way pays back more: the rate's fact (was the general answer)
         ("俺爸下个月要去南京鼓楼做手术 有人说先备按 有人说自己先把钱垫上回来再报 到底哪个划算 报的一样多不",
          "manual_reimbursement", 0.89, [], None, "manual_reimbursement", "低一些"),
-    ],
-)  # fmt: skip
-def test_the_matter_and_fact_a_citizen_means(
-    text: str, intent: str, confidence: float, entities: list[dict], context: str | None, wanted: str, fact: str
-) -> None:
-    slots = {"service_key": context} if context else {}
-    tracker = make_tracker(text, intent, entities=entities, confidence=confidence, slots=slots,
-                           discussed=(context,) if context else (), answered=bool(context))  # fmt: skip
-    messages, events = run(ActionAnswer(), tracker)
-    reply = texts(messages)
-    assert slots_set(events).get("service_key", context) == wanted and fact in reply, reply
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "confidence", "entities", "context"),
-    [
-        # a rise in what 新农合 costs heard of: paying in is not ours (was 医保's answer)
-        ("还有 村里说今年新农合一个人涨到四百多了 真的假的", "out_of_scope", 0.97, [], "settle_inpatient"),
-        # whether 12315 also takes wages owed: not a consumer's complaint (was 12315's answer)
-        ("那包工头欠俺们工钱不给 也能打12315告他不", "nlu_fallback", 0.45, _service("12315"), "consumer_complaint"),
-    ],
-)  # fmt: skip
-def test_another_offices_matter_in_a_conversation_is_declined(
-    text: str, intent: str, confidence: float, entities: list[dict], context: str
-) -> None:
-    tracker = make_tracker(text, intent, entities=entities, confidence=confidence, slots={"service_key": context},
-                           discussed=(context,), answered=True)  # fmt: skip
-    assert DECLINE_MARK in texts(run(ActionAnswer(), tracker)[0])
-
-
-def test_medical_insurance_used_elsewhere_asked_beside_another_matter_is_filing() -> None:
-    text = ("我73年的 今年51 在宿州交了15年社保 想去上海闺女那住 医保在上海能用吗 还有我妈今年80了 "
-            "老年优待证是在宿州办还是去上海办")  # fmt: skip
-    messages, events = answer(text, "nlu_fallback", confidence=0.45, entities=_service("老年优待证"))
-    keys = {slots_set(events).get("service_key"), slots_set(events).get("second_service_key")}
-    assert keys == {"elderly_benefits", "medical_filing"}, texts(messages)  # (was 养老保险转移 beside 优待证)
-
-
-def test_medical_insurance_in_the_demonstration_zone_is_not_insurance_at_home() -> None:
-    text = ("俺老两口想去嘉善那边住一阵子 听说那边老年人坐车逛景区跟本地人一样？还有在那边看个感冒拉肚子的门诊 "
-            "医保能直接刷不")  # fmt: skip
-    reply = texts(answer(text, "nlu_fallback", confidence=0.45)[0])
-    assert DECLINE_MARK not in reply and "市医保局" in reply and "备案" in reply, reply  # (was declined)
-
-
-@pytest.mark.parametrize("text", ["今天礼拜天 网点开门不", "网点国庆放假不", "网点中午营业吗"])
-def test_when_the_matters_own_place_is_open_is_asked(kb, text: str) -> None:
-    assert _asks_hours_of_its_place(text, kb.service("sscard_locked"))
-    assert not _asks_hours_of_its_place(text, kb.service("consumer_complaint"))  # (no 网点 or 窗口 of its own)
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "confidence", "entities", "context", "wanted", "fact"),
-    [
         # withdrawn instead of moved: a fact of the matter says one may not (was 住院结算, as NLU heard it)
         ("如果不转了，直接退掉可以吗？", "settle_inpatient", 0.73, [], "pension_transfer", "pension_transfer",
          "不能退保"),
@@ -4140,7 +4086,7 @@ def test_when_the_matters_own_place_is_open_is_asked(kb, text: str) -> None:
          "telemedicine", "远程"),
     ],
 )  # fmt: skip
-def test_what_a_citizen_asks_in_other_words(
+def test_the_matter_and_fact_a_citizen_means(
     text: str, intent: str, confidence: float, entities: list[dict], context: str | None, wanted: str, fact: str
 ) -> None:
     slots = {"service_key": context} if context else {}
@@ -4154,6 +4100,10 @@ def test_what_a_citizen_asks_in_other_words(
 @pytest.mark.parametrize(
     ("text", "intent", "confidence", "entities", "context"),
     [
+        # a rise in what 新农合 costs heard of: paying in is not ours (was 医保's answer)
+        ("还有 村里说今年新农合一个人涨到四百多了 真的假的", "out_of_scope", 0.97, [], "settle_inpatient"),
+        # whether 12315 also takes wages owed: not a consumer's complaint (was 12315's answer)
+        ("那包工头欠俺们工钱不给 也能打12315告他不", "nlu_fallback", 0.45, _service("12315"), "consumer_complaint"),
         # a local hospital's timetable (was 远程医疗, and 备案 in its conversation)
         ("市立医院周末有专家门诊吗？", "telemedicine", 0.53, [], None),
         ("顺便问一下，宿州市立医院周末有专家门诊吗？", "telemedicine", 0.53, [], "medical_filing"),
@@ -4180,6 +4130,27 @@ def test_another_offices_matter_is_declined_in_and_out_of_a_conversation(
     tracker = make_tracker(text, intent, entities=entities, confidence=confidence, slots=slots,
                            discussed=(context,) if context else (), answered=bool(context))  # fmt: skip
     assert DECLINE_MARK in texts(run(ActionAnswer(), tracker)[0])
+
+
+def test_medical_insurance_used_elsewhere_asked_beside_another_matter_is_filing() -> None:
+    text = ("我73年的 今年51 在宿州交了15年社保 想去上海闺女那住 医保在上海能用吗 还有我妈今年80了 "
+            "老年优待证是在宿州办还是去上海办")  # fmt: skip
+    messages, events = answer(text, "nlu_fallback", confidence=0.45, entities=_service("老年优待证"))
+    keys = {slots_set(events).get("service_key"), slots_set(events).get("second_service_key")}
+    assert keys == {"elderly_benefits", "medical_filing"}, texts(messages)  # (was 养老保险转移 beside 优待证)
+
+
+def test_medical_insurance_in_the_demonstration_zone_is_not_insurance_at_home() -> None:
+    text = ("俺老两口想去嘉善那边住一阵子 听说那边老年人坐车逛景区跟本地人一样？还有在那边看个感冒拉肚子的门诊 "
+            "医保能直接刷不")  # fmt: skip
+    reply = texts(answer(text, "nlu_fallback", confidence=0.45)[0])
+    assert DECLINE_MARK not in reply and "市医保局" in reply and "备案" in reply, reply  # (was declined)
+
+
+@pytest.mark.parametrize("text", ["今天礼拜天 网点开门不", "网点国庆放假不", "网点中午营业吗"])
+def test_when_the_matters_own_place_is_open_is_asked(kb, text: str) -> None:
+    assert _asks_hours_of_its_place(text, kb.service("sscard_locked"))
+    assert not _asks_hours_of_its_place(text, kb.service("consumer_complaint"))  # (no 网点 or 窗口 of its own)
 
 
 def test_another_offices_errand_from_elsewhere_is_the_hubs_however_strongly_shared_words_search() -> None:
