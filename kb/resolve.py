@@ -134,10 +134,13 @@ _STEP_AFTER_FETCHING = re.compile(r"^(?:领到|领取|拿到)[^，,。]{0,4}后"
 _PAID_INTO_A_CARD = re.compile(r"钱[^，,。？?]{0,4}(?:打到|打进|打在|发到|转到|到账|存到)[^，,。？?]{0,6}卡")
 # which kind the citizen is (of 备案's two): "算哪一类", "选哪种"
 _WHICH_KIND = re.compile(r"算哪|哪一?[类种]|(?:选|属于)哪")
+# "咋办", "那咋整": what now, or how
+_WHAT_NOW_WORDS = r"咋办|怎么办|咋弄|怎么弄|咋整|怎么整|如何是好"
+_WHAT_NOW = re.compile(_WHAT_NOW_WORDS)
 # What a message tells of the question besides its matter and aspect
 # ("来得及不 今晚能弄好吗": whether it is done by tonight, which is how it is done)
 _IN_TIME_AND_HOW = re.compile(
-    r"来得及[^。？?]{0,6}(?:咋办|怎么办|咋弄|怎么弄|咋整)|(?:咋办|怎么办|咋弄|怎么弄|咋整)[^。？?]{0,6}来得及|"
+    rf"来得及[^。？?]{{0,6}}(?:{_WHAT_NOW_WORDS})|(?:{_WHAT_NOW_WORDS})[^。？?]{{0,6}}来得及|"
     r"来得及[^。？?]{0,6}(?:今晚|今天|马上|当天)[^。？?\s]{0,3}(?:弄|办)好"
 )
 # What the citizen was told elsewhere ("你说的不对 上海那边说不用备案", "我同事说长三角看门诊早就免备案了"), and a claim
@@ -376,7 +379,7 @@ def _elderly_favoured_on_the_card(text: str, elsewhere: bool = False) -> bool:
 # "那先咋办实体卡", "实体卡能让我爸在宿州帮我申请吗": getting the card itself (what the electronic one needs first)
 _PHYSICAL_CARD_SOUGHT = re.compile(
     r"(?:办|申请|申领|领|做)(?:一?张)?实体(?:社保)?卡|实体(?:社保)?卡[^，,。？?]{0,12}(?:申请|申领|办一张|办下来)|"
-    r"没有?实体(?:社保)?卡.{0,20}(?:咋办|怎么办|咋弄|怎么弄|咋整)"  # "我压根没有实体卡 刚毕业 … 那咋办"
+    rf"没有?实体(?:社保)?卡.{{0,20}}(?:{_WHAT_NOW_WORDS})"  # "我压根没有实体卡 刚毕业 … 那咋办"
 )
 CARD_APPLY_SERVICE = "sscard_apply"
 # the insurance itself moved ("那转关系去哪弄", "那转医保找哪个部门")
@@ -471,18 +474,21 @@ _EVERYDAY_MATTER = re.compile(
     # what a street needs mending is the city's (12345), no errand of ours: "俺老家门口那条路灯坏了"
     r"路灯|井盖|下水道|红绿灯|修路"
 )
+# a website's filing ("官网要做ICP被案"): no 备案 of ours, wherever the company is
+_WEBSITE_FILING_WORDS = r"icp|域名|网站备案|官网[^，,。？?\s]{0,4}备"
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
 # and requests that are no errand (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and
 # 材料 with 备案, not its business. Doing one of them from another province is a 跨省通办 question, and customs,
 # the 公积金 loan certificate, the card's transport use and 12315 complaints are ours.
 _OTHER_OFFICE = re.compile(
+    rf"{_WEBSITE_FILING_WORDS}|"
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
     r"宅基地|不动产|房产证|房本|车牌|牌照|落户|迁户口|户口[^，,。？?\s]{0,6}(?:迁|落到)|落到[^，,。？?\s]{0,3}(?:市区|城里|城区|县城)|违建|私搭乱建|噪音|扰民|广场舞|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
     r"公积金[^。？?]{0,24}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
-    r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|icp|域名|网站备案|商标|物业|居委会|学位证|毕业证|"
+    r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
     r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|"
     r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
@@ -544,7 +550,7 @@ _CARD_OR_ELDERLY = re.compile(rf"{_CARD}|[这那此]张?卡|老年|老人|老头
 _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|报销|养老|通关|海关")
 # Words about asking itself, not about what: "你能回答异地就医的问题吗", "你懂社保卡的事吗"
 _ABOUT_ASKING = re.compile(r"你?(?:能|会|可以)?(?:回答|解答|懂|知道)|的?(?:问题|事情|事儿)")
-_WEBSITE_FILING = re.compile(r"icp|域名|网站备案|官网[^，,。？?\s]{0,4}备")
+_WEBSITE_FILING = re.compile(_WEBSITE_FILING_WORDS)
 # another office's document applied for or renewed ("换护照也是找海关吧"), whatever office is named with it
 _OTHER_DOCUMENT_APPLIED_FOR = re.compile(
     r"(?<![不没])(?<!不是)(?:换|办|补|续|申请|领)(?:个|本|张|新)?(?:护照|签证|港澳通行证|驾照|驾驶证)"
@@ -665,7 +671,6 @@ _CASHED_OUT = re.compile(
     # withdrawn instead of moved: "如果不转了，直接退掉可以吗"
     r"不转(?:了|移)?[，,\s]?(?:直接|干脆|就)?退(?:了|掉)"
 )
-_WHAT_NOW = re.compile(r"咋整|咋办|怎么办|怎么弄|咋弄|怎么整|如何是好")
 # "是不是光办个被案就中了" in 门诊慢特病: whether one step alone is enough
 _ONE_STEP_ENOUGH = re.compile(
     r"(?:光|只|单)(?:要|需要)?(?:办|弄|做|有)?(?:个|了|一个)?([^，,。？?\s就]{2,6}?)就(?:行|中|可以|够|成|能)"
@@ -2314,7 +2319,7 @@ class Resolver:
             u.near_scope
             and self._across_for_all_nlu_says(question, said)
             and not self._one_of_ours_named(question, u, said)
-            and not (_wants_card_or_medical(corrected) and not _UNEMPLOYMENT.search(corrected))
+            and not _wants_card_or_medical(corrected)
         ):
             return NEAR_SCOPE
         if in_scope or self._names_only_a_topic(question, corrected, u):
@@ -2479,7 +2484,8 @@ class Resolver:
             return True
         if _LOCALS_OWN_CARD.search(text) and _OUTSIDER.search(text) and self._elsewhere(text):
             return True
-        paying_in = _PAYING_IN.search(text) or _PAYING_IN.search(self.kb.respelled(text))  # "城乡居民医宝…得交多少钱"
+        respelled = self.kb.respelled(text)  # "城乡居民医宝…得交多少钱", "公基金"
+        paying_in = _PAYING_IN.search(text) or _PAYING_IN.search(respelled)
         if _NO_ERRAND_OF_OURS.search(text) or (paying_in and not _WITH_AN_ERRAND_OF_OURS.search(text)):
             return True
         moving_insurance = _INSURANCE_MOVED.search(text) and _WITH_AN_ERRAND_OF_OURS.search(text)
@@ -2491,7 +2497,7 @@ class Resolver:
             return True  # "在杭州开了个小公司 官网要做ICP被案": a website's, wherever the company is
         if _OTHER_DOCUMENT_APPLIED_FOR.search(text) and not self._elsewhere(text):
             return True  # "俺那护照过期了 换护照也是找海关吧": the police's errand, whoever the citizen guesses does it
-        other_office = _OTHER_OFFICE.search(text) or _OTHER_OFFICE.search(self.kb.respelled(text))  # "公基金"
+        other_office = _OTHER_OFFICE.search(text) or _OTHER_OFFICE.search(respelled)
         if other_office and not (_OURS_AMONG_OTHERS.search(text) or self._elsewhere(text)):
             return True
         if _RESIDENCE_PERMIT.search(text) and not (
