@@ -145,7 +145,9 @@ _TAKING_THE_ANSWER = re.compile(
 )
 # "行 我回头查查那个app 谢了": thanks NLU is not sure of, asking nothing, is thanks
 _THANKS = re.compile(r"谢了|谢谢|多谢|谢啦|感谢")
-_THANKS_LAST = re.compile(r"(?:谢了|谢谢|多谢|谢啦|感谢)[^，,。？?\s]{0,3}[。.!！~\s]*$")  # "…谢谢恁"
+_THANKS_LAST = re.compile(r"(?:谢了|谢谢|多谢|谢啦|感谢)[^，,。？?\s]{0,4}[。.!！~\s]*$")  # "…谢谢恁"
+# what the citizen will do now, told with thanks ("中 那俺叫俺儿子给俺弄 谢谢你啊闺女"): a plan, not a question
+_PLAN_TOLD = re.compile(r"(?:我|俺)[^，,。？?\s]{0,3}(?:叫|让|找|去|回头|明天|改天|自己)")
 # "唉 真麻烦 办个啥都这么多事", "等你回个话等半天": the citizen vents, and asks nothing besides
 _VENTS = re.compile(
     r"(?:真|太|好|咋这么|怎么这么|这么)(?:麻烦|费劲|折腾|磨叽|慢)|(?:麻烦|烦|急)死了?|"
@@ -203,7 +205,10 @@ class ActionAnswer(KbAction):
         said = normalize(question.text)
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
         taken = _TAKING_THE_ANSWER.sub("", said)
-        asks_nothing = not (aspects.asks(taken) or aspects.aspects_in(taken) or _wants_to_ask(said))
+        plan_told = bool(_THANKS_LAST.search(said) and _PLAN_TOLD.search(said))
+        asks_nothing = not (
+            aspects.asks(taken) or (aspects.aspects_in(taken) and not plan_told) or _wants_to_ask(said)
+        )
         polite = "thank" if question.intent in _UNSURE_INTENTS and _THANKS.search(said) else question.intent
         age_told = tells_age(said)  # "她72了" is no goodbye, nor a bare reply
         if replying and polite in POLITE_REPLIES and asks_nothing and not age_told:

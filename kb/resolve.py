@@ -158,7 +158,9 @@ _COUNTS_AS_ACROSS = re.compile(r"算(?:不算)?是?(?:跨省|外省|异地)的?(
 
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(
-    r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)的?卡|"
+    r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|存钱的卡|"
+    r"(?:公交卡|交通卡)[^，,。？?\s]{0,6}(?:充值|充钱)|(?:充值|充钱)[^，,。？?\s]{0,6}(?:公交卡|交通卡)|"  # a local transit card's
+    r"(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)[^，,。？?\s]{0,5}?卡|"  # "工行那个存钱的卡"
     r"取款机|柜员机|atm|bank ?cards?|credit ?cards?|debit ?cards?|"
     r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡|手机银行|"  # a canteen's, a shop's
     r"u盾|网银|微信支付|支付宝[^，,。？?]{0,3}密码|(?:微信|支付宝)的?支付"  # a bank's or a payment app's
@@ -290,7 +292,7 @@ _WAGES = re.compile(r"工资|薪水|欠薪|打工|上班")  # "在超市上班 �
 _BOUGHT = re.compile(r"买了|买的|买到|卖给|推销|网上买|网购|买(?:那|这)个")  # "俺在网上买那个保健品"
 _REFUSED = re.compile(
     r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好|"
-    r"虚假宣传|一点用(?:都|也)?没有|屁用没有|骗人|被骗|说理"  # "说能治高血压 吃了一点用没有 找谁说理去"
+    r"虚假宣传|一点用(?:都|也)?没有|屁用没有|啥用(?:都|也)?没有|没啥用|忽悠|骗人|被骗|说理"  # "说能治高血压 吃了一点用没有 找谁说理去"
 )
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
@@ -346,9 +348,20 @@ _TITLE_RECOGNISED = re.compile(
     r"职称[^。？?]{0,15}(?:认不认|认吗|认可|承认|互认|认定|还算|算不算|有效|管用|作数|通用|重新评)|(?:互认|认可|承认)[^。？?]{0,6}职称"
 )
 TALENT_SERVICE = "talent"
+# the paper a 公积金 paid elsewhere needs for a loan here ("在上海交了五年公积金 … 用公积金贷 听中介说要先开个啥异地的
+# 证明"): 异地贷款缴存使用证明 in other words
+_LOAN_PAPER = re.compile(r"公积金[^。？?]{0,20}贷[^。？?]{0,24}证明|证明[^。？?]{0,16}公积金[^。？?]{0,8}贷")
+LOAN_CERTIFICATE_SERVICE = "loan_deposit_certificate"
+# a graduate starting out on their own ("俺孙子宿州学院刚毕业 不想上班 想自己干点啥 市里有啥帮扶没"): the plan's
+# support for graduates' 创业 (task 8), told in other words
+_GRADUATE_ON_THEIR_OWN = re.compile(
+    r"(?:毕业|大学生|毕业生)[^。？?]{0,16}(?:自己干|自己做|自己开|自己整|当老板|做生意|干个体)"
+)
 # A doctor seen over a screen: "能跟上海的大夫对着手机视频看病" (远程医疗, however else 看病 is searched)
 _SEEN_REMOTELY = re.compile(
     r"(?:视频|远程|连线)[^，,。？?\s]{0,3}(?:看病|问诊|会诊|看专家|看大夫|看医生|就诊)|"
+    # "听说现在搁宿州就能叫上海的大夫给看看": a big city's doctor seen without leaving home
+    r"(?:在|搁|不出)宿州[^，,。？?]{0,8}(?:上海|南京|杭州|苏州|大医院|大城市)的?(?:大夫|专家|医生|名医)|"
     r"(?:大夫|专家|医生)[^，,。？?]{0,8}视频"
 )
 TELEMEDICINE_SERVICE = "telemedicine"
@@ -429,6 +442,7 @@ _HOTLINE_FIELDS = {
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
     r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|"
+    r"(?:还)?能治(?:不|吗|好)|治得好|能不能治|吃(?:点|些)?(?:啥|什么)(?:能|会)?好|"  # "这还能治不，吃点啥能好点"
     r"国产的?好还是进口|进口的?好还是国产|(?:今天|明天|周[一二三四五六日天]|星期[一二三四五六日天])[^，,。？?]{0,8}(?:坐诊|出诊)|"
     r"(?:对|治)[^，,。？?]{0,4}(?:病|血压|血糖|血脂|心脏|身体|健康|胃|肝|肾|睡眠)[^，,。？?]{0,3}有(?:好处|用|效果?)"
 )
@@ -439,7 +453,7 @@ _COMMERCIAL_INSURANCE = re.compile(r"惠民保|商业保险|商保|保险公司|
 # 交通卡 discussed before it (but "社保卡在上海能坐地铁几号线" asks about the card).
 _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
-    r"台湾|总统|选举|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
+    r"台湾|总统|选举|大选|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     # 通关 in a game or an escape room is no customs clearance
     r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|驾考|"  # … nor passing a driving test
@@ -475,7 +489,7 @@ _EVERYDAY_MATTER = re.compile(
     r"路灯|井盖|下水道|红绿灯|修路"
 )
 # a website's filing ("官网要做ICP被案"): no 备案 of ours, wherever the company is
-_WEBSITE_FILING_WORDS = r"icp|域名|网站备案|官网[^，,。？?\s]{0,4}备"
+_WEBSITE_FILING_WORDS = r"icp|域名|(?:网站|官网)[^，,。？?\s]{0,4}备"  # "公司网站要做备案"
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
 # and requests that are no errand (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and
@@ -485,7 +499,7 @@ _OTHER_OFFICE = re.compile(
     rf"{_WEBSITE_FILING_WORDS}|"
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
-    r"宅基地|不动产|房产证|房本|车牌|牌照|落户|迁户口|户口[^，,。？?\s]{0,6}(?:迁|落到)|落到[^，,。？?\s]{0,3}(?:市区|城里|城区|县城)|违建|私搭乱建|噪音|扰民|广场舞|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
+    r"宅基地|不动产|房产证|房本|车牌|牌照|落户|迁户口|户口[^，,。？?\s]{0,6}(?:迁|落到)|落到[^，,。？?\s]{0,3}(?:市区|城里|城区|县城)|违建|私搭乱建|噪音|扰民|广场舞|楼上[^，,。？?]{0,12}(?:装修|砸墙|吵)|吵得[^，,。？?]{0,6}睡不着|以旧换新|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
     r"公积金[^。？?]{0,24}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|商标|物业|居委会|学位证|毕业证|"
@@ -506,7 +520,7 @@ _OTHER_OFFICE = re.compile(
 _NO_ERRAND_OF_OURS = re.compile(
     r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|(?:拖|欠)了?[^，,。？?\s]{0,6}工资|工资[^，,。？?]{0,4}(?:不给|没给|没发|拖着)|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|积分入学|积分落户|(?:上学|入学|落户)[^，,。？?\s]{0,6}积分|(?<!没有)(?<!没)居住证(?:咋|怎么|怎样|如何|在哪|去哪|哪里)(?:办|弄|申请|领)(?![^，,。？?\s]{0,6}备案)|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
-    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|少了|少给|被扣|扣了|能拿多少|能领多少|涨)|"
+    r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|少了|少给|被扣|扣了|能拿多少|能领多少|涨|调(?:了|整|高)|上调)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)(?![^。？?]{0,10}(?:转|迁|带回))|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # An insurance moved in other words: "医保能不能挪回宿州来", "上海那边的医保咋弄过来", "养老保险怎么跟着我走"
@@ -551,6 +565,7 @@ _TOPIC_WORDS = re.compile(rf"{_CARD}|医保|社保|老年|老人|看病|就医|�
 # Words about asking itself, not about what: "你能回答异地就医的问题吗", "你懂社保卡的事吗"
 _ABOUT_ASKING = re.compile(r"你?(?:能|会|可以)?(?:回答|解答|懂|知道)|的?(?:问题|事情|事儿)")
 _WEBSITE_FILING = re.compile(_WEBSITE_FILING_WORDS)
+_OTHER_ERRANDS_WORDS = frozenset({"登记"})  # a word of our services' names that other offices' errands use too
 # another office's document applied for or renewed ("换护照也是找海关吧"), whatever office is named with it
 _OTHER_DOCUMENT_APPLIED_FOR = re.compile(
     r"(?<![不没])(?<!不是)(?:换|办|补|续|申请|领)(?:个|本|张|新)?(?:护照|签证|港澳通行证|驾照|驾驶证)"
@@ -565,6 +580,13 @@ _OURS_AMONG_OTHERS = re.compile(
 _AT_HOME_MEDICAL = re.compile(
     r"家门口|卫生室|卫生院|社区医院|市立医院|新生儿|门诊统筹|大病保险|本(?:地|县)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
 )
+# … and, where a figure is asked, treatment or a scheme of 宿州's ("俺搁宿州住院花了一万 医保一年能给报多少")
+_HOME_TREATMENT_OR_SCHEME = re.compile(r"[在搁]宿州(?:住院|看病|看门诊|拿药)|(?:城乡)?居民医保|职工医保")
+# how much is paid or paid back, a local figure ("本地医保一年能给报多少钱，比例是多少"): asked of 宿州 named, it is
+# 宿州's own matter even in a conversation about being treated elsewhere
+_LOCAL_FIGURE = re.compile(r"(?:报|交|缴|给)[^，,。？?\s]{0,4}多少|比例|百分之")
+_HOME_NAMED = re.compile(r"宿州|本地(?!人)|本县|本市")
+_COMPARED_WITH_HOME = re.compile(r"一样|相比|比起|差不多|区别|不同|比在")
 _COUNTY_HOSPITAL = re.compile(r"县(?:里|上)?的?(?:人民)?医院")
 _ONLY_HERE = re.compile(r"本地|本市|(?:俺|我|咱)们?村|村里|家门口|小区")  # an errand with nothing across about it
 _SAID_AT_HOME = re.compile(r"宿州|本地(?!人)|家门口|村|县")  # (not "那边老年人…跟本地人一样": the locals there)
@@ -582,7 +604,8 @@ _INSURANCE_MATTER = re.compile(
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
 _MEANT_ASKING = r"(?:我|俺)(?:就|就是|是)想?问|(?:我|俺)想?问的是"  # "我是问现在能住的 不是以后规划的"
-_CORRECTION = r"说错|弄错|搞错|打错|我是说|我的意思是|[我俺](?:说|问)的是"  # "俺说的是养老保险 不是养老院"
+# "俺说的是养老保险 不是养老院", "我弄混了", "俺说岔了"
+_CORRECTION = r"说错|弄错|搞错|打错|看错|记错|听错|说岔|弄混|搞混|我是说|我的意思是|[我俺](?:说|问)的是"
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
 SAYS_WHAT_IS_ASKED = re.compile(_MEANT_ASKING)
 # "俺爹今年65了", "她72了", "我妈七十多了": whose matter it is, by age, and nothing else said
@@ -601,14 +624,23 @@ def tells_age(text: str) -> bool:
 
 # (voice input and quick typing separate clauses by spaces: "不是养老院 是养老保险从浙江转回来")
 # (but "不是这个意思 我是问…" takes back what the assistant understood, not something the citizen said)
+# ("不是不是不是养老院俺说岔了俺是想问…" runs on to the correction unparted)
 _RETRACTED = re.compile(
-    rf"^\s*(?!不是这个?意思)(?:不是|不对)[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}|[他她我俺]不(?:转|迁)))"
+    r"^\s*(?!不是这个?意思)(?:不是|不对)"
+    rf"(?:[^，,。.；;！!？?\s]*[，,。.；;！!？?\s]\s*(?=.*(?:是|{_CORRECTION}|[他她我俺]不(?:转|迁)))"
+    rf"|[^，,。.；;！!？?\s]*?(?=[我俺]?(?:{_CORRECTION})))"
 )
 _DENIED = re.compile(
     # (and, in a correction, what is not wanted: "他不愿意去养老院")
     # … or a record not to be moved: "俺不转关系"
     r"(?:^|[，,；;\s])\s*(?:(?:[我俺]?[说问]的)?不是|[他她我俺]?(?:不愿意|不乐意|不想|不肯|不打算)去?|[他她我俺]不(?=转|迁))"
     r"[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])"
+)
+# "快到期的是身份证不是社保卡": what is meant, then what is not, in one clause of a correction — a card, a paper,
+# an insurance or a place to stay (not "是嘉兴市区不是嘉善": a place taken back leaves the matter asked of it)
+_THIS_NOT_THAT = re.compile(
+    r"(是[^，,。.；;！!？?\s不]{1,8}?)不是[^，,。.；;！!？?吗呢吧嘛么啊\s]{0,7}(?:卡|证|保险?|关系|备案|院|金)"
+    r"(?=[。.！!]?\s*$|[，,；;\s])"
 )
 # "那社保卡呢": what about something else
 _DOUBTED_BUREAU = re.compile(aspects.DOUBTED_BUREAU)
@@ -1157,6 +1189,14 @@ def _of(service: ServiceView, candidates: Iterable[Candidate]) -> Candidate:
     return next((c for c in candidates if c.service.key == service.key), Candidate(service, 0.0))
 
 
+# an illness of the citizen's asked of, in a matter whose facts list the illnesses it covers ("他还有个老胃病 那个也
+# 中不中" in 门诊慢特病): whether it is covered, however sure NLU is that illness is no matter of ours
+_ILLNESS_ASKED_IF_COVERED = re.compile(
+    r"(?:病|症|癌|炎)[^，,。？?]{0,8}?也[^，,。？?\s]{0,3}(?:中不中|算不算|行不行|能不能|中吗|算吗|行吗|可以吗|能报|能结|管不管)"
+)
+COVERED_ILLNESSES_WORD = "病种"
+
+
 def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SCOPE) -> bool:
     return question.intent == OUT_OF_SCOPE and question.confidence >= threshold
 
@@ -1196,7 +1236,9 @@ def split_taken_back(text: str) -> tuple[str, str]:
         return text, ""
     kept = text[retracted.end() :] if retracted else text
     taken = (retracted.group(0) if retracted else "") + "".join(_DENIED.findall(kept))
-    return _DENIED.sub("", kept).strip(), taken
+    kept = _DENIED.sub("", kept)
+    taken += "".join(m.group(0)[len(m.group(1)) :] for m in _THIS_NOT_THAT.finditer(kept))
+    return _THIS_NOT_THAT.sub(r"\1", kept).strip(), taken
 
 
 # a clause telling what happened or happens as a rule: "每次都是自己掏钱", "之前在窗口交过材料"
@@ -2508,7 +2550,9 @@ class Resolver:
             return True
         if _complains_of_a_sale(text):
             return False  # "买了一堆保健品 说能治高血压…不给退 俺想替她投诉": a sale, not a doctor's question
-        if alone and self._medical_at_home(text):
+        # (not "能报多少 跟在宿州住院一样不": home only compared with)
+        home_figure = _LOCAL_FIGURE.search(text) and _HOME_NAMED.search(text) and not _COMPARED_WITH_HOME.search(text)
+        if (alone or home_figure) and self._medical_at_home(text, figure_asked=bool(home_figure)):
             return True  # "宿州门诊统筹报销多少", "俺们村卫生室拿药能刷医保卡不": 医保 at home, not across provinces
         if _SIDE_EFFECTS.search(text) and not _OUR_CARD.search(text):
             return True  # "降压药…哪个副作用小": a doctor's question, whatever insurance words come with it
@@ -2529,12 +2573,16 @@ class Resolver:
         said = normalize(text)
         return all(word not in said for word in self.kb.anchoring_words(text, service.key))
 
-    def _medical_at_home(self, text: str) -> bool:
+    def _medical_at_home(self, text: str, figure_asked: bool = False) -> bool:
         """医保 at home, said to be there, with no other place in the message (宿州的医保 "在深圳社区医院" is not;
         "俺娘在宿州市立医院住院" is)."""
         away = any(not _SAID_AT_HOME.match(text, where.end()) for where in _STATES_WHERE.finditer(text))
         # "在县医院拿药，医保报了多少" (not "社保卡…锁了 县医院看病刷不了": card trouble wherever it shows)
-        at_home = _AT_HOME_MEDICAL.search(text) or (_COUNTY_HOSPITAL.search(text) and "卡" not in text)
+        at_home = (
+            _AT_HOME_MEDICAL.search(text)
+            or (_COUNTY_HOSPITAL.search(text) and "卡" not in text)
+            or (figure_asked and _HOME_TREATMENT_OR_SCHEME.search(text))
+        )
         return bool(at_home and _SAID_AT_HOME.search(text)) and not (
             self._elsewhere(text) or _CROSSING.search(text) or away
         )
@@ -2564,6 +2612,12 @@ class Resolver:
             return True  # "俺现在搁昆山…回不去宿州 搁这边能换不" after 换领: the matter, from where the citizen is
         if _CASHED_OUT.search(question.text) and self._says_if_cashed_out(best.service):
             return True  # "要不俺直接退了把钱拿出来吧 中不中" after 养老保险转移: a fact of it says whether one may
+        if (
+            best.context
+            and _ILLNESS_ASKED_IF_COVERED.search(question.text)
+            and self.kb.service_says(best.service.key, COVERED_ILLNESSES_WORD)
+        ):
+            return True  # "他还有个老胃病 那个也中不中" in 门诊慢特病: whether the illness is covered
         if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
         if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
@@ -2604,9 +2658,11 @@ class Resolver:
     def _other_office_beside_unanchored(self, text: str, said: str, best: Candidate) -> bool:
         """Another office's errand is named, and no word of the best service's own is said, nor our card or
         insurance (not "户口刚迁过来 想给她办张宿州这边的社保卡")."""
+        # (登记 beside another office's errand is that errand's: "回宿州能领失业金不 要去哪登记")
+        own_words = self.kb.anchoring_words(text, best.service.key) - _OTHER_ERRANDS_WORDS
         return (
             bool(_OTHER_OFFICE.search(said))
-            and best.service.key not in self.kb.anchored_services(text)
+            and not own_words
             and not _names_our_card_or_insurance(self.kb.corrected(text))
         )
 
@@ -2650,7 +2706,8 @@ class Resolver:
         told = _card_problems_told(self.kb, question, corrected)
         current = self.kb.service(question.context) if question.context else None
         if not _names_our_card(corrected):
-            pointed = _THAT_ONE.search(corrected) or _THIS_CARD.search(corrected)
+            # (not "锁住的是俺那张农行的储蓄卡": that one is the bank's)
+            pointed = (_THAT_ONE.search(corrected) or _THIS_CARD.search(corrected)) and not _OTHER_CARD.search(corrected)
             card_meant = current is not None and self._has_a_card(current) and pointed
             told = told - {LOST} if card_meant else set()
         return any(CARD_PROBLEM_SERVICE.get(p) == service.key for p in told)
@@ -3090,10 +3147,14 @@ class Resolver:
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
-        if _TITLE_RECOGNISED.search(corrected) and self._elsewhere(corrected):
+        if (_TITLE_RECOGNISED.search(corrected) and self._elsewhere(corrected)) or _GRADUATE_ON_THEIR_OWN.search(
+            corrected
+        ):
             named_clearly(TALENT_SERVICE)
         if _SEEN_REMOTELY.search(corrected):
             named_clearly(TELEMEDICINE_SERVICE)
+        if _LOAN_PAPER.search(corrected) and not _OTHER_OFFICE.search(corrected):
+            named_clearly(LOAN_CERTIFICATE_SERVICE)
         context_service = kb.service(question.context) if question.context else None
         # "…去苏州吴江 … 听说那边老年人坐公交逛景点都有优惠": favoured away from home
         away = self._elsewhere(corrected)

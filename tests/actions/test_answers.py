@@ -2004,6 +2004,7 @@ def test_asking_whether_another_fields_matter_goes_to_a_hotline_is_no_question_a
         ("谢了哈 知道咋弄了", "thank", "consumer_complaint"),
         ("行 我回头查查那个app 谢了", "nlu_fallback", "elderly_benefits"),  # NLU unsure; app reads as channels
         ("谢谢 俺回头打电话再问问", "thank", "settle_chronic"),  # was 12393's FAQ: 打电话 read as a contact question
+        ("中 那俺叫俺儿子给俺弄 谢谢你啊闺女", "thank", "medical_filing"),  # was 备案's proxy fact: 给俺弄
     ],
 )
 def test_thanks_saying_what_the_citizen_will_do_asks_nothing(text: str, intent: str, key: str) -> None:
@@ -4084,6 +4085,32 @@ def _service(value: str) -> list[dict]:
         # a doctor seen by video (was declined)
         ("听说在咱宿州的医院里 能跟上海的大夫对着手机视频看病 有这个事没", "nlu_fallback", 0.45, [], None,
          "telemedicine", "远程"),
+        # … or called from home to a big city's doctor (was declined)
+        ("俺老伴心脏不好 听说现在搁宿州就能叫上海的大夫给看看 有这事不", "nlu_fallback", 0.45, [], None,
+         "telemedicine", "远程"),
+        # corrections: what is meant after what is not, in one clause; a sigh before 不对; no pause before 说岔了
+        ("不对不对 我看错了 快到期的是身份证不是社保卡 身份证能在苏州直接换不", "sscard_renew", 0.75,
+         [{"entity": "card_problem", "value": "到期"}, {"entity": "place", "value": "苏州市"}], "sscard_renew",
+         "cross_province", "跨省通办"),  # (was 社保卡换领)
+        ("哎不对 我弄混了 他没在上海上班 就是要去上海瑞金看个病 不是转关系", "nlu_fallback", 0.45,
+         [{"entity": "place", "value": "上海市"}], "medical_insurance_transfer", "medical_filing", "备案"),
+        ("不是不是不是养老院俺说岔了俺是想问养老保险俺在浙江交过五六年现在回来了", "cross_province", 0.71,
+         [{"entity": "place", "value": "浙江省"}, {"entity": "service", "value": "养老院"}], "elderly_care",
+         "pension_transfer", "养老保险"),  # (was 养老服务)
+        # a sale by a tour guide's shop that did nothing (was the list)
+        ("俺跟着旅游团去杭州玩导游领着进了个店被忽悠买了三千多的保健品回来一吃啥用没有啥用没有能告他们不",
+         "nlu_fallback", 0.45, [], None, "consumer_complaint", "12315"),
+        # a graduate starting out alone (was declined)
+        ("俺孙子宿州学院刚毕业 不想上班 想自己干点啥 市里有啥帮扶没", "nlu_fallback", 0.45, [], None, "talent",
+         "创业"),
+        # the 公积金 loan's paper in other words, NLU leaning out of scope (was the hub)
+        ("我在上海交了五年公积金 现在想回宿州买套房用公积金贷 听中介说要先开个啥异地的证明？", "out_of_scope", 0.82,
+         [], None, "loan_deposit_certificate", "缴存使用证明"),
+        # unemployment benefits from elsewhere, 登记 shared with 备案's name (was 备案's channels)
+        ("失业了 之前一直在苏州交的失业保险 回宿州能领失业金不 要去哪登记", "medical_filing", 0.94,
+         [{"entity": "place", "value": "苏州市"}], None, "cross_province", "跨省通办"),
+        # an illness asked of in 门诊慢特病, NLU sure it is no matter of ours (was declined)
+        ("他还有个老胃病 那个也中不中", "out_of_scope", 0.93, [], "settle_chronic", "settle_chronic", "10种"),
     ],
 )  # fmt: skip
 def test_the_matter_and_fact_a_citizen_means(
@@ -4121,6 +4148,28 @@ def test_the_matter_and_fact_a_citizen_means(
         ("在杭州打工的 问下宿州老家城乡居民医宝今年一个人得交多少钱", "nlu_fallback", 0.45, [], None),
         # 公积金 withdrawn, typed with a homophone (was the loan certificate)
         ("公基金能提出来还房贷不", "nlu_fallback", 0.45, [], None),
+        # a bank's card, after a correction that names ours as not meant (was 锁卡)
+        ("不是不是 俺说岔了 锁住的是俺那张农行的储蓄卡 不是社保卡 银行卡锁了咋解", "sscard_locked", 0.76, [],
+         "sscard_locked"),
+        ("不是不是 俺说的是工行那个存钱的卡 不是社宝卡", "deny", 0.87, [], "sscard_locked"),
+        # 宿州's own 医保 figures, in and out of a conversation on being treated elsewhere (were 住院结算's rates)
+        ("还有个事儿，俺家老头子平常就搁宿州市立医院住院，本地医保一年能给报多少钱，比例是多少", "settle_inpatient",
+         0.5, [], "settle_inpatient"),
+        ("俺想问问俺搁宿州住院花了一万 医保一年能给报多少", "settle_inpatient", 0.5, [], None),
+        ("宿州城乡居民医保今年一个人交多少钱 住院能报百分之多少", "settle_inpatient", 0.5, [], None),
+        # a local pension's rise (was 养老服务, the matter under discussion)
+        ("俺娘的养老金宿州今年调了没 调了多少", "pension_transfer", 0.5, [], "elderly_care"),
+        # politics, a neighbour's noise, a trade-in subsidy, a local bus card, a website's filing, a doctor's
+        # question (were answered by the matter under discussion, or by words shared with one)
+        ("跟你打听个事，你说美国大选到底谁能赢", "bot_challenge", 0.62, [], "yrd_one_network"),
+        ("还有楼上天天半夜十二点还在装修砸墙，吵得孩子睡不着，这个能投诉不，找谁", "out_of_scope", 0.99, [],
+         "consumer_complaint"),
+        ("那国家那个家电以旧换新的补贴，我给爸妈换个空调能补多少", "out_of_scope", 0.9, [], "talent"),
+        ("那宿州的公交卡搁哪充值，俺那张卡里没钱了", "nlu_fallback", 0.45, [], "onecard_culture_tourism"),
+        ("我公司注册在上海 公司网站要做备案 宿州这边能给办吗", "medical_filing", 0.92,
+         [{"entity": "place", "value": "上海市"}], None),
+        ("俺大伯肺上长了个瘤子，去年做过一次化疗，这回复查医生说转移了，转到骨头上了，一家人都慌了，这还能治不，"
+         "吃点啥能好点", "sscard_renew", 0.52, [], None),
     ],
 )  # fmt: skip
 def test_another_offices_matter_is_declined_in_and_out_of_a_conversation(
