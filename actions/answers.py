@@ -206,9 +206,7 @@ class ActionAnswer(KbAction):
         corrects = CORRECTS.search(said) or without_taken_back(said) != said  # "不是急诊 是他自己去的"
         taken = _TAKING_THE_ANSWER.sub("", said)
         plan_told = bool(_THANKS_LAST.search(said) and _PLAN_TOLD.search(said))
-        asks_nothing = not (
-            aspects.asks(taken) or (aspects.aspects_in(taken) and not plan_told) or _wants_to_ask(said)
-        )
+        asks_nothing = not (aspects.asks(taken) or (aspects.aspects_in(taken) and not plan_told) or _wants_to_ask(said))
         polite = "thank" if question.intent in _UNSURE_INTENTS and _THANKS.search(said) else question.intent
         age_told = tells_age(said)  # "她72了" is no goodbye, nor a bare reply
         if replying and polite in POLITE_REPLIES and asks_nothing and not age_told:

@@ -159,7 +159,8 @@ _COUNTS_AS_ACROSS = re.compile(r"算(?:不算)?是?(?:跨省|外省|异地)的?(
 # A card that is not ours: "工商银行的储蓄卡被锁了" is the bank's business, not a 社保卡 question.
 _OTHER_CARD = re.compile(
     r"储蓄卡|银行卡|信用卡|借记卡|工资卡|存折|银行的卡|存钱的卡|"
-    r"(?:公交卡|交通卡)[^，,。？?\s]{0,6}(?:充值|充钱)|(?:充值|充钱)[^，,。？?\s]{0,6}(?:公交卡|交通卡)|"  # a local transit card's
+    # a local transit card's top-up
+    r"(?:公交卡|交通卡)[^，,。？?\s]{0,6}(?:充值|充钱)|(?:充值|充钱)[^，,。？?\s]{0,6}(?:公交卡|交通卡)|"
     r"(?:农行|工行|建行|中行|交行|招行|邮储|农商行|信用社)[^，,。？?\s]{0,5}?卡|"  # "工行那个存钱的卡"
     r"取款机|柜员机|atm|bank ?cards?|credit ?cards?|debit ?cards?|"
     r"加油卡|油卡|饭卡|食堂|校园卡|学生卡|会员卡|购物卡|储值卡|电话卡|手机卡|门禁卡|手机银行|"  # a canteen's, a shop's
@@ -292,7 +293,8 @@ _WAGES = re.compile(r"工资|薪水|欠薪|打工|上班")  # "在超市上班 �
 _BOUGHT = re.compile(r"买了|买的|买到|卖给|推销|网上买|网购|买(?:那|这)个")  # "俺在网上买那个保健品"
 _REFUSED = re.compile(
     r"不给退|不退钱|不给换|不认账|推来推去|假货|假的|欺诈|坑人|被坑|宰客|被宰|以次充好|"
-    r"虚假宣传|一点用(?:都|也)?没有|屁用没有|啥用(?:都|也)?没有|没啥用|忽悠|骗人|被骗|说理"  # "说能治高血压 吃了一点用没有 找谁说理去"
+    # "说能治高血压 吃了一点用没有 找谁说理去"
+    r"虚假宣传|一点用(?:都|也)?没有|屁用没有|啥用(?:都|也)?没有|没啥用|忽悠|骗人|被骗|说理"
 )
 _SOLD_BADLY = re.compile(
     r"不给退|不退钱|不给换|不给修|不认账|不承认|推来推去|坏了|假货|假的|质量问题|虫子|过期|变质|欺诈|坑人|被坑|"
@@ -2707,7 +2709,8 @@ class Resolver:
         current = self.kb.service(question.context) if question.context else None
         if not _names_our_card(corrected):
             # (not "锁住的是俺那张农行的储蓄卡": that one is the bank's)
-            pointed = (_THAT_ONE.search(corrected) or _THIS_CARD.search(corrected)) and not _OTHER_CARD.search(corrected)
+            pointed = _THAT_ONE.search(corrected) or _THIS_CARD.search(corrected)
+            pointed = pointed and not _OTHER_CARD.search(corrected)
             card_meant = current is not None and self._has_a_card(current) and pointed
             told = told - {LOST} if card_meant else set()
         return any(CARD_PROBLEM_SERVICE.get(p) == service.key for p in told)
