@@ -127,7 +127,8 @@ FILING = MEDICAL_ELSEWHERE_SERVICE  # the matter the form tailors to the citizen
 # "卡的事", "喂 在吗 那个卡": the card, and nothing about it yet
 _VAGUE_CARD = re.compile(
     r"(?:喂|你好|您好|在吗|在不在|请问|问一下|问下|问问|那个|这个|我的|俺的|俺|我|不是|我是说|我说的是|我问的是|\W)*"
-    r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?\W*"
+    # (and how to go about it: "那个卡的事咋弄")
+    r"(?:社保卡|社会保障卡|医保卡|卡)(?:的事情?|的问题|有问题|出问题了|的事儿)?(?:咋弄|咋办|怎么办|怎么弄|咋整|咋搞)?\W*"
 )
 # "中，俺打过去问问", "好的，我明天去办": the citizen takes the answer and says what they will do
 # "好的知道了"; "好的我打电话问问 谢谢" (no pause before what the citizen will do)

@@ -401,7 +401,8 @@ def test_being_elsewhere_in_a_conversation_asks_how_to_do_it_from_there() -> Non
 
 
 def test_just_the_card_gets_the_common_card_matters_with_their_bureau() -> None:
-    for text, intent in (("卡的事", "nlu_fallback"), ("喂 在吗 那个卡", "greet")):
+    # ("那个卡的事咋弄" was declined)
+    for text, intent in (("卡的事", "nlu_fallback"), ("喂 在吗 那个卡", "greet"), ("那个卡的事咋弄", "nlu_fallback")):
         action = ActionGreet() if intent == "greet" else ActionAnswer()
         messages, _ = run(action, make_tracker(text, intent, confidence=0.9))
         assert "负责部门：市人力资源社会保障局" in texts(messages), text
@@ -4109,6 +4110,12 @@ def _service(value: str) -> list[dict]:
         # unemployment benefits from elsewhere, 登记 shared with 备案's name (was 备案's channels)
         ("失业了 之前一直在苏州交的失业保险 回宿州能领失业金不 要去哪登记", "medical_filing", 0.94,
          [{"entity": "place", "value": "苏州市"}], None, "cross_province", "跨省通办"),
+        # another office's registration elsewhere, 登记 shared with 备案's name (was 备案)
+        ("在宁波怀了二胎，生育登记要回宿州办吗，能在手机上弄吗", "cross_province", 0.57,
+         [{"entity": "place", "value": "宁波市"}, {"entity": "place", "value": "宿州市"}], None, "cross_province",
+         "跨省通办"),
+        ("公司注册在宿州，老板想把注册地迁到浙江嘉兴去，企业迁移登记要怎么弄，两边都得跑吗", "nlu_fallback", 0.45, [],
+         None, "cross_province", "跨省通办"),
         # an illness asked of in 门诊慢特病, NLU sure it is no matter of ours (was declined)
         ("他还有个老胃病 那个也中不中", "out_of_scope", 0.93, [], "settle_chronic", "settle_chronic", "10种"),
     ],
@@ -4168,6 +4175,7 @@ def test_the_matter_and_fact_a_citizen_means(
         ("那宿州的公交卡搁哪充值，俺那张卡里没钱了", "nlu_fallback", 0.45, [], "onecard_culture_tourism"),
         ("我公司注册在上海 公司网站要做备案 宿州这边能给办吗", "medical_filing", 0.92,
          [{"entity": "place", "value": "上海市"}], None),
+        ("那宿州市立医院的号手机上咋挂啊", "nlu_fallback", 0.45, [], "telemedicine"),  # a hospital's booking
         ("俺大伯肺上长了个瘤子，去年做过一次化疗，这回复查医生说转移了，转到骨头上了，一家人都慌了，这还能治不，"
          "吃点啥能好点", "sscard_renew", 0.52, [], None),
     ],
