@@ -193,8 +193,12 @@ _CARD_ERRAND = re.compile(
 )
 
 
+# … nor ours said not to be meant: "不是社保卡那个一卡通啊 是孩子学校的饭卡" (not "是不是社保卡", "不是社保卡吗")
+_NOT_OUR_CARD = re.compile(rf"(?<!是)不是[^，,。？?\s]{{0,8}}(?:{_CARD})(?![吗嘛么])")
+
+
 def _names_our_card(text: str) -> bool:
-    return bool(_OUR_CARD.search(_SPEAKING_OF.sub("", _SOMEONE_ELSES_ONECARD.sub("", text))))
+    return bool(_OUR_CARD.search(_NOT_OUR_CARD.sub("", _SPEAKING_OF.sub("", _SOMEONE_ELSES_ONECARD.sub("", text)))))
 
 
 # The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever
@@ -237,7 +241,7 @@ def _wants_card_or_medical(corrected: str) -> bool:
 
 # Unemployment benefits are paid out of 社保, which the citizen names with them ("社保一直在宿州交的 现在在杭州被裁了
 # 失业登记能在杭州办吗"): another office's errand, not our card or insurance
-_UNEMPLOYMENT = re.compile(r"失业金|失业登记|失业保险")
+_UNEMPLOYMENT = re.compile(r"失业金|失业登记|登记失业|失业保险")
 
 
 def _names_our_card_or_insurance(corrected: str) -> bool:
@@ -457,12 +461,13 @@ _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|大选|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     # 通关 in a game or an escape room is no customs clearance
-    r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
+    r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:这|那)关(?!税)|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|驾考|"  # … nor passing a driving test
     # a train to take: its timetable and tickets ("从宿州到嘉善有直达的火车不 票咋买"); a hospital's appointments
     # ("瑞金医院挂号是用哪个app预约啊"); whether a city lets outsiders buy a home
     r"(?:网上|在哪|哪里|哪儿|咋|怎么|怎样|去哪)挂号|挂号[^，,。？?]{0,8}(?:app|小程序|公众号|在哪|哪挂|咋挂|怎么挂|预约)|预约挂号|"
     r"医院的号[^，,。？?]{0,6}(?:咋挂|怎么挂|哪挂|在哪挂|挂不上)|"  # "那宿州市立医院的号手机上咋挂啊"
+    r"(?:宿州|本地)[^，,。？?\s]{0,6}医院[^，,。？?\s]{0,3}(?:咋|怎么|怎样|如何|在哪|去哪)预约(?!远程|会诊|专家)|"
     r"限购|购房资格|"
     r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|几趟|几班|车次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
@@ -492,7 +497,7 @@ _EVERYDAY_MATTER = re.compile(
     r"路灯|井盖|下水道|红绿灯|修路"
 )
 # a website's filing ("官网要做ICP被案"): no 备案 of ours, wherever the company is
-_WEBSITE_FILING_WORDS = r"icp|域名|(?:网站|官网)[^，,。？?\s]{0,4}备"  # "公司网站要做备案"
+_WEBSITE_FILING_WORDS = r"icp|域名|(?:网站|官网)[^，,。？?]{0,8}备案?"  # "公司网站要做备案", "网站 说要去做备案"
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
 # and requests that are no errand (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and
@@ -507,7 +512,7 @@ _OTHER_OFFICE = re.compile(
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
-    r"失业登记|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|生育登记|注册地|迁移登记|"
+    r"失业登记|登记失业|失业金|失业保险金|开发商|住建局|合同备案|网签|营业执照|工商年报|生育登记|注册地|迁移登记|"
     r"(?:养老金|养老|退休金|待遇)[^，,。？?]{0,2}资格认证|生存认证|待遇认证|"
     r"改装|加了?个?棚|交警|几楼|疫苗|接种|校服|学费|课后服务|伙食费|"  # not 坐诊: experts from 上海 come to see
     r"起诉|法院立案|(?:去|到|上)法院告|上牌|挂牌照|调监控|看监控|查监控|改(?:个|了)?名字?|更名|改姓|"
@@ -637,7 +642,13 @@ _DENIED = re.compile(
     # (and, in a correction, what is not wanted: "他不愿意去养老院")
     # … or a record not to be moved: "俺不转关系"
     r"(?:^|[，,；;\s])\s*(?:(?:[我俺]?[说问]的)?不是|[他她我俺]?(?:不愿意|不乐意|不想|不肯|不打算)去?|[他她我俺]不(?=转|迁))"
-    r"[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]?\s*$|[，,；;\s])"
+    r"[^，,。.；;！!？?吗呢吧嘛么啊\s]*(?=[。.！!]|\s*$|[，,；;\s])"  # ("…，不是养老院。俺在上海交了十年…")
+)
+# who the matter is for, corrected: "不是我看病 是俺娘"
+_SOMEONE_ELSE_MEANT = re.compile(r"\s*不是(?:我|俺|他|她)(?![说问])")
+# a question asked, then taken back in the same message: "…能领多少 哦我不是问这个 俺在江苏交了几年养老保险…"
+_ASKED_AND_TAKEN_BACK = re.compile(
+    r".{4,}?(?:[哦噢啊哎唉]\s*)?(?:[我俺])?(?:不是(?:要)?(?:问|说)(?:的)?这个|(?:问|说)的不是这个|问错了)[，,。.！!；;\s]*"
 )
 # "快到期的是身份证不是社保卡": what is meant, then what is not, in one clause of a correction — a card, a paper,
 # an insurance or a place to stay (not "是嘉兴市区不是嘉善": a place taken back leaves the matter asked of it)
@@ -1234,6 +1245,8 @@ _AFTER_A_STEP = re.compile(r"^[^，,。？?\s]{1,8}?(?:了|完|好)(?:以后|之
 
 def split_taken_back(text: str) -> tuple[str, str]:
     """(what the citizen means, what they take back): ("是找不着了", "不是锁了，") of "不是锁了，是找不着了"."""
+    if taken_first := _ASKED_AND_TAKEN_BACK.match(text):  # "宿州这边养老金一个月能领多少 哦我不是问这个 俺在江苏…"
+        return text[taken_first.end() :].strip(), taken_first.group(0)
     retracted = _RETRACTED.match(text)
     if not retracted and not CORRECTS.search(text):
         return text, ""
@@ -1309,6 +1322,7 @@ class Resolver:
         context_taken_back = (
             retracted
             and context is not None
+            and not _SOMEONE_ELSE_MEANT.match(taken)  # "不是我看病 是俺娘 …俺替她弄中不中": the person corrected
             and self._about(taken, context)
             and not (self._about(kept, context) or self.a_fact_fits(kept, context.key, UNIT_FLOOR))
         )
@@ -1548,6 +1562,8 @@ class Resolver:
             and not self._turned_to_unknown(text, context)
             # "另外问个事 我护照快过期了…能不能直接在上海那边换护照" after 通关: another office's errand turned to
             and not (_TURNS_AWAY.search(text) and _OTHER_OFFICE.search(text) and not _OURS_AMONG_OTHERS.search(text))
+            # … or unemployment benefits from elsewhere ("还有 俺在上海交的失业保险 回宿州能领失业金不" after 人才)
+            and not (_UNEMPLOYMENT.search(text) and self._elsewhere(text))
             # "俺还想在砀山承包个梨园 咋审批" after 康养: a thing of its own that nothing in the KB says, asking nothing
             # of the matter, whose facts do not fit it even a little (not "能寄回家不" after 身份证: 邮寄)
             and not (

@@ -4116,6 +4116,22 @@ def _service(value: str) -> list[dict]:
          "跨省通办"),
         ("公司注册在宿州，老板想把注册地迁到浙江嘉兴去，企业迁移登记要怎么弄，两边都得跑吗", "nlu_fallback", 0.45, [],
          None, "cross_province", "跨省通办"),
+        # a question asked and taken back in one message (was declined, as the local pension asked first)
+        ("宿州这边养老金一个月能领多少 哦我不是问这个 俺在江苏交了几年养老保险 能转回宿州不", "nlu_fallback", 0.45, [],
+         None, "pension_transfer", "合并计算"),
+        # a denial ended by a full stop with more after it (was 养老服务, the matter under discussion)
+        ("说岔了，俺问的是养老保险，不是养老院。俺在上海交了十年养老保险，现在回宿州了，这个咋弄？", "cross_province",
+         0.7, [], "elderly_care", "pension_transfer", "合并计算"),
+        # the person corrected, not the matter (was declined: the matter was taken back with "不是我看病")
+        ("不是我看病 是俺娘 她不会使智能手机 俺替她弄中不中", "nlu_fallback", 0.45, [], "medical_filing",
+         "medical_filing", "代办"),
+        # unemployment registration said the other way round, and unemployment benefits after another matter
+        ("俺在上海失业了 想在上海登记失业 不对 俺是宿州户口 是不是得回宿州登记", "medical_filing", 0.8, [], None,
+         "cross_province", "跨省通办"),  # (was 备案)
+        ("还有 俺在上海交的失业保险 回宿州能领失业金不", "out_of_scope", 0.62, [{"entity": "place", "value": "上海市"}],
+         "talent", "cross_province", "跨省通办"),  # (was 人才, the matter under discussion)
+        # a short stay told in other words, answering the assistant (was 手工报销)
+        ("就去做个手术 前后半个月 做完就回来", "inform", 0.77, [], "medical_filing", "medical_filing", "临时"),
         # an illness asked of in 门诊慢特病, NLU sure it is no matter of ours (was declined)
         ("他还有个老胃病 那个也中不中", "out_of_scope", 0.93, [], "settle_chronic", "settle_chronic", "10种"),
     ],
@@ -4176,6 +4192,11 @@ def test_the_matter_and_fact_a_citizen_means(
         ("我公司注册在上海 公司网站要做备案 宿州这边能给办吗", "medical_filing", 0.92,
          [{"entity": "place", "value": "上海市"}], None),
         ("那宿州市立医院的号手机上咋挂啊", "nlu_fallback", 0.45, [], "telemedicine"),  # a hospital's booking
+        ("那宿州市立医院咋预约", "nlu_fallback", 0.45, [], "telemedicine"),
+        # a website's filing with words between; a game's level; a canteen's card, ours said not meant
+        ("开了个卖水果的网站 说要去做备案 搁哪备", "nlu_fallback", 0.45, [], None),
+        ("这关咋通关啊 卡半天了", "customs", 0.6, [], None),
+        ("学校食堂一卡通充值了没到账 不是社保卡那个一卡通啊 是孩子学校的饭卡 找谁", "nlu_fallback", 0.45, [], None),
         ("俺大伯肺上长了个瘤子，去年做过一次化疗，这回复查医生说转移了，转到骨头上了，一家人都慌了，这还能治不，"
          "吃点啥能好点", "sscard_renew", 0.52, [], None),
     ],
