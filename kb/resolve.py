@@ -449,6 +449,7 @@ _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
     r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|"
     r"(?:还)?能治(?:不|吗|好)|治得好|能不能治|吃(?:点|些)?(?:啥|什么)(?:能|会)?好|"  # "这还能治不，吃点啥能好点"
+    r"能(?:一块|一起|同时)吃|"  # "波立维跟阿司匹林能一块吃不"
     r"国产的?好还是进口|进口的?好还是国产|(?:今天|明天|周[一二三四五六日天]|星期[一二三四五六日天])[^，,。？?]{0,8}(?:坐诊|出诊)|"
     r"(?:对|治)[^，,。？?]{0,4}(?:病|血压|血糖|血脂|心脏|身体|健康|胃|肝|肾|睡眠)[^，,。？?]{0,3}有(?:好处|用|效果?)"
 )
@@ -470,7 +471,8 @@ _EVERYDAY_MATTER = re.compile(
     r"(?:宿州|本地)[^，,。？?\s]{0,6}医院[^，,。？?\s]{0,3}(?:咋|怎么|怎样|如何|在哪|去哪)预约(?!远程|会诊|专家)|"
     r"限购|购房资格|"
     r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|几趟|几班|车次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
-    r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|营业厅|停机|串号|"
+    r"(?:高铁|火车|动车)[^，,。？?]{0,8}(?:转车|换乘)|坐到[^，,。？?\s]{1,6}多少钱|宾馆|旅馆|(?:那条|这条)路[^，,。？?]{0,6}修|修路|"
+    r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|流量[^，,。？?\s]{0,4}(?:充|不够|用完)|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|防盗门|门锁|指纹锁|智能锁|开锁|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
     r"查[^，,。？?]{0,4}快递|快递[^，,。？?]{0,4}(?:到哪|单号|到了没)|物流信息|"
@@ -529,6 +531,7 @@ _NO_ERRAND_OF_OURS = re.compile(
     r"(?<!我们)(?<!俺们)老年大学(?!组织|的[^，,。？?\s]{0,3}(?:同学|姊妹|姐妹|朋友|伙计))|个税|专项附加扣除|年度汇算|工伤|包工头[^，,。？?]{0,12}(?:不给|不管|拖|欠|跑了|找不着|不见)|拖欠工资|(?:拖|欠)了?[^，,。？?\s]{0,6}工资|工资[^，,。？?]{0,4}(?:不给|没给|没发|拖着)|欠薪|讨薪|劳动仲裁|值得买|"
     r"家庭共济|摇号|居住证积分|积分入学|积分落户|(?:上学|入学|落户)[^，,。？?\s]{0,6}积分|(?<!没有)(?<!没)居住证(?:咋|怎么|怎样|如何|在哪|去哪|哪里)(?:办|弄|申请|领)(?![^，,。？?\s]{0,6}备案)|退休年龄(?:是|到底是)?(?:多少|多大|几岁)|退休年龄[^，,。？?]{0,4}(?:延迟|推迟|调整|改革)|延迟退休|利率|(?:多大|几岁|多少岁|岁数)[^，,。？?]{0,4}退休|所得税|"
     r"(?:退休金|养老金)[^，,。？?]{0,6}(?:到账|没到|没发|晚发|少发|少了|少给|被扣|扣了|能拿多少|能领多少|涨|调(?:了|整|高)|上调)|"
+    r"(?:退休金|养老金)[^。？?]{0,20}(?:涨多少|能涨|涨了多少)|个人账户[^。？?]{0,12}(?:打多少|划多少|多少钱|返多少)|"
     r"医保电子凭证|医保码|(?:医保卡|医保账户|医保个人账户)里[^，,。？?]{0,8}(?:钱|余额)(?![^。？?]{0,10}(?:转|迁|带回))|查[^，,。？?]{0,6}余额|余额[^，,。？?]{0,4}(?:咋查|怎么查|查询|在哪查|多少)"
 )
 # An insurance moved in other words: "医保能不能挪回宿州来", "上海那边的医保咋弄过来", "养老保险怎么跟着我走"
@@ -542,6 +545,8 @@ _PAYING_IN = re.compile(
     r"(?:医保|社保|养老保险|合作医疗)[^，,。？?]{0,6}(?:(?:缴费|交费)(?:标准|是多少|多少钱|要多少)|(?:一年|每年|每月)(?:要)?(?:交|缴)多少)|"
     # … or when and where ("俺们村里今年的医保交多少钱 找谁交", "俺村里医保今年还没交 会不会断了")
     r"(?:医保|社保|合作医疗)[^，,。？?\s]{0,6}(?:还没交|还没缴|要?交多少|要?缴多少|找谁交|去哪交|在哪交|搁哪交)|"
+    # "娃的医保在宿州交 一年多少钱"
+    r"(?:医保|社保|合作医疗)[^，,。？?\s]{0,6}交\s*(?:一年|每年|一个人|每人)?\s*(?:要|得)?多少钱|"
     # … or that it costs more ("村里说今年新农合一个人涨到四百多了")
     r"(?:医保|社保|合作医疗|新农合|农合)[^，,。？?\s]{0,8}(?:涨到|涨了|又涨|涨价)"
 )
@@ -594,6 +599,8 @@ _HOME_TREATMENT_OR_SCHEME = re.compile(r"[在搁]宿州(?:住院|看病|看门�
 # 宿州's own matter even in a conversation about being treated elsewhere
 _LOCAL_FIGURE = re.compile(r"(?:报|交|缴|给)[^，,。？?\s]{0,4}多少|比例|百分之")
 _HOME_NAMED = re.compile(r"宿州|本地(?!人)|本县|本市")
+_HERE = re.compile(r"这边|在这|这里|这儿")
+_MEDICAL_THINGS = re.compile(r"医保|医宝|卡|药|看病|门诊|卫生室|卫生院|医院")  # (not "家门口…创业有没有扶持")
 _COMPARED_WITH_HOME = re.compile(r"一样|相比|比起|差不多|区别|不同|比在")
 _COUNTY_HOSPITAL = re.compile(r"县(?:里|上)?的?(?:人民)?医院")
 _ONLY_HERE = re.compile(r"本地|本市|(?:俺|我|咱)们?村|村里|家门口|小区")  # an errand with nothing across about it
@@ -1087,6 +1094,7 @@ _DONE_BEFORE = re.compile(r"已经|办好|办完|办过|弄好|给办了")  # "�
 _STEP_DONE = re.compile(r"已经|早就|(?:备|办|弄|做)(?:过|好|完)|(?:备|办|弄)了")  # "备过案了", "已经办好了"
 # … said further on in the word's clause ("备案俺闺女已经搁手机上给他弄好了"), unless that asks or denies it
 CLAUSE_REACH = 16
+_AND_SO_ON = re.compile(r"啥的|什么的|之类的")
 _NOT_YET = re.compile(r"没|未|不|要是|如果|能|咋|怎|啥|吗")
 _CLAUSE_END = re.compile(r"[,.!?;:，。！？；：\s]")
 
@@ -1211,6 +1219,32 @@ _ILLNESS_ASKED_IF_COVERED = re.compile(
 COVERED_ILLNESSES_WORD = "病种"
 
 
+# Another office's errand to be done at home, its details asked ("过年回宿州顺便把护照办了，宿州出入境办护照几天能拿到",
+# "回宿州领失业金 一个月能领多少钱"): 宿州's own business, however much the story tells of living elsewhere
+_HOME_OFFICE = re.compile(
+    r"(?:宿州|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?\s]{0,6}?(?:车管所|民政局|出入境|派出所|公积金中心|公积金管理中心|婚姻登记处|公安局)|"
+    r"(?:回|在|到|去)(?:宿州|老家|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?]{0,8}(?:办|领|换|提取?|开)"
+)
+_HOME_DETAIL_ASKED = re.compile(
+    r"带啥|带什么|要啥|要什么|几天(?:能|就|可以)|多久|多长时间|当天|开门|周[六日末]|星期[六日天]|礼拜[六天日]|放假|预约|"
+    r"多少钱|能领多少|给多少"
+)
+# … unless the citizen would rather not go back, or asks whether it must be done there ("回宿州换太远了…能在昆山
+# 直接换不", "能在上海换证吗 还是得回宿州车管所", "得回宿州换吗")
+_RATHER_NOT_GO_BACK = re.compile(r"太远|不想|请不下|折腾|麻烦|还是|(?:得|要|必须|非得|非要)回|不回|跑一趟")
+
+
+def _other_errand_done_at_home(said: str) -> bool:
+    return bool(
+        _OTHER_OFFICE.search(said)
+        and _HOME_OFFICE.search(said)
+        and _HOME_DETAIL_ASKED.search(said)
+        and not _OURS_AMONG_OTHERS.search(said)
+        and not _ASKS_ACROSS.search(said)
+        and not _RATHER_NOT_GO_BACK.search(said)
+    )
+
+
 def _sure_out_of_scope(question: Question, threshold: float = SURE_NLU_OUT_OF_SCOPE) -> bool:
     return question.intent == OUT_OF_SCOPE and question.confidence >= threshold
 
@@ -1287,6 +1321,7 @@ def _with_second_trouble(u: Understanding, second: Candidate, clause: str, text:
 
 def _tells_step_done(clause: str) -> bool:
     """ "备案俺闺女已经在手机上给办过了", "已经办好了": a step behind the citizen, not asked about."""
+    clause = _AND_SO_ON.sub("", clause)  # "备案啥的都办了": 啥 lists, it does not ask
     return bool(_STEP_DONE.search(clause) and not _NOT_YET.search(clause))
 
 
@@ -2315,6 +2350,8 @@ class Resolver:
         best = u.best
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
+        if _other_errand_done_at_home(said):
+            return DECLINE  # "…在上海上班…打算国庆回来领证…萧县民政局国庆放假那几天开门不": wherever the citizen lives
         alone = best is not None and not best.context and not self._continues(question, best)
         if (
             question.context == HUB_SERVICE
@@ -2335,6 +2372,8 @@ class Resolver:
             return DECLINE
         if (
             u.near_scope
+            # (not "…回宿州老家…给他家申请个低保，得找村里": the village's)
+            and not (_ONLY_HERE.search(said) and not _ASKS_ACROSS.search(said))
             # "在苏州被辞退，能申请劳动仲裁吗": elsewhere, but not ours, unless asked of doing it from there or of
             # moving something there ("闺女在宿州上小学 明年想转到南京读 这手续该找谁")
             and self._across_for_all_nlu_says(question, said)
@@ -2449,7 +2488,9 @@ class Resolver:
             best.service.key in self.kb.anchored_services(clause)
             and not self._another_matter(clause, alone=False)
             and not (other_told and _ALSO_COVERS.match(clause))  # "那包工头欠俺们工钱不给 也能打12315告他不"
-            and (aspects.asks(clause) or not other_asked)
+            # (an anchored clause that only tells, while another asks: "俺一个月领那城乡居民养老金才两百来块，听说今年
+            # 宿州又调了，俺这能涨多少" after 养老服务 asks of the pension's rise)
+            and (aspects.asks(clause) or not (other_asked or any(aspects.asks(c) for c in clauses if c != clause)))
             # "楼上…吵死了 这个能投诉吗": of the other matter (not "这个挂失能让俺儿子去办不", which says more)
             and not (
                 _ABOUT_WHAT_WAS_JUST_SAID.match(clause)
@@ -2566,6 +2607,21 @@ class Resolver:
         ):
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
+            return True
+        # what the story asks is a doctor's question, though it tells of our matter on the way ("在上海住院那回
+        # 备案啥的都办了…医生开的波立维跟阿司匹林能一块吃不"); or asks of 医保 at home ("闺女儿子都在外地打工…社宝卡
+        # 在村卫生室能刷不")
+        asking = " ".join(c for c in split_clauses(text) if aspects.asks(c) and not _tells_what_happened(c))
+        if asking and _MEDICAL_ADVICE.search(asking) and not _INSURANCE_MATTER.search(asking):
+            return True
+        if (
+            alone
+            and asking != text
+            and _MEDICAL_THINGS.search(asking)
+            and not _HERE.search(asking)  # "…在昆山厂里上班…老家的医保在这能用不": here is where the story is
+            and self._medical_at_home(asking)
+            and not _WITH_AN_ERRAND_OF_OURS.search(asking)
+        ):
             return True
         if _complains_of_a_sale(text):
             return False  # "买了一堆保健品 说能治高血压…不给退 俺想替她投诉": a sale, not a doctor's question

@@ -4132,6 +4132,13 @@ def _service(value: str) -> list[dict]:
          "talent", "cross_province", "跨省通办"),  # (was 人才, the matter under discussion)
         # a short stay told in other words, answering the assistant (was 手工报销)
         ("就去做个手术 前后半个月 做完就回来", "inform", 0.77, [], "medical_filing", "medical_filing", "临时"),
+        # guards of the two rules above: an errand asked to be done away from home is still the hub; "here" in a story
+        # told from elsewhere is elsewhere
+        ("驾照明年到期 我人在浙江义乌做生意 回宿州换证太远了 一来一回好几天 能在义乌直接换不", "out_of_scope", 0.48, [],
+         None, "cross_province", "跨省通办"),
+        ("我跟孩子他妈在昆山厂里上班 孩子医保是在老家宿州交的 昨天孩子烧到39度多 医生让住院 这边护士问我医保是不是"
+         "本地的 我说不是 她说那得自己先掏钱 真的假的 老家的医保在这能用不", "nlu_fallback", 0.45, [], None,
+         "medical_filing", "备案"),
         # an illness asked of in 门诊慢特病, NLU sure it is no matter of ours (was declined)
         ("他还有个老胃病 那个也中不中", "out_of_scope", 0.93, [], "settle_chronic", "settle_chronic", "10种"),
     ],
@@ -4193,6 +4200,25 @@ def test_the_matter_and_fact_a_citizen_means(
          [{"entity": "place", "value": "上海市"}], None),
         ("那宿州市立医院的号手机上咋挂啊", "nlu_fallback", 0.45, [], "telemedicine"),  # a hospital's booking
         ("那宿州市立医院咋预约", "nlu_fallback", 0.45, [], "telemedicine"),
+        # another office's errand to be done at home, its details asked, however the story tells of living elsewhere
+        # (were the hub)
+        ("俺跟老伴在无锡帮儿子带孩子，儿子说过年带俺们去日本玩玩，俺俩这辈子没出过国。想着过年回宿州顺便把护照办了，"
+         "宿州出入境办护照几天能拿到", "out_of_scope", 0.7, [], None),
+        ("要是回宿州领失业金 一个月能领多少钱", "out_of_scope", 0.97, [], "cross_province"),
+        # a doctor's question, or 医保 at the village clinic, asked at the end of a story of our matter (were 住院结算
+        # and 门诊慢特病)
+        ("俺爹七十六了，在上海住院那回备案啥的都办了，出院直接结的账。现在回宿州了，医生开的波立维跟阿司匹林能一块吃不，"
+         "会不会出血", "settle_inpatient", 0.54, [], None),
+        ("俺家在埇桥乡下，闺女儿子都在外地打工。俺们村卫生室新来了个医生，俺娘高血压每个月都去那拿药，俺想问问社宝卡在"
+         "村卫生室能刷不，拿药能报多少", "settle_chronic", 0.99, [{"entity": "disease", "value": "高血压"}], None),
+        # a phone's data, a metro fare, 宿州's own figures (were the matter under discussion)
+        ("俺手机流量不够了咋充", "out_of_scope", 0.76, [], "e_sscard"),
+        ("南京南站坐到新街口多少钱", "out_of_scope", 0.94, [], "onecard_transport"),
+        ("她那张卡里医保个人账户，咱宿州一个月往里打多少钱，俺看她卡里钱老不够用", "out_of_scope", 0.68, [],
+         "sscard_locked"),
+        ("那娃的医保在宿州交 一年多少钱", "out_of_scope", 0.64, [], "cross_province"),
+        ("俺一个月领那城乡居民养老金才两百来块，听说今年宿州又调了，俺这能涨多少", "out_of_scope", 0.99, [],
+         "elderly_care"),
         # a website's filing with words between; a game's level; a canteen's card, ours said not meant
         ("开了个卖水果的网站 说要去做备案 搁哪备", "nlu_fallback", 0.45, [], None),
         ("这关咋通关啊 卡半天了", "customs", 0.6, [], None),
