@@ -193,12 +193,16 @@ _CARD_ERRAND = re.compile(
 )
 
 
+_POINTED_ONECARD = re.compile(r"[这那](?:个|张)?一卡通")
 # … nor ours said not to be meant: "不是社保卡那个一卡通啊 是孩子学校的饭卡" (not "是不是社保卡", "不是社保卡吗")
 _NOT_OUR_CARD = re.compile(rf"(?<!是)不是[^，,。？?\s]{{0,8}}(?:{_CARD})(?![吗嘛么])")
 
 
 def _names_our_card(text: str) -> bool:
-    return bool(_OUR_CARD.search(_NOT_OUR_CARD.sub("", _SPEAKING_OF.sub("", _SOMEONE_ELSES_ONECARD.sub("", text)))))
+    rest = _SOMEONE_ELSES_ONECARD.sub("", text)
+    if rest != text:  # "学校食堂那个一卡通…这一卡通到底搁哪充啊": that one again
+        rest = _POINTED_ONECARD.sub("", rest)
+    return bool(_OUR_CARD.search(_NOT_OUR_CARD.sub("", _SPEAKING_OF.sub("", rest))))
 
 
 # The card or 医保 itself (not 社保 at large: "社保缴费证明在昆山能打印不" is an errand for 跨省通办): whatever
@@ -467,7 +471,7 @@ _EVERYDAY_MATTER = re.compile(
     # a train to take: its timetable and tickets ("从宿州到嘉善有直达的火车不 票咋买"); a hospital's appointments
     # ("瑞金医院挂号是用哪个app预约啊"); whether a city lets outsiders buy a home
     r"(?:网上|在哪|哪里|哪儿|咋|怎么|怎样|去哪)挂号|挂号[^，,。？?]{0,8}(?:app|小程序|公众号|在哪|哪挂|咋挂|怎么挂|预约)|预约挂号|"
-    r"医院的号[^，,。？?]{0,6}(?:咋挂|怎么挂|哪挂|在哪挂|挂不上)|"  # "那宿州市立医院的号手机上咋挂啊"
+    r"医院的号[^，,。？?]{0,6}(?:咋挂|怎么挂|哪挂|在哪挂|挂不上)|加个?号|"  # "那宿州市立医院的号手机上咋挂啊"
     r"(?:宿州|本地)[^，,。？?\s]{0,6}医院[^，,。？?\s]{0,3}(?:咋|怎么|怎样|如何|在哪|去哪)预约(?!远程|会诊|专家)|"
     r"限购|购房资格|"
     r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|几趟|几班|车次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
@@ -499,7 +503,7 @@ _EVERYDAY_MATTER = re.compile(
     r"路灯|井盖|下水道|红绿灯|修路"
 )
 # a website's filing ("官网要做ICP被案"): no 备案 of ours, wherever the company is
-_WEBSITE_FILING_WORDS = r"icp|域名|(?:网站|官网)[^，,。？?]{0,8}备案?"  # "公司网站要做备案", "网站 说要去做备案"
+_WEBSITE_FILING_WORDS = r"icp|域名|(?:网站|官网)[^，,。？?]{0,8}(?:备|被案)"  # "公司网站要做备案", "网站 说要去做备案"
 # Errands of offices this KB does not cover (婚姻登记, 出入境证件, 驾驶证, 公积金提取, 法律援助, 低保, 残疾人补贴,
 # 宅基地, 不动产, 违建, 身份证 lost at home, veterans, maternity insurance)
 # and requests that are no errand (translation, exchange rates, bus routes): "结婚登记要带啥材料" shares 登记 and
@@ -1221,22 +1225,29 @@ COVERED_ILLNESSES_WORD = "病种"
 
 # Another office's errand to be done at home, its details asked ("过年回宿州顺便把护照办了，宿州出入境办护照几天能拿到",
 # "回宿州领失业金 一个月能领多少钱"): 宿州's own business, however much the story tells of living elsewhere
-_HOME_OFFICE = re.compile(
-    r"(?:宿州|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?\s]{0,6}?(?:车管所|民政局|出入境|派出所|公积金中心|公积金管理中心|婚姻登记处|公安局)|"
-    r"(?:回|在|到|去)(?:宿州|老家|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?]{0,8}(?:办|领|换|提取?|开)"
+_HOME_OFFICE_NAMED = re.compile(
+    r"(?:宿州|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?\s]{0,6}?(?:车管所|民政局|出入境|派出所|公积金中心|公积金管理中心|婚姻登记处|公安局)"
 )
+_HOME_OFFICE = re.compile(
+    rf"{_HOME_OFFICE_NAMED.pattern}|(?:回|在|到|去)(?:宿州|老家|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?]{{0,8}}(?:办|领|换|提取?|开)"
+)
+_ELDERLY_MATTERS = re.compile(r"养老|优待|老年|高龄|敬老")  # 民政局's matters of ours
 _HOME_DETAIL_ASKED = re.compile(
     r"带啥|带什么|要啥|要什么|几天(?:能|就|可以)|多久|多长时间|当天|开门|周[六日末]|星期[六日天]|礼拜[六天日]|放假|预约|"
     r"多少钱|能领多少|给多少"
 )
 # … unless the citizen would rather not go back, or asks whether it must be done there ("回宿州换太远了…能在昆山
 # 直接换不", "能在上海换证吗 还是得回宿州车管所", "得回宿州换吗")
-_RATHER_NOT_GO_BACK = re.compile(r"太远|不想|请不下|折腾|麻烦|还是|(?:得|要|必须|非得|非要)回|不回|跑一趟")
+_RATHER_NOT_GO_BACK = re.compile(
+    r"太远|不想|请不下|折腾|麻烦|还是|(?:得|要|必须|非得|非要)回[^，,。？?\s]{0,8}(?:吗|不|么)|不回|跑一趟"
+)
 
 
 def _other_errand_done_at_home(said: str) -> bool:
+    # (the office at home named is another office's errand itself: "回砀山派出所开的话当天能拿到不")
+    named = _HOME_OFFICE_NAMED.search(said) and not _ELDERLY_MATTERS.search(said)
     return bool(
-        _OTHER_OFFICE.search(said)
+        (_OTHER_OFFICE.search(said) or named)
         and _HOME_OFFICE.search(said)
         and _HOME_DETAIL_ASKED.search(said)
         and not _OURS_AMONG_OTHERS.search(said)
@@ -1348,6 +1359,9 @@ class Resolver:
             question = replace(question, text=rest)  # "你光说备案了 卡的事呢": what was answered is not asked
         if back_to := self._matter_returned_to(question):  # "再回到刚才转的那个 是谁给办"
             question = replace(question, context=back_to, earlier=())
+        if _other_errand_done_at_home(normalize(question.text)):
+            # "…宿州民政局那边周六办结婚登记不": 宿州's own business, whatever the conversation was about
+            return Understanding((), (), False, False, False, DECLINE)
         kept, taken = split_taken_back(question.text)
         retracted = kept != question.text
         context = self.kb.service(question.context) if question.context else None
@@ -2350,8 +2364,6 @@ class Resolver:
         best = u.best
         said = normalize(question.text)
         corrected = self.kb.corrected(question.text)
-        if _other_errand_done_at_home(said):
-            return DECLINE  # "…在上海上班…打算国庆回来领证…萧县民政局国庆放假那几天开门不": wherever the citizen lives
         alone = best is not None and not best.context and not self._continues(question, best)
         if (
             question.context == HUB_SERVICE

@@ -4205,6 +4205,14 @@ def test_the_matter_and_fact_a_citizen_means(
         ("俺跟老伴在无锡帮儿子带孩子，儿子说过年带俺们去日本玩玩，俺俩这辈子没出过国。想着过年回宿州顺便把护照办了，"
          "宿州出入境办护照几天能拿到", "out_of_scope", 0.7, [], None),
         ("要是回宿州领失业金 一个月能领多少钱", "out_of_scope", 0.97, [], "cross_province"),
+        ("要是实在不行回宿州领的话，宿州民政局那边周六办结婚登记不", "cross_province", 0.83, [], "cross_province"),
+        ("那要是回砀山派出所开的话当天能拿到不", "nlu_fallback", 0.45, [], "cross_province"),  # the office named
+        # a canteen's card pointed at again, a website's filing typed 被案, a hospital bed asked to be hurried
+        ("俺孙子在宿州一中住校，他爸妈都在杭州打工，平时就俺一个老婆子管他。学校食堂那个一卡通俺在手机上给他充钱，"
+         "老是显示失败，孩子打电话说没钱吃饭了，这一卡通到底搁哪充啊", "nlu_fallback", 0.45, [], None),
+        ("网站被案一般要多久 公司在上海注册的 服务器放杭州", "medical_filing", 0.6, [], None),
+        ("闺女打听了，上海那家医院床位紧得很，说要排一个多月，你能不能帮俺在那医院加个号，早点住进去", "nlu_fallback",
+         0.45, [], "medical_filing"),
         # a doctor's question, or 医保 at the village clinic, asked at the end of a story of our matter (were 住院结算
         # and 门诊慢特病)
         ("俺爹七十六了，在上海住院那回备案啥的都办了，出院直接结的账。现在回宿州了，医生开的波立维跟阿司匹林能一块吃不，"
