@@ -475,7 +475,7 @@ _EVERYDAY_MATTER = re.compile(
     r"(?:宿州|本地)[^，,。？?\s]{0,6}医院[^，,。？?\s]{0,3}(?:咋|怎么|怎样|如何|在哪|去哪)预约(?!远程|会诊|专家)|"
     r"限购|购房资格|"
     r"(?:高铁|火车|动车)[^，,。？?]{0,6}(?:票|几点|班次|几趟|几班|车次|最早|最晚|直达)|直达的?(?:火车|高铁|动车)|12306|抢票|"
-    r"(?:高铁|火车|动车)[^，,。？?]{0,8}(?:转车|换乘)|坐到[^，,。？?\s]{1,6}多少钱|宾馆|旅馆|(?:那条|这条)路[^，,。？?]{0,6}修|修路|"
+    r"(?:高铁|火车|动车)[^，,。？?]{0,8}(?:转车|换乘)|坐到[^，,。？?\s]{1,6}多少钱|宾馆|旅馆|(?:那条|这条)路[^，,。？?]{0,6}修|"
     r"weather|带伞|异地登录|登录异常|号被盗|盗号|聊天记录|销号|携号转网|话费|流量卡|流量[^，,。？?\s]{0,4}(?:充|不够|用完)|营业厅|停机|串号|"
     r"远程控制|远程桌面|向日葵|todesk|老年手机|老人机|(?:哪|哪里|哪儿)有?卖|防盗门|门锁|指纹锁|智能锁|开锁|"
     r"(?:哪个|哪家|哪里)[^，,。？?]{0,6}(?:好吃|好玩|好买)|(?:有啥|有什么|哪些|哪里|哪儿)好玩|"
@@ -2620,6 +2620,8 @@ class Resolver:
             return True
         if _COMMERCIAL_INSURANCE.search(text) and not _OUR_CARD.search(text):
             return True
+        if _complains_of_a_sale(text):
+            return False  # "买了一堆保健品 说能治高血压…不给退 俺想替她投诉": a sale, not a doctor's question
         # what the story asks is a doctor's question, though it tells of our matter on the way ("在上海住院那回
         # 备案啥的都办了…医生开的波立维跟阿司匹林能一块吃不"); or asks of 医保 at home ("闺女儿子都在外地打工…社宝卡
         # 在村卫生室能刷不")
@@ -2635,8 +2637,6 @@ class Resolver:
             and not _WITH_AN_ERRAND_OF_OURS.search(asking)
         ):
             return True
-        if _complains_of_a_sale(text):
-            return False  # "买了一堆保健品 说能治高血压…不给退 俺想替她投诉": a sale, not a doctor's question
         # (not "能报多少 跟在宿州住院一样不": home only compared with)
         home_figure = _LOCAL_FIGURE.search(text) and _HOME_NAMED.search(text) and not _COMPARED_WITH_HOME.search(text)
         if (alone or home_figure) and self._medical_at_home(text, figure_asked=bool(home_figure)):
