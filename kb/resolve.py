@@ -360,7 +360,10 @@ _TITLE_RECOGNISED = re.compile(
 TALENT_SERVICE = "talent"
 # the paper a 公积金 paid elsewhere needs for a loan here ("在上海交了五年公积金 … 用公积金贷 听中介说要先开个啥异地的
 # 证明"): 异地贷款缴存使用证明 in other words
-_LOAN_PAPER = re.compile(r"公积金[^。？?]{0,20}贷[^。？?]{0,24}证明|证明[^。？?]{0,16}公积金[^。？?]{0,8}贷")
+_LOAN_PAPER = re.compile(
+    r"公积金[^。？?]{0,20}贷[^。？?]{0,24}证明|证明[^。？?]{0,16}公积金[^。？?]{0,8}贷|"
+    r"贷[^。？?]{0,20}公积金[^。？?]{0,20}证明"  # "想回宿州贷款买房 之前在上海交的公积金 这边说要个啥缴存的证明"
+)
 LOAN_CERTIFICATE_SERVICE = "loan_deposit_certificate"
 # a graduate starting out on their own ("俺孙子宿州学院刚毕业 不想上班 想自己干点啥 市里有啥帮扶没"): the plan's
 # support for graduates' 创业 (task 8), told in other words
@@ -657,6 +660,8 @@ _DENIED = re.compile(
 )
 # who the matter is for, corrected: "不是我看病 是俺娘"
 _SOMEONE_ELSE_MEANT = re.compile(r"\s*不是(?:我|俺|他|她)(?![说问])")
+# another matter set aside before the one asked: "先不管低保了 你刚说那个正式挂失 得带啥去"
+_SET_ASIDE = re.compile(r"^\s*(?:先|那|咱)?(?:不管|不说|不问|别管|甭管)[^，,。？?\s]{1,8}?(?:了|啦)?[，,。\s]+(?=\S)")
 # a question asked, then taken back in the same message: "…能领多少 哦我不是问这个 俺在江苏交了几年养老保险…"
 _ASKED_AND_TAKEN_BACK = re.compile(
     r".{4,}?(?:[哦噢啊哎唉]\s*)?(?:[我俺])?(?:不是(?:要)?(?:问|说)(?:的)?这个|(?:问|说)的不是这个|问错了)[，,。.！!；;\s]*"
@@ -1290,6 +1295,8 @@ _AFTER_A_STEP = re.compile(r"^[^，,。？?\s]{1,8}?(?:了|完|好)(?:以后|之
 
 def split_taken_back(text: str) -> tuple[str, str]:
     """(what the citizen means, what they take back): ("是找不着了", "不是锁了，") of "不是锁了，是找不着了"."""
+    if set_aside := _SET_ASIDE.match(text):  # "先不管低保了 你刚说那个正式挂失 得带啥去"
+        return text[set_aside.end() :].strip(), set_aside.group(0)
     if taken_first := _ASKED_AND_TAKEN_BACK.match(text):  # "宿州这边养老金一个月能领多少 哦我不是问这个 俺在江苏…"
         return text[taken_first.end() :].strip(), taken_first.group(0)
     retracted = _RETRACTED.match(text)
