@@ -661,7 +661,10 @@ _DENIED = re.compile(
 # who the matter is for, corrected: "不是我看病 是俺娘"
 _SOMEONE_ELSE_MEANT = re.compile(r"\s*不是(?:我|俺|他|她)(?![说问])")
 # another matter set aside before the one asked: "先不管低保了 你刚说那个正式挂失 得带啥去"
-_SET_ASIDE = re.compile(r"^\s*(?:先|那|咱)?(?:不管|不说|不问|别管|甭管)[^，,。？?\s]{1,8}?(?:了|啦)?[，,。\s]+(?=\S)")
+# (not "不管咋样 先把备案办了吧": no matter is set aside there)
+_SET_ASIDE = re.compile(
+    r"^\s*(?:先|那|咱)?(?:不管|不说|不问|别管|甭管)(?!咋样|怎样|怎么样|如何|怎么说)[^，,。？?\s]{1,8}?(?:了|啦)[，,。\s]+(?=\S)"
+)
 # a question asked, then taken back in the same message: "…能领多少 哦我不是问这个 俺在江苏交了几年养老保险…"
 _ASKED_AND_TAKEN_BACK = re.compile(
     r".{4,}?(?:[哦噢啊哎唉]\s*)?(?:[我俺])?(?:不是(?:要)?(?:问|说)(?:的)?这个|(?:问|说)的不是这个|问错了)[，,。.！!；;\s]*"

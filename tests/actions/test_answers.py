@@ -442,6 +442,9 @@ def test_only_a_correction_takes_a_name_back() -> None:
     # once something is taken back, a clause that only denies goes too; a question stays
     assert without_taken_back("不是，我就是去上海看个病，不是要转关系") == "我就是去上海看个病"
     assert without_taken_back("不是，我是问在哪办，不是要备案吗") == "我是问在哪办，不是要备案吗"
+    # another matter set aside before the one asked (in a conversation, "先不管低保了…" was declined for its 低保)
+    assert without_taken_back("先不管低保了 你刚说那个正式挂失 得带啥去") == "你刚说那个正式挂失 得带啥去"
+    assert without_taken_back("不管咋样 先把备案办了吧") == "不管咋样 先把备案办了吧"  # no matter set aside
 
 
 def _after_moving_medical_insurance(kb, text: str, intent: str, confidence: float):
@@ -4139,10 +4142,9 @@ def _service(value: str) -> list[dict]:
         ("我跟孩子他妈在昆山厂里上班 孩子医保是在老家宿州交的 昨天孩子烧到39度多 医生让住院 这边护士问我医保是不是"
          "本地的 我说不是 她说那得自己先掏钱 真的假的 老家的医保在这能用不", "nlu_fallback", 0.45, [], None,
          "medical_filing", "备案"),
-        # the 公积金 loan's paper with the loan said first (was declined); another matter set aside first (was declined)
+        # the 公积金 loan's paper with the loan said first (was declined)
         ("想回宿州贷款买房 之前在上海交的公积金 这边说要个啥缴存的证明 上哪开去", "out_of_scope", 0.8, [], None,
          "loan_deposit_certificate", "缴存使用证明"),
-        ("先不管低保了 你刚说那个正式挂失 得带啥去", "out_of_scope", 0.8, [], "sscard_loss", "sscard_loss", "挂失"),
         # an illness asked of in 门诊慢特病, NLU sure it is no matter of ours (was declined)
         ("他还有个老胃病 那个也中不中", "out_of_scope", 0.93, [], "settle_chronic", "settle_chronic", "10种"),
     ],
