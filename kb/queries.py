@@ -181,6 +181,7 @@ class _Cache:
     units_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each service's unit keys
     places: re.Pattern[str] = re.compile("(?!)")
     elsewhere: re.Pattern[str] = re.compile("(?!)")  # places that are not 宿州 or its districts and counties
+    home: re.Pattern[str] = re.compile("(?!)")  # 宿州 and its districts and counties
     diseases: re.Pattern[str] = re.compile("(?!)")  # the covered chronic diseases
     english: re.Pattern[str] = re.compile("(?!)")  # the English glossary's phrases
     in_chinese: dict[str, str] = field(default_factory=dict)  # … each with the KB's Chinese word
@@ -568,6 +569,10 @@ class KnowledgeBase:
         """Whether the (normalised) text names a place outside 宿州: 上海, 杭州, 合肥 …"""
         return bool(self._fresh().elsewhere.search(text))
 
+    def home_places(self) -> str:
+        """A pattern of 宿州 and its districts and counties, by every name the place terms give them."""
+        return self._fresh().home.pattern
+
     def terms(self, kind: str | None = None) -> list[TermView]:
         return [t for t in self._fresh().terms if kind is None or t.kind == kind]
 
@@ -694,6 +699,7 @@ class KnowledgeBase:
                 elsewhere=_alternation(
                     w for t in terms if t.kind == "place" and not _home(t) for w in (t.name, *t.aliases)
                 ),
+                home=_alternation(w for t in terms if t.kind == "place" and _home(t) for w in (t.name, *t.aliases)),
                 diseases=_alternation(w for t in terms if t.kind == "disease" for w in (t.name, *t.aliases)),
                 english=_english_phrases(a for t in terms if t.kind == ENGLISH for a in t.aliases),
                 in_chinese={normalize(a): t.name for t in terms if t.kind == ENGLISH for a in t.aliases},

@@ -81,6 +81,7 @@ UNIT_FOLLOW_UP = 0.25  # … and a follow-up on the matter discussed ("半夜能
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
+FITTING_SEARCH = 0.45  # … and the search this sure of it, where NLU names nothing
 FITTING_FACT = 0.5  # a fact of the matter under discussion fitting a follow-up this well keeps it in scope
 ANCHORED_UNIT = 0.2  # a fact saying a rare word of the question this well, where none fits clearly
 SAME_OR_NOT_UNIT = 0.2  # whether the insurance must move first: the fact on moving and filing this well
@@ -169,6 +170,11 @@ _OTHER_CARD = re.compile(
 _CARD = r"社保卡|社会保障卡|医保卡|一卡通"
 _CARRIES = re.compile(r"[拿带](?:着|上)")  # "拿着她的户口本身份证": what is carried (not "优待证要带啥")
 _OTHER_DOCUMENT = re.compile(r"驾照|驾驶证|行驶证|护照|通行证|营业执照|结婚证|房产证|不动产证")  # no card of ours
+# goods bought or brought along: "就买点化妆品包包", "想带点老家的干枣子去给亲戚", "背点货回来卖"
+_GOODS_CARRIED = re.compile(r"(?:买|捎|带|背|拎)(?:了|回)?(?:点|些|一些|几|两|一堆|不少)")
+# Taking the 公积金 out ("在苏州交的公积金 现在回宿州了 能取出来不"): the fund centre's errand; asked where it was paid
+# in another province, one the national 跨省通办 list has (its withdrawals), so the hub's
+_FUND_TAKEN_OUT = re.compile(r"公积金[^。？?]{0,40}(?:提取|提出|取出|取钱|提钱)")  # (voice input runs on)
 # a paper of the claim or a plate lost is no card lost: "问题是发票叫我弄丢了 就剩一张费用清单 那还能报吗"
 _LOST_PAPERS = re.compile(
     r"(?:发票|票据|单据|收据|病历|小结|清单|牌照|车牌)[^，,。？?\s]{0,4}(?:丢|掉了|没了|找不|弄没)"
@@ -245,7 +251,7 @@ def _wants_card_or_medical(corrected: str) -> bool:
 
 # Unemployment benefits are paid out of 社保, which the citizen names with them ("社保一直在宿州交的 现在在杭州被裁了
 # 失业登记能在杭州办吗"): another office's errand, not our card or insurance
-_UNEMPLOYMENT = re.compile(r"失业金|失业登记|登记失业|失业保险")
+_UNEMPLOYMENT = re.compile(r"失业金|失业登记|登记失业|失业保险|失业的?(?:钱|补助|补贴|救济)")
 
 
 def _names_our_card_or_insurance(corrected: str) -> bool:
@@ -469,7 +475,7 @@ _EVERYDAY_MATTER = re.compile(
     r"天气|下雨|下雪|气温|多少度|刮风|冷不冷|热不热|厚衣服|穿啥衣服|金价|黄金|股票|基金涨|(?:修|建|通|有)地铁|值得买|(?:哪个|什么)牌子|几号线|交通管制|分手|谈恋爱|处对象|"
     r"台湾|总统|选举|大选|政治(?!面貌)|(?:哪个|哪家)公司|工资高|(?<![a-z])etc(?![a-z])|"
     # 通关 in a game or an escape room is no customs clearance
-    r"游戏|原神|王者荣耀|黑神话|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|这一关|那一关|(?:这|那)关(?!税)|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
+    r"游戏|原神|王者荣耀|黑神话|消消乐|关卡|副本|boss|配队|攻略|通关技巧|打不过|密室|闯关|有一关|在一关|一关过不去|这一关|那一关|(?:这|那)关(?!税)|(?:第|前)[\d一二三四五六七八九十百]+关|candy|"
     r"科目[一二三四1234]|倒车入库|驾考|"  # … nor passing a driving test
     # a train to take: its timetable and tickets ("从宿州到嘉善有直达的火车不 票咋买"); a hospital's appointments
     # ("瑞金医院挂号是用哪个app预约啊"); whether a city lets outsiders buy a home
@@ -501,7 +507,7 @@ _EVERYDAY_MATTER = re.compile(
     # a scraped car: "住院完车还被人剐了"
     r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车|"
     # parking at the hospital, what a house or a pear costs: "瑞金医院那边好停车不", "砀山梨现在多少钱一斤"
-    r"停车|车位|房价|(?:多少钱|几块钱?)一斤|一斤(?:多少钱|几块|啥价)|批发价|"
+    r"停车|车位|房价|(?:进口|国产)的?[^。？?]{0,12}(?:国产|进口)[^。？?]{0,12}(?:哪个好|哪个划算|选哪个)|(?:改|换)绑|租[个间套]?房子?[^，,。？?\s]{0,6}(?:多少钱|便宜|贵)|(?:多少钱|几块钱?)一[斤克两]|一[斤克两](?:多少钱|几块|啥价)|批发价|"
     # what a street needs mending is the city's (12345), no errand of ours: "俺老家门口那条路灯坏了"
     r"路灯|井盖|下水道|红绿灯|修路"
 )
@@ -663,7 +669,8 @@ _SOMEONE_ELSE_MEANT = re.compile(r"\s*不是(?:我|俺|他|她)(?![说问])")
 # another matter set aside before the one asked: "先不管低保了 你刚说那个正式挂失 得带啥去"
 # (not "不管咋样 先把备案办了吧": no matter is set aside there)
 _SET_ASIDE = re.compile(
-    r"^\s*(?:先|那|咱)?(?:不管|不说|不问|别管|甭管)(?!咋样|怎样|怎么样|如何|怎么说)[^，,。？?\s]{1,8}?(?:了|啦)[，,。\s]+(?=\S)"
+    r"^\s*(?:先|那|咱)?(?:不管|不说|不问|别管|甭管)(?!咋样|怎样|怎么样|如何|怎么说)[^，,。？?\s]{1,8}?(?:了|啦)"
+    r"(?:[，,。\s]+|(?=[我俺那咱]))(?=\S)"  # (voice input: "不说游戏了我下个月…")
 )
 # a question asked, then taken back in the same message: "…能领多少 哦我不是问这个 俺在江苏交了几年养老保险…"
 _ASKED_AND_TAKEN_BACK = re.compile(
@@ -693,8 +700,8 @@ _OF_WHICH = re.compile(
 )
 # "车辆年检能在上海做不，还是得开回宿州": asks outright about doing an errand from another province
 _ASKS_ACROSS = re.compile(
-    r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换)|开回|跑回|两头跑|两边跑|不用回|"
-    r"回(?:宿州|老家|来|去)(?:办|弄|做|跑|处理)|跨省办|异地办"  # "在上海被拍了违章 能回宿州处理不"
+    r"(?:能|可以|能不能|可不可以)在[^，,。？?]{1,6}(?:办|做|弄|交|领|补|换|处理)|开回|跑回|两头跑|两边跑|不用回|"
+    r"回(?:宿州|老家|来|去)(?:这边|那边)?(?:办|弄|做|跑|处理)|跨省办|异地办"  # "在上海被拍了违章 能回宿州处理不"
 )
 # "这是哪年开始有的", "从啥时候起能这样办": since when, not how long it takes
 _SINCE_WHEN = re.compile(
@@ -850,6 +857,7 @@ _RECORD_STAYS = re.compile(
 )
 _MOVED_AT_ALL = re.compile(r"转(?!诊|院)|迁")  # (转诊 moves a patient, not a record)
 _MOVING = re.compile(r"转回|转到|转过|转入|转出|转移|迁")
+_MOVED_IN_OTHER_WORDS = re.compile(r"(?:弄|挪|调)(?:到|回|过)")  # "想把孩子户口弄到上海去" (not a pupil: 合作的学校)
 # An insurance itself moving with a job, not a doctor seen elsewhere: "工作调到宁波了 以后都在那边交医保 这个得
 # 转吧" (医保关系), "养老的钱转过来会不会缩水" (养老保险关系, not 养老服务)
 _MOVES_LATER = (
@@ -880,11 +888,12 @@ _JOB_INSURANCE = {
 
 # Whether the years paid elsewhere still count ("苏州那八年是不是白交了 以后老了领钱还算不算数"): how the insurance
 # moves along, whatever the citizen calls it (交那个保险)
-_STILL_COUNTS = re.compile(r"白交|算不算数|还算数|作不作数|不作数|作废|合并计算|累计计算")
+_STILL_COUNTS = re.compile(r"白交|算不算数|还算数|还算不算|作不作数|不作数|作废|合并计算|累计计算")
 _INSURANCE_PAID = rf"保险|社保(?!卡)|养老(?!院|服务)|{_MEDICAL_INSURANCE_WORDS}"
 _OTHER_PAYMENT = re.compile(r"房租|租金|学费|物业|党费|水电|电费|话费|会费|房贷|车贷|保费")
 _PAID_IN = re.compile(
     rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交|"
+    r"交[^，,。.？?！!\s]{0,3}那个[^，,。.？?！!\s]{0,10}的保险|"  # "一直给俺交那个老了以后领钱的保险"
     r"交的那?(?:几|[一二两三四五六七八九十\d]+)年|"  # "在杭州交的那几年是不是就白交了": the years paid in
     # … or worked, counted at retirement: "等我退休的时候上海那十年还算不算数"
     r"退休[^，,。.？?！!]{0,12}(?:几|[一二两三四五六七八九十\d]+)来?年"
@@ -903,7 +912,8 @@ def _complains_of_a_sale(said: str) -> bool:
 
 def _moves_a_record(said: str) -> bool:
     """Something other than an insurance moves between places: 公积金, 户口, a pupil's school place."""
-    return bool(_MOVING.search(said) and (_SOMETHING_ELSE_MOVED.search(said) or _STUDIES.search(said)))
+    moved = _MOVING.search(said) and (_SOMETHING_ELSE_MOVED.search(said) or _STUDIES.search(said))
+    return bool(moved or (_MOVED_IN_OTHER_WORDS.search(said) and _SOMETHING_ELSE_MOVED.search(said)))
 
 
 def _insurance_paid(text: str) -> str:
@@ -1233,15 +1243,22 @@ COVERED_ILLNESSES_WORD = "病种"
 
 # Another office's errand to be done at home, its details asked ("过年回宿州顺便把护照办了，宿州出入境办护照几天能拿到",
 # "回宿州领失业金 一个月能领多少钱"): 宿州's own business, however much the story tells of living elsewhere
-_HOME_OFFICE_NAMED = re.compile(
-    r"(?:宿州|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?\s]{0,6}?(?:车管所|民政局|出入境|派出所|公积金中心|公积金管理中心|婚姻登记处|公安局)"
-)
-_HOME_OFFICE = re.compile(
-    rf"{_HOME_OFFICE_NAMED.pattern}|(?:回|在|到|去)(?:宿州|老家|萧县|砀山|灵璧|泗县|埇桥)[^，,。？?]{{0,8}}(?:办|领|换|提取?|开)"
-)
+def _home_office_named(home: str) -> str:
+    """An office at home named: "宿州出入境", "回砀山派出所" (`home`: the KB's pattern of 宿州's places)."""
+    offices = r"车管所|民政局|出入境|派出所|公积金中心|公积金管理中心|婚姻登记处|公安局"
+    return rf"(?:{home})[^，,。？?\s]{{0,6}}?(?:{offices})"
+
+
+def _home_office(home: str) -> str:
+    """… or an errand done there: "回宿州换", "在萧县办"."""
+    return rf"{_home_office_named(home)}|(?:回|在|到|去)(?:{home}|老家)[^，,。？?]{{0,8}}(?:办|领|换|提取?|开)"
+
+
 _ELDERLY_MATTERS = re.compile(r"养老|优待|老年|高龄|敬老")  # 民政局's matters of ours
+# (its opening hours are `aspects.OPENING_HOURS` but 上班, which tells of a job elsewhere: "人在温州上班 得回宿州换吗",
+# and 营业 of the 营业执照 asked about)
 _HOME_DETAIL_ASKED = re.compile(
-    r"带啥|带什么|要啥|要什么|几天(?:能|就|可以)|多久|多长时间|当天|开门|周[六日末]|星期[六日天]|礼拜[六天日]|放假|预约|"
+    rf"带啥|带什么|要啥|要什么|几天(?:能|就|可以)|多久|多长时间|当天|(?!上班|营业执照){aspects.OPENING_HOURS}|星期[六日天]|预约|"
     r"多少钱|能领多少|给多少"
 )
 # … unless the citizen would rather not go back, or asks whether it must be done there ("回宿州换太远了…能在昆山
@@ -1251,12 +1268,13 @@ _RATHER_NOT_GO_BACK = re.compile(
 )
 
 
-def _other_errand_done_at_home(said: str) -> bool:
+def _other_errand_done_at_home(said: str, home: str) -> bool:
+    """`home`: the KB's pattern of 宿州 and its districts and counties."""
     # (the office at home named is another office's errand itself: "回砀山派出所开的话当天能拿到不")
-    named = _HOME_OFFICE_NAMED.search(said) and not _ELDERLY_MATTERS.search(said)
+    named = re.search(_home_office_named(home), said) and not _ELDERLY_MATTERS.search(said)
     return bool(
         (_OTHER_OFFICE.search(said) or named)
-        and _HOME_OFFICE.search(said)
+        and re.search(_home_office(home), said)
         and _HOME_DETAIL_ASKED.search(said)
         and not _OURS_AMONG_OTHERS.search(said)
         and not _ASKS_ACROSS.search(said)
@@ -1369,7 +1387,7 @@ class Resolver:
             question = replace(question, text=rest)  # "你光说备案了 卡的事呢": what was answered is not asked
         if back_to := self._matter_returned_to(question):  # "再回到刚才转的那个 是谁给办"
             question = replace(question, context=back_to, earlier=())
-        if _other_errand_done_at_home(normalize(question.text)):
+        if _other_errand_done_at_home(normalize(question.text), self.kb.home_places()):
             # "…宿州民政局那边周六办结婚登记不": 宿州's own business, whatever the conversation was about
             return Understanding((), (), False, False, False, DECLINE)
         kept, taken = split_taken_back(question.text)
@@ -1495,6 +1513,8 @@ class Resolver:
         # "不是俺的 是俺老伴的卡 他在外地打工回不来 网上能弄不" after 激活: someone else, wherever they are
         # (not "我人在宿州 想开个江苏那边的无犯罪记录证明": an errand of its own)
         on_it = context is not None and (not names_topic or (only_where and not self._errand_of_its_own(text, context)))
+        # "回来想给孙子捎点化妆品 再买两盒高丽参 这些要报不" after 通关: goods carried across, whatever they are
+        carries_goods = bool(on_it and context.key == CUSTOMS_SERVICE and _GOODS_CARRIED.search(text))
         # "孩子户口在宿州 今年上初一", "俺现在在宁波厂里上班 过年才回宿州": the citizen's circumstances in the matter,
         # asking nothing and naming nothing else (however sure NLU is that a bare statement is no matter of ours)
         tells_circumstances = bool(
@@ -1509,6 +1529,7 @@ class Resolver:
             and (
                 not self.kb.words_unknown(text)
                 or (elsewhere and _STATES_WHERE.search(text))
+                or carries_goods  # "就买点化妆品包包 估计七八千块钱"
                 # "东西是在日本买的 一个相机一个电饭煲" after 通关: things the KB does not name, in a case it tells
                 or self.a_fact_fits(text, context.key, UNIT_FLOOR)
             )
@@ -1569,7 +1590,7 @@ class Resolver:
         quotes_figure = bool(context and self._quotes_its_figure(text, context))
         # "调解下来一般能赔多少钱" after 12315: something asked of a word only its own facts (and few others) use;
         # "下回咋知道哪家医院能直接刷" after 门诊结算: asked of nothing but what its own facts name
-        picks_up = bool(
+        picks_up = carries_goods or bool(
             context
             and not names_topic
             and (
@@ -1623,10 +1644,12 @@ class Resolver:
             and not (_TURNS_AWAY.search(text) and _OTHER_OFFICE.search(text) and not _OURS_AMONG_OTHERS.search(text))
             # … or unemployment benefits from elsewhere ("还有 俺在上海交的失业保险 回宿州能领失业金不" after 人才)
             and not (_UNEMPLOYMENT.search(text) and self._elsewhere(text))
+            # … or a 公积金 paid elsewhere taken out ("那我在昆山交的公积金呢，人回来了能一次取出来不" after 养老保险)
+            and not (elsewhere and _FUND_TAKEN_OUT.search(self.kb.respelled(text)))
             # "俺还想在砀山承包个梨园 咋审批" after 康养: a thing of its own that nothing in the KB says, asking nothing
             # of the matter, whose facts do not fit it even a little (not "能寄回家不" after 身份证: 邮寄)
             and not (
-                not (asked or refers_back)
+                not (asked or refers_back or carries_goods)
                 and _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE)
                 and self.kb.words_unknown(text)
                 and not self.a_fact_fits(text, context.key, UNIT_FOLLOW_UP)
@@ -1652,6 +1675,7 @@ class Resolver:
             or _moves_a_record(text)
             or _OTHER_DOCUMENT.search(text)
             or _UNEMPLOYMENT.search(text)
+            or _FUND_TAKEN_OUT.search(self.kb.respelled(text))
         )
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
@@ -2378,6 +2402,7 @@ class Resolver:
         if (
             question.context == HUB_SERVICE
             and _OTHER_OFFICE.search(said)
+            and not _WEBSITE_FILING.search(said)  # not "那俺公司网站的被案能跨省办不": a website's, no errand at all
             and not (best and best.mentioned)
             and not _ONLY_HERE.search(said)  # not "那宿州本地的违章罚款搁哪交", "俺们村低保今年咋还没发下来"
             and not (_SAID_AT_HOME.search(said) and not self._elsewhere(said))  # nor "宿州车管所周六上班不"
@@ -2483,11 +2508,12 @@ class Resolver:
             return False  # "社保一直在宿州交的 … 失业登记能在杭州办吗": 社保 is what pays it, not the matter asked
         return not (other_errand and not self.kb.anchored_services(question.text))
 
-    @staticmethod
-    def _across_for_all_nlu_says(question: Question, said: str) -> bool:
+    def _across_for_all_nlu_says(self, question: Question, said: str) -> bool:
         """A cross-province errand, unless NLU is sure it is another matter and the text asks neither of doing
-        it from elsewhere nor of moving something across."""
-        return not _sure_out_of_scope(question) or bool(_ASKS_ACROSS.search(said) or _moves_a_record(said))
+        it from elsewhere nor of moving something across (nor of taking out a 公积金 paid elsewhere)."""
+        return not _sure_out_of_scope(question) or bool(
+            _ASKS_ACROSS.search(said) or _moves_a_record(said) or _FUND_TAKEN_OUT.search(self.kb.respelled(said))
+        )
 
     def names_another_matter(self, text: str) -> bool:
         """A message on its own about a bank's or a school's card, another office's errand, a doctor's question."""
@@ -2610,12 +2636,20 @@ class Resolver:
             return True
         respelled = self.kb.respelled(text)  # "城乡居民医宝…得交多少钱", "公基金"
         paying_in = _PAYING_IN.search(text) or _PAYING_IN.search(respelled)
-        if _NO_ERRAND_OF_OURS.search(text) or (paying_in and not _WITH_AN_ERRAND_OF_OURS.search(text)):
+        # (a record moved across is asked, whatever the story tells: "居住证积分也够了 想把全家户口从宿州迁过来";
+        # "学籍转回宿州考高中 咋弄")
+        moving_across = _moves_a_record(text) and self._elsewhere(text)
+        if (_NO_ERRAND_OF_OURS.search(text) and not moving_across) or (
+            paying_in and not _WITH_AN_ERRAND_OF_OURS.search(text)
+        ):
             return True
         moving_insurance = _INSURANCE_MOVED.search(text) and _WITH_AN_ERRAND_OF_OURS.search(text)
-        if _EXAMS.search(text) and not (_SCHOOLS_COOPERATING.search(text) or moving_insurance):
+        if _EXAMS.search(text) and not (_SCHOOLS_COOPERATING.search(text) or moving_insurance or moving_across):
             return True  # not "…回宿州考上了事业单位，杭州那边的社保要怎么弄过来"
-        if ((alone and _TICKETS.search(text)) or _TICKET_PRICE.search(text)) and not _CARD_OR_ELDERLY.search(text):
+        # (our card with a typo is our card: "听说社宝卡能当门票刷")
+        if ((alone and _TICKETS.search(text)) or _TICKET_PRICE.search(text)) and not (
+            _CARD_OR_ELDERLY.search(text) or ours
+        ):
             return True  # "门票打折不" after 社保卡逛景区 asks about the card
         if _WEBSITE_FILING.search(text):
             return True  # "在杭州开了个小公司 官网要做ICP被案": a website's, wherever the company is
@@ -2721,6 +2755,8 @@ class Resolver:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
+        if question.intent == NLU_FALLBACK and best.search >= FITTING_SEARCH and best.unit >= FITTING_FACT:
+            return True  # "…CT片子，过两天要去杭州的医院复查，人家认不认": NLU torn; the search and a fact of it agree
         # without an aspect asked, NLU leaning out of scope is enough: "那你说电视哪个牌子质量好"
         out_of_scope = SURE_NLU_OUT_OF_SCOPE if asks_aspect else LEANING_OUT_OF_SCOPE
         if best.context and (best.supported or bare) and not _sure_out_of_scope(question, out_of_scope):

@@ -4147,6 +4147,50 @@ def _service(value: str) -> list[dict]:
          "loan_deposit_certificate", "缴存使用证明"),
         # an illness asked of in 门诊慢特病, NLU sure it is no matter of ours (was declined)
         ("他还有个老胃病 那个也中不中", "out_of_scope", 0.93, [], "settle_chronic", "settle_chronic", "10种"),
+        # the 公积金 taken out where it was paid in another province: the national list's (were declined)
+        ("在苏州交了好几年住房公积金 现在回宿州了 那边的钱能全取出来不", "manual_reimbursement", 0.69, [], None,
+         "cross_province", "跨省通办"),
+        ("俺儿子在上海交的公积金 想回宿州买房 那个公积金能提出来不", "out_of_scope", 0.96, [], None, "cross_province",
+         "跨省通办"),
+        # a 户口 or a pupil's place moved across, in other words or before an exam (were declined)
+        ("想把孩子户口弄到上海去 俺两口子在上海干了十来年了 这个咋弄啊", "nlu_fallback", 0.45, [], None,
+         "cross_province", "跨省通办"),
+        ("那她初三想把学籍转回宿州考高中 咋弄", "cross_province", 0.48, [], None, "cross_province", "跨省通办"),
+        # a traffic fine from elsewhere dealt with at home (were declined)
+        ("上回去江苏开车被拍了违章，罚单寄到宿州了，这个罚款和扣分能在宿州这边处理吗", "out_of_scope", 0.96, [], None,
+         "cross_province", "跨省通办"),
+        ("对了上个月去杭州被拍了个违章，能回宿州这边处理不", "out_of_scope", 0.86, [], None, "cross_province",
+         "跨省通办"),
+        # the years of "那个老了以后领钱的保险" elsewhere, whether they still count (was declined)
+        ("俺搁南京厂里干了六七年了 厂里一直给俺交那个老了以后领钱的保险 现在岁数大了想回宿州找个活干 那边交的钱回来"
+         "还算不算啊", "out_of_scope", 0.68, [], None, "pension_transfer", "合并计算"),
+        # a game set aside in voice input, then customs asked (was declined)
+        ("不说游戏了我下个月跟老年团去香港玩想买点金首饰回来这个过海关要不要申报", "customs", 1.0, [], None, "customs",
+         "5000元"),
+        # goods bought abroad told or asked of in 通关 (were declined)
+        ("回来想给孙子捎点化妆品 再买两盒高丽参 这些要报不", "out_of_scope", 0.9, [], "customs", "customs", "动植物"),
+        ("就买点化妆品包包 估计七八千块钱", "out_of_scope", 0.88, [], "customs", "customs", "5000元"),
+        # NLU torn, the search and an FAQ of 远程医疗 agree (was declined)
+        ("在宿州市立医院做的CT片子，过两天要去杭州的医院复查，人家认不认，还要不要重拍一遍，花钱不说还吃辐射",
+         "nlu_fallback", 0.45, [], None, "telemedicine", "互认"),
+        # the pension said by what it is for, wanted back before its time (was declined)
+        ("俺年轻时候搁上海工地上干了八年交过那个老了领钱的保险现在回宿州了俺孙子上大学要交学费俺想把那边交的钱退出来先"
+         "给孩子用中不中", "out_of_scope", 0.93, [], None, "pension_transfer", "不能退保"),
+        # unemployment money from elsewhere; a 户口 moved in, the 居住证积分 only told (were declined)
+        ("俺儿搁上海闵行一个厂里干了五年流水线上个月厂子不行了把他们都辞了他天天搁出租屋里躺着也不吭声俺听村里人说被辞"
+         "了能领那个失业的钱他户口还在宿州是搁上海领还是回来领", "out_of_scope", 0.56, [], None, "cross_province",
+         "跨省通办"),
+        ("在上海干了十几年了 居住证积分也够了 想把全家户口从宿州迁过来 宿州那边还得回去开准迁证吗", "cross_province",
+         0.97, [], None, "cross_province", "市数据资源管理局"),
+        # tickets with our card said with a typo (was declined as a venue's ticket)
+        ("五一想带孩子去杭州逛西湖跟灵隐寺，听说社宝卡能当门票刷，是真的不", "onecard_culture_tourism", 0.94, [], None,
+         "onecard_culture_tourism", "A级景区"),
+        # a 公积金 paid elsewhere taken out, after 养老保险转移 (was the pension's FAQ)
+        ("那我在昆山交的公积金呢，人回来了能一次取出来不", "out_of_scope", 0.69, [], "pension_transfer",
+         "cross_province", "跨省通办"),
+        # a business licence for a shop at home asked from elsewhere: 营业执照 asks no opening hours
+        ("想在宿州开个小饭馆，人现在在杭州，营业执照能不能异地申请", "cross_province", 0.73, [], None,
+         "cross_province", "跨省通办"),
     ],
 )  # fmt: skip
 def test_the_matter_and_fact_a_citizen_means(
@@ -4239,6 +4283,16 @@ def test_the_matter_and_fact_a_citizen_means(
         ("学校食堂一卡通充值了没到账 不是社保卡那个一卡通啊 是孩子学校的饭卡 找谁", "nlu_fallback", 0.45, [], None),
         ("俺大伯肺上长了个瘤子，去年做过一次化疗，这回复查医生说转移了，转到骨头上了，一家人都慌了，这还能治不，"
          "吃点啥能好点", "sscard_renew", 0.52, [], None),
+        # the 公积金 taken out at home stays the fund centre's; gold's price per gram after 通关 (was 通关's fees)
+        ("俺在宿州交了六年公积金，想全取出来给家里装修房子，能取多少，搁哪办", "out_of_scope", 0.99, [], None),
+        ("那香港金子现在多少钱一克比咱宿州金店便宜多少", "out_of_scope", 1.0, [], "customs"),
+        ("另外俺想买点保健品给俺娘 哪个牌子好", "out_of_scope", 0.98, [], "customs"),
+        # a phone game's level, imported or domestic, another city's app account, a website's filing after the hub
+        # (were answered)
+        ("他又说他手机上那个开心消消乐也卡在一关过不去了，咋通关，哈哈", "out_of_scope", 0.83, [], "sscard_locked"),
+        ("医生让我们自己选钢板 进口的两万多国产的几千 哪个好啊", "out_of_scope", 0.49, [], "settle_inpatient"),
+        ("上海那个随申办app咋改绑定的手机号", "out_of_scope", 0.95, [], "yrd_one_network"),
+        ("那俺公司网站的被案能跨省办不", "ask_eligibility", 0.61, [], "cross_province"),
     ],
 )  # fmt: skip
 def test_another_offices_matter_is_declined_in_and_out_of_a_conversation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -133,6 +134,18 @@ def test_county_level_cities_where_citizens_work_are_elsewhere(kb) -> None:
     for text in ("我在昆山厂里上班", "在义乌做小生意", "儿子在浦东住"):
         assert kb.names_elsewhere(text), text
     assert not kb.names_elsewhere("我在埇桥区上班")
+
+
+def test_home_places_are_suzhou_and_its_districts_and_counties_by_every_name(kb) -> None:
+    home = re.compile(kb.home_places())
+    for text in ("宿州", "埇桥区", "埇桥", "萧县", "砀山", "灵璧县", "泗县"):
+        assert home.fullmatch(text), text
+    assert not home.search("昆山 上海 杭州 合肥")
+
+
+def test_a_word_of_another_office_is_not_corrected_into_one_of_the_kb(kb) -> None:
+    assert kb.respelled("宿州那边还得回去开准迁证吗") == "宿州那边还得回去开准迁证吗"  # not 准签证
+    assert kb.respelled("俺想办个迁证") == "俺想办个签证"  # (the homophone alone still is)
 
 
 def test_english_is_read_in_the_kbs_own_words(kb) -> None:

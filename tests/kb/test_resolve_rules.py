@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb import aspects
-from kb.resolve import _ASKS_SAME_THING, _asking_part, _complains_of_a_sale, tells_age
+from kb.resolve import _ASKS_SAME_THING, _EVERYDAY_MATTER, _asking_part, _complains_of_a_sale, tells_age
 from kb.textnorm import normalize
 
 
@@ -58,3 +58,15 @@ def test_money_paid_already_is_no_question_of_fees(text: str, fees: bool) -> Non
 )
 def test_an_age_alone_is_told_apart_from_other_numbers(text: str, told: bool) -> None:
     assert tells_age(normalize(text)) is told
+
+
+@pytest.mark.parametrize(
+    ("text", "everyday"),
+    [
+        ("瑞金医院边上租个房子一个月得多少钱 有便宜的没", True),  # rent near the hospital (was 门诊结算's fees)
+        ("那香港金子现在多少钱一克", True),
+        ("在上海租房子住 备案要多少钱", False),  # guard row: renting told, 备案's fee asked
+    ],
+)
+def test_what_a_room_or_gold_costs_is_an_everyday_matter(text: str, everyday: bool) -> None:
+    assert bool(_EVERYDAY_MATTER.search(normalize(text))) is everyday
