@@ -104,6 +104,8 @@ SERVICE_OWN_ASPECTS = frozenset(
     {aspects.MATERIALS, aspects.STEPS, aspects.CHANNELS, aspects.TIME_LIMIT, aspects.CONTACT, aspects.RESPONSIBLE}
 )
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
+LONG_RUN = 30  # characters said without a pause, longer than a clause is
+_HEARD = re.compile(r"(?<=.{6})(?=(?:俺|我)?(?:听说|听人说|听人讲|听别人说))")  # where what was heard begins
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
 _ELSEWHERE = re.compile(
@@ -372,9 +374,12 @@ _LOAN_PAPER = re.compile(
 )
 LOAN_CERTIFICATE_SERVICE = "loan_deposit_certificate"
 # a graduate starting out on their own ("俺孙子宿州学院刚毕业 不想上班 想自己干点啥 市里有啥帮扶没"): the plan's
-# support for graduates' 创业 (task 8), told in other words
+# support for graduates' 创业 (task 7), told in other words
 _GRADUATE_ON_THEIR_OWN = re.compile(
-    r"(?:毕业|大学生|毕业生)[^。？?]{0,16}(?:自己干|自己做|自己开|自己整|当老板|做生意|干个体)"
+    r"(?:毕业|大学生|毕业生)[^。？?]{0,16}(?:自己干|自己做|自己开|自己整|当老板|做生意|干个体)|"
+    # … or opening a shop, starting a business ("宿州学院今年刚毕业的，不想出去打工，想回老家埇桥开个奶茶店，市里有没有
+    # 创业方面的扶持")
+    r"(?:毕业|大学生|毕业生)[^。？?]{0,40}(?:创业(?!失败)|开个[^，,。？?\s]{0,3}店|直播带货)"
 )
 # A doctor seen over a screen: "能跟上海的大夫对着手机视频看病" (远程医疗, however else 看病 is searched)
 _SEEN_REMOTELY = re.compile(
@@ -384,6 +389,10 @@ _SEEN_REMOTELY = re.compile(
     r"(?:大夫|专家|医生)[^，,。？?]{0,8}视频"
 )
 TELEMEDICINE_SERVICE = "telemedicine"
+EDUCATION_SERVICE = "education"
+# schools of the 长三角 working with ours ("听说宿州要引进上海杭州的好学校", "职业学校跟上海江苏那边学校合着办"): the
+# plan's education cooperation (tasks 20 and 21), told in other words
+_SCHOOLS_FROM_THE_DELTA = re.compile(r"学校[^。？?]{0,16}(?:合作|合着办|联合办|分校)|引进[^。？?]{0,10}学校")
 # Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算",
 # "听说那边老年人门票免费"): 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
@@ -1336,6 +1345,7 @@ FEW_SAYING = 2  # a word of so few services' facts picks up the one under discus
 PROCESS_UNITS = frozenset({"step", "time_limit", "material", "channel"})
 STORY_CLAUSES = 3  # a message of this many clauses and more than STORY_LENGTH characters tells a story
 STORY_LENGTH = 40
+SURE_NLU_ON_A_STORY = 0.8  # NLU this sure of the service named, a story of two clauses tells the other matter
 
 
 def _asking_part(text: str) -> str:
@@ -1369,8 +1379,17 @@ def _tells_what_happened(clause: str) -> bool:
 
 
 def split_clauses(text: str) -> list[str]:
-    """The clauses of a message: split at punctuation and at words that start another question (顺便, 另外 …)."""
-    return [c for c in _CLAUSE.split(text) if len(c) >= 2]
+    """The clauses of a message: split at punctuation and at words that start another question (顺便, 另外 …);
+    a long run said without a pause (voice input) also before what was heard ("…整天抱着手机打游戏…管不住俺听说宿州的
+    职业学校跟上海江苏那边学校合着办…")."""
+    clauses = (part for c in _CLAUSE.split(text) for part in _split_long_run(c))
+    return [c for c in clauses if len(c) >= 2]
+
+
+def _split_long_run(clause: str) -> list[str]:
+    if len(clause) <= LONG_RUN:
+        return [clause]
+    return _HEARD.split(clause)
 
 
 class Resolver:
@@ -2566,9 +2585,11 @@ class Resolver:
         """ "…老板说每人能报销一点购物…过海关要申报，到底买多少钱以上的东西要报啊": in a story that names one of our
         services, and NLU hears it too, another matter is only told on the way; no clause asking is about it."""
         clauses = split_clauses(said)
-        if best is None or not best.mentioned or best.nlu < CONFIDENT_NLU or len(clauses) < STORY_CLAUSES:
+        # (two clauses where NLU agrees surely: "…整天抱着手机打游戏…管不住 / 听说宿州的职业学校跟…合着办…有这事不")
+        fewest = 2 if best is not None and best.nlu >= SURE_NLU_ON_A_STORY else STORY_CLAUSES
+        if best is None or not best.mentioned or best.nlu < CONFIDENT_NLU or len(clauses) < fewest:
             return False
-        asking = [c for c in clauses if aspects.asks(c)]
+        asking = [c for c in clauses if aspects.asks(c)] or clauses[-1:]  # (a story asks at its end)
         return (
             len(said) > STORY_LENGTH
             and bool(asking)
@@ -3287,6 +3308,8 @@ class Resolver:
             named_clearly(TALENT_SERVICE)
         if _SEEN_REMOTELY.search(corrected):
             named_clearly(TELEMEDICINE_SERVICE)
+        if _SCHOOLS_FROM_THE_DELTA.search(corrected):
+            named_clearly(EDUCATION_SERVICE)
         if _LOAN_PAPER.search(corrected) and not _OTHER_OFFICE.search(corrected):
             named_clearly(LOAN_CERTIFICATE_SERVICE)
         context_service = kb.service(question.context) if question.context else None

@@ -4188,6 +4188,14 @@ def _service(value: str) -> list[dict]:
         # a 公积金 paid elsewhere taken out, after 养老保险转移 (was the pension's FAQ)
         ("那我在昆山交的公积金呢，人回来了能一次取出来不", "out_of_scope", 0.69, [], "pension_transfer",
          "cross_province", "跨省通办"),
+        # a graduate opening a shop or starting a business at home; the 长三角's schools working with ours; a voice
+        # story telling of a game before what was heard is asked (were declined)
+        ("我是宿州学院今年刚毕业的，不想出去打工，想回老家埇桥开个奶茶店，市里有没有创业方面的扶持，培训贷款之类的",
+         "out_of_scope", 0.86, [], None, "talent", "创业培训"),
+        ("俺们两口子在杭州打工，孩子在宿州上初中，听说宿州要引进上海杭州的好学校，俺孩子能报名上不", "out_of_scope",
+         0.78, [], None, "education", "市教育体育局"),
+        ("俺孙子初中毕业了不想念书了整天抱着手机打游戏他爸妈搁外地打工管不住俺听说宿州的职业学校跟上海江苏那边学校合着"
+         "办能学门手艺有这事不", "education", 0.87, [], None, "education", "职业"),
         # a business licence for a shop at home asked from elsewhere: 营业执照 asks no opening hours
         ("想在宿州开个小饭馆，人现在在杭州，营业执照能不能异地申请", "cross_province", 0.73, [], None,
          "cross_province", "跨省通办"),

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from kb import aspects
-from kb.resolve import _ASKS_SAME_THING, _EVERYDAY_MATTER, _asking_part, _complains_of_a_sale, tells_age
+from kb.resolve import (
+    _ASKS_SAME_THING,
+    _EVERYDAY_MATTER,
+    _asking_part,
+    _complains_of_a_sale,
+    split_clauses,
+    tells_age,
+)
 from kb.textnorm import normalize
 
 
@@ -70,3 +77,24 @@ def test_an_age_alone_is_told_apart_from_other_numbers(text: str, told: bool) ->
 )
 def test_what_a_room_or_gold_costs_is_an_everyday_matter(text: str, everyday: bool) -> None:
     assert bool(_EVERYDAY_MATTER.search(normalize(text))) is everyday
+
+
+def test_a_long_run_said_without_a_pause_is_parted_where_what_was_heard_begins() -> None:
+    voice = (
+        "俺孙子初中毕业了不想念书了整天抱着手机打游戏他爸妈搁外地打工管不住"
+        "俺听说宿州的职业学校跟上海江苏那边学校合着办有这事不"
+    )
+    assert split_clauses(voice) == [
+        "俺孙子初中毕业了不想念书了整天抱着手机打游戏他爸妈搁外地打工管不住",
+        "听说宿州的职业学校跟上海江苏那边学校合着办有这事不",
+    ]
+    assert split_clauses("听说异地备案能在手机上办") == [
+        "听说异地备案能在手机上办"
+    ]  # guard row: short, and at the start
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"), [("俺孙子初中毕业了不想念书了", False), ("那要是一直没办好了不", True), ("卡办好了不", True)]
+)
+def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -> None:
+    assert aspects.asks(text) is asks  # "毕业了不想念书" tells; "办好了不" asks
