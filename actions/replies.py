@@ -102,6 +102,10 @@ def answer_messages(
         lines.append(service.summary)
         if not asked and service.steps:  # "顺便问下…咋备按": how it is done, too
             lines.append(_rest_of(service.steps, []))
+    elif not brief and not any(service.summary in line or line in service.summary for line in lines):
+        # what the matter is, in one line, after the specific answer: a question often asks more than its aspect
+        # ("现在能换吗？…能不能在网上弄" is answered by the ways, and the summary says from when)
+        lines.append(f"这项服务：{service.summary}")
     lines.append(_footer(service, units))
     return [{"text": "\n".join(lines), **({} if brief else {"buttons": buttons})}]
 
