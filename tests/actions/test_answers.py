@@ -4196,6 +4196,9 @@ def _service(value: str) -> list[dict]:
          0.78, [], None, "education", "市教育体育局"),
         ("俺孙子初中毕业了不想念书了整天抱着手机打游戏他爸妈搁外地打工管不住俺听说宿州的职业学校跟上海江苏那边学校合着"
          "办能学门手艺有这事不", "education", 0.87, [], None, "education", "职业"),
+        # the ways asked, and from when: the summary ends the aspect answer (was the ways alone)
+        ("我社保卡下个月就到期了，现在能换吗？还有我人在无锡，能不能不回宿州在网上弄", "nlu_fallback", 0.45,
+         [{"entity": "card_problem", "value": "到期"}], None, "sscard_renew", "60天"),
         # a business licence for a shop at home asked from elsewhere: 营业执照 asks no opening hours
         ("想在宿州开个小饭馆，人现在在杭州，营业执照能不能异地申请", "cross_province", 0.73, [], None,
          "cross_province", "跨省通办"),
