@@ -349,6 +349,7 @@ _TREATED_ALREADY = re.compile(
 _NOT_SETTLED = re.compile(r"结不了|没法结|不能结|没给结|没结成|没能直接结|没直接结|刷不了|不给刷|没刷成")
 _STILL_CLAIMED = re.compile(r"还能报|能报不|能不能报|还报不|给报不|给报吗|还给报")
 REIMBURSEMENT_SERVICE = "manual_reimbursement"
+OUTPATIENT_SERVICE = "settle_outpatient"
 # "出院的时候是不是就能直接拿医保结": settled at discharge, asked (not "出院了 医院说结不了", nor the aim of
 # another step: "去上海住院之前要办啥手续 出院才能直接报销")
 _SETTLED_AT_DISCHARGE = re.compile(
@@ -1206,6 +1207,26 @@ def _guess_first(u: Understanding, chosen: Candidate) -> Understanding:
     return replace(u, candidates=(chosen, *others), decision=GUESS)
 
 
+# how to have it settled directly from now on ("平时…都是自己掏腰包 这个能不能弄成直接刷医保的", "怎么样才能直接结算，
+# 不用每次都回宿州报销"): not the claim back, which the citizen wants to be rid of, but the filing that makes it so
+_DIRECT_AHEAD = re.compile(
+    r"(?:弄成|变成|改成|才能|咋样能|怎么能|如何能)[^，,。？?\s]{0,6}直接(?:刷|结|报|用)|不用[^，,。？?\s]{0,6}回[^，,。？?\s]{0,4}报"
+)
+_CLAIM_OF_ITS_OWN = re.compile(r"报回来|能报不|能不能报|还能报|补报")  # "这回的钱能报回来不，以后咋才能直接结": both
+
+
+def _direct_settlement_wanted_ahead(text: str, u: Understanding) -> Understanding:
+    best = u.best
+    if best is None or best.service.key != REIMBURSEMENT_SERVICE or best.mentioned or best.context:
+        return u
+    if not _DIRECT_AHEAD.search(text) or _CLAIM_OF_ITS_OWN.search(text):
+        return u
+    # (or the outpatient settlement, built on the filing, where the citizen speaks of 门诊)
+    wanted = (MEDICAL_ELSEWHERE_SERVICE, *((OUTPATIENT_SERVICE,) if "门诊" in text else ()))
+    ahead = next((c for key in wanted for c in u.candidates if c.service.key == key), None)
+    return u if ahead is None else _guess_first(u, ahead)
+
+
 def _context_first(u: Understanding) -> Understanding:
     current = _current(u.candidates)
     return u if current is None else _guess_first(u, current)
@@ -1738,6 +1759,7 @@ class Resolver:
         if understood.decision in (ANSWER, GUESS):
             understood = self._document_named_first(self.kb.corrected(text), understood)
             understood = self._asked_beyond_the_supposed(text, understood)
+            understood = _direct_settlement_wanted_ahead(text, understood)
             understood = self._compared_with_second(text, understood)
             understood = self._built_on_named(text, self._sibling_first(text, understood, question))
             understood = self._second_question(text, understood)

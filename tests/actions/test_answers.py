@@ -4199,6 +4199,14 @@ def _service(value: str) -> list[dict]:
         # the ways asked, and from when: the summary ends the aspect answer (was the ways alone)
         ("我社保卡下个月就到期了，现在能换吗？还有我人在无锡，能不能不回宿州在网上弄", "nlu_fallback", 0.45,
          [{"entity": "card_problem", "value": "到期"}], None, "sscard_renew", "60天"),
+        # how to have it settled directly from now on: the filing, or 门诊's settlement (were 手工报销); a claim of its
+        # own asked too stays 手工报销
+        ("我在苏州园区厂里上班好几年了 户口跟医保都还在宿州老家 平时在这边看个病都是自己掏腰包 这个能不能弄成直接刷医保"
+         "的", "cross_province", 0.5, [], None, "medical_filing", "国家医保服务平台"),
+        ("是不是只有住院才能在外地直接刷医保 门诊的都得自己先掏钱回来报啊", "manual_reimbursement", 0.49, [], None,
+         "settle_outpatient", "普通门诊"),
+        ("我有糖尿病在南京开药，上个月没备案自己垫了钱，这回的钱能报回来不，以后咋才能直接结", "manual_reimbursement",
+         0.64, [], None, "manual_reimbursement", "手工报销"),
         # a business licence for a shop at home asked from elsewhere: 营业执照 asks no opening hours
         ("想在宿州开个小饭馆，人现在在杭州，营业执照能不能异地申请", "cross_province", 0.73, [], None,
          "cross_province", "跨省通办"),
