@@ -82,6 +82,7 @@ def answer_messages(
         guide = guide_messages(service, [*lead, *intro], buttons)
         return [_units_message(service, units), *guide] if units else guide
     lines = [*lead, *intro, f"【{service.name}{''.join(' · ' + aspects.LABELS[a] for a in asked)}】"]
+    heading = len(lines) - 1
     quoted = [u.text for u in units]
     lines += quoted
     known = [a for a in asked if aspect_known(service, a)]
@@ -102,7 +103,7 @@ def answer_messages(
         lines.append(service.summary)
         if not asked and service.steps:  # "顺便问下…咋备按": how it is done, too
             lines.append(_rest_of(service.steps, []))
-    elif not brief and not any(service.summary in line or line in service.summary for line in lines):
+    elif not brief and not any(service.summary in said or said in service.summary for said in lines[heading + 1 :]):
         # what the matter is, in one line, after the specific answer: a question often asks more than its aspect
         # ("现在能换吗？…能不能在网上弄" is answered by the ways, and the summary says from when)
         lines.append(f"这项服务：{service.summary}")

@@ -81,7 +81,8 @@ UNIT_FOLLOW_UP = 0.25  # … and a follow-up on the matter discussed ("半夜能
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
 UNIT_SECOND_EXTRA = 0.05  # a second unit must fit a little better still
-FITTING_SEARCH = 0.45  # … and the search this sure of it, where NLU names nothing
+TORN_NLU_SEARCH = 0.45  # where NLU names nothing, the search this sure of a service and a fact of it fitting …
+TORN_NLU_FACT = 0.5  # … this well keep a first message in scope
 FITTING_FACT = 0.5  # a fact of the matter under discussion fitting a follow-up this well keeps it in scope
 ANCHORED_UNIT = 0.2  # a fact saying a rare word of the question this well, where none fits clearly
 SAME_OR_NOT_UNIT = 0.2  # whether the insurance must move first: the fact on moving and filing this well
@@ -105,7 +106,9 @@ SERVICE_OWN_ASPECTS = frozenset(
 )
 _CLAUSE = re.compile(r"[，,。.！!？?；;\s]+|顺便|另外|还有|再问|还想问|以及")
 LONG_RUN = 30  # characters said without a pause, longer than a clause is
-_HEARD = re.compile(r"(?<=.{6})(?=(?:俺|我)?(?:听说|听人说|听人讲|听别人说))")  # where what was heard begins
+_MARKED_QUESTION = re.compile(r"([^，,。.！!？?；;\s]+)[？?]")
+# where what was heard begins (before its 俺 or 我, if any; not "从来没听说过")
+_HEARD = re.compile(r"(?<=.{6})(?<![俺我没])(?=(?:俺|我)?(?:听说|听人说|听人讲|听别人说))")
 
 # A cross-province errand the KB has no service for: 跨省通办 is where to start.
 _ELSEWHERE = re.compile(
@@ -176,7 +179,8 @@ _OTHER_DOCUMENT = re.compile(r"驾照|驾驶证|行驶证|护照|通行证|营�
 _GOODS_CARRIED = re.compile(r"(?:买|捎|带|背|拎)(?:了|回)?(?:点|些|一些|几|两|一堆|不少)")
 # Taking the 公积金 out ("在苏州交的公积金 现在回宿州了 能取出来不"): the fund centre's errand; asked where it was paid
 # in another province, one the national 跨省通办 list has (its withdrawals), so the hub's
-_FUND_TAKEN_OUT = re.compile(r"公积金[^。？?]{0,40}(?:提取|提出|取出|取钱|提钱)")  # (voice input runs on)
+# (voice input runs on; not another account's money: "公积金转回来了 医保个人账户的钱能取出来不")
+_FUND_TAKEN_OUT = re.compile(r"公积金(?:(?!医保|社保|养老)[^。？?]){0,40}(?:提取|提出|取出|取钱|提钱)")
 # a paper of the claim or a plate lost is no card lost: "问题是发票叫我弄丢了 就剩一张费用清单 那还能报吗"
 _LOST_PAPERS = re.compile(
     r"(?:发票|票据|单据|收据|病历|小结|清单|牌照|车牌)[^，,。？?\s]{0,4}(?:丢|掉了|没了|找不|弄没)"
@@ -378,9 +382,9 @@ LOAN_CERTIFICATE_SERVICE = "loan_deposit_certificate"
 # support for graduates' 创业 (task 7), told in other words
 _GRADUATE_ON_THEIR_OWN = re.compile(
     r"(?:毕业|大学生|毕业生)[^。？?]{0,16}(?:自己干|自己做|自己开|自己整|当老板|做生意|干个体)|"
-    # … or opening a shop, starting a business ("宿州学院今年刚毕业的，不想出去打工，想回老家埇桥开个奶茶店，市里有没有
-    # 创业方面的扶持")
-    r"(?:毕业|大学生|毕业生)[^。？?]{0,40}(?:创业(?!失败)|开个[^，,。？?\s]{0,3}店|直播带货)"
+    # … or starting a business, said further on ("宿州学院今年刚毕业的，不想出去打工，想回老家埇桥开个奶茶店，市里有没有
+    # 创业方面的扶持"; not 毕业证)
+    r"(?:毕业(?!证)|大学生)[^。？?]{0,40}(?:创业(?!失败)|直播带货)"
 )
 # A doctor seen over a screen: "能跟上海的大夫对着手机视频看病" (远程医疗, however else 看病 is searched)
 _SEEN_REMOTELY = re.compile(
@@ -393,7 +397,9 @@ TELEMEDICINE_SERVICE = "telemedicine"
 EDUCATION_SERVICE = "education"
 # schools of the 长三角 working with ours ("听说宿州要引进上海杭州的好学校", "职业学校跟上海江苏那边学校合着办"): the
 # plan's education cooperation (tasks 20 and 21), told in other words
-_SCHOOLS_FROM_THE_DELTA = re.compile(r"学校[^。？?]{0,16}(?:合作|合着办|联合办|分校)|引进[^。？?]{0,10}学校")
+_SCHOOLS_FROM_THE_DELTA = re.compile(
+    r"学校[^，,。？?\s]{0,16}(?:合作(?!医疗)|合着办|联合办|分校)|引进[^，,。？?\s]{0,10}学校"  # (not 合作医疗)
+)
 # Old people elsewhere treated like the local ones ("那边老人坐车逛景点跟本地老人一个待遇 我们宿州去的算不算",
 # "听说那边老年人门票免费"): 敬老同城化, whatever card or certificate comes with it
 _AS_LOCAL_ELDERLY = re.compile(
@@ -517,7 +523,7 @@ _EVERYDAY_MATTER = re.compile(
     # a scraped car: "住院完车还被人剐了"
     r"车[^，,。？?\s]{0,3}被人?(?:剐|刮|蹭)|(?:剐|刮|蹭)了?(?:我|俺)?的?车|"
     # parking at the hospital, what a house or a pear costs: "瑞金医院那边好停车不", "砀山梨现在多少钱一斤"
-    r"停车|车位|房价|(?:进口|国产)的?[^。？?]{0,12}(?:国产|进口)[^。？?]{0,12}(?:哪个好|哪个划算|选哪个)|(?:改|换)绑|租[个间套]?房子?[^，,。？?\s]{0,6}(?:多少钱|便宜|贵)|(?:多少钱|几块钱?)一[斤克两]|一[斤克两](?:多少钱|几块|啥价)|批发价|"
+    r"停车|车位|房价|(?:进口|国产)的?[^。？?]{0,12}(?:国产|进口)[^。？?]{0,12}(?:哪个好|哪个划算|选哪个)|(?:改|换)绑|租[个间套]?房子?(?![^，,。？?\s]{0,4}(?:补贴|补助))[^，,。？?\s]{0,6}(?:多少钱|便宜|贵)|(?:多少钱|几块钱?)一[斤克两]|一[斤克两](?:多少钱|几块|啥价)|批发价|"
     # what a street needs mending is the city's (12345), no errand of ours: "俺老家门口那条路灯坏了"
     r"路灯|井盖|下水道|红绿灯|修路"
 )
@@ -679,7 +685,7 @@ _SOMEONE_ELSE_MEANT = re.compile(r"\s*不是(?:我|俺|他|她)(?![说问])")
 # another matter set aside before the one asked: "先不管低保了 你刚说那个正式挂失 得带啥去"
 # (not "不管咋样 先把备案办了吧": no matter is set aside there)
 _SET_ASIDE = re.compile(
-    r"^\s*(?:先|那|咱)?(?:不管|不说|不问|别管|甭管)(?!咋样|怎样|怎么样|如何|怎么说)[^，,。？?\s]{1,8}?(?:了|啦)"
+    r"^\s*(?:先|那|咱)?(?:不管(?!用)|不说|不问|别管|甭管)(?!咋样|怎样|怎么样|如何|怎么说)[^，,。？?\s]{1,8}?(?:了|啦)"
     r"(?:[，,。\s]+|(?=[我俺那咱]))(?=\S)"  # (voice input: "不说游戏了我下个月…")
 )
 # a question asked, then taken back in the same message: "…能领多少 哦我不是问这个 俺在江苏交了几年养老保险…"
@@ -1222,7 +1228,7 @@ def _direct_settlement_wanted_ahead(text: str, u: Understanding) -> Understandin
     if not _DIRECT_AHEAD.search(text) or _CLAIM_OF_ITS_OWN.search(text):
         return u
     # (or the outpatient settlement, built on the filing, where the citizen speaks of 门诊)
-    wanted = (MEDICAL_ELSEWHERE_SERVICE, *((OUTPATIENT_SERVICE,) if "门诊" in text else ()))
+    wanted = (OUTPATIENT_SERVICE, MEDICAL_ELSEWHERE_SERVICE) if "门诊" in text else (MEDICAL_ELSEWHERE_SERVICE,)
     ahead = next((c for key in wanted for c in u.candidates if c.service.key == key), None)
     return u if ahead is None else _guess_first(u, ahead)
 
@@ -1286,9 +1292,9 @@ def _home_office(home: str) -> str:
 
 _ELDERLY_MATTERS = re.compile(r"养老|优待|老年|高龄|敬老")  # 民政局's matters of ours
 # (its opening hours are `aspects.OPENING_HOURS` but 上班, which tells of a job elsewhere: "人在温州上班 得回宿州换吗",
-# and 营业 of the 营业执照 asked about)
+# 营业 of the 营业执照 asked about and a week's 礼拜: "下礼拜回宿州车管所换驾照")
 _HOME_DETAIL_ASKED = re.compile(
-    rf"带啥|带什么|要啥|要什么|几天(?:能|就|可以)|多久|多长时间|当天|(?!上班|营业执照){aspects.OPENING_HOURS}|星期[六日天]|预约|"
+    rf"带啥|带什么|要啥|要什么|几天(?:能|就|可以)|多久|多长时间|当天|(?!上班|营业执照|礼拜(?![六天日])){aspects.OPENING_HOURS}|星期[六日天]|预约|"
     r"多少钱|能领多少|给多少"
 )
 # … unless the citizen would rather not go back, or asks whether it must be done there ("回宿州换太远了…能在昆山
@@ -1685,7 +1691,7 @@ class Resolver:
             # … or unemployment benefits from elsewhere ("还有 俺在上海交的失业保险 回宿州能领失业金不" after 人才)
             and not (_UNEMPLOYMENT.search(text) and self._elsewhere(text))
             # … or a 公积金 paid elsewhere taken out ("那我在昆山交的公积金呢，人回来了能一次取出来不" after 养老保险)
-            and not (elsewhere and _FUND_TAKEN_OUT.search(self.kb.respelled(text)))
+            and not (elsewhere and self._takes_out_fund(text))
             # "俺还想在砀山承包个梨园 咋审批" after 康养: a thing of its own that nothing in the KB says, asking nothing
             # of the matter, whose facts do not fit it even a little (not "能寄回家不" after 身份证: 邮寄)
             and not (
@@ -1715,7 +1721,7 @@ class Resolver:
             or _moves_a_record(text)
             or _OTHER_DOCUMENT.search(text)
             or _UNEMPLOYMENT.search(text)
-            or _FUND_TAKEN_OUT.search(self.kb.respelled(text))
+            or self._takes_out_fund(text)
         )
         understood = Understanding(tuple(candidates), asked, names_topic, False, near, content=content)
         understood = replace(understood, decision=self._decide(question, understood))
@@ -2553,8 +2559,12 @@ class Resolver:
         """A cross-province errand, unless NLU is sure it is another matter and the text asks neither of doing
         it from elsewhere nor of moving something across (nor of taking out a 公积金 paid elsewhere)."""
         return not _sure_out_of_scope(question) or bool(
-            _ASKS_ACROSS.search(said) or _moves_a_record(said) or _FUND_TAKEN_OUT.search(self.kb.respelled(said))
+            _ASKS_ACROSS.search(said) or _moves_a_record(said) or self._takes_out_fund(said)
         )
+
+    def _takes_out_fund(self, text: str) -> bool:
+        """The 公积金 taken out, however it is typed ("公基金")."""
+        return bool(_FUND_TAKEN_OUT.search(self.kb.respelled(text)))
 
     def names_another_matter(self, text: str) -> bool:
         """A message on its own about a bank's or a school's card, another office's errand, a doctor's question."""
@@ -2573,13 +2583,18 @@ class Resolver:
         if any(self._another_matter(c, alone=False) and key in self.kb.anchored_services(c) for c in clauses):
             return False
         other_told = any(self._another_matter(clause, alone=False) for clause in clauses)
+        marked_questions = {m.group(1) for m in _MARKED_QUESTION.finditer(said)}  # clauses ended by a question mark
         return any(
             best.service.key in self.kb.anchored_services(clause)
             and not self._another_matter(clause, alone=False)
             and not (other_told and _ALSO_COVERS.match(clause))  # "那包工头欠俺们工钱不给 也能打12315告他不"
             # (an anchored clause that only tells, while another asks: "俺一个月领那城乡居民养老金才两百来块，听说今年
             # 宿州又调了，俺这能涨多少" after 养老服务 asks of the pension's rise)
-            and (aspects.asks(clause) or not (other_asked or any(aspects.asks(c) for c in clauses if c != clause)))
+            and (
+                aspects.asks(clause)
+                or clause in marked_questions  # "那个敬老通是个app？俺娘用的老人机 俺用俺手机查中不"
+                or not (other_asked or any(aspects.asks(c) for c in clauses if c != clause))
+            )
             # "楼上…吵死了 这个能投诉吗": of the other matter (not "这个挂失能让俺儿子去办不", which says more)
             and not (
                 _ABOUT_WHAT_WAS_JUST_SAID.match(clause)
@@ -2611,7 +2626,7 @@ class Resolver:
         fewest = 2 if best is not None and best.nlu >= SURE_NLU_ON_A_STORY else STORY_CLAUSES
         if best is None or not best.mentioned or best.nlu < CONFIDENT_NLU or len(clauses) < fewest:
             return False
-        asking = [c for c in clauses if aspects.asks(c)] or clauses[-1:]  # (a story asks at its end)
+        asking = [c for c in clauses if aspects.asks(c)]
         return (
             len(said) > STORY_LENGTH
             and bool(asking)
@@ -2798,7 +2813,7 @@ class Resolver:
             return True
         if best.nlu >= SURE_NLU:
             return True  # "研究生回宿州有补贴吗": NLU is sure, though the KB's names say little
-        if question.intent == NLU_FALLBACK and best.search >= FITTING_SEARCH and best.unit >= FITTING_FACT:
+        if question.intent == NLU_FALLBACK and best.search >= TORN_NLU_SEARCH and best.unit >= TORN_NLU_FACT:
             return True  # "…CT片子，过两天要去杭州的医院复查，人家认不认": NLU torn; the search and a fact of it agree
         # without an aspect asked, NLU leaning out of scope is enough: "那你说电视哪个牌子质量好"
         out_of_scope = SURE_NLU_OUT_OF_SCOPE if asks_aspect else LEANING_OUT_OF_SCOPE

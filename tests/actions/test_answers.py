@@ -4207,6 +4207,9 @@ def _service(value: str) -> list[dict]:
          "settle_outpatient", "普通门诊"),
         ("我有糖尿病在南京开药，上个月没备案自己垫了钱，这回的钱能报回来不，以后咋才能直接结", "manual_reimbursement",
          0.64, [], None, "manual_reimbursement", "手工报销"),
+        # a clause on the matter ended by a question mark asks, however another clause tells of a phone (was declined)
+        ("那个敬老通是个app？俺娘用的老人机 俺用俺手机查中不", "elderly_benefits", 0.91, [], "elderly_onecard",
+         "elderly_onecard", "长三角敬老通"),
         # a business licence for a shop at home asked from elsewhere: 营业执照 asks no opening hours
         ("想在宿州开个小饭馆，人现在在杭州，营业执照能不能异地申请", "cross_province", 0.73, [], None,
          "cross_province", "跨省通办"),

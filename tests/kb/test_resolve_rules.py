@@ -8,6 +8,10 @@ from kb import aspects
 from kb.resolve import (
     _ASKS_SAME_THING,
     _EVERYDAY_MATTER,
+    _FUND_TAKEN_OUT,
+    _GRADUATE_ON_THEIR_OWN,
+    _SCHOOLS_FROM_THE_DELTA,
+    _SET_ASIDE,
     _asking_part,
     _complains_of_a_sale,
     split_clauses,
@@ -72,7 +76,8 @@ def test_an_age_alone_is_told_apart_from_other_numbers(text: str, told: bool) ->
     [
         ("瑞金医院边上租个房子一个月得多少钱 有便宜的没", True),  # rent near the hospital (was 门诊结算's fees)
         ("那香港金子现在多少钱一克", True),
-        ("在上海租房子住 备案要多少钱", False),  # guard row: renting told, 备案's fee asked
+        ("在上海租房子住 备案要多少钱", False),  # guard rows: renting told, 备案's fee asked; a housing subsidy
+        ("人才引进的租房补贴一个月多少钱", False),
     ],
 )
 def test_what_a_room_or_gold_costs_is_an_everyday_matter(text: str, everyday: bool) -> None:
@@ -86,7 +91,7 @@ def test_a_long_run_said_without_a_pause_is_parted_where_what_was_heard_begins()
     )
     assert split_clauses(voice) == [
         "俺孙子初中毕业了不想念书了整天抱着手机打游戏他爸妈搁外地打工管不住",
-        "听说宿州的职业学校跟上海江苏那边学校合着办有这事不",
+        "俺听说宿州的职业学校跟上海江苏那边学校合着办有这事不",
     ]
     assert split_clauses("听说异地备案能在手机上办") == [
         "听说异地备案能在手机上办"
@@ -98,3 +103,21 @@ def test_a_long_run_said_without_a_pause_is_parted_where_what_was_heard_begins()
 )
 def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -> None:
     assert aspects.asks(text) is asks  # "毕业了不想念书" tells; "办好了不" asks
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        (_FUND_TAKEN_OUT, "在苏州交了好几年住房公积金 现在回宿州了 那边的钱能全取出来不", True),
+        (_FUND_TAKEN_OUT, "在苏州交的公积金转回来了 医保个人账户的钱能取出来不", False),  # another account's money
+        (_SCHOOLS_FROM_THE_DELTA, "宿州的职业学校跟上海江苏那边学校合着办", True),
+        (_SCHOOLS_FROM_THE_DELTA, "孩子在学校摔伤了，合作医疗能报不", False),  # 合作医疗 is 医保
+        (_GRADUATE_ON_THEIR_OWN, "孩子今年宿州学院毕业 学的电商 想回来搞个直播带货 听说对大学生回来创业有扶持", True),
+        (_GRADUATE_ON_THEIR_OWN, "闺女毕业证丢了 想开个网店 营业执照咋办", False),  # a diploma, no start
+        (_SET_ASIDE, "不说游戏了我下个月去香港 金首饰要申报不", True),
+        (_SET_ASIDE, "那不管用了我还得回去办吗", False),  # it does not work: nothing set aside
+    ],
+)
+def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: bool) -> None:
+    found = pattern.match(normalize(text)) if pattern is _SET_ASIDE else pattern.search(normalize(text))
+    assert bool(found) is matches
