@@ -180,7 +180,8 @@ _GOODS_CARRIED = re.compile(r"(?:买|捎|带|背|拎)(?:了|回)?(?:点|些|一�
 # Taking the 公积金 out ("在苏州交的公积金 现在回宿州了 能取出来不"): the fund centre's errand; asked where it was paid
 # in another province, one the national 跨省通办 list has (its withdrawals), so the hub's
 # (voice input runs on; not another account's money: "公积金转回来了 医保个人账户的钱能取出来不")
-_FUND_TAKEN_OUT = re.compile(r"公积金(?:(?!医保|社保|养老)[^。？?]){0,40}(?:提取|提出|取出|取钱|提钱)")
+_FUND_WITHDRAWN = r"提取|提出|取出|取钱|提钱"
+_FUND_TAKEN_OUT = re.compile(rf"公积金(?:(?!医保|社保|养老)[^。？?]){{0,40}}(?:{_FUND_WITHDRAWN})")
 # a paper of the claim or a plate lost is no card lost: "问题是发票叫我弄丢了 就剩一张费用清单 那还能报吗"
 _LOST_PAPERS = re.compile(
     r"(?:发票|票据|单据|收据|病历|小结|清单|牌照|车牌)[^，,。？?\s]{0,4}(?:丢|掉了|没了|找不|弄没)"
@@ -539,7 +540,7 @@ _OTHER_OFFICE = re.compile(
     r"结婚证|结婚登记|婚姻登记|离婚证|离婚手续|办离婚|护照|通行证|签证|驾驶证|驾照|违章|车管所|"
     r"出生证明|出生医学证明|退役军人|法律援助|打官司|律师|献血|生育保险|生育津贴|低保|最低生活保障|残疾人|残疾证|两项补贴|"
     r"宅基地|不动产|房产证|房本|车牌|牌照|落户|迁户口|户口[^，,。？?\s]{0,6}(?:迁|落到)|落到[^，,。？?\s]{0,3}(?:市区|城里|城区|县城)|违建|私搭乱建|噪音|扰民|广场舞|楼上[^，,。？?]{0,12}(?:装修|砸墙|吵)|吵得[^，,。？?]{0,6}睡不着|以旧换新|出租房|出租屋|房屋租赁|租赁备案|租房备案|身[份分]证[^，,。？?]{0,4}(?:丢|掉|挂失|补办|补领|到期|过期|换)|(?:户口本|户口簿)[^，,。？?]{0,6}(?:丢|掉|补|找不)|"
-    r"公积金[^。？?]{0,24}(?:提取|提出|取出|取钱|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
+    rf"公积金[^。？?]{{0,24}}(?:{_FUND_WITHDRAWN}|租房|房租|还房贷|还贷|利率|余额|能贷多少|贷多少|最多能贷|贷款额度)|"
     r"翻译|translate|汇率|换(?:美元|外币|港币|日元|欧元)|(?:美元|外币|港币|日元|欧元|韩元)[^，,。？?\s呢]{0,6}换|"
     r"派出所[^，,。？?\s]{0,6}(?:几点|上班|下班|开门|关门)|坐几路|几路(?:公交|车)|商标|物业|居委会|学位证|毕业证|"
     r"房管局|无人机|高龄补贴|高龄津贴|尊老金|陪护|陪床|探视|贴票|差旅|发票抬头|公司报销|单位报销|"
@@ -909,7 +910,6 @@ _INSURANCE_PAID = rf"保险|社保(?!卡)|养老(?!院|服务)|{_MEDICAL_INSURAN
 _OTHER_PAYMENT = re.compile(r"房租|租金|学费|物业|党费|水电|电费|话费|会费|房贷|车贷|保费")
 _PAID_IN = re.compile(
     rf"交(?!通)[^，,。.？?！!\s]{{0,6}}(?:{_INSURANCE_PAID})|(?:{_INSURANCE_PAID})[^，,。.？?！!\s]{{0,6}}交|"
-    r"交[^，,。.？?！!\s]{0,3}那个[^，,。.？?！!\s]{0,10}的保险|"  # "一直给俺交那个老了以后领钱的保险"
     r"交的那?(?:几|[一二两三四五六七八九十\d]+)年|"  # "在杭州交的那几年是不是就白交了": the years paid in
     # … or worked, counted at retirement: "等我退休的时候上海那十年还算不算数"
     r"退休[^，,。.？?！!]{0,12}(?:几|[一二两三四五六七八九十\d]+)来?年"
@@ -3335,7 +3335,8 @@ class Resolver:
         for key, moves in () if sees_doctor else _INSURANCE_MOVES.items():
             if moves.search(corrected) or (moved_for_a_job and _JOB_INSURANCE[key].search(corrected)):
                 named_clearly(key)
-        if self._paid_elsewhere_counts(corrected):
+        # (in the KB's words: "一直给俺交那个老了以后领钱的保险" pays into 养老保险)
+        if self._paid_elsewhere_counts(kb.in_kb_words(corrected)):
             named_clearly(_insurance_paid(corrected))
         if _DECLARED_AT_BORDER.search(corrected):
             named_clearly(CUSTOMS_SERVICE)
