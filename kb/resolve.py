@@ -76,7 +76,8 @@ LEANING_OUT_OF_SCOPE = 0.7  # without one, this sure outweighs words shared with
 UNCLEAR_SCORE = 0.45  # declined, but a service matches this well: offered as a button, should it be meant
 TOPIC_SCORE = 0.42  # the text without its aspect cues still matches a service this well: it names a topic
 UNIT_ANSWER = 0.15  # the unit that best fits an aspect question is quoted first if it matches at all …
-UNIT_GENERAL = 0.6  # … and a general question ("社保卡丢了咋办") this well
+UNIT_GENERAL = 0.6  # … and a general message ("社保卡丢了") this well
+ASKED_UNIT = 0.5  # … and a question ("社保卡丢了咋办") or a claim told to be checked this well
 UNIT_FOLLOW_UP = 0.25  # … and a follow-up on the matter discussed ("半夜能打通不" after 12345) this well
 UNIT_ASPECT_BONUS = 0.1
 UNIT_MARGIN = 0.1
@@ -477,7 +478,7 @@ _HOTLINE_FIELDS = {
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
-    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|"
+    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|(?:炖|熬|煲)(?:点|些)?(?:啥|什么)|"
     r"(?:还)?能治(?:不|吗|好)|治得好|能不能治|吃(?:点|些)?(?:啥|什么)(?:能|会)?好|"  # "这还能治不，吃点啥能好点"
     r"能(?:一块|一起|同时)吃|"  # "波立维跟阿司匹林能一块吃不"
     r"国产的?好还是进口|进口的?好还是国产|(?:今天|明天|周[一二三四五六日天]|星期[一二三四五六日天])[^，,。？?]{0,8}(?:坐诊|出诊)|"
@@ -3118,9 +3119,10 @@ class Resolver:
                 # "她这个病是2024年才新加进去的吧" in 门诊慢特病: a question on the matter, the fact that fits it best
                 fact = scored[0][0]
             return [fact] if fact else []
-        # the aspect's own text follows the quote anyway
-        # (a claim heard, told to be checked, is asked as much as a question: "听说这个备案就管三个月 真的假的")
-        general = BUILT_ON_UNIT if self.checks_a_claim(text) else UNIT_GENERAL
+        # the aspect's own text follows the quote anyway; a question is answered first by the fact that fits it
+        # well ("俺有乙肝 还有脂肪肝 这肝上的病能跨省门诊直接结算不": the FAQ on 肝炎), as is a claim heard, told to be
+        # checked ("听说这个备案就管三个月 真的假的"); a message that asks nothing only by one that fits it very well
+        general = ASKED_UNIT if self.checks_a_claim(text) or aspects.asks(text) else UNIT_GENERAL
         threshold = UNIT_ANSWER if asked else UNIT_FOLLOW_UP if on_matter_discussed else general
         # a unit of another aspect only where it clearly is the question asked, well ahead of the aspect's own
         # ("具体有几种办法" in 跨省通办: the three ways, not a step)

@@ -4213,6 +4213,19 @@ def _service(value: str) -> list[dict]:
         # a business licence for a shop at home asked from elsewhere: 营业执照 asks no opening hours
         ("想在宿州开个小饭馆，人现在在杭州，营业执照能不能异地申请", "cross_province", 0.73, [], None,
          "cross_province", "跨省通办"),
+        # a question answered first by the fact that fits it well, not only the card (was 门诊结算's card alone)
+        ("俺有乙肝 还有脂肪肝 这肝上的病能跨省门诊直接结算不", "settle_outpatient", 0.99, [], None,
+         "settle_outpatient", "不是所有肝炎"),
+        ("在常州商场买了件外套 回来试了不合适 也没穿过 能无理由退吗", "consumer_complaint", 0.9, [], None,
+         "consumer_complaint", "以商户的承诺为准"),
+        # chemotherapy as an outpatient is 恶性肿瘤门诊放化疗 (was 普通门诊, and 住院 in its conversation)
+        ("我家老头子查出来肺癌 医生叫去上海做化疗 是门诊上做的那种 医保能直接结账不", "settle_outpatient", 0.96, [],
+         None, "settle_chronic", "恶性肿瘤门诊放化疗"),
+        # (guard: NLU's own reading, kept after 住院 was discussed)
+        ("开完刀还得化疗 门诊做化疗那个也能直接算吗", "settle_chronic", 0.99, [], "settle_inpatient",
+         "settle_chronic", "恶性肿瘤门诊放化疗"),
+        # "老年人的证" is the 老年证 (was the 敬老同城化 discussed, which has no materials)
+        ("那个老年人的证俺还没弄 要带啥", "ask_materials", 0.54, [], "elderly_onecard", "elderly_benefits", "户口簿"),
     ],
 )  # fmt: skip
 def test_the_matter_and_fact_a_citizen_means(
@@ -4229,6 +4242,8 @@ def test_the_matter_and_fact_a_citizen_means(
 @pytest.mark.parametrize(
     ("text", "intent", "confidence", "entities", "context"),
     [
+        # what to cook for someone after chemotherapy: a doctor's or a cook's question (was 门诊慢特病)
+        ("化疗完了掉头发没胃口 给他炖点啥好", "settle_chronic", 0.61, [], "settle_chronic"),
         # a rise in what 新农合 costs heard of: paying in is not ours (was 医保's answer)
         ("还有 村里说今年新农合一个人涨到四百多了 真的假的", "out_of_scope", 0.97, [], "settle_inpatient"),
         # whether 12315 also takes wages owed: not a consumer's complaint (was 12315's answer)
