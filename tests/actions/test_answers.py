@@ -4225,8 +4225,8 @@ def _service(value: str) -> list[dict]:
         ("开完刀还得化疗 门诊做化疗那个也能直接算吗", "settle_chronic", 0.99, [], "settle_inpatient",
          "settle_chronic", "恶性肿瘤门诊放化疗"),
         # an 电饭煲 among goods carried is no soup to cook (guard)
-        ("下个月去日本玩 回来想给家里捎点化妆品电饭煲啥的 大概六七千块 另外身上带两万多块钱现金 这些都得报吗", "customs", 0.9,
-         [], None, "customs", "20000元"),
+        ("下个月去日本玩 回来想给家里捎点化妆品电饭煲啥的 大概六七千块 另外身上带两万多块钱现金 这些都得报吗",
+         "customs", 0.9, [], None, "customs", "20000元"),
         # "老年人的证" is the 老年证 (was the 敬老同城化 discussed, which has no materials)
         ("那个老年人的证俺还没弄 要带啥", "ask_materials", 0.54, [], "elderly_onecard", "elderly_benefits", "户口簿"),
     ],
