@@ -2953,6 +2953,24 @@ class Resolver:
                 hits = self.kb.search_units(part, services=[base.key], limit=1, min_score=bar)
                 if hits and hits[0][1] - own_score >= 2 * SIBLING_MARGIN:
                     return base, hits[0][0]
+        return self._base_fact_by_its_word(text, service, bases)
+
+    def _base_fact_by_its_word(
+        self, text: str, service: ServiceView, bases: Sequence[ServiceView]
+    ) -> tuple[ServiceView, Unit] | None:
+        """ "如果算转诊的话 宿州这边医院要开什么证明吗" in 门诊慢特病: a question saying a word that the facts of the step
+        it builds on say and none of its own (转诊, 备案's), answered by that step's fact saying it that fits best."""
+        said = normalize(text)
+        if not aspects.asks(said) or _STEP_DONE.search(said):
+            return None
+        words = {w for w in rare_words_of(said) if not self.kb.service_says(service.key, w)}
+        for base in (b for b in bases if b.key != HUB_SERVICE):
+            its_words = {w for w in words if self.kb.service_says(base.key, w)}
+            if not its_words:
+                continue
+            hits = self.kb.search_units(said, services=[base.key], limit=MAX_SERVICE_UNITS, min_score=ANCHORED_UNIT)
+            if fact := next((u for u, _ in hits if any(w in u.text for w in its_words)), None):
+                return base, fact
         return None
 
     def fact_next_door(self, text: str, service: ServiceView, asked: Sequence[str]) -> tuple[ServiceView, Unit] | None:
@@ -3011,7 +3029,9 @@ class Resolver:
             chosen = [unit for unit in chosen if not _about_an_emergency(unit)]
         if _SINCE_WHEN.search(normalize(text)) and (started := self._when_it_started(text, service)):
             return [started]  # "这是哪年开始有的"
-        if (not chosen or set(asked) <= {aspects.CONTACT}) and (hotline := self._hotline_asked(text, service)):
+        # (a hotline asked about by its number first, whatever else seems asked: "12393前面要不要加区号 俺用手机打的")
+        first_of_all = not chosen or set(asked) <= {aspects.CONTACT} or _asked_hotlines(text)
+        if first_of_all and (hotline := self._hotline_asked(text, service)):
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         if same := self._same_or_not(text, service):
             return [same, *(u for u in chosen if u is not same)][:MAX_UNITS]

@@ -4227,6 +4227,11 @@ def _service(value: str) -> list[dict]:
         # an 电饭煲 among goods carried is no soup to cook (guard)
         ("下个月去日本玩 回来想给家里捎点化妆品电饭煲啥的 大概六七千块 另外身上带两万多块钱现金 这些都得报吗",
          "customs", 0.9, [], None, "customs", "20000元"),
+        # a word only the step it builds on says (转诊: 备案's): that step's fact first (was 门诊慢特病's materials)
+        ("如果算转诊的话 宿州这边医院要开什么证明吗", "ask_materials", 0.6, [], "settle_chronic", "settle_chronic",
+         "转诊意见"),
+        # a hotline asked about by its number: its FAQ first, though 手机 seems to ask for channels (was the counter's)
+        ("12393前面要不要加区号 俺用手机打的", "ask_contact", 0.7, [], "medical_filing", "medical_filing", "区号"),
         # "老年人的证" is the 老年证 (was the 敬老同城化 discussed, which has no materials)
         ("那个老年人的证俺还没弄 要带啥", "ask_materials", 0.54, [], "elderly_onecard", "elderly_benefits", "户口簿"),
     ],
