@@ -2958,8 +2958,9 @@ class Resolver:
     def _base_fact_by_its_word(
         self, text: str, service: ServiceView, bases: Sequence[ServiceView]
     ) -> tuple[ServiceView, Unit] | None:
-        """ "如果算转诊的话 宿州这边医院要开什么证明吗" in 门诊慢特病: a question saying a word that the facts of the step
-        it builds on say and none of its own (转诊, 备案's), answered by that step's fact saying it that fits best."""
+        """ "如果算转诊的话 宿州这边医院要开什么证明吗" in 门诊慢特病: a question saying a word that the facts of
+        the step it builds on say and none of its own (转诊, 备案's), answered by that step's fact saying it that fits
+        best."""
         said = normalize(text)
         if not aspects.asks(said) or _STEP_DONE.search(said):
             return None
