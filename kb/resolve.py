@@ -123,7 +123,8 @@ _ERRAND = re.compile(
 _PLACE_HOURS = re.compile(rf"(网点|窗口|大厅|服务中心|经办机构)[^，,。？?\s]{{0,4}}{aspects.OPENING_HOURS}")
 # whether a thing made must be fetched in person: "能寄到无锡不 还是非得回宿州领", "必须本人去领吗"
 _FETCHED_IN_PERSON = re.compile(
-    r"(?:寄|邮寄|快递)(?:到|过|给|回)?[^，,。？?\s]{0,6}(?:不|吗|么|没)|非得[^，,。？?\s]{0,6}领|(?:必须|得|要)本人[^，,。？?\s]{0,3}领"
+    r"(?:寄|邮寄|快递)(?:到|过|给|回)?[^，,。？?\s]{0,6}(?:不|吗|么|没)|非得[^，,。？?\s]{0,6}(?:领|拿|取)|"
+    r"(?:必须|得|要)(?:本人|亲自)[^，,。？?\s]{0,3}(?:领|拿|取)"  # "换好的卡要本人去拿吗"
 )
 # … and a fact telling how it is handed over ("卡做好以后，必须本人去领", "可以选择邮寄")
 _HANDED_OVER = re.compile(r"邮寄|本人[^，,。；;]{0,4}领")

@@ -13,6 +13,7 @@ from kb.resolve import (
     _SCHOOLS_FROM_THE_DELTA,
     _SET_ASIDE,
     _asking_part,
+    _asks_if_mailed,
     _complains_of_a_sale,
     split_clauses,
     tells_age,
@@ -121,3 +122,17 @@ def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -
 def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: bool) -> None:
     found = pattern.match(normalize(text)) if pattern is _SET_ASIDE else pattern.search(normalize(text))
     assert bool(found) is matches
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("换好的卡要本人去拿吗", True),  # fetched in person, said with 拿 as much as with 领
+        ("新卡做好了能寄到无锡不 还是非得回宿州领", True),
+        ("非得亲自去取吗", True),
+        ("换卡要带啥", False),  # guard rows: what to bring, who applies
+        ("能让别人替我去申请不", False),
+    ],
+)
+def test_whether_what_is_made_must_be_fetched_in_person_is_asked(text: str, asked: bool) -> None:
+    assert _asks_if_mailed(text) is asked
