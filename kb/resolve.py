@@ -122,9 +122,11 @@ _ERRAND = re.compile(
 # when a place is open: "网点开门不", "窗口周六上班吗"
 _PLACE_HOURS = re.compile(rf"(网点|窗口|大厅|服务中心|经办机构)[^，,。？?\s]{{0,4}}{aspects.OPENING_HOURS}")
 # whether a thing made must be fetched in person: "能寄到无锡不 还是非得回宿州领", "必须本人去领吗"
+# "换好的卡要本人去拿吗": 拿 or 取 ending what is asked (not "必须本人拿身份证去吗", what is brought)
+_FETCH_IT = r"(?:拿|取)(?=[吗不么呢啊？?\s]|$)"
 _FETCHED_IN_PERSON = re.compile(
-    r"(?:寄|邮寄|快递)(?:到|过|给|回)?[^，,。？?\s]{0,6}(?:不|吗|么|没)|非得[^，,。？?\s]{0,6}(?:领|拿|取)|"
-    r"(?:必须|得|要)(?:本人|亲自)[^，,。？?\s]{0,3}(?:领|拿|取)"  # "换好的卡要本人去拿吗"
+    rf"(?:寄|邮寄|快递)(?:到|过|给|回)?[^，,。？?\s]{{0,6}}(?:不|吗|么|没)|非得[^，,。？?\s]{{0,6}}(?:领|{_FETCH_IT})|"
+    rf"(?:必须|得|要)(?:本人|亲自)[^，,。？?\s]{{0,3}}(?:领|{_FETCH_IT})"
 )
 # … and a fact telling how it is handed over ("卡做好以后，必须本人去领", "可以选择邮寄")
 _HANDED_OVER = re.compile(r"邮寄|本人[^，,。；;]{0,4}领")
@@ -479,7 +481,7 @@ _HOTLINE_FIELDS = {
 # Which hospital or doctor is best, what to eat: a doctor's question, unless insurance is asked about too
 _MEDICAL_ADVICE = re.compile(
     r"(?:哪个|哪家|哪位|什么)(?:医院|专家|大夫|医生|科室)[^，,。？?]{0,8}(?:好|靠谱|厉害|有名|强)|专家号|"
-    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|(?:炖|熬)(?:点|些)?(?:啥|什么)|煲(?:点|些)(?:啥|什么)|"
+    r"饮食|忌口|能吃|吃什么|偏方|怎么治|咋治|吃(?:点|些)?(?:啥|什么)药|换(?:个|种)?药|(?<!电)(?:炖|熬)(?:点|些)?(?:啥|什么)|煲(?:点|些)(?:啥|什么)|"
     r"(?:还)?能治(?:不|吗|好)|治得好|能不能治|吃(?:点|些)?(?:啥|什么)(?:能|会)?好|"  # "这还能治不，吃点啥能好点"
     r"能(?:一块|一起|同时)吃|"  # "波立维跟阿司匹林能一块吃不"
     r"国产的?好还是进口|进口的?好还是国产|(?:今天|明天|周[一二三四五六日天]|星期[一二三四五六日天])[^，,。？?]{0,8}(?:坐诊|出诊)|"
@@ -2933,7 +2935,7 @@ class Resolver:
         self, text: str, service: ServiceView, bar: float = BUILT_ON_UNIT
     ) -> tuple[ServiceView, Unit] | None:
         """ "那个小程序叫啥" about 门诊直接结算: the fact is 备案's (its app), the step 门诊直接结算 begins with; a fact
-        matching at least `bar`, well ahead of the service's own."""
+        matching at least `bar`, well ahead of the service's own, or else one saying a word only that step says."""
         if not text:
             return None
         bases = self.kb.services_it_builds_on(service.key)
@@ -2965,8 +2967,16 @@ class Resolver:
         said = normalize(text)
         if not aspects.asks(said) or _STEP_DONE.search(said):
             return None
-        words = {w for w in rare_words_of(said) if not self.kb.service_says(service.key, w)}
-        for base in (b for b in bases if b.key != HUB_SERVICE):
+        # words few services' facts say, not two-character runs ("州看" of "回宿州看病") nor places (any fact's example)
+        told = self.kb.without_places(said)
+        words = {
+            w
+            for w in rare_words_of(told, with_runs=False)
+            if not self.kb.service_says(service.key, w) and len(self.kb.services_saying(w)) <= FEW_SAYING
+        }
+        for base in (
+            b for b in bases[:1] if b.key != HUB_SERVICE
+        ):  # the step it begins with (not 手工报销, a fallback)
             its_words = {w for w in words if self.kb.service_says(base.key, w)}
             if not its_words:
                 continue
@@ -3031,8 +3041,11 @@ class Resolver:
             chosen = [unit for unit in chosen if not _about_an_emergency(unit)]
         if _SINCE_WHEN.search(normalize(text)) and (started := self._when_it_started(text, service)):
             return [started]  # "这是哪年开始有的"
-        # (a hotline asked about by its number first, whatever else seems asked: "12393前面要不要加区号 俺用手机打的")
-        first_of_all = not chosen or set(asked) <= {aspects.CONTACT} or _asked_hotlines(text)
+        # (a hotline asked about by its number first, whatever else seems asked besides: "12393前面要不要加区号
+        # 俺用手机打的"; not one only quoted: "12393说让我等 备案到底要多久才能办好")
+        first_of_all = (
+            not chosen or set(asked) <= {aspects.CONTACT} or (aspects.CONTACT in asked and bool(_asked_hotlines(text)))
+        )
         if first_of_all and (hotline := self._hotline_asked(text, service)):
             return [hotline, *(u for u in chosen if u is not hotline)][:MAX_UNITS]
         if same := self._same_or_not(text, service):

@@ -4218,12 +4218,6 @@ def _service(value: str) -> list[dict]:
          "settle_outpatient", "不是所有肝炎"),
         ("在常州商场买了件外套 回来试了不合适 也没穿过 能无理由退吗", "consumer_complaint", 0.9, [], None,
          "consumer_complaint", "以商户的承诺为准"),
-        # chemotherapy as an outpatient is 恶性肿瘤门诊放化疗 (was 普通门诊, and 住院 in its conversation)
-        ("我家老头子查出来肺癌 医生叫去上海做化疗 是门诊上做的那种 医保能直接结账不", "settle_outpatient", 0.96, [],
-         None, "settle_chronic", "恶性肿瘤门诊放化疗"),
-        # (guard: NLU's own reading, kept after 住院 was discussed)
-        ("开完刀还得化疗 门诊做化疗那个也能直接算吗", "settle_chronic", 0.99, [], "settle_inpatient",
-         "settle_chronic", "恶性肿瘤门诊放化疗"),
         # an 电饭煲 among goods carried is no soup to cook (guard)
         ("下个月去日本玩 回来想给家里捎点化妆品电饭煲啥的 大概六七千块 另外身上带两万多块钱现金 这些都得报吗",
          "customs", 0.9, [], None, "customs", "20000元"),
@@ -4397,3 +4391,29 @@ def test_a_service_bought_and_not_refunded_is_a_consumers_complaint() -> None:
     text = "在杭州通过一个家政公司请了个月嫂 交了一万二 结果人干了三天就走了 公司不退钱还不接电话 这个上哪告他们"
     messages, events = answer(text, "out_of_scope", confidence=0.94, entities=[{"entity": "place", "value": "杭州市"}])
     assert slots_set(events).get("service_key") == "consumer_complaint", texts(messages)  # (was declined)
+
+
+def test_a_hotline_only_quoted_does_not_go_before_what_is_asked() -> None:
+    filing = "medical_filing"
+    tracker = make_tracker("12393说让我等 备案到底要多久才能办好", "ask_processing_time", confidence=0.8,
+                           slots={"service_key": filing}, discussed=(filing,), answered=True)  # fmt: skip
+    reply = texts(run(ActionAnswer(), tracker)[0])
+    assert "不少于6个月" in reply and not reply.split("\n")[1].startswith("12393是"), reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "context", "unwanted"),
+    [
+        # 外地 is said by many services' facts: no word of the step's own (was 备案's FAQ on emergencies)
+        ("做透析的 在外地能刷卡不", "settle_chronic", "settle_chronic", "不用提前备案"),
+        # 手工报销 is 住院结算's fallback, not a step it begins with
+        ("在上海的医院住院要带身份证吗", "ask_materials", "settle_inpatient", "要先办好“异地就医费用手工报销"),
+    ],
+)
+def test_only_a_word_of_the_step_it_begins_with_alone_brings_that_steps_fact(
+    text: str, intent: str, context: str, unwanted: str
+) -> None:
+    tracker = make_tracker(text, intent, confidence=0.8, slots={"service_key": context}, discussed=(context,),
+                           answered=True)  # fmt: skip
+    reply = texts(run(ActionAnswer(), tracker)[0])
+    assert unwanted not in reply, reply

@@ -10,6 +10,7 @@ from kb.resolve import (
     _EVERYDAY_MATTER,
     _FUND_TAKEN_OUT,
     _GRADUATE_ON_THEIR_OWN,
+    _MEDICAL_ADVICE,
     _SCHOOLS_FROM_THE_DELTA,
     _SET_ASIDE,
     _asking_part,
@@ -111,6 +112,9 @@ def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -
     [
         (_FUND_TAKEN_OUT, "在苏州交了好几年住房公积金 现在回宿州了 那边的钱能全取出来不", True),
         (_FUND_TAKEN_OUT, "在苏州交的公积金转回来了 医保个人账户的钱能取出来不", False),  # another account's money
+        (_MEDICAL_ADVICE, "化疗完了掉头发没胃口 给他炖点啥好", True),
+        (_MEDICAL_ADVICE, "从日本回来想带个电炖啥的 还有化妆品 要报关不", False),  # goods, not a dish
+        (_MEDICAL_ADVICE, "回来想给家里捎点化妆品电饭煲啥的 这些都得报吗", False),
         (_SCHOOLS_FROM_THE_DELTA, "宿州的职业学校跟上海江苏那边学校合着办", True),
         (_SCHOOLS_FROM_THE_DELTA, "孩子在学校摔伤了，合作医疗能报不", False),  # 合作医疗 is 医保
         (_GRADUATE_ON_THEIR_OWN, "孩子今年宿州学院毕业 学的电商 想回来搞个直播带货 听说对大学生回来创业有扶持", True),
@@ -132,6 +136,8 @@ def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: b
         ("非得亲自去取吗", True),
         ("换卡要带啥", False),  # guard rows: what to bring, who applies
         ("能让别人替我去申请不", False),
+        ("办社保卡必须本人拿身份证去吗", False),  # what is brought, not fetched
+        ("要本人去取钱吗", False),
     ],
 )
 def test_whether_what_is_made_must_be_fetched_in_person_is_asked(text: str, asked: bool) -> None:
