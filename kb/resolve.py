@@ -2974,16 +2974,13 @@ class Resolver:
             for w in rare_words_of(told, with_runs=False)
             if not self.kb.service_says(service.key, w) and len(self.kb.services_saying(w)) <= FEW_SAYING
         }
-        for base in (
-            b for b in bases[:1] if b.key != HUB_SERVICE
-        ):  # the step it begins with (not 手工报销, a fallback)
-            its_words = {w for w in words if self.kb.service_says(base.key, w)}
-            if not its_words:
-                continue
-            hits = self.kb.search_units(said, services=[base.key], limit=MAX_SERVICE_UNITS, min_score=ANCHORED_UNIT)
-            if fact := next((u for u, _ in hits if any(w in u.text for w in its_words)), None):
-                return base, fact
-        return None
+        step = bases[0] if bases and bases[0].key != HUB_SERVICE else None  # the step it begins with (not 手工报销)
+        its_words = {w for w in words if self.kb.service_says(step.key, w)} if step else set()
+        if not its_words:
+            return None
+        hits = self.kb.search_units(said, services=[step.key], limit=MAX_SERVICE_UNITS, min_score=ANCHORED_UNIT)
+        fact = next((u for u, _ in hits if any(w in u.text for w in its_words)), None)
+        return (step, fact) if fact else None
 
     def fact_next_door(self, text: str, service: ServiceView, asked: Sequence[str]) -> tuple[ServiceView, Unit] | None:
         """A fact of a service next to the one under discussion that fits a follow-up clearly better than any
