@@ -535,7 +535,7 @@ def answer_service(
     ):
         base, fact = found
         intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
-    elif understood.from_context and (next_door := resolver.fact_next_door(question.text, service, asked)):
+    elif understood.best.context and (next_door := resolver.fact_next_door(question.text, service, asked)):
         neighbour, fact = next_door  # "以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ says
         intro = [*intro, f"关于“{neighbour.name}”（由{'、'.join(neighbour.bureaus)}负责）：{fact.text}"]
     elif asked and (fetched := resolver.fetching_told_by_its_steps(question.text, service)):
@@ -656,6 +656,9 @@ def disease_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> 
     return [f"您提到的“{'、'.join(named)}”在可以跨省直接结算的门诊慢特病病种范围内（能否认定以参保地医保部门为准）。"]
 
 
+EMERGENCY_SITUATION = ("在外地急诊抢救", "emergency_no_filing")
+
+
 def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> list[str]:
     """The citizen's situation (said in the message or in the form) turned into the FAQ that fits it; also in a
     matter that builds on 备案, where the message tells how long the citizen stays ("不对 俺们不长住 就去待俩月" in
@@ -664,21 +667,30 @@ def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: Servic
     if filing is None:
         return []
     builds_on_it = any(s.key == FILING for s in kb.services_it_builds_on(service.key))
-    if service.key != FILING and not (builds_on_it and kb.stay_told(latest_text(tracker))):
+    # an emergency told in the message, in any matter of seeing a doctor elsewhere ("当地医院直接给抢救了 根本来不及
+    # 备案…这医药费还能报吗" in 手工报销): 备案's FAQ on emergencies says it counts as filed
+    emergency_here = service.topic == filing.topic and _emergency_told(tracker)
+    if service.key != FILING and not (builds_on_it and kb.stay_told(latest_text(tracker))) and not emergency_here:
         return []
-    situation = _situation(tracker)
+    situation = EMERGENCY_SITUATION if emergency_here else _situation(tracker)
     if situation is None:
         return []
     label, faq_key = situation
     faqs = {f.key: f for f in kb.faqs_for(FILING)}
-    lines = [
-        f"根据您说的情况（{label}）："
-        if service.key == FILING
-        else f"根据您说的情况（{label}），先要办的“{filing.name}”："
-    ]
+    if service.key == FILING:
+        lines = [f"根据您说的情况（{label}）："]
+    elif situation == EMERGENCY_SITUATION:  # which needs no filing first
+        lines = [f"根据您说的情况（{label}），关于“{filing.name}”："]
+    else:
+        lines = [f"根据您说的情况（{label}），先要办的“{filing.name}”："]
     if faq_key in faqs:
         lines.append(faqs[faq_key].answer)
     return lines
+
+
+def _emergency_told(tracker: Tracker) -> bool:
+    said = normalize(latest_text(tracker))
+    return bool(entity_values(tracker, "emergency")) and not NEGATED_EMERGENCY.search(said)
 
 
 def _situation(tracker: Tracker) -> tuple[str, str] | None:
@@ -690,7 +702,7 @@ def _situation(tracker: Tracker) -> tuple[str, str] | None:
     emergency = _yes_no(tracker.get_slot("medical_emergency"), text, NEGATED_EMERGENCY)
     referral = _yes_no(tracker.get_slot("medical_referral"), text, NEGATED_REFERRAL)
     if emergency == "是":
-        return "在外地急诊抢救", "emergency_no_filing"
+        return EMERGENCY_SITUATION
     if stay == "长期居住":
         return "长期在外地居住或工作", "filing_validity"
     if referral == "是":

@@ -69,6 +69,12 @@ LONG_STAY, SHORT_STAY = "长期居住", "临时外出"
 SITUATIONS = (CARD_PROBLEM, STAY)  # the kinds of terms that tell the citizen's situation, not a name of ours
 # said just before a word, denies it ("不长住", "卡不是过期了"; but "是不是过期了", "有没有过期" ask)
 _NEGATED = re.compile(r"(?:(?<!是)不是|(?<!有)没有|不|没|未)$")
+# "下回咋样才能不垫钱": not paying first at a visit to come is settling directly, the KB's word for it (not "弄了以后
+# 去南京看病就不用先垫钱", what a step done brings)
+_NOT_PAYING_FIRST_NEXT_TIME = re.compile(
+    r"((?:下回|下次|(?<![了完好])以后|往后|再去)[^，,。？?!！]{0,10}?)(?:不用|不|免)(?:自己)?先?垫(?:付|钱)?"
+)
+DIRECT_SETTLEMENT = "直接结算"
 # How people ask "who is responsible": these words say nothing about which field is meant.
 _RESPONSIBILITY_WORDS = re.compile(
     r"哪个部门|哪个单位|哪个局|什么部门|什么单位|哪个机关|哪家|谁牵头|谁负责|谁来管|谁管|归谁|归哪|牵头单位|负责单位|"
@@ -527,12 +533,12 @@ class KnowledgeBase:
         # found in the text with its homophone typos corrected ("职城" is 职称), which keeps every character's place
         found = list(cache.everyday.finditer(cache.index.corrector.correct(normalised)))
         if not found:
-            return said
+            return _NOT_PAYING_FIRST_NEXT_TIME.sub(rf"\1{DIRECT_SETTLEMENT}", said)
         parts, start = [], 0
         for match in found:
             parts += [normalised[start : match.start()], cache.kb_word[match.group(0)]]
             start = match.end()
-        return "".join([*parts, normalised[start:]])
+        return _NOT_PAYING_FIRST_NEXT_TIME.sub(rf"\1{DIRECT_SETTLEMENT}", "".join([*parts, normalised[start:]]))
 
     def situation_said(self, kind: str, name: str, text: str) -> re.Match[str] | None:
         """Where the (normalised) text says the situation in any of its words, not negated ("找不到了" is 丢失;

@@ -126,7 +126,8 @@ _PLACE_HOURS = re.compile(rf"(网点|窗口|大厅|服务中心|经办机构)[^�
 _FETCH_IT = r"(?:拿|取)(?=[吗不么呢啊？?\s]|$)"
 _FETCHED_IN_PERSON = re.compile(
     rf"(?:寄|邮寄|快递)(?:到|过|给|回)?[^，,。？?\s]{{0,6}}(?:不|吗|么|没)|非得[^，,。？?\s]{{0,6}}(?:领|{_FETCH_IT})|"
-    rf"(?:必须|得|要)(?:本人|亲自)[^，,。？?\s]{{0,3}}(?:领|{_FETCH_IT})"
+    rf"(?:必须|得|要)(?:本人|亲自)[^，,。？?\s]{{0,3}}(?:领|{_FETCH_IT})|"
+    rf"(?:还得|还要|再)再?跑(?:一趟|一回|一次)?去?(?:领|{_FETCH_IT})"  # "办好了还得再跑一趟去拿吗"
 )
 # … and a fact telling how it is handed over ("卡做好以后，必须本人去领", "可以选择邮寄")
 _HANDED_OVER = re.compile(r"邮寄|本人[^，,。；;]{0,4}领")
@@ -760,7 +761,7 @@ _ALSO_COVERS = re.compile(r"^\s*那?(?:这|这个|这种)?(?:也能|也可以|�
 _ONLY_THE_DELTA = re.compile(r"(?:就|只有|只|光|仅)(?:在|是)?长三角|长三角(?:以外|外面|之外)|出了长三角")
 # the insurance given up for its money ("直接退了把钱拿出来", "退保"), and a fact that says whether one may
 _CASHED_OUT = re.compile(
-    r"退保|退(?!休)(?:了|掉)?[^，,。？?\s]{0,2}把?钱[^，,。？?\s]{0,2}(?:取|拿|提|领)出来|钱[^，,。？?\s]{0,2}退(?:出来|给)|"
+    r"退保|退(?!休)(?:了|掉)?[，,\s]?[^，,。？?\s]{0,2}把?钱[^，,。？?\s]{0,2}(?:取|拿|提|领)出来|钱[^，,。？?\s]{0,2}退(?:出来|给)|"
     # withdrawn instead of moved: "如果不转了，直接退掉可以吗"
     r"不转(?:了|移)?[，,\s]?(?:直接|干脆|就)?退(?:了|掉)"
 )
@@ -1991,7 +1992,8 @@ class Resolver:
             and self.kb.words_unknown(_up_to_the_question(text))
             and not any(self.kb.service_says(context.key, noun) for noun in nouns_of(text))  # "…外币怎么算"
         )
-        if _REFERS_BACK.search(_SUPPOSES.sub("", text)) or (_SUPPOSES.search(text) and not supposes_another):
+        # (not "那边" after a place: "苏州那边带小孩上哪玩好" says there, not the matter)
+        if self._points_back(_SUPPOSES.sub("", text)) or (_SUPPOSES.search(text) and not supposes_another):
             return True
         if aspects.from_intent(question.intent) is not None and question.confidence >= CONFIDENT_NLU:
             return True
@@ -2811,7 +2813,11 @@ class Resolver:
             and self.kb.service_says(best.service.key, COVERED_ILLNESSES_WORD)
         ):
             return True  # "他还有个老胃病 那个也中不中" in 门诊慢特病: whether the illness is covered
-        if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context:
+        context = self.kb.service(question.context) if question.context else None
+        # (in a conversation, the matter next to the one discussed, searched strongly, is as much in it as that one:
+        # "前头几个月自己掏的药钱还能要回来不" after 备案, which NLU leans to call another matter)
+        next_door = context is not None and best.search >= STRONG_SEARCH and self._next_to(best.service.key, context)
+        if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context and not next_door:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
         if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True
@@ -2823,7 +2829,6 @@ class Resolver:
         out_of_scope = SURE_NLU_OUT_OF_SCOPE if asks_aspect else LEANING_OUT_OF_SCOPE
         if best.context and (best.supported or bare) and not _sure_out_of_scope(question, out_of_scope):
             return True  # a follow-up in the conversation ("要是急诊来不及备呢"), or one the KB also points to
-        context = self.kb.service(question.context) if question.context else None
         if context and not best.context and best.search >= TOPIC_SCORE and self._next_to(best.service.key, context):
             return True  # "顺便问下 我儿子还没办卡 能在app上帮他申请不" after 激活: the matter next to it, said clearly
         if anchored and best.search >= ANCHORED_SEARCH and best.unit >= UNIT_FLOOR:

@@ -43,7 +43,10 @@ def test_a_story_asks_no_aspect_by_its_words_alone() -> None:
     assert aspects.aspects_in(normalize("俺孙子刚生下来，社保卡咋办")) == []
 
 
-@pytest.mark.parametrize("text", ["在苏州交的那几年医保咋转回来", "在上海打工好几年了，医保咋用", "这几个月都在杭州住"])
+@pytest.mark.parametrize(
+    "text",
+    ["在苏州交的那几年医保咋转回来", "在上海打工好几年了，医保咋用", "这几个月都在杭州住", "前头几个月自己掏的药钱"],
+)
 def test_years_told_are_no_question_of_how_long(text: str) -> None:
     assert aspects.TIME_LIMIT not in aspects.aspects_in(normalize(text))
 

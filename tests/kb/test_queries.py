@@ -207,3 +207,11 @@ def test_everyday_words_are_read_in_the_kbs_own_words(kb) -> None:
     assert kb.in_kb_words("他腿角不好 能让别人去办不") == "他行动不便 能让别人去办不"
     assert kb.in_kb_words("钱包叫人摸走了 里面有社保卡") == "钱包丢了 里面有社保卡"
     assert kb.in_kb_words("在宁波交的看病那个保险") == "在宁波交的医保"
+
+
+def test_not_paying_first_at_a_visit_to_come_is_settling_directly(kb) -> None:
+    assert kb.in_kb_words("下回咋样才能不垫钱") == "下回咋样才能直接结算"
+    assert kb.in_kb_words("下回再去咋样才能不用自己先垫那么些钱") == "下回再去咋样才能直接结算那么些钱"
+    # what a step done brings, and a visit told: as they were
+    assert kb.in_kb_words("弄了以后去南京看病就不用先垫钱 叫个啥名") == "弄了以后去南京看病就不用先垫钱 叫个啥名"
+    assert kb.in_kb_words("在外地住院不用先垫钱吗") == "在外地住院不用先垫钱吗"

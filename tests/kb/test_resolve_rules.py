@@ -7,6 +7,7 @@ import pytest
 from kb import aspects
 from kb.resolve import (
     _ASKS_SAME_THING,
+    _CASHED_OUT,
     _EVERYDAY_MATTER,
     _FUND_TAKEN_OUT,
     _GRADUATE_ON_THEIR_OWN,
@@ -119,6 +120,8 @@ def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -
         (_SCHOOLS_FROM_THE_DELTA, "孩子在学校摔伤了，合作医疗能报不", False),  # 合作医疗 is 医保
         (_GRADUATE_ON_THEIR_OWN, "孩子今年宿州学院毕业 学的电商 想回来搞个直播带货 听说对大学生回来创业有扶持", True),
         (_GRADUATE_ON_THEIR_OWN, "闺女毕业证丢了 想开个网店 营业执照咋办", False),  # a diploma, no start
+        (_CASHED_OUT, "要不干脆把宁波那边退了，把钱拿出来，可以吗", True),  # withdrawn, told across a comma
+        (_CASHED_OUT, "退了休，把钱存银行", False),
         (_SET_ASIDE, "不说游戏了我下个月去香港 金首饰要申报不", True),
         (_SET_ASIDE, "那不管用了我还得回去办吗", False),  # it does not work: nothing set aside
     ],
@@ -134,6 +137,8 @@ def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: b
         ("换好的卡要本人去拿吗", True),  # fetched in person, said with 拿 as much as with 领
         ("新卡做好了能寄到无锡不 还是非得回宿州领", True),
         ("非得亲自去取吗", True),
+        ("办好了还得再跑一趟去拿吗 他住校不方便", True),  # another trip to fetch it
+        ("要去哪领", False),  # where, not whether in person
         ("换卡要带啥", False),  # guard rows: what to bring, who applies
         ("能让别人替我去申请不", False),
         ("办社保卡必须本人拿身份证去吗", False),  # what is brought, not fetched
