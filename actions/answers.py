@@ -534,10 +534,14 @@ def answer_service(
         question.text, service, BUILT_ON_UNIT if asked or resolver.checks_a_claim(question.text) else UNIT_GENERAL
     ):
         base, fact = found
-        intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
-    elif understood.best.context and (next_door := resolver.fact_next_door(question.text, service, asked)):
+        if fact.text not in intro:  # not said already for the situation told
+            intro = [*intro, f"“{service.name}”要先办好“{base.name}”。关于{base.name}：{fact.text}"]
+    elif (understood.from_context or understood.best.context) and (
+        next_door := resolver.fact_next_door(question.text, service, asked)
+    ):
         neighbour, fact = next_door  # "以后再碰上急诊 是不是也得提前弄好那个" in 手工报销: 备案's FAQ says
-        intro = [*intro, f"关于“{neighbour.name}”（由{'、'.join(neighbour.bureaus)}负责）：{fact.text}"]
+        if fact.text not in intro:  # not said already for the situation told
+            intro = [*intro, f"关于“{neighbour.name}”（由{'、'.join(neighbour.bureaus)}负责）：{fact.text}"]
     elif asked and (fetched := resolver.fetching_told_by_its_steps(question.text, service)):
         other, fact = fetched  # "新卡做好了能寄到无锡不 还是非得回宿州领" in 换领: 申领's "必须本人去领"
         intro = [*intro, _told_by_its_step(service, other, fact)]
@@ -657,6 +661,7 @@ def disease_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> 
 
 
 EMERGENCY_SITUATION = ("在外地急诊抢救", "emergency_no_filing")
+_SUPPOSED_LATER = re.compile(r"以后|下回|下次|往后|要是|如果|万一|假如")
 
 
 def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: ServiceView) -> list[str]:
@@ -689,8 +694,10 @@ def medical_situation_intro(tracker: Tracker, kb: KnowledgeBase, service: Servic
 
 
 def _emergency_told(tracker: Tracker) -> bool:
+    """An emergency the citizen had (not "以后再碰上急诊…", one supposed)."""
     said = normalize(latest_text(tracker))
-    return bool(entity_values(tracker, "emergency")) and not NEGATED_EMERGENCY.search(said)
+    supposed = _SUPPOSED_LATER.search(said)
+    return bool(entity_values(tracker, "emergency")) and not NEGATED_EMERGENCY.search(said) and not supposed
 
 
 def _situation(tracker: Tracker) -> tuple[str, str] | None:

@@ -19,8 +19,9 @@ MAX_MESSAGE = 1000
 
 # Entity values NLU may hand over unmapped (a synonym it has not seen, 繁體): the key words that decide.
 # "没开转诊单", "没有医院开的转诊单", "不是急诊": the word is there, but the answer is no (not "没(有)想到医生让转诊",
-# nor "没几天就转院了", "没办法只能转院", nor a claim heard: "不是说急诊不用备案吗")
-_NOT = r"(?:没有|没|不(?!是说|是讲)|无|未)(?!有?(?:想到|料到|成想))"
+# nor "没几天就转院了", "没办法只能转院", nor a claim heard, asked back: "不是说急诊不用备案吗"; but "我不是说急诊
+# 是门诊" is a no)
+_NOT = r"(?:没有|没|不(?!是(?:听|都)?(?:说|讲)[^，,。？?\s]*(?:吗|么|嘛))|无|未)(?!有?(?:想到|料到|成想))"
 NEGATED_REFERRAL = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,6}(?:转诊|转院)")
 NEGATED_EMERGENCY = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,3}(?:急诊|抢救|突发|急病)")
 

@@ -69,10 +69,10 @@ LONG_STAY, SHORT_STAY = "长期居住", "临时外出"
 SITUATIONS = (CARD_PROBLEM, STAY)  # the kinds of terms that tell the citizen's situation, not a name of ours
 # said just before a word, denies it ("不长住", "卡不是过期了"; but "是不是过期了", "有没有过期" ask)
 _NEGATED = re.compile(r"(?:(?<!是)不是|(?<!有)没有|不|没|未)$")
-# "下回咋样才能不垫钱": not paying first at a visit to come is settling directly, the KB's word for it (not "弄了以后
-# 去南京看病就不用先垫钱", what a step done brings)
+# "下回咋样才能不垫钱": not paying first at a visit to come is settling directly, the KB's word for it (not "备案以后
+# 去南京看病就不用先垫钱", what a step done brings; nor "下次用不用先垫", which asks)
 _NOT_PAYING_FIRST_NEXT_TIME = re.compile(
-    r"((?:下回|下次|(?<![了完好])以后|往后|再去)[^，,。？?!！]{0,10}?)(?:不用|不|免)(?:自己)?先?垫(?:付|钱)?"
+    r"((?:下回|下次|往后|再去)[^，,。？?!！\s]{0,10}?)(?<![用要])(?:不用|不|免)(?:自己)?先?垫(?:付|钱)?"
 )
 DIRECT_SETTLEMENT = "直接结算"
 # How people ask "who is responsible": these words say nothing about which field is meant.
@@ -525,20 +525,21 @@ class KnowledgeBase:
         return cache.english.sub(lambda m: cache.in_chinese[m.group(0)], said)
 
     def in_kb_words(self, text: str) -> str:
-        """The text in the KB's words: English read as above, and everyday words in the words the KB's names
-        use ("刚跳槽到杭州 合作医疗咋办" → "刚换工作到杭州 医保咋办"); as it was where it has neither."""
+        """The text in the KB's words: English read as above, everyday words in the words the KB's names use
+        ("刚跳槽到杭州 合作医疗咋办" → "刚换工作到杭州 医保咋办") and not paying first next time as 直接结算; as it
+        was where it has none of them."""
         cache = self._fresh()
         said = self.in_chinese(text)
         normalised = normalize(said)
         # found in the text with its homophone typos corrected ("职城" is 职称), which keeps every character's place
         found = list(cache.everyday.finditer(cache.index.corrector.correct(normalised)))
-        if not found:
-            return _NOT_PAYING_FIRST_NEXT_TIME.sub(rf"\1{DIRECT_SETTLEMENT}", said)
-        parts, start = [], 0
-        for match in found:
-            parts += [normalised[start : match.start()], cache.kb_word[match.group(0)]]
-            start = match.end()
-        return _NOT_PAYING_FIRST_NEXT_TIME.sub(rf"\1{DIRECT_SETTLEMENT}", "".join([*parts, normalised[start:]]))
+        if found:
+            parts, start = [], 0
+            for match in found:
+                parts += [normalised[start : match.start()], cache.kb_word[match.group(0)]]
+                start = match.end()
+            said = "".join([*parts, normalised[start:]])
+        return _NOT_PAYING_FIRST_NEXT_TIME.sub(rf"\g<1>{DIRECT_SETTLEMENT}", said)
 
     def situation_said(self, kind: str, name: str, text: str) -> re.Match[str] | None:
         """Where the (normalised) text says the situation in any of its words, not negated ("找不到了" is 丢失;

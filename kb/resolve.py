@@ -127,7 +127,7 @@ _FETCH_IT = r"(?:拿|取)(?=[吗不么呢啊？?\s]|$)"
 _FETCHED_IN_PERSON = re.compile(
     rf"(?:寄|邮寄|快递)(?:到|过|给|回)?[^，,。？?\s]{{0,6}}(?:不|吗|么|没)|非得[^，,。？?\s]{{0,6}}(?:领|{_FETCH_IT})|"
     rf"(?:必须|得|要)(?:本人|亲自)[^，,。？?\s]{{0,3}}(?:领|{_FETCH_IT})|"
-    rf"(?:还得|还要|再)再?跑(?:一趟|一回|一次)?去?(?:领|{_FETCH_IT})"  # "办好了还得再跑一趟去拿吗"
+    rf"(?:还得|还要|再)再?跑(?:一趟|一回|一次)?去?(?:领|拿|取)(?=[吗不么呢啊？?\s]|$)"  # "办好了还得再跑一趟去拿吗"
 )
 # … and a fact telling how it is handed over ("卡做好以后，必须本人去领", "可以选择邮寄")
 _HANDED_OVER = re.compile(r"邮寄|本人[^，,。；;]{0,4}领")
@@ -2815,9 +2815,16 @@ class Resolver:
             return True  # "他还有个老胃病 那个也中不中" in 门诊慢特病: whether the illness is covered
         context = self.kb.service(question.context) if question.context else None
         # (in a conversation, the matter next to the one discussed, searched strongly, is as much in it as that one:
-        # "前头几个月自己掏的药钱还能要回来不" after 备案, which NLU leans to call another matter)
-        next_door = context is not None and best.search >= STRONG_SEARCH and self._next_to(best.service.key, context)
-        if _sure_out_of_scope(question, LEANING_OUT_OF_SCOPE) and not best.context and not next_door:
+        # "前头几个月自己掏的药钱还能要回来不" after 备案, which NLU leans to call another matter; only NLU sure of
+        # another matter rules it out, as it does the one discussed)
+        next_door = (
+            context is not None
+            and best.service.key not in (context.key, HUB_SERVICE)
+            and best.search >= STRONG_SEARCH
+            and self._next_to(best.service.key, context)
+        )
+        leaning_out = SURE_NLU_OUT_OF_SCOPE if next_door else LEANING_OUT_OF_SCOPE
+        if _sure_out_of_scope(question, leaning_out) and not best.context:
             return False  # "开票软件的密码忘了": NLU is sure it is another matter; shared words do not say otherwise
         if best.search >= STRONG_SEARCH or best.unit >= STRONG_UNIT:
             return True

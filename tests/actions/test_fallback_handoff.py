@@ -261,6 +261,7 @@ def test_referral_answers_are_understood(value, text, expected) -> None:
         ("否", "不是", "否"),
         ("急诊", "没想到半夜送急诊", "是"),
         ("急诊", "不是说急诊不用备案吗", "是"),  # a claim heard, not a no
+        ("急诊", "我不是说急诊 是普通门诊", "否"),  # a correction: a no
         ("急诊", "没有想到半夜送急诊", "是"),
     ],
 )

@@ -215,3 +215,5 @@ def test_not_paying_first_at_a_visit_to_come_is_settling_directly(kb) -> None:
     # what a step done brings, and a visit told: as they were
     assert kb.in_kb_words("弄了以后去南京看病就不用先垫钱 叫个啥名") == "弄了以后去南京看病就不用先垫钱 叫个啥名"
     assert kb.in_kb_words("在外地住院不用先垫钱吗") == "在外地住院不用先垫钱吗"
+    assert kb.in_kb_words("备案以后去南京看病就不用先垫钱了吧") == "备案以后去南京看病就不用先垫钱了吧"
+    assert kb.in_kb_words("下次用不用先垫付") == "下次用不用先垫付"  # asked, not wished

@@ -121,7 +121,7 @@ def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -
         (_GRADUATE_ON_THEIR_OWN, "孩子今年宿州学院毕业 学的电商 想回来搞个直播带货 听说对大学生回来创业有扶持", True),
         (_GRADUATE_ON_THEIR_OWN, "闺女毕业证丢了 想开个网店 营业执照咋办", False),  # a diploma, no start
         (_CASHED_OUT, "要不干脆把宁波那边退了，把钱拿出来，可以吗", True),  # withdrawn, told across a comma
-        (_CASHED_OUT, "退了休，把钱存银行", False),
+        (_CASHED_OUT, "退了休，把钱取出来养老", False),  # retired, not withdrawn
         (_SET_ASIDE, "不说游戏了我下个月去香港 金首饰要申报不", True),
         (_SET_ASIDE, "那不管用了我还得回去办吗", False),  # it does not work: nothing set aside
     ],
@@ -139,6 +139,7 @@ def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: b
         ("非得亲自去取吗", True),
         ("办好了还得再跑一趟去拿吗 他住校不方便", True),  # another trip to fetch it
         ("要去哪领", False),  # where, not whether in person
+        ("还要再跑去领号吗", False),  # a number queued for, not the thing made
         ("换卡要带啥", False),  # guard rows: what to bring, who applies
         ("能让别人替我去申请不", False),
         ("办社保卡必须本人拿身份证去吗", False),  # what is brought, not fetched
