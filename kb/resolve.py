@@ -626,7 +626,9 @@ _OURS_AMONG_OTHERS = re.compile(
 # 医保 office's business, not a cross-province one, unless the message crosses a border; 本地 only with a medical
 # word ("那边老人坐车逛景点跟本地老人一个待遇" is about 嘉善's old people)
 _AT_HOME_MEDICAL = re.compile(
-    r"家门口|卫生室|卫生院|社区医院|市立医院|新生儿|门诊统筹|大病保险|本(?:地|县)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
+    # ("家门口" of seeing a doctor, not "在家门口开个奶茶店")
+    r"家门口(?=[^，,。？?\s]{0,4}(?:看|诊所|医院|药|卫生|拿|开药|报))|卫生室|卫生院|社区医院|市立医院|新生儿|门诊统筹|大病保险|"
+    r"本(?:地|县)(?=.*(?:医保|报|看病|门诊|住院|医院|药))"
 )
 # … and, where a figure is asked, treatment or a scheme of 宿州's ("俺搁宿州住院花了一万 医保一年能给报多少")
 _HOME_TREATMENT_OR_SCHEME = re.compile(r"[在搁]宿州(?:住院|看病|看门诊|拿药)|(?:城乡)?居民医保|职工医保")

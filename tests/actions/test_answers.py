@@ -4249,6 +4249,9 @@ def _service(value: str) -> list[dict]:
         # 手工报销's summary alone)
         ("下回再去咋样才能不用自己先垫那么些钱", "deny", 0.55, [], "manual_reimbursement", "manual_reimbursement",
          "关于“跨省异地就医住院费用直接结算”"),
+        # a shop opened at home by a graduate: starting a business, not 医保 at home (was declined)
+        ("对了俺闺女今年宿州学院毕业 想在家门口开个奶茶店 有啥扶持没有", "talent", 0.64,
+         [{"entity": "place", "value": "宿州市"}], None, "talent", "创业培训"),
         # guard row: withdrawing instead of moving, told across a comma after "宁波那边" ("那边" after a place says
         # there, not the matter: without 退了，把钱拿出来 read as withdrawing, it was declined)
         ("要不干脆把宁波那边退了，把钱拿出来，可以吗", "out_of_scope", 0.93, [{"entity": "place", "value": "宁波市"}],

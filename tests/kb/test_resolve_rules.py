@@ -7,6 +7,7 @@ import pytest
 from kb import aspects
 from kb.resolve import (
     _ASKS_SAME_THING,
+    _AT_HOME_MEDICAL,
     _CASHED_OUT,
     _EVERYDAY_MATTER,
     _FUND_TAKEN_OUT,
@@ -120,6 +121,8 @@ def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -
         (_SCHOOLS_FROM_THE_DELTA, "孩子在学校摔伤了，合作医疗能报不", False),  # 合作医疗 is 医保
         (_GRADUATE_ON_THEIR_OWN, "孩子今年宿州学院毕业 学的电商 想回来搞个直播带货 听说对大学生回来创业有扶持", True),
         (_GRADUATE_ON_THEIR_OWN, "闺女毕业证丢了 想开个网店 营业执照咋办", False),  # a diploma, no start
+        (_AT_HOME_MEDICAL, "在家门口的诊所拿药 医保能报不", True),
+        (_AT_HOME_MEDICAL, "想在家门口开个奶茶店 有啥扶持没有", False),  # a shop at home, no doctor
         (_CASHED_OUT, "要不干脆把宁波那边退了，把钱拿出来，可以吗", True),  # withdrawn, told across a comma
         (_CASHED_OUT, "退了休，把钱取出来养老", False),  # retired, not withdrawn
         (_SET_ASIDE, "不说游戏了我下个月去香港 金首饰要申报不", True),
