@@ -75,6 +75,7 @@ from kb.resolve import (
     Understanding,
     split_clauses,
     tells_age,
+    tells_an_emergency,
     without_taken_back,
 )
 from kb.textnorm import is_cjk, normalize
@@ -697,7 +698,8 @@ def _emergency_told(tracker: Tracker) -> bool:
     """An emergency the citizen had (not "以后再碰上急诊…", one supposed)."""
     said = normalize(latest_text(tracker))
     supposed = _SUPPOSED_LATER.search(said)
-    return bool(entity_values(tracker, "emergency")) and not NEGATED_EMERGENCY.search(said) and not supposed
+    told = bool(entity_values(tracker, "emergency")) or tells_an_emergency(said)  # "半夜…叫120拉到医院"
+    return told and not NEGATED_EMERGENCY.search(said) and not supposed
 
 
 def _situation(tracker: Tracker) -> tuple[str, str] | None:

@@ -302,6 +302,13 @@ def _not_filing(corrected: str) -> bool:
 # … or an emergency there ("去无锡玩，俺娘突然晕倒送医院急诊了"): 临时外出就医, however it is told
 _EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医院|(?<!\d)120(?!\d)")
 _UNPLANNED = re.compile(r"急病|急性|突发|突然|来不及|没来得及|紧急")  # "出差路上急病住院来不及备案咋办"
+
+
+def tells_an_emergency(text: str) -> bool:
+    """The text says an emergency in its own words ("叫120拉到医院", "急诊", "抢救"), with no NLU entity needed."""
+    return bool(_EMERGENCY.search(normalize(text)))
+
+
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
 # A seller and trouble with what they sold is a consumer dispute, however the story is told ("买的冰箱用了半个月
 # 就不制冷，商家推给厂家"): 12315's business, even where NLU hears a story of another kind; not our card's trouble
@@ -656,8 +663,10 @@ _INSURANCE_MATTER = re.compile(
 # "不是社保卡，我说错了，是…": what the citizen takes back says nothing about what they ask
 # (but "不是本人，能代办吗" takes nothing back)
 _MEANT_ASKING = r"(?:我|俺)(?:就|就是|是)想?问|(?:我|俺)想?问的是"  # "我是问现在能住的 不是以后规划的"
-# "俺说的是养老保险 不是养老院", "我弄混了", "俺说岔了"
-_CORRECTION = r"说错|弄错|搞错|打错|看错|记错|听错|说岔|弄混|搞混|我是说|我的意思是|[我俺](?:说|问)的是"
+# "俺说的是养老保险 不是养老院", "我弄混了", "俺说岔了", "俺说的不是远程 是…"
+_CORRECTION = (
+    r"说错|弄错|搞错|打错|看错|记错|听错|说岔|弄混|搞混|我是说|我的意思是|[我俺](?:说|问)的(?:是|不是(?!这个?意思))"
+)
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
 SAYS_WHAT_IS_ASKED = re.compile(_MEANT_ASKING)
 # "俺爹今年65了", "她72了", "我妈七十多了": whose matter it is, by age, and nothing else said
@@ -1370,7 +1379,8 @@ def split_taken_back(text: str) -> tuple[str, str]:
     taken = (retracted.group(0) if retracted else "") + "".join(_DENIED.findall(kept))
     kept = _DENIED.sub("", kept)
     taken += "".join(m.group(0)[len(m.group(1)) :] for m in _THIS_NOT_THAT.finditer(kept))
-    return _THIS_NOT_THAT.sub(r"\1", kept).strip(), taken
+    kept = _THIS_NOT_THAT.sub(r"\1", kept).strip()
+    return (kept, taken) if kept else (text, "")  # "我问的不是这个" says only that something else is meant
 
 
 # a clause telling what happened or happens as a rule: "每次都是自己掏钱", "之前在窗口交过材料"
@@ -1535,8 +1545,12 @@ class Resolver:
             )  # fmt: skip
         if context and _ONLY_THE_DELTA.search(text) and aspects.asks(text) and not any(c.mentioned for c in candidates):
             # "就长三角能这么弄吗 俺下个月拉货去广东" after 跨省通办: who and where it is for, not 一卡通 (长三角's)
+            # … or of errands at large, which the hub's fact tells better ("他有事也能在那边办宿州的事不
+            # 还是光长三角才行" after 异地贷款证明, one of the hub's items)
+            hub = self.kb.service(HUB_SERVICE)
+            meant = hub if hub and self.fact_fits_better(text, hub, context, UNIT_FOLLOW_UP) else context
             return Understanding(
-                (Candidate(context, 1.0, context=True),), asked or (aspects.ELIGIBILITY,), False, True, False, ANSWER,
+                (Candidate(meant, 1.0, context=True),), asked or (aspects.ELIGIBILITY,), False, True, False, ANSWER,
                 content,
             )  # fmt: skip
         if context and _COUNTS_AS_ACROSS.search(text) and not any(c.mentioned for c in candidates):
@@ -1734,8 +1748,14 @@ class Resolver:
         understood = replace(understood, decision=self._decide(question, understood))
         if understood.decision in (ANSWER, GUESS) and self._asks_ours_beside(text, understood.best):
             understood = replace(understood, aside_not_ours=True)
-        if understood.decision == UNSURE and context and self._turned_to_unknown(text, context):
-            return replace(understood, decision=DECLINE)  # none of ours stands out, and it is not still this one
+        # none of ours stands out, or only the one discussed for being discussed, and it is not still this one
+        # ("另外老家隔壁盖新房 把院墙往俺家这边挪了半米多…该找谁管" after 康养)
+        if (
+            context
+            and (understood.decision == UNSURE or (understood.decision == GUESS and understood.best.context))
+            and self._turned_to_unknown(text, context)
+        ):
+            return replace(understood, decision=DECLINE)
         if (
             understood.decision == GUESS
             and context
@@ -2522,6 +2542,8 @@ class Resolver:
             and self._across_for_all_nlu_says(question, said)
             and not self._one_of_ours_named(question, u, said)
             and not _wants_card_or_medical(corrected)
+            # "…在常州给闺女看店 被案早就办好了…是不是看门诊本来就不给结啊": 医保's 备案, however far away
+            and not _files_for_medical_care(corrected)
         ):
             return NEAR_SCOPE
         if in_scope or self._names_only_a_topic(question, corrected, u):
@@ -3103,7 +3125,7 @@ class Resolver:
 
     def _emergency_said(self, text: str) -> bool:
         said = normalize(self.kb.corrected(text))
-        return bool(_EMERGENCY.search(said) or _UNPLANNED.search(said))
+        return tells_an_emergency(said) or bool(_UNPLANNED.search(said))
 
     def _when_it_started(self, text: str, service: ServiceView) -> Unit | None:
         """The fact of the service saying since when it is so, the one that fits the text best."""
@@ -3119,12 +3141,16 @@ class Resolver:
         if moved_first and _SEES_DOCTOR.search(said):  # "是不是转了才能在上海看病": few words shared with the fact
             hits = self.kb.search_units(said, limit=MAX_SERVICE_UNITS, min_score=SAME_OR_NOT_UNIT)
         else:
-            if any(m.search(said) for m in _INSURANCE_MOVES.values()) and _SEES_DOCTOR.search(said):
+            moving = [c for c in split_clauses(said) if any(m.search(c) for m in _INSURANCE_MOVES.values())]
+            if moving and _SEES_DOCTOR.search(said):
                 asking = said
             else:
                 asking = "，".join(c for c in split_clauses(said) if _ASKS_SAME_THING.search(c))
-            # as asked, then in either wording of sameness ("跟备案一样不" finds "不是一回事")
-            wordings = dict.fromkeys((asking, _SAMENESS.sub(" 一回事 一样 ", asking))) if asking else {}
+                moving = []
+            # as asked, then in either wording of sameness ("跟备案一样不" finds "不是一回事"), and by the clause
+            # moving the insurance alone when a long story tells why ("…住大半年 带带孙子 她在那边看病是不是得先把医保
+            # 转到上海去")
+            wordings = dict.fromkeys((asking, _SAMENESS.sub(" 一回事 一样 ", asking), *moving)) if asking else {}
             hits = [
                 # the fact of any service naming it, or its own fitting a little ("手工报销的比例可能比直接结算低")
                 hit
@@ -3676,8 +3702,9 @@ class Resolver:
             return what_about.group(1)
         if of_which := _OF_WHICH.match(text) or _ALSO_OF.match(text):
             return of_which.group(1)
-        if CORRECTS.search(text) and len(text) <= CORRECTION_CONTENT:
-            return CORRECTS.split(text)[-1]
+        corrects = CORRECTS.search(text)
+        if corrects and not corrects.group(0).endswith("不是") and len(text) <= CORRECTION_CONTENT:
+            return CORRECTS.split(text)[-1]  # (not "我说的不是住院": what is not meant)
         return None
 
     def _siblings_named_by(self, word: str, context: ServiceView) -> list[ServiceView]:

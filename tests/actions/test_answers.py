@@ -4261,6 +4261,41 @@ def _service(value: str) -> list[dict]:
         ("我老公出差到宁波突然心梗了当地医院直接给抢救了根本来不及备案现在人已经出院回来了这医药费还能报吗急",
          "nlu_fallback", 0.45, [{"entity": "place", "value": "宁波市"}, {"entity": "emergency", "value": "急诊"}], None,
          "manual_reimbursement", "根据您说的情况（在外地急诊抢救），关于“跨省异地就医备案”"),
+        # … told without the word NLU marks (叫120拉到医院): the same (was 手工报销 alone)
+        ("上个月俺对象去上海出差 半夜肚子疼得直打滚 叫120拉到医院 说是急性阑尾炎 当场就开刀了 那会儿哪顾得上办啥备案 "
+         "现在人回来了 听说没备案医保不给报 这可咋整", "medical_filing", 0.99,
+         [{"entity": "place", "value": "上海市"}], None, "manual_reimbursement", "视同已经备案"),
+        # someone else doing 备案 on the phone, asked of a matter built on it (were its offline channel; 门诊结算's
+        # "能。" on whether 门诊 is settled)
+        ("他不会弄手机 我帮他在app上弄行不 叫啥app来着", "ask_channels", 0.93, [], "settle_chronic", "settle_chronic",
+         "都可以由别人帮忙代办"),
+        ("那刚才你说看门诊之前要先弄的那个，能叫俺闺女在手机上帮俺弄不", "nlu_fallback", 0.45, [], "settle_outpatient",
+         "settle_outpatient", "都可以由别人帮忙代办"),
+        # the card's validity told in the citizen's words (有效期到…): 换领 (was 申领)
+        ("我在宁波上班七八年了 社保卡是十年前在宿州办的 今天翻出来一看 有效期到今年十月 现在才七月 "
+         "专门请假回去一趟来回得扣好几百 这卡能不能提前在网上换", "cross_province", 0.74,
+         [{"entity": "place", "value": "宁波市"}], None, "sscard_renew", "60天"),
+        # moving the insurance to see a doctor asked at the end of a story: the FAQ telling they differ (was 备案's
+        # card)
+        ("我妈准备去上海我哥家住大半年 带带孙子 她在那边看病是不是得先把医保转到上海去啊", "medical_filing", 0.99,
+         [{"entity": "place", "value": "上海市"}], None, "medical_filing", "不是一回事"),
+        # a card told locked in everyday words (卡给锁上了) in a voice message without a pause (was the list)
+        ("今儿上午去银行取养老钱社宝卡的密码我记不大清了连着试了好几回后来那个机器就不让弄了柜台的小姑娘说卡给锁上了"
+         "叫我去别的地方弄我这会儿该上哪去弄", "sscard_loss", 0.46, [], None, "sscard_locked", "服务网点"),
+        # a care home said by what it does (能照顾人的地方): 养老 (was declined)
+        ("俺爸去年中风了 现在吃饭上厕所都得人伺候 俺跟媳妇都在无锡上班顾不上 想在宿州给他找个能照顾人的地方 "
+         "咱这有跟江浙那边一样像样的没", "elderly_care", 0.49, [{"entity": "place", "value": "无锡市"}], None,
+         "elderly_care", "市民政局"),
+        # a wait told too long (一个月都没人理): how long it takes (was its channels and the plan's notes)
+        ("网上买的电动车骑一礼拜就坏了 商家不管 听人说打12315就是走过场 一个月都没人理你 真的吗", "consumer_complaint",
+         0.99, [{"entity": "service", "value": "12315"}], None, "consumer_complaint", "7个工作日"),
+        # errands at large asked beyond 长三角 in a conversation on one of the hub's items: the hub's fact (was the
+        # item's 138项 note)
+        ("俺小儿子在广东打工 他有事也能在那边办宿州的事不 还是光长三角才行", "cross_province", 0.97, [],
+         "loan_deposit_certificate", "cross_province", "不只长三角"),
+        # "俺说的不是远程 是…": the matter discussed taken back, what is meant kept (was 远程医疗)
+        ("俺说的不是远程 是想直接转到杭州医院去住 转过去医保得有啥手续", "medical_filing", 0.57,
+         [{"entity": "place", "value": "杭州市"}], "telemedicine", "medical_filing", "转诊意见"),
     ],
 )  # fmt: skip
 def test_the_matter_and_fact_a_citizen_means(
@@ -4368,6 +4403,10 @@ def test_the_matter_and_fact_a_citizen_means(
         ("医生让我们自己选钢板 进口的两万多国产的几千 哪个好啊", "out_of_scope", 0.49, [], "settle_inpatient"),
         ("上海那个随申办app咋改绑定的手机号", "out_of_scope", 0.95, [], "yrd_one_network"),
         ("那俺公司网站的被案能跨省办不", "ask_eligibility", 0.61, [], "cross_province"),
+        # a neighbour's wall, turned to after the matter with 另外, which only being discussed put first (was 康养's
+        # bureau)
+        ("另外老家隔壁盖新房 把院墙往俺家这边挪了半米多 俺爸去说理还叫人骂了一顿 这种事该找谁管", "sscard_loss", 0.75,
+         [], "elderly_care"),
     ],
 )  # fmt: skip
 def test_another_offices_matter_is_declined_in_and_out_of_a_conversation(
@@ -4385,6 +4424,13 @@ def test_medical_insurance_used_elsewhere_asked_beside_another_matter_is_filing(
     messages, events = answer(text, "nlu_fallback", confidence=0.45, entities=_service("老年优待证"))
     keys = {slots_set(events).get("service_key"), slots_set(events).get("second_service_key")}
     assert keys == {"elderly_benefits", "medical_filing"}, texts(messages)  # (was 养老保险转移 beside 优待证)
+
+
+def test_a_filing_told_in_a_long_story_elsewhere_is_no_errand_for_the_hub() -> None:
+    text = ("我这一年多都在常州给闺女看店被案早就办好了前天嗓子疼去附近一个小诊所看了看拿了点药一百来块钱"
+            "收费的说得自己全掏我寻思是不是看门诊本来就不给结啊")  # fmt: skip
+    reply = texts(answer(text, "nlu_fallback", confidence=0.45, entities=[{"entity": "place", "value": "常州市"}])[0])
+    assert "跨省通办" not in reply and "市医保局" in reply, reply  # (was the hub's near-scope answer)
 
 
 def test_medical_insurance_in_the_demonstration_zone_is_not_insurance_at_home() -> None:

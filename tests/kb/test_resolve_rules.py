@@ -19,6 +19,7 @@ from kb.resolve import (
     _asks_if_mailed,
     _complains_of_a_sale,
     split_clauses,
+    split_taken_back,
     tells_age,
 )
 from kb.textnorm import normalize
@@ -127,6 +128,9 @@ def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -
         (_CASHED_OUT, "退了休，把钱取出来养老", False),  # retired, not withdrawn
         (_SET_ASIDE, "不说游戏了我下个月去香港 金首饰要申报不", True),
         (_SET_ASIDE, "那不管用了我还得回去办吗", False),  # it does not work: nothing set aside
+        (aspects.PROXY, "我帮他在app上弄行不", True),
+        (aspects.PROXY, "能叫俺闺女在手机上帮俺弄不", True),
+        (aspects.PROXY, "帮他在宿州办的备案 现在能结吗", False),  # a step told done, nothing asked of it
     ],
 )
 def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: bool) -> None:
@@ -151,3 +155,28 @@ def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: b
 )
 def test_whether_what_is_made_must_be_fetched_in_person_is_asked(text: str, asked: bool) -> None:
     assert _asks_if_mailed(text) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("俺说的不是远程 是想直接转到杭州医院去住", "是想直接转到杭州医院去住"),
+        ("我说的不是住院 是门诊", "是门诊"),
+        ("我问的不是这个", "我问的不是这个"),  # guard row: only that something else is meant, nothing else left
+        ("俺说的不是这个意思 是问多久", "俺说的不是这个意思 是问多久"),  # guard row: no correction of a matter
+    ],
+)
+def test_what_i_said_was_not_takes_it_back(text: str, kept: str) -> None:
+    assert split_taken_back(text)[0] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("听人说打12315就是走过场 一个月都没人理你 真的吗", [aspects.TIME_LIMIT]),  # a wait told too long: how long
+        ("投诉了俩礼拜都没动静", [aspects.TIME_LIMIT]),
+        ("俺妈一天都没人管", []),  # guard row: no one to look after her, no wait for an answer
+    ],
+)
+def test_a_wait_told_too_long_asks_how_long_it_takes(text: str, asked: list[str]) -> None:
+    assert aspects.aspects_in(normalize(text)) == asked
