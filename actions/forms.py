@@ -23,7 +23,7 @@ MAX_MESSAGE = 1000
 # 是门诊" is a no)
 _NOT = r"(?:没有|没|不(?!是(?:听|都)?(?:说|讲)[^，,。？?\s]*(?:吗|么|嘛))|无|未)(?!有?(?:想到|料到|成想))"
 NEGATED_REFERRAL = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,6}(?:转诊|转院)")
-NEGATED_EMERGENCY = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,3}(?:急诊|抢救|突发|急病)")
+NEGATED_EMERGENCY = re.compile(_NOT + r"[^，,。.!！?？\s就只得]{0,3}(?:急诊|抢救|突发|急病|120|救护车|送医院)")
 
 
 def yes_no(value: Any, text: str, negation: re.Pattern[str]) -> str:

@@ -304,9 +304,15 @@ _EMERGENCY = re.compile(r"急诊|抢救|急救|晕倒|昏倒|送医院|送到医
 _UNPLANNED = re.compile(r"急病|急性|突发|突然|来不及|没来得及|紧急")  # "出差路上急病住院来不及备案咋办"
 
 
+# … told by the citizen without an NLU entity: the ambulance called, not any 120 ("看门诊花了120块钱")
+_EMERGENCY_TOLD = re.compile(
+    r"急诊|抢救|急救(?!车)|晕倒|昏倒|(?:叫|打|拨|喊)了?个?120|(?<!\d)120(?:急救|救护车|拉|送|来)|救护车(?:拉|送|来)"
+)
+
+
 def tells_an_emergency(text: str) -> bool:
     """The text says an emergency in its own words ("叫120拉到医院", "急诊", "抢救"), with no NLU entity needed."""
-    return bool(_EMERGENCY.search(normalize(text)))
+    return bool(_EMERGENCY_TOLD.search(normalize(text)))
 
 
 MEDICAL_ELSEWHERE_SERVICE = "medical_filing"
@@ -665,7 +671,8 @@ _INSURANCE_MATTER = re.compile(
 _MEANT_ASKING = r"(?:我|俺)(?:就|就是|是)想?问|(?:我|俺)想?问的是"  # "我是问现在能住的 不是以后规划的"
 # "俺说的是养老保险 不是养老院", "我弄混了", "俺说岔了", "俺说的不是远程 是…"
 _CORRECTION = (
-    r"说错|弄错|搞错|打错|看错|记错|听错|说岔|弄混|搞混|我是说|我的意思是|[我俺](?:说|问)的(?:是|不是(?!这个?意思))"
+    r"说错|弄错|搞错|打错|看错|记错|听错|说岔|弄混|搞混|我是说|我的意思是|"
+    r"[我俺](?:说|问)的(?:是|不是(?!(?:这|那)个?意思|很|太|假|瞎))"
 )
 CORRECTS = re.compile(_CORRECTION)  # "说错了，是我爸要办": the citizen corrects what they said
 SAYS_WHAT_IS_ASKED = re.compile(_MEANT_ASKING)
@@ -1380,7 +1387,8 @@ def split_taken_back(text: str) -> tuple[str, str]:
     kept = _DENIED.sub("", kept)
     taken += "".join(m.group(0)[len(m.group(1)) :] for m in _THIS_NOT_THAT.finditer(kept))
     kept = _THIS_NOT_THAT.sub(r"\1", kept).strip()
-    return (kept, taken) if kept else (text, "")  # "我问的不是这个" says only that something else is meant
+    # nothing kept ("我问的不是这个", "我说的不是住院"): only that something else is meant, read as it is
+    return (kept, taken) if kept else (text, "")
 
 
 # a clause telling what happened or happens as a rule: "每次都是自己掏钱", "之前在窗口交过材料"
@@ -3125,7 +3133,7 @@ class Resolver:
 
     def _emergency_said(self, text: str) -> bool:
         said = normalize(self.kb.corrected(text))
-        return tells_an_emergency(said) or bool(_UNPLANNED.search(said))
+        return bool(_EMERGENCY.search(said) or _UNPLANNED.search(said))
 
     def _when_it_started(self, text: str, service: ServiceView) -> Unit | None:
         """The fact of the service saying since when it is so, the one that fits the text best."""
@@ -3702,9 +3710,9 @@ class Resolver:
             return what_about.group(1)
         if of_which := _OF_WHICH.match(text) or _ALSO_OF.match(text):
             return of_which.group(1)
-        corrects = CORRECTS.search(text)
-        if corrects and not corrects.group(0).endswith("不是") and len(text) <= CORRECTION_CONTENT:
-            return CORRECTS.split(text)[-1]  # (not "我说的不是住院": what is not meant)
+        denies = any(m.group(0).endswith("不是") for m in CORRECTS.finditer(text))  # "我说的不是住院": not meant
+        if CORRECTS.search(text) and not denies and len(text) <= CORRECTION_CONTENT:
+            return CORRECTS.split(text)[-1]
         return None
 
     def _siblings_named_by(self, word: str, context: ServiceView) -> list[ServiceView]:

@@ -4275,6 +4275,10 @@ def _service(value: str) -> list[dict]:
         ("我在宁波上班七八年了 社保卡是十年前在宿州办的 今天翻出来一看 有效期到今年十月 现在才七月 "
          "专门请假回去一趟来回得扣好几百 这卡能不能提前在网上换", "cross_province", 0.74,
          [{"entity": "place", "value": "宁波市"}], None, "sscard_renew", "60天"),
+        ("俺那个社保卡上印的有效期到明年三月份俺老伴说到时候就用不了了俺怕到时候看病刷不了现在能不能先去换了啥时候开始能换",
+         "nlu_fallback", 0.45, [], None, "sscard_renew", "60天"),
+        # … but not a far-off date (guard row: 有效期到 alone read every validity as expiring)
+        ("社保卡有效期到2032年 前天坐车丢了 咋补", "sscard_loss", 0.8, [], None, "sscard_loss", "挂失"),
         # moving the insurance to see a doctor asked at the end of a story: the FAQ telling they differ (was 备案's
         # card)
         ("我妈准备去上海我哥家住大半年 带带孙子 她在那边看病是不是得先把医保转到上海去啊", "medical_filing", 0.99,
@@ -4282,8 +4286,8 @@ def _service(value: str) -> list[dict]:
         # a card told locked in everyday words (卡给锁上了) in a voice message without a pause (was the list)
         ("今儿上午去银行取养老钱社宝卡的密码我记不大清了连着试了好几回后来那个机器就不让弄了柜台的小姑娘说卡给锁上了"
          "叫我去别的地方弄我这会儿该上哪去弄", "sscard_loss", 0.46, [], None, "sscard_locked", "服务网点"),
-        # a care home said by what it does (能照顾人的地方): 养老 (was declined)
-        ("俺爸去年中风了 现在吃饭上厕所都得人伺候 俺跟媳妇都在无锡上班顾不上 想在宿州给他找个能照顾人的地方 "
+        # a care home said by what it does (伺候老人的地方): 养老 (was declined)
+        ("俺爸去年中风了 现在吃饭上厕所都得人伺候 俺跟媳妇都在无锡上班顾不上 想在宿州给他找个伺候老人的地方 "
          "咱这有跟江浙那边一样像样的没", "elderly_care", 0.49, [{"entity": "place", "value": "无锡市"}], None,
          "elderly_care", "市民政局"),
         # a wait told too long (一个月都没人理): how long it takes (was its channels and the plan's notes)
@@ -4431,6 +4435,15 @@ def test_a_filing_told_in_a_long_story_elsewhere_is_no_errand_for_the_hub() -> N
             "收费的说得自己全掏我寻思是不是看门诊本来就不给结啊")  # fmt: skip
     reply = texts(answer(text, "nlu_fallback", confidence=0.45, entities=[{"entity": "place", "value": "常州市"}])[0])
     assert "跨省通办" not in reply and "市医保局" in reply, reply  # (was the hub's near-scope answer)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["在上海看门诊花了120块钱 能报吗", "没叫120 自己打车去的杭州医院 住了三天院 回来咋报"],
+)
+def test_a_sum_or_an_ambulance_not_called_is_no_emergency(text: str) -> None:
+    reply = texts(answer(text, "nlu_fallback", confidence=0.45)[0])
+    assert "（在外地急诊抢救）" not in reply, reply  # 120 as money, and an ambulance denied
 
 
 def test_medical_insurance_in_the_demonstration_zone_is_not_insurance_at_home() -> None:

@@ -131,6 +131,8 @@ def test_a_clause_that_goes_on_after_le_bu_asks_nothing(text: str, asks: bool) -
         (aspects.PROXY, "我帮他在app上弄行不", True),
         (aspects.PROXY, "能叫俺闺女在手机上帮俺弄不", True),
         (aspects.PROXY, "帮他在宿州办的备案 现在能结吗", False),  # a step told done, nothing asked of it
+        (aspects.PROXY, "叫俺闺女在宿州帮俺办的备案 现在在上海看门诊能直接结吗", False),
+        (aspects.PROXY, "我帮他在手机上弄不了 一直报错", False),  # it failed: nothing asked of who may
     ],
 )
 def test_what_a_few_of_the_resolvers_patterns_say(pattern, text: str, matches: bool) -> None:
@@ -164,6 +166,8 @@ def test_whether_what_is_made_must_be_fetched_in_person_is_asked(text: str, aske
         ("我说的不是住院 是门诊", "是门诊"),
         ("我问的不是这个", "我问的不是这个"),  # guard row: only that something else is meant, nothing else left
         ("俺说的不是这个意思 是问多久", "俺说的不是这个意思 是问多久"),  # guard row: no correction of a matter
+        ("我问的不是很清楚 再说下备案咋弄", "我问的不是很清楚 再说下备案咋弄"),  # how it was asked, nothing taken back
+        ("我说的不是假话 真没备案", "我说的不是假话 真没备案"),
     ],
 )
 def test_what_i_said_was_not_takes_it_back(text: str, kept: str) -> None:
@@ -176,6 +180,7 @@ def test_what_i_said_was_not_takes_it_back(text: str, kept: str) -> None:
         ("听人说打12315就是走过场 一个月都没人理你 真的吗", [aspects.TIME_LIMIT]),  # a wait told too long: how long
         ("投诉了俩礼拜都没动静", [aspects.TIME_LIMIT]),
         ("俺妈一天都没人管", []),  # guard row: no one to look after her, no wait for an answer
+        ("在县医院查了一个礼拜都没结果", []),  # a test's result, no answer waited for
     ],
 )
 def test_a_wait_told_too_long_asks_how_long_it_takes(text: str, asked: list[str]) -> None:
